@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { resolvePaths, type Paths } from '../config/paths.js';
+import type { Lang, T } from '../i18n/index.js';
+import { envFlag } from '../lib/env.js';
+import { makeIO, wantColor } from '../ui/io.js';
+import type { Deps } from './deps.js';
+
+/** The global flags of DESIGN §3, as every command sees them. */
+export interface GlobalOptions {
+  profile: string | undefined;
+  portal: string | undefined;
+  json: boolean;
+  /** False with --no-input. */
+  input: boolean;
+  debug: boolean;
+  /** False with --no-color. */
+  color: boolean;
+  lang: string | undefined;
+}
+
+/** What a command's run function receives besides its own options. */
+export interface Ctx extends Deps {
+  globals: GlobalOptions;
+  lang: Lang;
+  t: T;
+  paths: Paths;
+  /** True when prompting is allowed: stdin and stdout are TTYs, and neither --no-input, SUPPORT_NO_INPUT nor CI is set. */
+  interactive: boolean;
+}
+
+export function globalsOf(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals() as Partial<GlobalOptions>;
+  return {
+    profile: o.profile,
+    portal: o.portal,
+    json: Boolean(o.json),
+    input: o.input !== false,
+    debug: Boolean(o.debug),
+    color: o.color !== false,
+    lang: o.lang,
+  };
+}
+
+export function buildCtx(deps: Deps, globals: GlobalOptions, lang: Lang, t: T): Ctx {
+  const interactive =
+    globals.input &&
+    deps.io.stdinIsTTY &&
+    deps.io.stdoutIsTTY &&
+    !envFlag(deps.env, 'SUPPORT_NO_INPUT') &&
+    !(deps.env.CI !== undefined && deps.env.CI !== '' && deps.env.CI !== '0' && deps.env.CI !== 'false');
+  const color = wantColor(deps.env, deps.io.stderrIsTTY, !globals.color);
+  const io = color === deps.io.color ? deps.io : makeIO({ ...deps.io, color });
+  return { ...deps, io, globals, lang, t, paths: resolvePaths(deps.env, deps.home), interactive };
+}

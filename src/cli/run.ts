@@ -1,0 +1,164 @@
+import { Command, CommanderError } from 'commander';
+import { createT, isLang, resolveLang, type Lang, type T } from '../i18n/index.js';
+import { UsageError } from '../lib/errors.js';
+import { buildCtx, globalsOf } from './context.js';
+import type { Deps } from './deps.js';
+import { exitCodeFor, renderError } from './errors.js';
+import { loadCommands } from './commands/index.js';
+import { theme } from '../ui/theme.js';
+
+const BIN = 'support';
+
+/** The value of `--lang` anywhere in argv (`--lang ja` or `--lang=ja`), read before parsing so help is translated. */
+function langFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--lang') return argv[i + 1];
+    if (a.startsWith('--lang=')) return a.slice('--lang='.length);
+  }
+  return undefined;
+}
+
+function titles(t: T): Record<string, string> {
+  return {
+    'Usage:': t('help.title.usage'),
+    'Options:': t('help.title.options'),
+    'Commands:': t('help.title.commands'),
+    'Arguments:': t('help.title.arguments'),
+    'Global Options:': t('help.title.globalOptions'),
+  };
+}
+
+/** Applies our translated help titles, help flag text and error routing to a command and its subcommands. */
+function configure(cmd: Command, deps: Deps, t: T, color: boolean): void {
+  const names = titles(t);
+  const c = theme(color);
+  cmd
+    .configureHelp({
+      styleTitle: (s: string) => c.bold(names[s] ?? s),
+      showGlobalOptions: true,
+      sortSubcommands: false,
+    })
+    .helpOption('-h, --help', t('help.option'))
+    .configureOutput({
+      writeOut: (s) => void deps.io.stdout.write(s),
+      writeErr: (s) => void deps.io.stderr.write(s),
+      // Commander's own error text is replaced by ours (translated, with the hint) in run().
+      outputError: () => undefined,
+    })
+    .exitOverride();
+  for (const sub of cmd.commands) configure(sub, deps, t, color);
+}
+
+/** Rewrites a commander parse error as a translated usage error with a "did you mean" hint. */
+function commanderUsage(err: CommanderError, t: T, cmdPath: string): UsageError {
+  const quoted = /'([^']+)'/.exec(err.message)?.[1] ?? '';
+  const suggestion = /Did you mean (?:one of )?(.+?)\?\)?$/m.exec(err.message)?.[1];
+  const see = t('err.seeHelp', cmdPath);
+  const hint = suggestion ? `${t('err.didYouMean', suggestion)}\n${see}` : see;
+  switch (err.code) {
+    case 'commander.unknownCommand':
+      return new UsageError(t('err.unknownCommand', quoted), { hint });
+    case 'commander.unknownOption':
+      return new UsageError(t('err.unknownOption', quoted), { hint });
+    case 'commander.missingArgument':
+      return new UsageError(t('err.missingArgument', quoted), { hint });
+    case 'commander.optionMissingArgument':
+      return new UsageError(t('err.optionMissingArgument', quoted.split(/[ ,]/).pop() ?? quoted), { hint });
+    case 'commander.excessArguments': {
+      const n = Number(/Expected (\d+)/.exec(err.message)?.[1] ?? 0);
+      return new UsageError(t('err.excessArguments', n), { hint });
+    }
+    case 'commander.invalidArgument':
+      return new UsageError(t('err.invalidArgument', err.message.replace(/^error: /, '')), { hint });
+    default:
+      return new UsageError(err.message.replace(/^error: /, ''), { hint });
+  }
+}
+
+/**
+ * Runs the CLI for `argv` (without node and the script) and returns the exit code. Builds a fresh
+ * program each time so that tests can call it repeatedly; never exits the process.
+ */
+export async function run(argv: readonly string[], deps: Deps): Promise<number> {
+  const flagLang = langFlag(argv);
+  const lang: Lang = resolveLang(flagLang, deps.env);
+  const t = createT(lang);
+  const errColor = deps.io.color && !argv.includes('--no-color');
+  const c = theme(errColor);
+  let cmdPath = BIN;
+
+  const report = (err: unknown): number => {
+    const code = exitCodeFor(err);
+    const r = renderError(err, t);
+    if (code === 130) {
+      deps.io.err(r.message);
+    } else {
+      deps.io.err(`${c.red(t('err.prefix'))} ${r.message}`);
+    }
+    if (r.hint) deps.io.err(`${c.dim(t('err.hint'))} ${r.hint}`);
+    return code;
+  };
+
+  if (flagLang !== undefined && !isLang(flagLang)) {
+    return report(new UsageError(t('err.badLang', flagLang)));
+  }
+
+  const program = new Command(BIN)
+    .description(t('cli.description'))
+    .usage(t('cli.usage'))
+    .version(deps.version, '-V, --version', t('opt.version'))
+    .option('--profile <name>', t('opt.profile'))
+    .option('--portal <url>', t('opt.portal'))
+    .option('--json', t('opt.json'))
+    .option('--no-input', t('opt.noInput'))
+    .option('--debug', t('opt.debug'))
+    .option('--no-color', t('opt.noColor'))
+    .option('--lang <lang>', t('opt.lang'))
+    .helpCommand(false)
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `\n${c.bold(t('help.env.title'))}\n${t('help.env.body')}\n\n${c.bold(t('help.exit.title'))}\n${t('help.exit.body')}\n\n${t('help.more', `${BIN} <command>`)}`,
+    );
+
+  for (const register of await loadCommands()) {
+    register({
+      program,
+      t,
+      ctx: (cmd) => buildCtx(deps, globalsOf(cmd), lang, t),
+    });
+  }
+  configure(program, deps, t, deps.io.stdoutIsTTY && errColor);
+
+  // Commands record the path being run so that a parse error can point at the right --help.
+  program.hook('preSubcommand', (_p, sub) => {
+    cmdPath = `${BIN} ${sub.name()}`;
+  });
+  for (const sub of program.commands) {
+    sub.hook('preAction', () => {
+      cmdPath = `${BIN} ${sub.name()}`;
+    });
+  }
+
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return 2;
+  }
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+        return 0;
+      }
+      const sub = program.commands.find((s) => argv.includes(s.name()));
+      if (sub) cmdPath = `${BIN} ${sub.name()}`;
+      return report(commanderUsage(err, t, cmdPath));
+    }
+    return report(err);
+  }
+}

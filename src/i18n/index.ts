@@ -1,0 +1,69 @@
+import type { Lang, Msg } from './types.js';
+import * as core from './catalog/core.js';
+
+export type { Lang } from './types.js';
+
+/**
+ * The merged catalog. Each area of the CLI keeps its messages in `catalog/<area>.ts` with an `en`
+ * object and a `ja: Catalog<typeof en>`; add the area here.
+ */
+const areas = [core] as const;
+
+type Merge<T extends readonly { en: Record<string, Msg> }[]> = T extends readonly [
+  infer H extends { en: Record<string, Msg> },
+  ...infer R extends readonly { en: Record<string, Msg> }[],
+]
+  ? H['en'] & Merge<R>
+  : unknown;
+
+export type Messages = Merge<typeof areas>;
+export type MessageKey = keyof Messages & string;
+type Params<K extends MessageKey> = Messages[K] extends (...args: infer A) => string ? A : [];
+
+/** Translates a key with its parameters. */
+export type T = <K extends MessageKey>(key: K, ...args: Params<K>) => string;
+
+export const catalogs: Record<Lang, Record<string, Msg>> = {
+  en: Object.assign({}, ...areas.map((a) => a.en)) as Record<string, Msg>,
+  ja: Object.assign({}, ...areas.map((a) => a.ja)) as Record<string, Msg>,
+};
+
+/** Builds the translator for a language; unknown keys fall back to English, then to the key. */
+export function createT(lang: Lang): T {
+  const table = catalogs[lang];
+  return ((key: string, ...args: unknown[]) => {
+    const m = table[key] ?? catalogs.en[key];
+    if (m === undefined) return key;
+    return typeof m === 'function' ? m(...args) : m;
+  }) as T;
+}
+
+const LANGS: readonly Lang[] = ['en', 'ja'];
+
+export function isLang(v: string): v is Lang {
+  return (LANGS as readonly string[]).includes(v);
+}
+
+/** Maps a locale string such as `ja_JP.UTF-8` or `en-US` to a supported language. */
+export function langFromLocale(locale: string | undefined): Lang | undefined {
+  if (!locale) return undefined;
+  const base = locale.toLowerCase().split(/[._@-]/)[0];
+  if (base === 'ja') return 'ja';
+  if (base === 'c' || base === 'posix' || base === '') return undefined;
+  return 'en';
+}
+
+/**
+ * Language from `--lang`, then `SUPPORT_LANG`, then `LC_ALL`/`LC_MESSAGES`/`LANG` (the POSIX order),
+ * default English. An explicit but unsupported `--lang` is reported by the caller.
+ */
+export function resolveLang(flag: string | undefined, env: Record<string, string | undefined>): Lang {
+  if (flag && isLang(flag)) return flag;
+  const sl = env.SUPPORT_LANG;
+  if (sl && isLang(sl.toLowerCase())) return sl.toLowerCase() as Lang;
+  for (const k of ['LC_ALL', 'LC_MESSAGES', 'LANG'] as const) {
+    const v = env[k];
+    if (v) return langFromLocale(v) ?? 'en';
+  }
+  return 'en';
+}

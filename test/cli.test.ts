@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/harness.js';
+
+const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'support.js');
+
+describe('support (the frame)', () => {
+  it('--help lists commands, environment and exit codes on stdout, exit 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: support/);
+    expect(r.stdout).toMatch(/Commands:/);
+    expect(r.stdout).toMatch(/sandbox/);
+    expect(r.stdout).toMatch(/SUPPORT_CONFIG_DIR/);
+    expect(r.stdout).toMatch(/130\s+cancelled/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--help in Japanese with --lang ja, SUPPORT_LANG or LANG=ja_JP.UTF-8', async () => {
+    for (const [argv, env] of [
+      [['--lang', 'ja', '--help'], {}],
+      [['--help'], { SUPPORT_LANG: 'ja' }],
+      [['--help'], { LANG: 'ja_JP.UTF-8' }],
+    ] as const) {
+      const r = await runCli([...argv], { env: { ...env } });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/使い方:/);
+      expect(r.stdout).toMatch(/終了コード:/);
+    }
+  });
+
+  it('--lang beats SUPPORT_LANG, which beats LC_ALL', async () => {
+    const r = await runCli(['--lang', 'en', '--help'], { env: { SUPPORT_LANG: 'ja', LC_ALL: 'ja_JP.UTF-8' } });
+    expect(r.stdout).toMatch(/Usage:/);
+    const r2 = await runCli(['--help'], { env: { SUPPORT_LANG: 'en', LC_ALL: 'ja_JP.UTF-8' } });
+    expect(r2.stdout).toMatch(/Usage:/);
+    const r3 = await runCli(['--help'], { env: { LC_ALL: 'ja_JP.UTF-8', LANG: 'en_US.UTF-8' } });
+    expect(r3.stdout).toMatch(/使い方:/);
+  });
+
+  it('an unknown command exits 2 with a hint', async () => {
+    const r = await runCli(['sandbx']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/error: unknown command "sandbx"/);
+    expect(r.stderr).toMatch(/did you mean sandbox\?/);
+  });
+
+  it('an unknown flag exits 2 with a hint, in Japanese too', async () => {
+    const r = await runCli(['--portl', 'x', 'sandbox']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option "--portl"/);
+    expect(r.stderr).toMatch(/did you mean --portal\?/);
+    const j = await runCli(['--lang', 'ja', '--bogus']);
+    expect(j.code).toBe(2);
+    expect(j.stderr).toMatch(/不明なオプション "--bogus"/);
+  });
+
+  it('an unsupported --lang exits 2', async () => {
+    const r = await runCli(['--lang', 'fr', '--help']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown language "fr"/);
+  });
+
+  it('no command prints help on stderr and exits 2', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Usage: support/);
+  });
+
+  it('the built binary prints its version, and --version loads no heavy module', () => {
+    const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // Loading a module prints its path under NODE_DEBUG=module; none of the heavy ones may appear.
+    for (const args of [['--version'], ['--help']]) {
+      const traced = spawnSync(process.execPath, [BIN, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_DEBUG: 'esm,module' },
+      });
+      expect(traced.status).toBe(0);
+      for (const heavy of ['@inquirer', 'archiver', 'undici', '/sandbox/']) {
+        expect(traced.stderr.split('\n').filter((l) => l.includes('node_modules/' + heavy) || (heavy === '/sandbox/' && l.includes('dist/sandbox/')))).toEqual([]);
+      }
+    }
+  });
+});

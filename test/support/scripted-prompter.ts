@@ -1,0 +1,72 @@
+import { CancelledError } from '../../src/lib/errors.js';
+import type { Choice, ChoiceSeparator, Prompter } from '../../src/lib/prompter.js';
+
+/**
+ * One scripted answer: which kind of prompt is expected, a pattern its message must match, and the
+ * answer (or `cancel` to simulate Ctrl-C). `select` answers by value, or by a choice whose name
+ * matches a RegExp.
+ */
+export type Step =
+  | { kind: 'input' | 'password' | 'editor'; message?: RegExp; answer: string | 'cancel' }
+  | { kind: 'confirm'; message?: RegExp; answer: boolean | 'cancel' }
+  | { kind: 'select'; message?: RegExp; answer: unknown }
+  | { kind: 'select'; message?: RegExp; pick: RegExp };
+
+/** A prompter that answers in order and fails the test on any unexpected question. */
+export class ScriptedPrompter implements Prompter {
+  readonly asked: { kind: string; message: string; choices?: string[] }[] = [];
+  private i = 0;
+  constructor(private readonly steps: Step[]) {}
+
+  private next(kind: Step['kind'], message: string, choices?: string[]): Step {
+    this.asked.push({ kind, message, ...(choices ? { choices } : {}) });
+    const step = this.steps[this.i++];
+    if (!step) throw new Error(`ScriptedPrompter: unexpected ${kind} prompt "${message}" (script exhausted)`);
+    if (step.kind !== kind) throw new Error(`ScriptedPrompter: expected a ${step.kind} prompt, got ${kind} "${message}"`);
+    if (step.message && !step.message.test(message)) {
+      throw new Error(`ScriptedPrompter: prompt "${message}" does not match ${String(step.message)}`);
+    }
+    if ('answer' in step && step.answer === 'cancel') throw new CancelledError('Cancelled.');
+    return step;
+  }
+
+  /** True when every scripted step was used. */
+  get done(): boolean {
+    return this.i === this.steps.length;
+  }
+
+  private checked(value: string, validate?: (v: string) => true | string): string {
+    const r = validate?.(value);
+    if (r !== undefined && r !== true) throw new Error(`ScriptedPrompter: answer "${value}" rejected: ${r}`);
+    return value;
+  }
+
+  async input(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string> {
+    const s = this.next('input', q.message) as { answer: string };
+    return this.checked(s.answer === '' && q.default !== undefined ? q.default : s.answer, q.validate);
+  }
+  async password(q: { message: string; validate?: (v: string) => true | string }): Promise<string> {
+    const s = this.next('password', q.message) as { answer: string };
+    return this.checked(s.answer, q.validate);
+  }
+  async editor(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string> {
+    const s = this.next('editor', q.message) as { answer: string };
+    return this.checked(s.answer, q.validate);
+  }
+  async confirm(q: { message: string; default?: boolean }): Promise<boolean> {
+    const s = this.next('confirm', q.message) as { answer: boolean };
+    return s.answer;
+  }
+  async select<V>(q: { message: string; choices: readonly (Choice<V> | ChoiceSeparator)[]; default?: V }): Promise<V> {
+    const choices = q.choices.filter((c): c is Choice<V> => !('separator' in c));
+    const s = this.next('select', q.message, choices.map((c) => c.name));
+    if ('pick' in s) {
+      const c = choices.find((x) => s.pick.test(x.name));
+      if (!c) throw new Error(`ScriptedPrompter: no choice matches ${String(s.pick)} in ${choices.map((x) => x.name).join(', ')}`);
+      return c.value;
+    }
+    const c = choices.find((x) => Object.is(x.value, s.answer) || JSON.stringify(x.value) === JSON.stringify(s.answer));
+    if (!c) throw new Error(`ScriptedPrompter: ${JSON.stringify(s.answer)} is not a choice of "${q.message}"`);
+    return c.value;
+  }
+}
