@@ -1,0 +1,134 @@
+import type {
+  AttachmentCreateDTO,
+  AttachmentCreateResultDTO,
+  AttachmentDTO,
+  AttachmentSettingsDTO,
+  CommentDTO,
+  CustomerRequestCreateMetaDTO,
+  CustomerRequestDTO,
+  CustomerRequestStatusDTO,
+  CustomerTransitionDTO,
+  MyselfDTO,
+  PagedDTO,
+  RequestCreateDTO,
+  RequestTypeDTO,
+  RequestTypeGroupDTO,
+  ServiceDeskDTO,
+  SlaInformationDTO,
+  SoftwareInfoDTO,
+  UserDTO,
+} from './types.js';
+
+/**
+ * The operations the CLI performs on a JSM portal. `JsmClient` (portal/client.ts) implements it
+ * over undici; commands depend on this interface only. List operations are async iterables that
+ * follow `isLastPage` page by page (advancing by `size`), so memory does not grow with the count.
+ */
+export interface PortalApi {
+  /** `GET /info` (anonymous on real portals). */
+  info(): Promise<SoftwareInfoDTO>;
+  /** `GET /rest/api/2/myself` (Cloud and DC) — who the credentials belong to. */
+  myself(): Promise<MyselfDTO>;
+
+  serviceDesks(): AsyncIterable<ServiceDeskDTO>;
+  serviceDesk(serviceDeskId: string): Promise<ServiceDeskDTO>;
+  requestTypes(serviceDeskId: string, opts?: { searchQuery?: string; groupId?: string }): AsyncIterable<RequestTypeDTO>;
+  requestTypeGroups(serviceDeskId: string): AsyncIterable<RequestTypeGroupDTO>;
+  requestType(serviceDeskId: string, requestTypeId: string): Promise<RequestTypeDTO>;
+  requestTypeFields(serviceDeskId: string, requestTypeId: string): Promise<CustomerRequestCreateMetaDTO>;
+
+  /** `POST /request`. Never retried blindly: a failure after the body was sent is ambiguous. */
+  createRequest(body: RequestCreateDTO): Promise<CustomerRequestDTO>;
+  /**
+   * `POST /request/validate` where the portal has it; `undefined` when it answers 404 (older portals).
+   * Resolves `{ valid: true }` or `{ valid: false, ... }` with the portal's messages.
+   */
+  validateRequest(body: RequestCreateDTO): Promise<ValidationResult | undefined>;
+  requests(query?: RequestQuery): AsyncIterable<CustomerRequestDTO>;
+  request(issueIdOrKey: string, expand?: readonly RequestExpand[]): Promise<CustomerRequestDTO>;
+
+  comments(issueIdOrKey: string): AsyncIterable<CommentDTO>;
+  /** `POST /request/{key}/comment` with `public: true`. Not retried blindly. */
+  addComment(issueIdOrKey: string, body: string): Promise<CommentDTO>;
+
+  /** Portal-wide attachment settings (`GET /rest/api/3/attachment/meta`): `uploadLimit` in bytes. */
+  attachmentMeta(): Promise<AttachmentSettingsDTO>;
+  /**
+   * `POST /servicedesk/{id}/attachTemporaryFile`: streams each file from disk in one multipart body
+   * (parts named `file`, `X-Atlassian-Token: no-check`). At most 60 files per call. Retried on 429,
+   * 502-504 and connection errors (the upload is idempotent: an unused temporary file expires).
+   */
+  uploadTemporaryFiles(
+    serviceDeskId: string,
+    files: readonly UploadFile[],
+    onProgress?: (p: UploadProgress) => void,
+  ): Promise<TemporaryAttachment[]>;
+  /** `POST /request/{key}/attachment` (creates a comment, optionally with text). */
+  attachTemporaryFiles(issueIdOrKey: string, body: AttachmentCreateDTO): Promise<AttachmentCreateResultDTO>;
+  attachments(issueIdOrKey: string): AsyncIterable<AttachmentDTO>;
+
+  transitions(issueIdOrKey: string): AsyncIterable<CustomerTransitionDTO>;
+  /** `POST /request/{key}/transition` (204). */
+  transition(issueIdOrKey: string, transitionId: string, comment?: string): Promise<void>;
+  statusHistory(issueIdOrKey: string): AsyncIterable<CustomerRequestStatusDTO>;
+
+  participants(issueIdOrKey: string): AsyncIterable<UserDTO>;
+  addParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>>;
+  removeParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>>;
+
+  sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO>;
+}
+
+export type RequestExpand =
+  | 'serviceDesk'
+  | 'requestType'
+  | 'participant'
+  | 'sla'
+  | 'status'
+  | 'attachment'
+  | 'action'
+  | 'comment';
+
+export interface RequestQuery {
+  /** Repeated `requestOwnership` keys, e.g. OWNED_REQUESTS, PARTICIPATED_REQUESTS. */
+  ownership?: readonly ('OWNED_REQUESTS' | 'PARTICIPATED_REQUESTS' | 'ALL_ORGANIZATIONS')[];
+  status?: 'OPEN_REQUESTS' | 'CLOSED_REQUESTS' | 'ALL_REQUESTS';
+  searchTerm?: string;
+  serviceDeskId?: string;
+  requestTypeId?: string;
+  expand?: readonly RequestExpand[];
+  /** Page size asked of the server (it may cap it). */
+  pageSize?: number;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  errorMessage?: string;
+  errorMessages?: string[];
+  fieldErrors?: { field?: string; message?: string }[];
+}
+
+export interface UploadFile {
+  /** Path on disk; the file is streamed, never read whole. */
+  path: string;
+  /** Name sent to the portal (default: the path's basename). */
+  name?: string;
+  /** Size in bytes when known (saves a stat). */
+  size?: number;
+}
+
+export interface UploadProgress {
+  /** Bytes of file content sent so far (all files of the call). */
+  bytes: number;
+  /** Total bytes of file content in the call. */
+  total: number;
+  /** Average bytes per second since the call started. */
+  rate: number;
+  /** The file being sent. */
+  file: string;
+}
+
+export interface TemporaryAttachment {
+  temporaryAttachmentId: string;
+  fileName: string;
+}
