@@ -16,6 +16,8 @@ export interface GlobalOptions {
   /** False with --no-color. */
   color: boolean;
   lang: string | undefined;
+  /** --ca-file: a PEM CA certificate to trust besides the system ones. */
+  caFile?: string | undefined;
 }
 
 /** What a command's run function receives besides its own options. */
@@ -38,6 +40,7 @@ export function globalsOf(cmd: Command): GlobalOptions {
     debug: Boolean(o.debug),
     color: o.color !== false,
     lang: o.lang,
+    caFile: o.caFile,
   };
 }
 

@@ -116,6 +116,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .option('--debug', t('opt.debug'))
     .option('--no-color', t('opt.noColor'))
     .option('--lang <lang>', t('opt.lang'))
+    .option('--ca-file <file>', t('portal.opt.caFile'))
     .helpCommand(false)
     .showSuggestionAfterError(true)
     .addHelpText(

@@ -1,5 +1,11 @@
 import type { Lang, Msg } from './types.js';
 import * as core from './catalog/core.js';
+import * as sandbox from './catalog/sandbox.js';
+import * as form from './catalog/form.js';
+import * as create from './catalog/create.js';
+import * as follow from './catalog/follow.js';
+import * as portal from './catalog/portal.js';
+import * as auth from './catalog/auth.js';
 
 export type { Lang } from './types.js';
 
@@ -7,7 +13,7 @@ export type { Lang } from './types.js';
  * The merged catalog. Each area of the CLI keeps its messages in `catalog/<area>.ts` with an `en`
  * object and a `ja: Catalog<typeof en>`; add the area here.
  */
-const areas = [core] as const;
+const areas = [core, sandbox, form, create, follow, portal, auth] as const;
 
 type Merge<T extends readonly { en: Record<string, Msg> }[]> = T extends readonly [
   infer H extends { en: Record<string, Msg> },

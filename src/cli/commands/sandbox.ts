@@ -1,6 +1,199 @@
-import type { Registrar } from './index.js';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { CliError, UsageError } from '../../lib/errors.js';
+import { formatDuration, parseDuration, parseSize } from '../../lib/units.js';
+import type { Ctx } from '../context.js';
+import { examples, type Registrar } from './index.js';
 
-// Placeholder until the sandbox portal lands (issue 2); replaced by the real command.
-export function register({ program }: Registrar): void {
-  program.command('sandbox').description('run the built-in JSM-compatible sandbox portal');
+/** `support sandbox` after parsing. */
+export interface SandboxOptions {
+  port: number;
+  /** Absolute data folder. */
+  data: string;
+  rateLimit?: number;
+  maxPageSize?: number;
+  attachmentLimit?: number;
+}
+
+export interface SandboxReplyOptions {
+  key: string;
+  text: string;
+  data: string;
+}
+
+export interface SandboxAdvanceOptions {
+  ms: number;
+  data: string;
+}
+
+interface RawServe {
+  port?: string;
+  data?: string;
+  rateLimit?: string;
+  maxPageSize?: string;
+  attachmentLimit?: string;
+}
+
+function dataDir(raw: string | undefined, ctx: Ctx): string {
+  return raw ? path.resolve(ctx.cwd, raw) : ctx.paths.dataDir;
+}
+
+/** Checks the flags of `support sandbox`, naming every bad one at once. */
+export function parseSandboxOptions(raw: RawServe, ctx: Ctx): SandboxOptions {
+  const { t } = ctx;
+  const problems: string[] = [];
+  const whole = (v: string | undefined, min: number, max: number): number | undefined =>
+    v !== undefined && /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? Number(v) : undefined;
+  const port = raw.port === undefined ? 0 : whole(raw.port, 0, 65_535);
+  if (port === undefined) problems.push(t('sandbox.err.port', raw.port ?? ''));
+  const opts: SandboxOptions = { port: port ?? 0, data: dataDir(raw.data, ctx) };
+  if (raw.rateLimit !== undefined) {
+    opts.rateLimit = whole(raw.rateLimit, 1, Number.MAX_SAFE_INTEGER);
+    if (opts.rateLimit === undefined) problems.push(t('sandbox.err.positive', '--rate-limit', raw.rateLimit));
+  }
+  if (raw.maxPageSize !== undefined) {
+    opts.maxPageSize = whole(raw.maxPageSize, 1, 10_000);
+    if (opts.maxPageSize === undefined) problems.push(t('sandbox.err.positive', '--max-page-size', raw.maxPageSize));
+  }
+  if (raw.attachmentLimit !== undefined) {
+    const n = parseSize(raw.attachmentLimit);
+    if (n === undefined || n < 1) problems.push(t('sandbox.err.size', raw.attachmentLimit));
+    else opts.attachmentLimit = n;
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support sandbox') });
+  return opts;
+}
+
+/**
+ * Serves the sandbox until `ctx.signal` aborts (Ctrl-C), then closes it. Returns 0: stopping is
+ * the normal end of a server, not a cancelled operation.
+ */
+export async function runSandbox(opts: SandboxOptions, ctx: Ctx): Promise<number> {
+  const { t, io } = ctx;
+  const { startSandbox, SandboxDataError } = await import('../../sandbox/index.js');
+  let handle;
+  try {
+    handle = await startSandbox({
+      dataDir: opts.data,
+      port: opts.port,
+      clock: ctx.clock,
+      rateLimitPerMinute: opts.rateLimit,
+      maxPageSize: opts.maxPageSize,
+      attachmentLimit: opts.attachmentLimit,
+      // --debug shows the traffic; never the Authorization header.
+      onExchange: ctx.globals.debug ? (x) => io.err(`${x.method} ${x.path} ${x.status}`) : undefined,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(t('sandbox.err.portInUse', opts.port), { hint: t('sandbox.err.portInUse.hint'), cause: err });
+    if (err instanceof SandboxDataError) throw new CliError(t('sandbox.err.data', err.message), { hint: t('sandbox.err.data.hint'), cause: err });
+    const syscall = (err as NodeJS.ErrnoException).syscall;
+    if (syscall !== 'listen' && (code === 'EACCES' || code === 'ENOTDIR' || code === 'EROFS' || code === 'EPERM')) throw new CliError(t('sandbox.err.data', (err as Error).message), { cause: err });
+    throw new CliError(t('sandbox.err.listen', err instanceof Error ? err.message : String(err)), { cause: err });
+  }
+  if (ctx.globals.json) {
+    io.out(JSON.stringify({ url: handle.url, email: handle.email, token: handle.token, data: handle.dataDir }));
+  } else if (io.stdoutIsTTY) {
+    io.out(t('sandbox.out.title'));
+    io.out(`  ${t('sandbox.out.url')}${handle.url}`);
+    io.out(`  ${t('sandbox.out.email')}${handle.email}`);
+    io.out(`  ${t('sandbox.out.token')}${handle.token}`);
+    io.out(`  ${t('sandbox.out.data')}${handle.dataDir}`);
+  } else {
+    // Stable, untranslated keys for scripts reading a pipe.
+    io.out(`url\t${handle.url}`);
+    io.out(`email\t${handle.email}`);
+    io.out(`token\t${handle.token}`);
+    io.out(`data\t${handle.dataDir}`);
+  }
+  if (!ctx.globals.json) {
+    io.err(t('sandbox.out.try', handle.url, handle.email, handle.token));
+    io.err(t('sandbox.out.stop'));
+  }
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await handle.close();
+  if (!ctx.globals.json) io.err(t('sandbox.out.stopped'));
+  return 0;
+}
+
+/** `support sandbox reply KEY TEXT`: an agent reply, which moves the request to Waiting for customer. */
+export async function runSandboxReply(opts: SandboxReplyOptions, ctx: Ctx): Promise<number> {
+  const { sandboxReply, SandboxRequestNotFoundError } = await import('../../sandbox/index.js');
+  try {
+    await sandboxReply(opts.data, opts.key, opts.text, ctx.clock);
+  } catch (err) {
+    if (err instanceof SandboxRequestNotFoundError) throw new CliError(ctx.t('sandbox.err.noRequest', opts.key, opts.data));
+    throw err;
+  }
+  const key = opts.key.toUpperCase();
+  if (ctx.globals.json) ctx.io.out(JSON.stringify({ key, status: 'Waiting for customer' }));
+  else ctx.io.out(ctx.t('sandbox.out.replied', key));
+  return 0;
+}
+
+/** `support sandbox advance 6d`: moves sandbox time forward (auto-resolve happens as time passes). */
+export async function runSandboxAdvance(opts: SandboxAdvanceOptions, ctx: Ctx): Promise<number> {
+  const { advanceSandboxClock } = await import('../../sandbox/index.js');
+  const now = await advanceSandboxClock(opts.data, opts.ms, ctx.clock);
+  const iso = new Date(now).toISOString();
+  if (ctx.globals.json) ctx.io.out(JSON.stringify({ advancedMs: opts.ms, sandboxTime: iso }));
+  else ctx.io.out(ctx.t('sandbox.out.advanced', formatDuration(opts.ms), iso));
+  return 0;
+}
+
+export function register(r: Registrar): void {
+  const { program, t } = r;
+  const sandbox = program
+    .command('sandbox')
+    .description(t('sandbox.description'))
+    .option('--port <n>', t('sandbox.opt.port'))
+    .option('--data <dir>', t('sandbox.opt.data'))
+    .option('--rate-limit <n>', t('sandbox.opt.rateLimit'))
+    .option('--max-page-size <n>', t('sandbox.opt.maxPageSize'))
+    .option('--attachment-limit <size>', t('sandbox.opt.attachmentLimit'))
+    .addHelpText(
+      'after',
+      `${t('sandbox.help.after')}\n${examples(t, [
+        'support sandbox',
+        'support sandbox --port 8080 --data ./sandbox-data',
+        'support sandbox --json --port 0 --rate-limit 30 --max-page-size 5 --attachment-limit 1MB',
+        'support sandbox reply SUP-1 "Please attach the support zip."',
+        'support sandbox advance 6d',
+      ])}`,
+    )
+    .action(async (raw: RawServe, cmd: Command) => {
+      const ctx = r.ctx(cmd);
+      await runSandbox(parseSandboxOptions(raw, ctx), ctx);
+    });
+
+  sandbox
+    .command('reply')
+    .description(t('sandbox.reply.description'))
+    .argument('<key>', t('sandbox.reply.arg.key'))
+    .argument('<text...>', t('sandbox.reply.arg.text'))
+    .option('--data <dir>', t('sandbox.opt.data'))
+    .addHelpText('after', examples(t, ['support sandbox reply SUP-1 "Could you attach the support zip?"']))
+    .action(async (key: string, text: string[], _o: unknown, cmd: Command) => {
+      const ctx = r.ctx(cmd);
+      // --data may have been taken by the parent command when given before "reply".
+      const data = dataDir((cmd.optsWithGlobals() as { data?: string }).data, ctx);
+      await runSandboxReply({ key, text: text.join(' '), data }, ctx);
+    });
+
+  sandbox
+    .command('advance')
+    .description(t('sandbox.advance.description'))
+    .argument('<duration>', t('sandbox.advance.arg.duration'))
+    .option('--data <dir>', t('sandbox.opt.data'))
+    .addHelpText('after', examples(t, ['support sandbox advance 6d', 'support sandbox advance 2h --data ./sandbox-data']))
+    .action(async (duration: string, _o: unknown, cmd: Command) => {
+      const ctx = r.ctx(cmd);
+      const ms = parseDuration(duration);
+      if (ms === undefined || ms <= 0) throw new UsageError(t('sandbox.err.duration', duration));
+      const data = dataDir((cmd.optsWithGlobals() as { data?: string }).data, ctx);
+      await runSandboxAdvance({ ms, data }, ctx);
+    });
 }

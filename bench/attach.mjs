@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+/* global process, Buffer, URL, setInterval, clearInterval, console */
+// Upload throughput and memory: `support attach` of a 1 GiB file to a loopback JSM stub beside
+// `curl -F` of the same file to the same server, interleaved in the same run (these machines drift,
+// so only the ratio means something). Targets: ours >= 0.9x curl's throughput; our peak RSS
+// (VmHWM from /proc/PID/status) <= 150 MiB.
+// Usage: node bench/attach.mjs [sizeMiB=1024] [runs=3]   (build first: npm run build)
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'support.js');
+const sizeMiB = Number(process.argv[2] ?? 1024);
+const runs = Number(process.argv[3] ?? 3);
+const size = sizeMiB * 1024 * 1024;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-bench-attach-'));
+const file = path.join(dir, 'support-bundle.bin');
+{
+  // Real (non-sparse) data, so both sides read actual pages; 1 MiB blocks that differ.
+  const fd = fs.openSync(file, 'w');
+  const block = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < sizeMiB; i++) {
+    block.fill(i % 251);
+    fs.writeSync(fd, block);
+  }
+  fs.closeSync(fd);
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const json = (status, body) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  req.resume();
+  req.on('end', () => {
+    const p = url.pathname;
+    if (p === '/rest/api/3/attachment/meta') return json(200, { enabled: true, uploadLimit: 64 * 1024 ** 3 });
+    if (/\/myself$/.test(p)) return json(200, { accountId: 'bench', displayName: 'Bench', emailAddress: 'bench@example.com' });
+    if (p === '/rest/servicedeskapi/info') return json(200, { version: '5.0.0' });
+    if (p === '/rest/servicedeskapi/request/SUP-1' && req.method === 'GET')
+      return json(200, { issueId: '10001', issueKey: 'SUP-1', serviceDeskId: '1', summary: 'bench', currentStatus: { status: 'Open', statusCategory: 'NEW' } });
+    if (p === '/rest/servicedeskapi/servicedesk/1/attachTemporaryFile')
+      return json(201, { temporaryAttachments: [{ temporaryAttachmentId: 'temp1', fileName: 'support-bundle.bin' }] });
+    if (p === '/rest/servicedeskapi/request/SUP-1/attachment')
+      return json(201, { attachments: { size: 1, isLastPage: true, values: [{ filename: 'support-bundle.bin', size }] }, comment: { id: '1', body: '' } });
+    json(404, { errorMessage: `bench stub: ${req.method} ${p}` });
+  });
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+/** Runs a command, sampling VmHWM of the process; resolves wall ms and peak RSS in bytes. */
+function measure(cmd, args, env) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    let hwm = 0;
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) hwm = Math.max(hwm, Number(m[1]) * 1024);
+      } catch {
+        // the process has gone
+      }
+    };
+    const timer = setInterval(sample, 20);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
+      else resolve({ ms, hwm });
+    });
+  });
+}
+
+const ours = () =>
+  measure(process.execPath, [bin, '--portal', base, 'attach', 'SUP-1', file], { SUPPORT_EMAIL: 'bench@example.com', SUPPORT_TOKEN: 'bench-token', SUPPORT_CONFIG_DIR: dir });
+const curl = () =>
+  measure('curl', ['-sS', '-o', '/dev/null', '--fail', '-u', 'bench@example.com:bench-token', '-H', 'X-Atlassian-Token: no-check', '-F', `file=@${file}`, `${base}/rest/servicedeskapi/servicedesk/1/attachTemporaryFile`]);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const o = [];
+const c = [];
+try {
+  await curl();
+  await ours();
+  for (let i = 0; i < runs; i++) {
+    c.push(await curl());
+    o.push(await ours());
+  }
+} finally {
+  server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+const mibs = (ms) => sizeMiB / (ms / 1000);
+const om = median(o.map((x) => x.ms));
+const cm = median(c.map((x) => x.ms));
+const peak = Math.max(...o.map((x) => x.hwm));
+console.log(`file: ${sizeMiB} MiB, runs: ${runs} (interleaved, medians)`);
+console.log(`curl -F           ${cm.toFixed(0)} ms  ${mibs(cm).toFixed(0)} MiB/s  peak RSS ${(Math.max(...c.map((x) => x.hwm)) / 1024 ** 2).toFixed(0)} MiB`);
+console.log(`support attach    ${om.toFixed(0)} ms  ${mibs(om).toFixed(0)} MiB/s  peak RSS ${(peak / 1024 ** 2).toFixed(0)} MiB`);
+console.log(`throughput ratio  ${(cm / om).toFixed(2)}x curl (target >= 0.90x)`);
+console.log(`peak RSS          ${(peak / 1024 ** 2).toFixed(0)} MiB (target <= 150 MiB)`);

@@ -1,0 +1,110 @@
+/**
+ * Runs entry tasks on worker threads (one per core, at most {@link MAX_WORKERS}), or in process
+ * when the compiled worker is not available (tests run the TypeScript sources).
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { processEntry, type EntryResult, type EntryTask } from './entry.js';
+
+export const MAX_WORKERS = 4;
+
+/** Runs tasks; `close` stops the threads (also mid-task, on Ctrl-C). */
+export interface EntryPool {
+  readonly size: number;
+  readonly threaded: boolean;
+  run(task: EntryTask): Promise<EntryResult>;
+  close(): Promise<void>;
+}
+
+interface FatalMessage {
+  id: number;
+  fatal: true;
+  code: string | undefined;
+  message: string;
+}
+
+/** Rebuilds an error that crossed from a worker, keeping its errno code (ENOSPC ...). */
+function errorFrom(m: FatalMessage): Error {
+  const e = new Error(m.message) as NodeJS.ErrnoException;
+  if (m.code !== undefined) e.code = m.code;
+  return e;
+}
+
+/** The compiled worker script beside this module, when there is one. */
+function workerScript(): URL | undefined {
+  const url = new URL('./worker.js', import.meta.url);
+  try {
+    return fs.existsSync(fileURLToPath(url)) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pool of `size` slots; threaded when `threads` is true and the compiled worker exists. */
+export function createPool(size: number, threads: boolean): EntryPool {
+  const script = threads ? workerScript() : undefined;
+  if (!script) {
+    return { size, threaded: false, run: (task) => processEntry(task), close: async () => undefined };
+  }
+  const idle: Worker[] = [];
+  const all: Worker[] = [];
+  const waiting: ((w: Worker) => void)[] = [];
+  let closed = false;
+  const acquire = (): Promise<Worker> => {
+    const w = idle.pop();
+    if (w) return Promise.resolve(w);
+    if (all.length < size) {
+      const nw = new Worker(script);
+      nw.unref();
+      all.push(nw);
+      return Promise.resolve(nw);
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (w: Worker) => {
+    const next = waiting.shift();
+    if (next) next(w);
+    else idle.push(w);
+  };
+  return {
+    size,
+    threaded: true,
+    async run(task) {
+      if (closed) throw new Error('pool closed');
+      const w = await acquire();
+      try {
+        return await new Promise<EntryResult>((resolve, reject) => {
+          const onMessage = (m: EntryResult | FatalMessage) => {
+            cleanup();
+            if ('fatal' in m) reject(errorFrom(m));
+            else resolve(m);
+          };
+          const onError = (err: Error) => {
+            cleanup();
+            reject(err);
+          };
+          const onExit = () => {
+            cleanup();
+            reject(new Error('worker stopped'));
+          };
+          const cleanup = () => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
+          };
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          w.postMessage(task);
+        });
+      } finally {
+        if (!closed) release(w);
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all(all.map((w) => w.terminate()));
+    },
+  };
+}

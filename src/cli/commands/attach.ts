@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { CliError } from '../../lib/errors.js';
+import type { Ctx } from '../context.js';
+import { examples, type Registrar } from './index.js';
+
+export interface AttachOptions {
+  key: string;
+  files: string[];
+  comment?: string;
+}
+
+export function register(r: Registrar): void {
+  const { program, t } = r;
+  program
+    .command('attach')
+    .description(t('follow.attach.description'))
+    .argument('<key>', t('follow.arg.key'))
+    .argument('<file...>', t('follow.attach.arg.files'))
+    .option('--comment <text>', t('follow.attach.opt.comment'))
+    .addHelpText(
+      'after',
+      examples(t, ['support attach SUP-12 support-bundle.zip', 'support attach SUP-12 screenshot.png atlassian-jira.log --comment "Logs from node 2"', 'support attach SUP-12 logs/*.log --json']),
+    )
+    .action(async (key: string, files: string[], flags: { comment?: string }, cmd: Command) => {
+      const ctx = r.ctx(cmd);
+      const { parseKey } = await import('../follow/common.js');
+      await runAttach({ key: parseKey(key, ctx.t), files, ...(flags.comment !== undefined ? { comment: flags.comment } : {}) }, ctx);
+    });
+}
+
+/**
+ * Checks every path first (exit 2 naming the bad ones, nothing sent), then streams the files
+ * with progress on a TTY. Partial failure: what was attached and what was not, exit 1.
+ */
+export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const [{ checkFiles, attachFiles }, common, { createByteProgress }, { formatBytes }] = await Promise.all([
+    import('../../portal/attach-files.js'),
+    import('../follow/common.js'),
+    import('../../ui/progress.js'),
+    import('../../lib/units.js'),
+  ]);
+  const files = await checkFiles(opts.files, {
+    cwd: ctx.cwd,
+    message: (problems) =>
+      t('follow.attach.err.files', problems.map((p) => `${p.path} (${t(`follow.attach.problem.${p.reason}`)})`).join(', ')),
+  });
+  await common.withPortal(ctx, async (api) => {
+    const req = await common.fetchRequest(api, opts.key, t);
+    const key = req.issueKey ?? opts.key;
+    const progress = createByteProgress({ io: ctx.io, t, now: () => ctx.clock.now() });
+    let result;
+    try {
+      result = await attachFiles(api, {
+        serviceDeskId: req.serviceDeskId ?? '',
+        issueKey: key,
+        files,
+        ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
+        onProgress: (p) => progress.update(p.bytes, p.total, p.file),
+      });
+    } finally {
+      progress.done();
+    }
+    const reason = (f: (typeof result.failed)[number]) =>
+      f.reason === 'too-large'
+        ? t('follow.attach.fail.tooLarge', formatBytes(f.file.size), formatBytes(f.limit ?? 0))
+        : f.reason === 'disabled'
+          ? t('follow.attach.fail.disabled')
+          : t(f.reason === 'upload' ? 'follow.attach.fail.upload' : 'follow.attach.fail.attach', f.message ?? '');
+    if (ctx.globals.json) {
+      ctx.io.out(
+        JSON.stringify(
+          {
+            key,
+            attached: result.attached.map((f) => ({ name: f.name, path: f.path, size: f.size })),
+            failed: result.failed.map((f) => ({ name: f.file.name, path: f.file.path, size: f.file.size, reason: f.reason, message: reason(f) })),
+            url: req._links?.web ?? '',
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      for (const f of result.attached) ctx.io.out(t('follow.attach.ok', f.name, formatBytes(f.size), key));
+      for (const f of result.failed) ctx.io.err(t('follow.attach.failed', f.file.name, reason(f)));
+    }
+    if (result.failed.length > 0) {
+      const retry = `support attach ${key} ${result.failed.map((f) => shellQuote(f.file.path)).join(' ')}`;
+      throw new CliError(t('follow.attach.partial', result.attached.length, result.failed.length), {
+        hint: t('follow.attach.retryHint', retry),
+      });
+    }
+  });
+}
+
+/** Quotes a path for the retry command the user can paste. */
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../lib/errors.js';
+import type { Ctx } from '../context.js';
+import { examples, type Registrar } from './index.js';
+
+export interface CommentOptions {
+  key: string;
+  body?: string;
+  /** A path, or `-` for stdin. */
+  bodyFile?: string;
+}
+
+export function register(r: Registrar): void {
+  const { program, t } = r;
+  program
+    .command('comment')
+    .description(t('follow.comment.description'))
+    .argument('<key>', t('follow.arg.key'))
+    .option('--body <text>', t('follow.comment.opt.body'))
+    .option('--body-file <file>', t('follow.comment.opt.bodyFile'))
+    .addHelpText(
+      'after',
+      examples(t, ['support comment SUP-12 --body "The patch fixed it, thanks."', 'support comment SUP-12 --body-file reply.txt', 'dmesg | tail -50 | support comment SUP-12 --body-file -', 'support comment SUP-12   # opens $EDITOR']),
+    )
+    .action(async (key: string, flags: { body?: string; bodyFile?: string }, cmd: Command) => {
+      const ctx = r.ctx(cmd);
+      const { parseKey } = await import('../follow/common.js');
+      if (flags.body !== undefined && flags.bodyFile !== undefined) throw new UsageError(ctx.t('follow.comment.err.both'));
+      await runComment({ key: parseKey(key, ctx.t), ...flags }, ctx);
+    });
+}
+
+/** Where the comment text comes from: the flag, a file, stdin, or the editor on a TTY. */
+async function readBody(opts: CommentOptions, ctx: Ctx): Promise<string> {
+  const { t } = ctx;
+  if (opts.body !== undefined) return opts.body;
+  if (opts.bodyFile === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  if (opts.bodyFile !== undefined) {
+    const fs = await import('node:fs/promises');
+    const path = await import('node:path');
+    try {
+      return await fs.readFile(path.resolve(ctx.cwd, opts.bodyFile), 'utf8');
+    } catch (err) {
+      throw new UsageError(t('follow.comment.err.file', opts.bodyFile, (err as Error).message));
+    }
+  }
+  if (!ctx.interactive) throw new UsageError(t('follow.comment.err.noBody'), { hint: t('follow.comment.err.noBodyHint') });
+  const p = await ctx.prompter(ctx.signal);
+  return p.editor({
+    message: t('follow.comment.prompt', opts.key),
+    validate: (v) => (v.trim() === '' ? t('follow.comment.err.empty') : true),
+  });
+}
+
+/**
+ * Adds a public comment and reports the request's status afterwards: on most portals a comment on
+ * a resolved request reopens it, and a comment while "Waiting for customer" hands it back.
+ */
+export async function runComment(opts: CommentOptions, ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const body = (await readBody(opts, ctx)).replace(/\s+$/, '');
+  if (body.trim() === '') throw new UsageError(t('follow.comment.err.empty'));
+  const { withPortal, fetchRequest, notVisible, isoOf } = await import('../follow/common.js');
+  await withPortal(ctx, async (api) => {
+    const before = await fetchRequest(api, opts.key, t);
+    const key = before.issueKey ?? opts.key;
+    const comment = await api.addComment(key, body).catch((err: unknown) => {
+      throw notVisible(err, key, t);
+    });
+    const after = await fetchRequest(api, key, t);
+    const was = before.currentStatus?.status ?? '';
+    const now = after.currentStatus?.status ?? '';
+    const reopened = before.currentStatus?.statusCategory === 'DONE' && after.currentStatus?.statusCategory !== 'DONE';
+    if (ctx.globals.json) {
+      ctx.io.out(
+        JSON.stringify(
+          {
+            key,
+            comment: { id: comment.id ?? '', created: isoOf(comment.created), body: comment.body ?? body },
+            previousStatus: was,
+            status: now,
+            statusCategory: after.currentStatus?.statusCategory ?? '',
+            reopened,
+            url: after._links?.web ?? '',
+          },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    ctx.io.out(t('follow.comment.added', key));
+    if (reopened) ctx.io.out(t('follow.comment.reopened', now));
+    else if (was !== now) ctx.io.out(t('follow.statusChanged', was, now));
+    else ctx.io.out(t('follow.statusIs', now));
+  });
+}

@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../lib/errors.js';
+import type { Ctx } from '../context.js';
+import { examples, type Registrar } from './index.js';
+
+export interface ListOptions {
+  status: 'open' | 'closed' | 'all';
+  ownership: 'default' | 'mine' | 'participating' | 'all';
+  search?: string;
+  serviceDesk?: string;
+  /** 0 = every request. */
+  limit: number;
+}
+
+/** One row of `support list --json` (and of the TSV output, in this column order). */
+export interface ListItem {
+  key: string;
+  status: string;
+  statusCategory: string;
+  impact: string;
+  summary: string;
+  requestTypeId: string;
+  serviceDeskId: string;
+  created: string;
+  updated: string;
+  url: string;
+}
+
+interface RawListFlags {
+  status?: string;
+  mine?: boolean;
+  participating?: boolean;
+  all?: boolean;
+  search?: string;
+  serviceDesk?: string;
+  limit?: string;
+}
+
+/** Flags -> options, with every problem reported at once (exit 2). */
+export function listOptions(raw: RawListFlags, t: Ctx['t']): ListOptions {
+  const problems: string[] = [];
+  const status = (raw.status ?? 'open').toLowerCase();
+  if (!['open', 'closed', 'all'].includes(status)) problems.push(t('follow.list.err.status', raw.status ?? ''));
+  const owners = (['mine', 'participating', 'all'] as const).filter((k) => raw[k]);
+  if (owners.length > 1) problems.push(t('follow.list.err.ownership', owners.map((o) => `--${o}`).join(', ')));
+  let limit = 50;
+  if (raw.limit !== undefined) {
+    limit = /^\d+$/.test(raw.limit.trim()) ? Number(raw.limit) : -1;
+    if (limit < 0) problems.push(t('follow.list.err.limit', raw.limit));
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return {
+    status: status as ListOptions['status'],
+    ownership: owners[0] ?? 'default',
+    ...(raw.search !== undefined && raw.search !== '' ? { search: raw.search } : {}),
+    ...(raw.serviceDesk !== undefined && raw.serviceDesk !== '' ? { serviceDesk: raw.serviceDesk } : {}),
+    limit,
+  };
+}
+
+export function register(r: Registrar): void {
+  const { program, t } = r;
+  program
+    .command('list')
+    .description(t('follow.list.description'))
+    .option('--status <status>', t('follow.list.opt.status'), 'open')
+    .option('--mine', t('follow.list.opt.mine'))
+    .option('--participating', t('follow.list.opt.participating'))
+    .option('--all', t('follow.list.opt.all'))
+    .option('--search <text>', t('follow.list.opt.search'))
+    .option('--service-desk <id|name>', t('follow.list.opt.serviceDesk'))
+    .option('--limit <n>', t('follow.list.opt.limit'), '50')
+    .addHelpText(
+      'after',
+      examples(t, [
+        'support list',
+        'support list --status all --limit 0 --json > requests.json',
+        'support list --participating --search "PDF export"',
+        'support list --status closed | cut -f1,4',
+      ]),
+    )
+    .action(async (flags: RawListFlags, cmd: Command) => {
+      const ctx = r.ctx(cmd);
+      await runList(listOptions(flags, ctx.t), ctx);
+    });
+}
+
+/**
+ * Prints the customer's requests, newest activity first (the portal's order), as they arrive:
+ * a table on a TTY, tab-separated lines in a pipe, a JSON array with --json. Only one screenful is
+ * kept in memory (to size the table), whatever the count.
+ */
+export async function runList(opts: ListOptions, ctx: Ctx): Promise<{ count: number }> {
+  const [{ withPortal }, render] = await Promise.all([import('../follow/common.js'), import('../follow/list-render.js')]);
+  return withPortal(ctx, async (api) => {
+    const serviceDeskId = opts.serviceDesk === undefined ? undefined : await render.resolveServiceDesk(api, opts.serviceDesk, ctx.t);
+    const pageSize = opts.limit > 0 ? Math.min(opts.limit, 100) : 100;
+    const items = api.requests({
+      status: opts.status === 'open' ? 'OPEN_REQUESTS' : opts.status === 'closed' ? 'CLOSED_REQUESTS' : 'ALL_REQUESTS',
+      ...(opts.ownership === 'mine'
+        ? { ownership: ['OWNED_REQUESTS'] }
+        : opts.ownership === 'participating'
+          ? { ownership: ['PARTICIPATED_REQUESTS'] }
+          : opts.ownership === 'all'
+            ? { ownership: ['OWNED_REQUESTS', 'PARTICIPATED_REQUESTS', 'ALL_ORGANIZATIONS'] }
+            : {}),
+      ...(opts.search !== undefined ? { searchTerm: opts.search } : {}),
+      ...(serviceDeskId !== undefined ? { serviceDeskId } : {}),
+      pageSize,
+    });
+    return render.printRequests(items, opts.limit, ctx);
+  });
+}

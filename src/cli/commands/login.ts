@@ -1,0 +1,195 @@
+import type { Command } from 'commander';
+import { AuthError, CliError, UsageError } from '../../lib/errors.js';
+import type { Credentials } from '../../portal/client.js';
+import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
+import type { Ctx } from '../context.js';
+import { accountOf, buildClient, parsePortalUrl, profileName, wantsSandbox } from '../session.js';
+import { examples, type Registrar } from './index.js';
+
+/** `support login` after parsing. */
+export interface LoginOptions {
+  /** From the global --portal (or SUPPORT_PORTAL). */
+  portal?: string;
+  email?: string;
+  /** --token (discouraged: shell history). */
+  token?: string;
+  tokenStdin: boolean;
+  /** --cloud / --dc; detected from the host when absent. */
+  deployment?: 'cloud' | 'dc';
+}
+
+interface RawLogin {
+  email?: string;
+  token?: string;
+  tokenStdin?: boolean;
+  cloud?: boolean;
+  dc?: boolean;
+}
+
+/** What `support login --json` prints. */
+export interface LoginResult {
+  profile: string;
+  portal: string;
+  deployment: 'cloud' | 'dc';
+  account: { accountId?: string; name?: string; displayName?: string; emailAddress?: string };
+  tokenStore: 'keyring' | 'file';
+}
+
+/** Checks the flags that contradict each other (exit 2). */
+export function parseLoginOptions(raw: RawLogin, ctx: Ctx): LoginOptions {
+  const { t } = ctx;
+  if (raw.cloud && raw.dc) throw new UsageError(t('auth.login.bothDeployments'), { hint: t('err.seeHelp', 'support login') });
+  if (raw.token !== undefined && raw.tokenStdin) throw new UsageError(t('auth.login.tokenSources'), { hint: t('err.seeHelp', 'support login') });
+  const portal = ctx.globals.portal?.trim() || ctx.env.SUPPORT_PORTAL?.trim() || undefined;
+  return {
+    ...(portal ? { portal } : {}),
+    ...(raw.email ? { email: raw.email.trim() } : {}),
+    ...(raw.token !== undefined ? { token: raw.token } : {}),
+    tokenStdin: Boolean(raw.tokenStdin),
+    ...(raw.cloud ? { deployment: 'cloud' as const } : raw.dc ? { deployment: 'dc' as const } : {}),
+  };
+}
+
+async function readAll(ctx: Ctx): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of ctx.io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function who(m: MyselfDTO): string {
+  const name = m.displayName ?? m.name ?? m.accountId ?? '?';
+  return m.emailAddress ? `${name} <${m.emailAddress}>` : name;
+}
+
+/**
+ * Signs in: asks (on a TTY) or takes from flags the portal, e-mail and token, verifies them with
+ * `myself` and `info`, and only then saves the profile. A rejected token exits 4 and saves nothing.
+ */
+export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResult | undefined> {
+  const { t, io } = ctx;
+  const { ProfileStore, isValidProfileName } = await import('../../config/profiles.js');
+  const profile = profileName(ctx);
+  if (!isValidProfileName(profile)) throw new UsageError(t('auth.login.badProfile', profile));
+  if (wantsSandbox(opts.portal)) {
+    io.err(t('auth.login.sandbox'));
+    return undefined;
+  }
+
+  const missing: string[] = [];
+  const nonEmpty = (v: string) => (v.trim() === '' ? t('auth.login.ask.empty') : true);
+  let ask: Awaited<ReturnType<Ctx['prompter']>> | undefined;
+  const prompter = async () => (ask ??= await ctx.prompter(ctx.signal));
+
+  let portalUrl: string | undefined;
+  if (opts.portal) portalUrl = parsePortalUrl(ctx, opts.portal);
+  else if (ctx.interactive) {
+    const answer = await (await prompter()).input({
+      message: t('auth.login.ask.portal'),
+      validate: (v) => {
+        if (v.trim() === '') return t('auth.login.ask.empty');
+        try {
+          parsePortalUrl(ctx, v);
+          return true;
+        } catch (err) {
+          return err instanceof Error ? err.message : String(err);
+        }
+      },
+    });
+    portalUrl = parsePortalUrl(ctx, answer);
+  } else missing.push('--portal URL');
+
+  const { detectDeployment } = await import('../../portal/url.js');
+  const deployment = opts.deployment ?? (portalUrl ? detectDeployment(portalUrl) : undefined);
+  if (portalUrl && deployment && ctx.interactive && !opts.deployment) io.err(t('auth.login.detected', t(`auth.deployment.${deployment}`)));
+
+  let email = opts.email ?? (ctx.env.SUPPORT_EMAIL?.trim() || undefined);
+  if (!email && deployment === 'cloud') {
+    if (ctx.interactive) email = (await (await prompter()).input({ message: t('auth.login.ask.email'), validate: nonEmpty })).trim();
+    else missing.push('--email E');
+  }
+
+  let token: string | undefined;
+  if (opts.tokenStdin) {
+    token = (await readAll(ctx)).replace(/\r?\n$/, '').trim();
+    if (!token) throw new UsageError(t('auth.login.emptyStdin'));
+  } else if (opts.token !== undefined) {
+    io.err(t('auth.login.tokenFlagWarning'));
+    token = opts.token.trim();
+  } else if (ctx.env.SUPPORT_TOKEN?.trim()) {
+    token = ctx.env.SUPPORT_TOKEN.trim();
+  } else if (ctx.interactive && portalUrl) {
+    io.err(deployment === 'cloud' ? t('auth.login.tokenPointer.cloud') : t('auth.login.tokenPointer.dc', portalUrl));
+    token = (await (await prompter()).password({ message: t(deployment === 'cloud' ? 'auth.login.ask.token.cloud' : 'auth.login.ask.token.dc'), validate: nonEmpty })).trim();
+  } else if (!ctx.interactive) missing.push('--token-stdin');
+
+  if (missing.length > 0 || !portalUrl || !token || !deployment) {
+    throw new UsageError(t('auth.login.missing', missing.join(', ')), { hint: t('err.seeHelp', 'support login') });
+  }
+
+  const credentials: Credentials = email ? { kind: 'basic', email, token } : { kind: 'bearer', token };
+  const client = await buildClient(ctx, portalUrl, credentials);
+  const { PortalError } = await import('../../portal/errors.js');
+  const host = new URL(portalUrl).host;
+  let me: MyselfDTO;
+  let info: SoftwareInfoDTO | undefined;
+  try {
+    if (!ctx.globals.json) io.err(t('auth.login.verifying', portalUrl));
+    try {
+      me = await client.myself();
+      info = await client.info();
+    } catch (err) {
+      if (err instanceof PortalError && err.kind === 'auth') {
+        throw new AuthError(t('auth.login.rejected', host), {
+          hint: t(email ? 'auth.login.rejected.hint.cloud' : 'auth.login.rejected.hint.dc'),
+          cause: err,
+        });
+      }
+      if (err instanceof PortalError && err.kind === 'not-found') throw new CliError(t('auth.login.notJsm', host), { cause: err });
+      throw err;
+    }
+  } finally {
+    await client.close();
+  }
+  if (info?.isLicensedForUse === false) io.err(t('auth.login.unlicensedWarning', host));
+
+  const store = new ProfileStore(ctx.paths.configDir, ctx.env);
+  const account = accountOf(me);
+  const tokenStore = await store.save(
+    profile,
+    { portal: portalUrl, deployment, ...(email ? { email } : {}), account, savedAt: new Date(ctx.clock.now()).toISOString() },
+    token,
+  );
+  const result: LoginResult = { profile, portal: portalUrl, deployment, account, tokenStore };
+  if (ctx.globals.json) {
+    io.out(JSON.stringify(result));
+  } else {
+    io.out(t('auth.login.done', who(me), portalUrl, profile));
+    io.out(tokenStore === 'keyring' ? t('auth.login.stored.keyring') : t('auth.login.stored.file', store.file));
+  }
+  return result;
+}
+
+export function register(r: Registrar): void {
+  const { program, t } = r;
+  program
+    .command('login')
+    .description(t('auth.login.description'))
+    .option('--email <email>', t('auth.login.opt.email'))
+    .option('--token-stdin', t('auth.login.opt.tokenStdin'))
+    .option('--token <token>', t('auth.login.opt.token'))
+    .option('--cloud', t('auth.login.opt.cloud'))
+    .option('--dc', t('auth.login.opt.dc'))
+    .addHelpText(
+      'after',
+      `${t('auth.login.help.after')}${examples(t, [
+        'support login',
+        'support login --portal https://example.atlassian.net --email me@example.com --token-stdin < token.txt',
+        'printf %s "$JIRA_PAT" | support login --portal https://jira.example.com --token-stdin',
+        'support login --profile work --portal https://work.atlassian.net',
+      ])}`,
+    )
+    .action(async (raw: RawLogin, cmd: Command) => {
+      const ctx = r.ctx(cmd);
+      await runLogin(parseLoginOptions(raw, ctx), ctx);
+    });
+}

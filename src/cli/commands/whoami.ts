@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { Ctx } from '../context.js';
+import { accountOf, openPortal, type TokenSource } from '../session.js';
+import { examples, type Registrar } from './index.js';
+
+/** What `support whoami --json` prints. */
+export interface WhoamiResult {
+  account: { accountId?: string; name?: string; displayName?: string; emailAddress?: string };
+  portal: string;
+  deployment: 'cloud' | 'dc' | 'sandbox';
+  profile: string;
+  tokenSource: TokenSource | undefined;
+}
+
+/** Asks the portal who the credentials belong to (exit 4 when not signed in or rejected). */
+export async function runWhoami(ctx: Ctx): Promise<WhoamiResult> {
+  const { t, io } = ctx;
+  const session = await openPortal(ctx);
+  let me;
+  try {
+    me = await session.api.myself();
+  } finally {
+    await session.close();
+  }
+  const account = accountOf(me);
+  const result: WhoamiResult = { account, portal: session.portalUrl, deployment: session.deployment, profile: session.profile, tokenSource: session.tokenSource };
+  const name = me.displayName ?? me.name ?? me.accountId ?? '';
+  const email = me.emailAddress ?? session.email ?? '';
+  if (ctx.globals.json) {
+    io.out(JSON.stringify(result));
+  } else if (io.stdoutIsTTY) {
+    io.out(`${t('auth.whoami.account')}${name}${me.accountId && me.accountId !== name ? ` (${me.accountId})` : ''}`);
+    if (email) io.out(`${t('auth.whoami.email')}${email}`);
+    io.out(`${t('auth.whoami.portal')}${session.portalUrl}`);
+    io.out(`${t('auth.whoami.deployment')}${t(`auth.deployment.${session.deployment}`)}`);
+    io.out(`${t('auth.whoami.profile')}${session.profile}`);
+    if (session.tokenSource) io.out(`${t('auth.whoami.token')}${t(`auth.source.${session.tokenSource}`)}`);
+  } else {
+    // Stable, untranslated keys for scripts reading a pipe.
+    io.out(`account\t${name}`);
+    io.out(`accountId\t${me.accountId ?? me.name ?? ''}`);
+    io.out(`email\t${email}`);
+    io.out(`portal\t${session.portalUrl}`);
+    io.out(`deployment\t${session.deployment}`);
+    io.out(`profile\t${session.profile}`);
+    io.out(`token\t${session.tokenSource ?? ''}`);
+  }
+  return result;
+}
+
+export function register(r: Registrar): void {
+  const { program, t } = r;
+  program
+    .command('whoami')
+    .description(t('auth.whoami.description'))
+    .addHelpText('after', examples(t, ['support whoami', 'support whoami --json --profile work', 'support whoami --portal sandbox']))
+    .action(async (_o: unknown, cmd: Command) => {
+      await runWhoami(r.ctx(cmd));
+    });
+}

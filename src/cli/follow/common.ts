@@ -1,0 +1,150 @@
+import type { T } from '../../i18n/index.js';
+import { CliError, UsageError } from '../../lib/errors.js';
+import { httpStatusOf } from '../../lib/http-status.js';
+import type { PortalApi } from '../../portal/api.js';
+import type { CustomerRequestDTO, CustomerRequestFieldValueDTO, DateDTO } from '../../portal/types.js';
+import type { Ctx } from '../context.js';
+
+/**
+ * `SUP-12` (any case) or a numeric issue id. Anything else is a usage error before any request is
+ * sent, so a typo never turns into a confusing 404.
+ */
+export function parseKey(raw: string, t: T): string {
+  const s = raw.trim();
+  if (/^\d+$/.test(s)) return s;
+  if (/^[A-Za-z][A-Za-z0-9_]*-\d+$/.test(s)) return s.toUpperCase();
+  throw new UsageError(t('follow.err.badKey', raw), { hint: t('follow.err.badKeyHint') });
+}
+
+export { httpStatusOf as statusOf } from '../../lib/http-status.js';
+
+/**
+ * A 404 (or a 403 from the request endpoints) means the request does not exist or the customer
+ * may not see it; JSM does not tell which, and neither can we.
+ */
+export function notVisible(err: unknown, key: string, t: T): unknown {
+  const s = httpStatusOf(err);
+  if (s === 404) return new CliError(t('follow.err.notFound', key), { hint: t('follow.err.notFoundHint'), cause: err });
+  return err;
+}
+
+/** Runs `fn` with an open portal session, closing it whatever happens. */
+export async function withPortal<R>(ctx: Ctx, fn: (api: PortalApi, portalUrl: string) => Promise<R>): Promise<R> {
+  const { openPortal } = await import('../session.js');
+  const session = await openPortal(ctx);
+  try {
+    return await fn(session.api, session.portalUrl);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Fetches one request, turning "not found or not yours" into a clear message. */
+export async function fetchRequest(
+  api: PortalApi,
+  key: string,
+  t: T,
+  expand?: Parameters<PortalApi['request']>[1],
+): Promise<CustomerRequestDTO> {
+  try {
+    return await api.request(key, expand);
+  } catch (err) {
+    throw notVisible(err, key, t);
+  }
+}
+
+/** Milliseconds of a DateDTO (epochMillis, else the ISO text), or undefined. */
+export function millisOf(d: DateDTO | undefined): number | undefined {
+  if (!d) return undefined;
+  if (typeof d.epochMillis === 'number') return d.epochMillis;
+  const iso = d.iso8601 ?? d.jira;
+  if (!iso) return undefined;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** ISO-8601 in UTC (stable for scripts), or '' when unknown. */
+export function isoOf(d: DateDTO | undefined): string {
+  const ms = millisOf(d);
+  return ms === undefined ? '' : new Date(ms).toISOString();
+}
+
+/** `3h ago`, `in 2d`, `just now`. */
+export function relative(t: T, ms: number | undefined, now: number): string {
+  if (ms === undefined) return '';
+  const d = now - ms;
+  const abs = Math.abs(d);
+  if (abs < 45_000) return t('follow.time.justNow');
+  const units: [number, string][] = [
+    [60_000, t('follow.time.unit.m')],
+    [3_600_000, t('follow.time.unit.h')],
+    [86_400_000, t('follow.time.unit.d')],
+    [30 * 86_400_000, t('follow.time.unit.mo')],
+    [365 * 86_400_000, t('follow.time.unit.y')],
+  ];
+  let unit = units[0]!;
+  for (const u of units) if (abs >= u[0]) unit = u;
+  const text = `${Math.floor(abs / unit[0])}${unit[1]}`;
+  return d >= 0 ? t('follow.time.ago', text) : t('follow.time.in', text);
+}
+
+/** A readable timestamp for the human view: `2026-11-24 09:00 UTC` (UTC: servers and users span zones). */
+export function humanTime(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())} UTC`;
+}
+
+/**
+ * A field value as text, whatever shape the portal sent: strings, numbers, options
+ * (`{value}`/`{label}`/`{name}`), users (`displayName`), arrays of any of these, cascading selects.
+ */
+export function fieldText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map(fieldText).filter((s) => s !== '').join(', ');
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const k of ['displayName', 'label', 'value', 'name', 'text', 'filename']) {
+      if (typeof o[k] === 'string' && o[k] !== '') {
+        const child = o.child !== undefined ? fieldText(o.child) : '';
+        return child ? `${o[k] as string} / ${child}` : (o[k] as string);
+      }
+    }
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+const IMPACT_NAME = /impact|業務への影響|影響度/i;
+
+/**
+ * The business impact of a request, for the list's impact column: the seed portal's
+ * `customfield_10013`, or any field whose label speaks of impact (English or Japanese).
+ */
+export function impactOf(fields: readonly CustomerRequestFieldValueDTO[] | undefined): string {
+  if (!fields) return '';
+  const f = fields.find((x) => x.fieldId === 'customfield_10013') ?? fields.find((x) => IMPACT_NAME.test(x.label ?? ''));
+  return f ? fieldText(f.value) : '';
+}
+
+/** "Level 2 - Significant" -> "Level 2" for narrow columns; other values unchanged. */
+export function shortImpact(s: string): string {
+  const m = /^((?:Level|レベル)\s*\d+)\b/i.exec(s);
+  return m ? m[1]! : s;
+}
+
+/** Status names that mean the customer is expected to answer (English or Japanese portals). */
+export function isWaitingForCustomer(status: string | undefined): boolean {
+  return status !== undefined && (/waiting for customer/i.test(status) || /(お客様|顧客).*(待ち|回答待)/.test(status));
+}
+
+/** A request left in "Waiting for customer" this long is resolved by the portal (DESIGN §2). */
+export const AUTO_RESOLVE_MS = 5 * 86_400_000;
+
+/** One JSON document or line on stdout. */
+export function printJson(ctx: Ctx, value: unknown, pretty = true): void {
+  ctx.io.out(pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+}

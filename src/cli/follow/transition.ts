@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import { CancelledError, CliError, UsageError } from '../../lib/errors.js';
+import type { CustomerTransitionDTO } from '../../portal/types.js';
+import type { Ctx } from '../context.js';
+import { examples, type Registrar } from '../commands/index.js';
+
+/** The customer actions that map to a portal transition. */
+export type TransitionKind = 'resolve' | 'escalate' | 'reopen';
+
+export interface TransitionOptions {
+  key: string;
+  comment?: string;
+  yes: boolean;
+}
+
+/**
+ * Names a portal may give each action, English and Japanese, lower case. Exact names win over
+ * names that merely contain a word (earlier exact names preferred), so "Resolve this issue" and "解決する" still match.
+ */
+const NAMES: Record<TransitionKind, { exact: string[]; words: RegExp }> = {
+  resolve: {
+    exact: ['resolve', 'resolve this issue', 'resolve request', 'close', 'close request', 'mark as resolved', '解決', '解決する', '解決済みにする', 'クローズ'],
+    words: /\bresolve|\bclose|解決|クローズ|完了/i,
+  },
+  escalate: {
+    exact: ['escalate', 'escalate request', 'escalate this issue', 'エスカレーション', 'エスカレート', 'エスカレーションする'],
+    words: /\bescalat|エスカレ/i,
+  },
+  reopen: {
+    exact: ['reopen', 're-open', 'reopen request', 'reopen issue', '再オープン', '再開', '再オープンする'],
+    words: /\bre-?open|再オープン|再開/i,
+  },
+};
+
+/** The request's transition for an action: an exact name first, then one containing the word. */
+export function matchTransition(kind: TransitionKind, available: readonly CustomerTransitionDTO[]): CustomerTransitionDTO | undefined {
+  const n = NAMES[kind];
+  const norm = (s: string | undefined) => (s ?? '').trim().toLowerCase();
+  for (const name of n.exact) {
+    const hit = available.find((x) => norm(x.name) === name);
+    if (hit) return hit;
+  }
+  return available.find((x) => n.words.test(x.name ?? ''));
+}
+
+/** Declares `support resolve|escalate|reopen KEY [--comment TEXT] [--yes]`. */
+export function registerTransition(r: Registrar, kind: TransitionKind): void {
+  const { program, t } = r;
+  program
+    .command(kind)
+    .description(t(`follow.${kind}.description`))
+    .argument('<key>', t('follow.arg.key'))
+    .option('--comment <text>', t('follow.transition.opt.comment'))
+    .option('-y, --yes', t('follow.transition.opt.yes'))
+    .addHelpText('after', examples(t, [`support ${kind} SUP-12`, `support ${kind} SUP-12 --comment "${t(`follow.${kind}.exampleComment`)}" --yes`, `support ${kind} SUP-12 --yes --json`]))
+    .action(async (key: string, flags: { comment?: string; yes?: boolean }, cmd: Command) => {
+      const ctx = r.ctx(cmd);
+      const { parseKey } = await import('./common.js');
+      await runTransition(kind, { key: parseKey(key, ctx.t), yes: Boolean(flags.yes), ...(flags.comment !== undefined ? { comment: flags.comment } : {}) }, ctx);
+    });
+}
+
+/**
+ * Performs a customer action through the request's own transitions, so it works on any portal's
+ * workflow. Without a TTY, `--yes` is required before anything is sent (exit 2).
+ */
+export async function runTransition(kind: TransitionKind, opts: TransitionOptions, ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  if (!opts.yes && !ctx.interactive) {
+    throw new UsageError(t('follow.transition.err.yes', kind), { hint: t('follow.transition.err.yesHint', `support ${kind} ${opts.key} --yes`) });
+  }
+  const { withPortal, fetchRequest, notVisible } = await import('./common.js');
+  await withPortal(ctx, async (api) => {
+    const req = await fetchRequest(api, opts.key, t);
+    const key = req.issueKey ?? opts.key;
+    const available: CustomerTransitionDTO[] = [];
+    try {
+      for await (const x of api.transitions(key)) available.push(x);
+    } catch (err) {
+      throw notVisible(err, key, t);
+    }
+    const tr = matchTransition(kind, available);
+    if (!tr?.id) {
+      const names = available.map((x) => x.name ?? x.id ?? '').filter(Boolean);
+      throw new CliError(t('follow.transition.err.unavailable', t(`follow.${kind}.verb`), key, req.currentStatus?.status ?? ''), {
+        hint: names.length > 0 ? t('follow.transition.available', names.join(', ')) : t('follow.transition.none'),
+      });
+    }
+    if (!opts.yes) {
+      const p = await ctx.prompter(ctx.signal);
+      const ok = await p.confirm({ message: t('follow.transition.confirm', tr.name ?? kind, key, req.summary ?? ''), default: true });
+      if (!ok) throw new CancelledError(t('err.cancelled'));
+    }
+    const before = req.currentStatus?.status ?? '';
+    await api.transition(key, tr.id, opts.comment !== undefined && opts.comment.trim() !== '' ? opts.comment : undefined);
+    const after = await fetchRequest(api, key, t);
+    const status = after.currentStatus?.status ?? '';
+    if (ctx.globals.json) {
+      ctx.io.out(
+        JSON.stringify(
+          { key, transition: { id: tr.id, name: tr.name ?? '' }, previousStatus: before, status, statusCategory: after.currentStatus?.statusCategory ?? '', url: after._links?.web ?? '' },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    ctx.io.out(t('follow.transition.done', tr.name ?? kind, key));
+    ctx.io.out(before !== status ? t('follow.statusChanged', before, status) : t('follow.statusIs', status));
+  });
+}

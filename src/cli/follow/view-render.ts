@@ -1,0 +1,216 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { formatBytes, formatDuration } from '../../lib/units.js';
+import type { PortalApi } from '../../portal/api.js';
+import type { SlaInformationDTO } from '../../portal/types.js';
+import { theme } from '../../ui/theme.js';
+import type { Ctx } from '../context.js';
+import { AUTO_RESOLVE_MS, fetchRequest, fieldText, humanTime, isoOf, isWaitingForCustomer, millisOf, notVisible, relative } from './common.js';
+
+/** `support view --json`: everything the human view shows. Times are ISO-8601 UTC. */
+export interface RequestView {
+  key: string;
+  id: string;
+  summary: string;
+  url: string;
+  serviceDesk: { id: string; name: string };
+  requestType: { id: string; name: string };
+  reporter: { displayName: string; email: string; accountId: string };
+  created: string;
+  status: { name: string; category: string; since: string };
+  /** Oldest first. */
+  history: { status: string; category: string; at: string }[];
+  fields: { id: string; label: string; value: string }[];
+  sla: { name: string; state: 'running' | 'paused' | 'met' | 'breached'; goalMs?: number; remainingMs?: number; breachTime?: string }[];
+  participants: { displayName: string; email: string; accountId: string }[];
+  attachments: { filename: string; size: number; mimeType: string; created: string; author: string; url: string }[];
+  /** Oldest first; `--comments N` keeps the last N. */
+  comments: { id: string; author: string; created: string; body: string }[];
+  commentCount: number;
+  /** When the portal resolves it by itself (in "Waiting for customer" only). */
+  autoResolve?: { at: string; inMs: number };
+}
+
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
+  const cycle = s.ongoingCycle ?? s.completedCycles?.[s.completedCycles.length - 1];
+  const ongoing = s.ongoingCycle !== undefined;
+  const breachMs = millisOf(cycle?.breachTime);
+  const remaining = cycle?.remainingTime?.millis ?? (breachMs !== undefined ? breachMs - now : undefined);
+  const breached = Boolean(cycle?.breached) || (ongoing && remaining !== undefined && remaining < 0);
+  const state = breached ? 'breached' : ongoing ? (cycle?.paused ? 'paused' : 'running') : 'met';
+  return {
+    name: s.name ?? '',
+    state,
+    ...(cycle?.goalDuration?.millis !== undefined ? { goalMs: cycle.goalDuration.millis } : {}),
+    ...(ongoing && remaining !== undefined ? { remainingMs: remaining } : {}),
+    ...(breachMs !== undefined ? { breachTime: new Date(breachMs).toISOString() } : {}),
+  };
+}
+
+/** Loads every part of the view: the request, then its lists in parallel (each followed page by page). */
+export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx): Promise<RequestView> {
+  const r = await fetchRequest(api, key, ctx.t, ['serviceDesk', 'requestType']);
+  const k = r.issueKey ?? key;
+  const [history, sla, participants, attachments, comments] = await Promise.all([
+    all(api.statusHistory(k)),
+    all(api.sla(k)).catch(() => [] as SlaInformationDTO[]),
+    all(api.participants(k)),
+    all(api.attachments(k)),
+    all(api.comments(k)),
+  ]).catch((err: unknown) => {
+    throw notVisible(err, k, ctx.t);
+  });
+  const now = ctx.clock.now();
+  const cur = r.currentStatus;
+  const since = millisOf(cur?.statusDate);
+  const view: RequestView = {
+    key: k,
+    id: r.issueId ?? '',
+    summary: r.summary ?? '',
+    url: r._links?.web ?? '',
+    serviceDesk: { id: r.serviceDeskId ?? r.serviceDesk?.id ?? '', name: r.serviceDesk?.projectName ?? '' },
+    requestType: { id: r.requestTypeId ?? r.requestType?.id ?? '', name: r.requestType?.name ?? '' },
+    reporter: { displayName: r.reporter?.displayName ?? '', email: r.reporter?.emailAddress ?? '', accountId: r.reporter?.accountId ?? r.reporter?.name ?? '' },
+    created: isoOf(r.createdDate),
+    status: { name: cur?.status ?? '', category: cur?.statusCategory ?? '', since: isoOf(cur?.statusDate) },
+    history: history
+      .map((h) => ({ status: h.status ?? '', category: h.statusCategory ?? '', at: isoOf(h.statusDate), ms: millisOf(h.statusDate) ?? 0 }))
+      .sort((a, b) => a.ms - b.ms)
+      .map(({ ms: _ms, ...h }) => h),
+    fields: (r.requestFieldValues ?? [])
+      .filter((f) => f.fieldId !== 'summary' && f.fieldId !== 'attachment')
+      .map((f) => ({ id: f.fieldId ?? '', label: f.label ?? f.fieldId ?? '', value: fieldText(f.value) }))
+      .filter((f) => f.value !== ''),
+    sla: sla.map((s) => slaOf(s, now)),
+    participants: participants.map((u) => ({ displayName: u.displayName ?? '', email: u.emailAddress ?? '', accountId: u.accountId ?? u.name ?? '' })),
+    attachments: attachments.map((a) => ({
+      filename: a.filename ?? '',
+      size: a.size ?? 0,
+      mimeType: a.mimeType ?? '',
+      created: isoOf(a.created),
+      author: a.author?.displayName ?? '',
+      url: a._links?.content ?? a._links?.self ?? '',
+    })),
+    comments: comments
+      .map((c) => ({ id: c.id ?? '', author: c.author?.displayName ?? '', created: isoOf(c.created), body: c.body ?? '', ms: millisOf(c.created) ?? 0 }))
+      .sort((a, b) => a.ms - b.ms)
+      .map(({ ms: _ms, ...c }) => c),
+    commentCount: comments.length,
+  };
+  if (isWaitingForCustomer(cur?.status) && cur?.statusCategory !== 'DONE' && since !== undefined) {
+    const at = since + AUTO_RESOLVE_MS;
+    view.autoResolve = { at: new Date(at).toISOString(), inMs: at - now };
+  }
+  return view;
+}
+
+/** The human view, sections in the order an admin reads them. */
+export function printView(v: RequestView, comments: RequestView['comments'], ctx: Ctx): void {
+  const { io, t } = ctx;
+  const c = theme(io.color && io.stdoutIsTTY);
+  const now = ctx.clock.now();
+  const ms = (iso: string) => (iso === '' ? undefined : Date.parse(iso));
+  const when = (iso: string) => (iso === '' ? '' : `${humanTime(ms(iso))} (${relative(t, ms(iso), now)})`);
+  const section = (title: string) => {
+    io.out('');
+    io.out(c.bold(title));
+  };
+  const row = (label: string, value: string) => io.out(`  ${c.dim(`${label}:`)} ${value}`);
+
+  io.out(`${c.bold(v.key)}  ${v.summary}`);
+  if (v.url) io.out(c.dim(v.url));
+  section(t('follow.view.section.request'));
+  row(t('follow.view.status'), `${c.yellow(v.status.name)} ${c.dim(t('follow.view.since', when(v.status.since)))}`);
+  if (v.autoResolve) {
+    row(
+      t('follow.view.autoResolve'),
+      v.autoResolve.inMs > 0
+        ? t('follow.view.autoResolveIn', formatDuration(v.autoResolve.inMs), humanTime(ms(v.autoResolve.at)))
+        : t('follow.view.autoResolveDue', humanTime(ms(v.autoResolve.at))),
+    );
+  }
+  if (v.requestType.name) row(t('follow.view.requestType'), v.requestType.name);
+  if (v.serviceDesk.name) row(t('follow.view.serviceDesk'), v.serviceDesk.name);
+  if (v.reporter.displayName) row(t('follow.view.reporter'), v.reporter.email ? `${v.reporter.displayName} <${v.reporter.email}>` : v.reporter.displayName);
+  row(t('follow.view.created'), when(v.created));
+
+  if (v.fields.length > 0) {
+    section(t('follow.view.section.fields'));
+    for (const f of v.fields) {
+      const lines = f.value.split(/\r?\n/);
+      if (lines.length === 1) row(f.label, f.value);
+      else {
+        io.out(`  ${c.dim(`${f.label}:`)}`);
+        for (const l of lines) io.out(l.trim() === '' ? '' : `    ${l}`);
+      }
+    }
+  }
+
+  if (v.sla.length > 0) {
+    section(t('follow.view.section.sla'));
+    for (const s of v.sla) {
+      const text =
+        s.state === 'breached'
+          ? c.red(s.remainingMs !== undefined ? t('follow.view.sla.breachedBy', formatDuration(-s.remainingMs)) : t('follow.view.sla.breached'))
+          : s.state === 'met'
+            ? c.green(t('follow.view.sla.met'))
+            : s.state === 'paused'
+              ? t('follow.view.sla.paused')
+              : t('follow.view.sla.remaining', formatDuration(s.remainingMs ?? 0));
+      row(s.name, s.goalMs !== undefined ? `${text} ${c.dim(t('follow.view.sla.goal', formatDuration(s.goalMs)))}` : text);
+    }
+  }
+
+  section(t('follow.view.section.history'));
+  for (const h of v.history) io.out(`  ${humanTime(ms(h.at))}  ${h.status}`);
+
+  if (v.participants.length > 0) {
+    section(t('follow.view.section.participants'));
+    for (const p of v.participants) io.out(`  ${p.email ? `${p.displayName} <${p.email}>` : p.displayName}`);
+  }
+  if (v.attachments.length > 0) {
+    section(t('follow.view.section.attachments', v.attachments.length));
+    for (const a of v.attachments) io.out(`  ${a.filename}  ${c.dim(`${formatBytes(a.size)}  ${a.author}  ${humanTime(ms(a.created))}`)}`);
+  }
+
+  section(t('follow.view.section.comments', comments.length, v.commentCount));
+  if (comments.length === 0) io.out(`  ${c.dim(t('follow.view.noComments'))}`);
+  for (const cm of comments) {
+    io.out(`  ${c.bold(cm.author)} ${c.dim(when(cm.created))}`);
+    for (const l of cm.body.split(/\r?\n/)) io.out(l.trim() === '' ? '' : `    ${l}`);
+  }
+}
+
+/**
+ * Opens the URL in a browser when one can be shown: macOS, or a Linux/BSD desktop session
+ * (DISPLAY/WAYLAND_DISPLAY) on a terminal. Over SSH with no display the printed URL is the answer;
+ * a missing opener never fails the command.
+ */
+export async function openBrowser(url: string, ctx: Ctx): Promise<boolean> {
+  if (!url || !ctx.io.stdoutIsTTY) return false;
+  const platform = os.platform();
+  let cmd: string;
+  let args: string[];
+  if (platform === 'darwin') [cmd, args] = ['open', [url]];
+  else if (platform === 'win32') [cmd, args] = ['cmd', ['/c', 'start', '""', url]];
+  else if (ctx.env.DISPLAY || ctx.env.WAYLAND_DISPLAY) [cmd, args] = [ctx.env.BROWSER || 'xdg-open', [url]];
+  else return false;
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env: { ...ctx.env } as NodeJS.ProcessEnv });
+      child.on('error', () => resolve(false));
+      child.on('spawn', () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
+}

@@ -1,0 +1,123 @@
+import { CancelledError, CliError } from '../../lib/errors.js';
+import { formatDuration } from '../../lib/units.js';
+import type { PortalApi } from '../../portal/api.js';
+import type { CommentDTO, CustomerRequestDTO } from '../../portal/types.js';
+import type { Ctx } from '../context.js';
+import type { WatchOptions } from '../commands/watch.js';
+import { fetchRequest, humanTime, isoOf, millisOf, statusOf } from './common.js';
+
+/** One line of `support watch --json`. */
+export type WatchEvent =
+  | { event: 'start'; key: string; status: string; statusCategory: string; since: string; at: string }
+  | { event: 'status'; key: string; from: string; status: string; statusCategory: string; since: string; at: string }
+  | { event: 'comment'; key: string; id: string; author: string; created: string; body: string; at: string }
+  | { event: 'done'; key: string; status: string; statusCategory: string; at: string }
+  | { event: 'timeout'; key: string; status: string; at: string };
+
+/** The longest wait between polls after errors. */
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+function reached(until: string, r: CustomerRequestDTO): boolean {
+  const s = r.currentStatus;
+  if (until.toLowerCase() === 'done') return s?.statusCategory === 'DONE';
+  return (s?.status ?? '').trim().toLowerCase() === until.toLowerCase();
+}
+
+/** Milliseconds a 429 asked us to wait, when the client's error carries it. */
+function retryAfterOf(err: unknown): number | undefined {
+  if (err && typeof err === 'object') {
+    const v = (err as Record<string, unknown>).retryAfterMs ?? (err as Record<string, unknown>).retryAfter;
+    if (typeof v === 'number' && v >= 0) return v;
+  }
+  return undefined;
+}
+
+/** Errors a later poll will not fix: authentication, a request that is not there, a bad flag. */
+function fatal(err: unknown): boolean {
+  const code = (err as { exitCode?: unknown } | undefined)?.exitCode;
+  if (code === 2 || code === 4 || code === 130) return true;
+  const s = statusOf(err);
+  return s === 400 || s === 401 || s === 403 || s === 404;
+}
+
+export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx): Promise<void> {
+  const { io, t, clock, signal } = ctx;
+  const json = ctx.globals.json;
+  const deadline = opts.timeoutMs !== undefined ? clock.now() + opts.timeoutMs : undefined;
+  const emit = (e: WatchEvent, human: string) => (json ? io.out(JSON.stringify(e)) : io.out(human));
+  const at = () => new Date(clock.now()).toISOString();
+  const stamp = () => humanTime(clock.now());
+
+  const seen = new Set<string>();
+  const loadComments = async (key: string): Promise<CommentDTO[]> => {
+    const fresh: CommentDTO[] = [];
+    for await (const c of api.comments(key)) {
+      const id = c.id ?? `${millisOf(c.created) ?? ''}:${c.body ?? ''}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        fresh.push(c);
+      }
+    }
+    return fresh.sort((a, b) => (millisOf(a.created) ?? 0) - (millisOf(b.created) ?? 0));
+  };
+
+  let req = await fetchRequest(api, opts.key, t);
+  const key = req.issueKey ?? opts.key;
+  await loadComments(key);
+  let status = req.currentStatus?.status ?? '';
+  emit(
+    { event: 'start', key, status, statusCategory: req.currentStatus?.statusCategory ?? '', since: isoOf(req.currentStatus?.statusDate), at: at() },
+    t('follow.watch.start', key, status, opts.until.toLowerCase() === 'done' ? t('follow.watch.untilDone') : opts.until, formatDuration(opts.intervalMs)),
+  );
+
+  let failures = 0;
+  let backoff = 0;
+  for (;;) {
+    if (reached(opts.until, req)) {
+      emit({ event: 'done', key, status, statusCategory: req.currentStatus?.statusCategory ?? '', at: at() }, t('follow.watch.done', stamp(), key, status));
+      return;
+    }
+    const now = clock.now();
+    if (deadline !== undefined && now >= deadline) {
+      if (json) io.out(JSON.stringify({ event: 'timeout', key, status, at: at() } satisfies WatchEvent));
+      throw new CliError(t('follow.watch.timeout', key, formatDuration(opts.timeoutMs ?? 0), status));
+    }
+    let wait = failures === 0 ? opts.intervalMs : backoff;
+    if (deadline !== undefined) wait = Math.min(wait, deadline - now);
+    try {
+      await clock.sleep(wait, signal);
+    } catch {
+      throw new CancelledError(t('err.cancelled'));
+    }
+    try {
+      const next = await fetchRequest(api, key, t);
+      const comments = await loadComments(key);
+      failures = 0;
+      for (const c of comments) {
+        const body = c.body ?? '';
+        emit(
+          { event: 'comment', key, id: c.id ?? '', author: c.author?.displayName ?? '', created: isoOf(c.created), body, at: at() },
+          `${t('follow.watch.comment', stamp(), key, c.author?.displayName ?? '')}\n${body
+            .split(/\r?\n/)
+            .map((l) => `    ${l}`)
+            .join('\n')}`,
+        );
+      }
+      const nextStatus = next.currentStatus?.status ?? '';
+      if (nextStatus !== status) {
+        emit(
+          { event: 'status', key, from: status, status: nextStatus, statusCategory: next.currentStatus?.statusCategory ?? '', since: isoOf(next.currentStatus?.statusDate), at: at() },
+          t('follow.watch.status', stamp(), key, status, nextStatus),
+        );
+        status = nextStatus;
+      }
+      req = next;
+    } catch (err) {
+      if (signal.aborted) throw new CancelledError(t('err.cancelled'));
+      if (fatal(err)) throw err;
+      failures++;
+      backoff = Math.max(retryAfterOf(err) ?? 0, Math.min(MAX_BACKOFF_MS, opts.intervalMs * 2 ** Math.min(failures, 10)));
+      io.err(t('follow.watch.retrying', err instanceof Error ? err.message : String(err), formatDuration(backoff)));
+    }
+  }
+}

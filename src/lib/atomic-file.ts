@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+
+/**
+ * Writes `text` to `file` so that a crash or a concurrent reader sees the old or the new content,
+ * never half of it: a temp file beside it, fsync, then rename over. Mode 0600 by default.
+ */
+export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const fh = await fs.open(tmp, 'w', mode);
+  try {
+    await fh.writeFile(text, 'utf8');
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  await fh.close();
+  await fs.rename(tmp, file);
+}
+
+/** The file's text, or undefined when it does not exist (other errors are thrown). */
+export async function readFileIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * Attaching files from disk to a request: the two-step JSM upload (temporary files, then
+ * `POST /request/{key}/attachment`) done the way a large or numerous upload needs it. Used by
+ * `support attach`, by `support create` (attachments of a new request) and by the bundle upload.
+ */
+import { constants as fsc } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../lib/errors.js';
+import { httpStatusOf } from '../lib/http-status.js';
+import type { PortalApi, TemporaryAttachment, UploadFile } from './api.js';
+import type { CommentDTO } from './types.js';
+
+/** At most this many files per `attachTemporaryFile` call (the portal answers 413 beyond it). */
+export const MAX_FILES_PER_UPLOAD = 60;
+
+/** Why a path given on the command line cannot be sent. */
+export type FileProblemReason = 'missing' | 'unreadable' | 'not-a-file';
+
+export interface FileProblem {
+  path: string;
+  reason: FileProblemReason;
+}
+
+/** A file that passed {@link checkFiles}: readable, a regular file, with its size. */
+export interface CheckedFile extends UploadFile {
+  path: string;
+  name: string;
+  size: number;
+}
+
+/**
+ * Raised by {@link checkFiles} (exit 2) with every bad path at once, so the user fixes them all in
+ * one go. `problems` lets a caller build its own (translated) message.
+ */
+export class UnreadableFilesError extends UsageError {
+  constructor(
+    readonly problems: readonly FileProblem[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function defaultMessage(problems: readonly FileProblem[]): string {
+  return `cannot send ${problems.length === 1 ? 'this file' : 'these files'}: ${problems
+    .map((p) => `${p.path} (${p.reason})`)
+    .join(', ')}`;
+}
+
+/**
+ * Checks every path before anything is sent: it must exist, be a regular file and be readable.
+ * Resolves the checked files (relative paths against `cwd`, name = basename) or throws
+ * {@link UnreadableFilesError} naming every bad one. `message` builds the error text (callers pass a
+ * translated one).
+ */
+export async function checkFiles(
+  paths: readonly string[],
+  opts: { cwd?: string; message?: (problems: readonly FileProblem[]) => string } = {},
+): Promise<CheckedFile[]> {
+  const problems: FileProblem[] = [];
+  const files: CheckedFile[] = [];
+  await Promise.all(
+    paths.map(async (p, i) => {
+      const abs = path.resolve(opts.cwd ?? '.', p);
+      try {
+        const st = await fs.stat(abs);
+        if (!st.isFile()) {
+          problems[i] = { path: p, reason: 'not-a-file' };
+          return;
+        }
+        await fs.access(abs, fsc.R_OK);
+        files[i] = { path: abs, name: path.basename(abs), size: st.size };
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        problems[i] = { path: p, reason: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable' };
+      }
+    }),
+  );
+  const bad = problems.filter(Boolean);
+  if (bad.length > 0) throw new UnreadableFilesError(bad, (opts.message ?? defaultMessage)(bad));
+  return files.filter(Boolean);
+}
+
+/** Progress over the whole job (all batches). */
+export interface AttachProgress {
+  /** Bytes of file content sent so far, all batches. */
+  bytes: number;
+  /** Total bytes of the files being uploaded. */
+  total: number;
+  /** The file being sent. */
+  file: string;
+}
+
+export interface AttachFilesOptions {
+  serviceDeskId: string;
+  issueKey: string;
+  files: readonly CheckedFile[];
+  /** Text of the comment the portal creates with the attachments (on the first attach call). */
+  comment?: string;
+  onProgress?: (p: AttachProgress) => void;
+  /** Attempts per temporary upload batch, on top of the client's own retries (default 2). */
+  attempts?: number;
+  /** Files per temporary upload (default and maximum 60). */
+  batchSize?: number;
+}
+
+/** Why a file was not attached. */
+export type AttachFailureReason = 'too-large' | 'disabled' | 'upload' | 'attach';
+
+export interface AttachFailure {
+  file: CheckedFile;
+  reason: AttachFailureReason;
+  /** The portal's or the network's message, as is. */
+  message?: string;
+  /** The portal's size limit in bytes, for `too-large`. */
+  limit?: number;
+}
+
+export interface AttachFilesResult {
+  attached: CheckedFile[];
+  failed: AttachFailure[];
+  /** Comments the portal created with the attachments (one per attach call). */
+  comments: CommentDTO[];
+  /** The portal's upload limit in bytes, when it told us. */
+  uploadLimit?: number;
+}
+
+/** Whether another attempt could succeed: not for a refusal (4xx other than 408/429) or a cancel. */
+function retryable(err: unknown): boolean {
+  if (err && typeof err === 'object' && 'exitCode' in err) {
+    const code = (err as { exitCode: unknown }).exitCode;
+    if (code === 2 || code === 4 || code === 130) return false;
+  }
+  if ((err as { name?: unknown } | undefined)?.name === 'AbortError') return false;
+  const s = httpStatusOf(err);
+  if (s === undefined) return true;
+  return s >= 500 || s === 408 || s === 429;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Uploads `files` and attaches them to `issueKey`: checks the portal's size limit first
+ * (`attachmentMeta`), sends at most 60 files per temporary upload, tries a failed batch again
+ * (beyond the client's own retries of transient errors), then attaches each batch right away
+ * (temporary files expire). Never throws for a file that could not be sent: the result says
+ * exactly what was attached and what was not, and why. Throws only what the caller must stop on
+ * (authentication, cancellation) before anything was attached.
+ */
+export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Promise<AttachFilesResult> {
+  const attached: CheckedFile[] = [];
+  const failed: AttachFailure[] = [];
+  const comments: CommentDTO[] = [];
+
+  let uploadLimit: number | undefined;
+  let enabled = true;
+  try {
+    const meta = await api.attachmentMeta();
+    enabled = meta.enabled !== false;
+    if (typeof meta.uploadLimit === 'number' && meta.uploadLimit > 0) uploadLimit = meta.uploadLimit;
+  } catch (err) {
+    // Portals without the platform API (some DC proxies) still take uploads; the upload itself says no.
+    if (!retryable(err) && httpStatusOf(err) !== 404 && httpStatusOf(err) !== 403) throw err;
+  }
+  if (!enabled) {
+    return { attached, failed: opts.files.map((file) => ({ file, reason: 'disabled' as const })), comments };
+  }
+
+  const sendable: CheckedFile[] = [];
+  for (const file of opts.files) {
+    if (uploadLimit !== undefined && file.size > uploadLimit) failed.push({ file, reason: 'too-large', limit: uploadLimit });
+    else sendable.push(file);
+  }
+
+  const size = Math.max(1, Math.min(opts.batchSize ?? MAX_FILES_PER_UPLOAD, MAX_FILES_PER_UPLOAD));
+  const attempts = Math.max(1, opts.attempts ?? 2);
+  const total = sendable.reduce((n, f) => n + f.size, 0);
+  let sentBefore = 0;
+  let commentPending = opts.comment !== undefined && opts.comment.trim() !== '';
+
+  for (let i = 0; i < sendable.length; i += size) {
+    const batch = sendable.slice(i, i + size);
+    const batchBytes = batch.reduce((n, f) => n + f.size, 0);
+    let temps: TemporaryAttachment[] | undefined;
+    let lastErr: unknown;
+    for (let attempt = 1; attempt <= attempts && temps === undefined; attempt++) {
+      try {
+        temps = await api.uploadTemporaryFiles(opts.serviceDeskId, batch, (p) =>
+          opts.onProgress?.({ bytes: sentBefore + p.bytes, total, file: p.file }),
+        );
+      } catch (err) {
+        lastErr = err;
+        if (!retryable(err)) break;
+      }
+    }
+    if (temps === undefined) {
+      // Authentication and cancellation stop the whole job: nothing later would succeed either.
+      const code = (lastErr as { exitCode?: unknown } | undefined)?.exitCode;
+      if ((code === 4 || code === 130) && attached.length === 0) throw lastErr;
+      for (const file of batch) failed.push({ file, reason: 'upload', message: messageOf(lastErr) });
+      sentBefore += batchBytes;
+      continue;
+    }
+    sentBefore += batchBytes;
+    opts.onProgress?.({ bytes: sentBefore, total, file: batch[batch.length - 1]!.name });
+
+    const ids = batchIds(batch, temps);
+    const missing = batch.filter((_, k) => ids[k] === undefined);
+    for (const file of missing) failed.push({ file, reason: 'upload', message: 'the portal returned no temporary id for this file' });
+    const present = batch.filter((_, k) => ids[k] !== undefined);
+    if (present.length === 0) continue;
+    try {
+      const res = await api.attachTemporaryFiles(opts.issueKey, {
+        temporaryAttachmentIds: ids.filter((x): x is string => x !== undefined),
+        public: true,
+        ...(commentPending ? { additionalComment: { body: opts.comment! } } : {}),
+      });
+      commentPending = false;
+      if (res.comment) comments.push(res.comment);
+      attached.push(...present);
+    } catch (err) {
+      const code = (err as { exitCode?: unknown }).exitCode;
+      if ((code === 4 || code === 130) && attached.length === 0) throw err;
+      for (const file of present) failed.push({ file, reason: 'attach', message: messageOf(err) });
+    }
+  }
+  return { attached, failed, comments, ...(uploadLimit !== undefined ? { uploadLimit } : {}) };
+}
+
+/**
+ * The temporary id of each file of a batch. The portal answers in the order of the parts; when the
+ * count differs, match by file name instead (each name used once).
+ */
+function batchIds(batch: readonly CheckedFile[], temps: readonly TemporaryAttachment[]): (string | undefined)[] {
+  if (temps.length === batch.length) return temps.map((t) => t.temporaryAttachmentId || undefined);
+  const pool = temps.filter((t) => t.temporaryAttachmentId !== '');
+  return batch.map((f) => {
+    const k = pool.findIndex((t) => t.fileName === f.name);
+    if (k < 0) return undefined;
+    return pool.splice(k, 1)[0]!.temporaryAttachmentId;
+  });
+}

@@ -1,0 +1,334 @@
+/**
+ * `JsmClient`: the {@link PortalApi} over undici. Lists are async iterators that follow
+ * `isLastPage` and advance by `size` (servers cap `limit`); uploads stream from disk in a
+ * multipart body with a known length; only idempotent calls are retried.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  PortalApi,
+  RequestExpand,
+  RequestQuery,
+  TemporaryAttachment,
+  UploadFile,
+  UploadProgress,
+  ValidationResult,
+} from './api.js';
+import { PortalError } from './errors.js';
+import { HttpTransport, type HttpCall, type TransportOptions } from './http.js';
+import type {
+  AttachmentCreateDTO,
+  AttachmentCreateResultDTO,
+  AttachmentDTO,
+  AttachmentSettingsDTO,
+  CommentDTO,
+  CustomerRequestCreateMetaDTO,
+  CustomerRequestDTO,
+  CustomerRequestStatusDTO,
+  CustomerTransitionDTO,
+  MyselfDTO,
+  PagedDTO,
+  RequestCreateDTO,
+  RequestTypeDTO,
+  RequestTypeGroupDTO,
+  ServiceDeskDTO,
+  SlaInformationDTO,
+  SoftwareInfoDTO,
+  TemporaryAttachmentsDTO,
+  UserDTO,
+} from './types.js';
+
+const API = '/rest/servicedeskapi';
+
+/** How a client authenticates. Cloud: e-mail + API token (Basic); Data Center: personal access token (Bearer). */
+export type Credentials = { kind: 'basic'; email: string; token: string } | { kind: 'bearer'; token: string } | { kind: 'none' };
+
+/** The `Authorization` header for credentials (UTF-8 bytes, base64, as Jira expects). */
+export function authorizationHeader(c: Credentials): string | undefined {
+  if (c.kind === 'basic') return `Basic ${Buffer.from(`${c.email}:${c.token}`, 'utf8').toString('base64')}`;
+  if (c.kind === 'bearer') return `Bearer ${c.token}`;
+  return undefined;
+}
+
+/** Everything a client needs; network settings and tracing go to the transport. */
+export interface JsmClientOptions extends Omit<TransportOptions, 'authorization'> {
+  credentials: Credentials;
+  /** Page size asked of list endpoints (the server may cap it); default 50. */
+  pageSize?: number;
+}
+
+/** Chunk size of file reads: Node's 64 KiB default costs throughput on large uploads. */
+const READ_CHUNK = 1024 * 1024;
+
+/** The JSM customer API client. Call {@link JsmClient.close} when done. */
+export class JsmClient implements PortalApi {
+  private readonly http: HttpTransport;
+  private readonly pageSize: number;
+
+  constructor(private readonly opts: JsmClientOptions) {
+    const auth = authorizationHeader(opts.credentials);
+    const c = opts.credentials;
+    const derived =
+      c.kind === 'basic'
+        ? [c.token, encodeURIComponent(c.token), Buffer.from(`${c.email}:${c.token}`, 'utf8').toString('base64')]
+        : c.kind === 'bearer'
+          ? [c.token, encodeURIComponent(c.token)]
+          : [];
+    this.http = new HttpTransport({ ...opts, authorization: auth, secrets: [...(opts.secrets ?? []), ...derived] });
+    this.pageSize = opts.pageSize ?? 50;
+  }
+
+  /** The portal's base URL, without a trailing slash. */
+  get baseUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private async json<T>(call: HttpCall): Promise<T> {
+    const a = await this.http.send(call);
+    if (a.status === 204 || a.text.trim() === '') return undefined as T;
+    try {
+      return JSON.parse(a.text) as T;
+    } catch (err) {
+      throw new PortalError({ kind: 'server', status: a.status, method: call.method, url: this.http.url(call.path).split('?')[0]!, messages: [`not JSON: ${a.text.slice(0, 200)}`], cause: err });
+    }
+  }
+
+  private get<T>(p: string, query?: HttpCall['query']): Promise<T> {
+    return this.json<T>({ method: 'GET', path: p, query, retry: true });
+  }
+
+  /** Follows a list endpoint page by page: advance by `size`, stop on `isLastPage`, an empty page, or a short page without the flag. */
+  private async *paged<T>(p: string, query: HttpCall['query'] = {}, pageSize = this.pageSize): AsyncGenerator<T> {
+    let start = 0;
+    for (;;) {
+      const page = (await this.get<PagedDTO<T>>(p, { ...query, start, limit: pageSize })) ?? {};
+      const values = page.values ?? [];
+      for (const v of values) yield v;
+      const size = page.size ?? values.length;
+      if (page.isLastPage === true || size === 0 || values.length === 0) return;
+      // Without the flag, a page shorter than asked is taken as the last one.
+      if (page.isLastPage === undefined && size < pageSize) return;
+      start += size;
+    }
+  }
+
+  info(): Promise<SoftwareInfoDTO> {
+    return this.get(`${API}/info`);
+  }
+
+  myself(): Promise<MyselfDTO> {
+    return this.get('/rest/api/2/myself');
+  }
+
+  serviceDesks(): AsyncIterable<ServiceDeskDTO> {
+    return this.paged(`${API}/servicedesk`);
+  }
+
+  serviceDesk(serviceDeskId: string): Promise<ServiceDeskDTO> {
+    return this.get(`${API}/servicedesk/${enc(serviceDeskId)}`);
+  }
+
+  requestTypes(serviceDeskId: string, opts: { searchQuery?: string; groupId?: string } = {}): AsyncIterable<RequestTypeDTO> {
+    return this.paged(`${API}/servicedesk/${enc(serviceDeskId)}/requesttype`, { searchQuery: opts.searchQuery, groupId: opts.groupId });
+  }
+
+  requestTypeGroups(serviceDeskId: string): AsyncIterable<RequestTypeGroupDTO> {
+    return this.paged(`${API}/servicedesk/${enc(serviceDeskId)}/requesttypegroup`);
+  }
+
+  requestType(serviceDeskId: string, requestTypeId: string): Promise<RequestTypeDTO> {
+    return this.get(`${API}/servicedesk/${enc(serviceDeskId)}/requesttype/${enc(requestTypeId)}`);
+  }
+
+  requestTypeFields(serviceDeskId: string, requestTypeId: string): Promise<CustomerRequestCreateMetaDTO> {
+    return this.get(`${API}/servicedesk/${enc(serviceDeskId)}/requesttype/${enc(requestTypeId)}/field`);
+  }
+
+  createRequest(body: RequestCreateDTO): Promise<CustomerRequestDTO> {
+    return this.json({ method: 'POST', path: `${API}/request`, json: body, retry: false });
+  }
+
+  async validateRequest(body: RequestCreateDTO): Promise<ValidationResult | undefined> {
+    // Creates nothing, so it is safe to retry. Older portals lack the endpoint: 404, or 405 because
+    // the path then matches `GET /request/{issueIdOrKey}` with "validate" as the key.
+    const a = await this.http.send({ method: 'POST', path: `${API}/request/validate`, json: body, retry: true, accept: [400, 404, 405] });
+    if (a.status === 404 || a.status === 405) return undefined;
+    let parsed: ValidationResult | undefined;
+    try {
+      parsed = JSON.parse(a.text) as ValidationResult;
+    } catch {
+      parsed = undefined;
+    }
+    if (a.status === 400) return { ...parsed, valid: false };
+    return parsed ?? { valid: true };
+  }
+
+  requests(q: RequestQuery = {}): AsyncIterable<CustomerRequestDTO> {
+    return this.paged(
+      `${API}/request`,
+      {
+        requestOwnership: q.ownership,
+        requestStatus: q.status,
+        searchTerm: q.searchTerm,
+        serviceDeskId: q.serviceDeskId,
+        requestTypeId: q.requestTypeId,
+        expand: q.expand && q.expand.length > 0 ? q.expand.join(',') : undefined,
+      },
+      q.pageSize ?? this.pageSize,
+    );
+  }
+
+  request(issueIdOrKey: string, expand?: readonly RequestExpand[]): Promise<CustomerRequestDTO> {
+    return this.get(`${API}/request/${enc(issueIdOrKey)}`, { expand: expand && expand.length > 0 ? expand.join(',') : undefined });
+  }
+
+  comments(issueIdOrKey: string): AsyncIterable<CommentDTO> {
+    return this.paged(`${API}/request/${enc(issueIdOrKey)}/comment`);
+  }
+
+  addComment(issueIdOrKey: string, body: string): Promise<CommentDTO> {
+    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/comment`, json: { body, public: true }, retry: false });
+  }
+
+  async attachmentMeta(): Promise<AttachmentSettingsDTO> {
+    // Cloud serves v3; Data Center only v2.
+    const a = await this.http.send({ method: 'GET', path: '/rest/api/3/attachment/meta', retry: true, accept: [404] });
+    if (a.status !== 404) return JSON.parse(a.text) as AttachmentSettingsDTO;
+    return this.get('/rest/api/2/attachment/meta');
+  }
+
+  async uploadTemporaryFiles(
+    serviceDeskId: string,
+    files: readonly UploadFile[],
+    onProgress?: (p: UploadProgress) => void,
+  ): Promise<TemporaryAttachment[]> {
+    const parts = await Promise.all(
+      files.map(async (f) => ({ path: f.path, name: f.name ?? path.basename(f.path), size: f.size ?? (await fsp.stat(f.path)).size })),
+    );
+    const boundary = `----support-${randomBytes(12).toString('hex')}`;
+    const clock = this.opts.clock;
+    const multipart = () => {
+      const body = multipartBody(parts, boundary, (bytes, total, file, started) => {
+        const secs = Math.max(0.001, (clock.now() - started) / 1000);
+        onProgress?.({ bytes, total, rate: bytes / secs, file });
+      }, () => clock.now());
+      return { body: body.stream, length: body.length, contentType: `multipart/form-data; boundary=${boundary}` };
+    };
+    const res = await this.json<TemporaryAttachmentsDTO>({
+      method: 'POST',
+      path: `${API}/servicedesk/${enc(serviceDeskId)}/attachTemporaryFile`,
+      headers: { 'x-atlassian-token': 'no-check' },
+      stream: multipart,
+      retry: true,
+    });
+    return (res?.temporaryAttachments ?? []).map((t) => ({ temporaryAttachmentId: t.temporaryAttachmentId ?? '', fileName: t.fileName ?? '' }));
+  }
+
+  attachTemporaryFiles(issueIdOrKey: string, body: AttachmentCreateDTO): Promise<AttachmentCreateResultDTO> {
+    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/attachment`, json: body, retry: false });
+  }
+
+  attachments(issueIdOrKey: string): AsyncIterable<AttachmentDTO> {
+    return this.paged(`${API}/request/${enc(issueIdOrKey)}/attachment`);
+  }
+
+  transitions(issueIdOrKey: string): AsyncIterable<CustomerTransitionDTO> {
+    return this.paged(`${API}/request/${enc(issueIdOrKey)}/transition`);
+  }
+
+  async transition(issueIdOrKey: string, transitionId: string, comment?: string): Promise<void> {
+    await this.http.send({
+      method: 'POST',
+      path: `${API}/request/${enc(issueIdOrKey)}/transition`,
+      json: { id: transitionId, ...(comment ? { additionalComment: { body: comment } } : {}) },
+      retry: false,
+    });
+  }
+
+  statusHistory(issueIdOrKey: string): AsyncIterable<CustomerRequestStatusDTO> {
+    return this.paged(`${API}/request/${enc(issueIdOrKey)}/status`);
+  }
+
+  participants(issueIdOrKey: string): AsyncIterable<UserDTO> {
+    return this.paged(`${API}/request/${enc(issueIdOrKey)}/participant`);
+  }
+
+  addParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>> {
+    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, retry: false });
+  }
+
+  removeParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>> {
+    return this.json({ method: 'DELETE', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, retry: false });
+  }
+
+  sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO> {
+    return this.paged(`${API}/request/${enc(issueIdOrKey)}/sla`);
+  }
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+/** A file part of a multipart body. */
+interface Part {
+  path: string;
+  name: string;
+  size: number;
+}
+
+/** Quotes a file name for a Content-Disposition header (UTF-8 as browsers send it; quotes and line breaks escaped). */
+function quoteName(name: string): string {
+  return name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/**
+ * A multipart/form-data body whose parts are all named `file`, streamed from disk in 1 MiB reads,
+ * with its exact length computed up front (so no chunked encoding and no copy in memory).
+ */
+export function multipartBody(
+  parts: readonly Part[],
+  boundary: string,
+  progress: (bytes: number, total: number, file: string, started: number) => void,
+  now: () => number,
+): { stream: AsyncIterable<Uint8Array>; length: number } {
+  const heads = parts.map((p) =>
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoteName(p.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      'utf8',
+    ),
+  );
+  const crlf = Buffer.from('\r\n');
+  const tail = Buffer.from(`--${boundary}--\r\n`);
+  const total = parts.reduce((n, p) => n + p.size, 0);
+  const length = heads.reduce((n, h) => n + h.length, 0) + total + parts.length * crlf.length + tail.length;
+  async function* gen(): AsyncGenerator<Uint8Array> {
+    const started = now();
+    let sent = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      yield heads[i]!;
+      let read = 0;
+      if (p.size > 0) {
+        // Read exactly the size announced in content-length, even if the file grows meanwhile.
+        const rs = fs.createReadStream(p.path, { highWaterMark: READ_CHUNK, start: 0, end: p.size - 1 });
+        for await (const chunk of rs as AsyncIterable<Buffer>) {
+          read += chunk.length;
+          sent += chunk.length;
+          yield chunk;
+          progress(sent, total, p.name, started);
+        }
+      }
+      if (read !== p.size) throw new Error(`${p.path} shrank while it was being uploaded (${read} of ${p.size} bytes)`);
+      yield crlf;
+    }
+    yield tail;
+  }
+  return { stream: gen(), length };
+}

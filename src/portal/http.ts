@@ -1,0 +1,312 @@
+/**
+ * The transport under the JSM client: one undici dispatcher (proxy from the given environment,
+ * private CAs, connect and read timeouts), a retry loop for idempotent calls, classification of
+ * answers into {@link PortalError}, and a `--debug` trace that never shows a secret.
+ */
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import tls from 'node:tls';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Clock } from '../lib/clock.js';
+import { CaFileError, classifyTransportError, PortalError, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, isRetryableTransportError, parseRetryAfter, type RetryPolicy } from './retry.js';
+
+/** Network settings an admin controls. */
+export interface NetworkOptions {
+  /** `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (either case) are read from here, never from the process. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** PEM files of extra trusted CAs (`--ca-file`, `NODE_EXTRA_CA_CERTS`), added to the default roots. */
+  caFiles?: readonly string[];
+  /** Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Time allowed without data while waiting for an answer; default 60 s. */
+  readTimeoutMs?: number;
+}
+
+/** How to call: credentials, identity, tracing, retries. */
+export interface TransportOptions extends NetworkOptions {
+  /** The portal's base URL (no trailing slash, may carry a context path such as `/jira`). */
+  baseUrl: string;
+  /** The full `Authorization` header value, or undefined for anonymous calls. */
+  authorization?: string;
+  /** Extra secrets to mask in traces (tokens, e-mail:token pairs). The authorization is always masked. */
+  secrets?: readonly string[];
+  userAgent: string;
+  clock: Clock;
+  retry?: Partial<RetryPolicy>;
+  /** One line per event of the `--debug` trace (already masked). */
+  debug?: (line: string) => void;
+  /** Aborts the call in flight (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Use this dispatcher instead of building one (tests share one across clients). */
+  dispatcher?: Dispatcher;
+}
+
+/** One HTTP call. */
+export interface HttpCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path after the base URL, starting with `/`. */
+  path: string;
+  query?: Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+  headers?: Record<string, string>;
+  /** A JSON body (serialised here). */
+  json?: unknown;
+  /** A streamed body, built afresh for each attempt. */
+  stream?: () => { body: AsyncIterable<Uint8Array>; length: number; contentType: string };
+  /** May this call be sent again after a failure? (GETs and temporary uploads: yes; creates: never.) */
+  retry: boolean;
+  /** Statuses that are answers, not errors (e.g. 404 for an optional endpoint). */
+  accept?: readonly number[];
+}
+
+/** An answer with its body read as text. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** Builds the undici dispatcher: environment proxy agent with our env, CAs and timeouts. */
+export function buildDispatcher(opts: NetworkOptions): Dispatcher {
+  const env = opts.env ?? {};
+  const pick = (name: string): string => env[name.toLowerCase()] ?? env[name.toUpperCase()] ?? '';
+  const ca = readCaFiles(opts.caFiles ?? []);
+  const tlsOpts = ca.length > 0 ? { ca: [...tls.rootCertificates, ...ca] } : {};
+  const connectTimeout = opts.connectTimeoutMs ?? 10_000;
+  const readTimeout = opts.readTimeoutMs ?? 60_000;
+  // Empty strings (not undefined) so that undici never falls back to the real process environment.
+  return new EnvHttpProxyAgent({
+    httpProxy: pick('http_proxy'),
+    httpsProxy: pick('https_proxy'),
+    noProxy: pick('no_proxy'),
+    connect: { ...tlsOpts, timeout: connectTimeout },
+    requestTls: { ...tlsOpts, timeout: connectTimeout },
+    proxyTls: { ...tlsOpts, timeout: connectTimeout },
+    headersTimeout: readTimeout,
+    bodyTimeout: readTimeout,
+  });
+}
+
+function readCaFiles(files: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new CaFileError(file, (err as NodeJS.ErrnoException).code ?? String(err));
+    }
+    const certs = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+    if (!certs) throw new CaFileError(file, 'no PEM certificate in it');
+    out.push(...certs);
+  }
+  return out;
+}
+
+/** Replaces every secret in `text` with `****`. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length >= 4) out = out.split(s).join('****');
+  }
+  return out;
+}
+
+/** The secrets derived from credentials: the token, its URL-encoded form, and the Basic pair in base64. */
+export function secretsOf(token: string | undefined, email?: string): string[] {
+  if (!token) return [];
+  const out = [token, encodeURIComponent(token)];
+  if (email) out.push(Buffer.from(`${email}:${token}`, 'utf8').toString('base64'));
+  return [...new Set(out)];
+}
+
+/** Failures that happen before a request could be sent. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const SAFE_HEADERS = new Set(['content-type', 'content-length', 'accept', 'user-agent', 'x-atlassian-token', 'retry-after', 'x-seraph-loginreason', 'location', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-aaccountid']);
+
+/** Performs calls against one portal; owns its dispatcher unless one was given. */
+export class HttpTransport {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly policy: RetryPolicy;
+  private readonly secrets: string[];
+  readonly baseUrl: string;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.dispatcher = opts.dispatcher ?? buildDispatcher(opts);
+    this.ownsDispatcher = opts.dispatcher === undefined;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
+    const auth = opts.authorization;
+    this.secrets = [...(opts.secrets ?? []), ...(auth ? [auth, auth.replace(/^\S+\s+/, '')] : [])]
+      // Longest first, so that a token inside a longer secret does not leave the rest visible.
+      .sort((a, b) => b.length - a.length);
+  }
+
+  /** Closes connections (and the proxy agents). */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private trace(line: string): void {
+    this.opts.debug?.(maskSecrets(line, this.secrets));
+  }
+
+  /** The absolute URL of a call (query included). */
+  url(path: string, query?: HttpCall['query']): string {
+    const u = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v === undefined) continue;
+      for (const item of Array.isArray(v) ? v : [v]) u.searchParams.append(k, String(item));
+    }
+    return u.toString();
+  }
+
+  /**
+   * Sends a call, retrying idempotent ones on 429/502/503/504 and connection failures, and returns
+   * a 2xx (or accepted) answer; anything else becomes a {@link PortalError}.
+   */
+  async send(call: HttpCall): Promise<HttpAnswer> {
+    const url = this.url(call.path, call.query);
+    const bareUrl = url.split('?')[0]!;
+    const max = call.retry ? Math.max(1, this.policy.maxAttempts) : 1;
+    for (let attempt = 1; ; attempt++) {
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'user-agent': this.opts.userAgent,
+        ...(this.opts.authorization ? { authorization: this.opts.authorization } : {}),
+        ...call.headers,
+      };
+      let body: string | Readable | undefined;
+      if (call.json !== undefined) {
+        body = JSON.stringify(call.json);
+        headers['content-type'] = 'application/json';
+      } else if (call.stream) {
+        const s = call.stream();
+        body = Readable.from(s.body, { objectMode: false });
+        headers['content-type'] = s.contentType;
+        headers['content-length'] = String(s.length);
+      }
+      this.trace(`> ${call.method} ${url}${attempt > 1 ? ` (attempt ${attempt}/${max})` : ''}`);
+      for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${k === 'authorization' ? v.replace(/^(\S+)\s.*$/, '$1 ****') : v}`);
+      if (typeof body === 'string' && this.opts.debug) this.trace(`> ${truncate(body)}`);
+      const started = this.opts.clock.now();
+      let answer: HttpAnswer;
+      try {
+        const res = await request(url, {
+          method: call.method,
+          headers,
+          body,
+          dispatcher: this.dispatcher,
+          signal: this.opts.signal,
+        });
+        const text = await res.body.text();
+        answer = { status: res.statusCode, headers: flatHeaders(res.headers), text };
+      } catch (err) {
+        if (this.opts.signal?.aborted) throw err;
+        const { kind, code } = classifyTransportError(err);
+        const ms = this.opts.clock.now() - started;
+        this.trace(`< ${code ?? kind} after ${ms} ms: ${err instanceof Error ? err.message : String(err)}`);
+        const retryable = call.retry && kind !== 'tls' && isRetryableTransportError(err);
+        if (retryable && attempt < max) {
+          const wait = backoffDelay(attempt, this.policy);
+          this.trace(`retry ${attempt + 1}/${max} in ${wait} ms after ${code ?? kind}`);
+          await this.opts.clock.sleep(wait, this.opts.signal);
+          continue;
+        }
+        // Unless the connection never opened, a body that left may have reached the server.
+        const neverConnected = kind === 'tls' || (code !== undefined && NOT_CONNECTED.has(code));
+        throw new PortalError({ kind, code, method: call.method, url: bareUrl, cause: err, maybeSent: call.method !== 'GET' && !neverConnected });
+      }
+      const ms = this.opts.clock.now() - started;
+      this.trace(`< ${answer.status} (${ms} ms, ${answer.text.length} bytes)`);
+      for (const [k, v] of Object.entries(answer.headers)) if (SAFE_HEADERS.has(k)) this.trace(`< ${k}: ${v}`);
+      if (this.opts.debug && answer.text) this.trace(`< ${truncate(answer.text)}`);
+
+      const login = answer.headers['x-seraph-loginreason'];
+      if (login && /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i.test(login)) {
+        throw new PortalError({ kind: 'auth', status: answer.status, loginReason: login, method: call.method, url: bareUrl, ...portalMessages(answer) });
+      }
+      if ((answer.status >= 200 && answer.status < 300) || call.accept?.includes(answer.status)) return answer;
+
+      const retryAfter = parseRetryAfter(answer.headers['retry-after'], this.opts.clock.now());
+      if (call.retry && isRetryableStatus(answer.status) && attempt < max) {
+        if (retryAfter === undefined || retryAfter <= this.policy.maxRetryAfterMs) {
+          const wait = retryAfter ?? backoffDelay(attempt, this.policy);
+          this.trace(`retry ${attempt + 1}/${max} in ${wait} ms after ${answer.status}${retryAfter !== undefined ? ' (Retry-After)' : ''}`);
+          await this.opts.clock.sleep(wait, this.opts.signal);
+          continue;
+        }
+        this.trace(`no retry: Retry-After ${retryAfter} ms is longer than ${this.policy.maxRetryAfterMs} ms`);
+      }
+      throw errorFromAnswer(call.method, bareUrl, answer, retryAfter);
+    }
+  }
+}
+
+function truncate(s: string, max = 2000): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max)}… (${s.length} chars)` : one;
+}
+
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function isHtml(a: HttpAnswer): boolean {
+  return /text\/html|application\/xhtml/i.test(a.headers['content-type'] ?? '') || /^\s*<(!doctype html|html)/i.test(a.text);
+}
+
+/** Which HTML page a 403 is: JSM without a licence says so; anything else came from in between. */
+function htmlKind(text: string): HtmlPageKind {
+  return /licen[cs]e|service ?management|servicedesk|service desk/i.test(text) ? 'unlicensed' : 'proxy';
+}
+
+/** The portal's messages from a JSM (`errorMessage`) or platform (`errorMessages`, `errors`) body. */
+function portalMessages(a: HttpAnswer): { messages?: string[]; fieldErrors?: PortalFieldError[] } {
+  if (!a.text || isHtml(a)) return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(a.text);
+  } catch {
+    const line = a.text.trim().split('\n')[0]!.slice(0, 300);
+    return line ? { messages: [line] } : {};
+  }
+  if (!body || typeof body !== 'object') return {};
+  const b = body as Record<string, unknown>;
+  const messages: string[] = [];
+  if (typeof b.errorMessage === 'string' && b.errorMessage) messages.push(b.errorMessage);
+  if (Array.isArray(b.errorMessages)) for (const m of b.errorMessages) if (typeof m === 'string' && !messages.includes(m)) messages.push(m);
+  if (typeof b.message === 'string' && messages.length === 0) messages.push(b.message);
+  const fieldErrors: PortalFieldError[] = [];
+  if (Array.isArray(b.fieldErrors)) {
+    for (const f of b.fieldErrors as { field?: unknown; message?: unknown }[]) {
+      if (f && typeof f.message === 'string') fieldErrors.push({ field: typeof f.field === 'string' ? f.field : '?', message: f.message });
+    }
+  }
+  if (b.errors && typeof b.errors === 'object') {
+    for (const [field, message] of Object.entries(b.errors as Record<string, unknown>)) {
+      if (typeof message === 'string') fieldErrors.push({ field, message });
+    }
+  }
+  return { messages, fieldErrors };
+}
+
+/** Turns a non-success answer into the matching {@link PortalError}. */
+export function errorFromAnswer(method: string, url: string, a: HttpAnswer, retryAfterMs?: number): PortalError {
+  const s = a.status;
+  let kind: PortalErrorKind;
+  if (s === 401) kind = 'auth';
+  else if (s === 403) kind = 'permission';
+  else if (s === 404) kind = 'not-found';
+  else if (s === 429) kind = 'rate-limited';
+  else if (s >= 400 && s < 500) kind = 'validation';
+  else kind = 'server';
+  const html = s === 403 && isHtml(a) ? htmlKind(a.text) : undefined;
+  // A gateway that gave up (502/504) may have passed the body on before it did.
+  const maybeSent = method !== 'GET' && (s === 502 || s === 504);
+  return new PortalError({ kind, status: s, method, url, html, retryAfterMs, maybeSent, ...portalMessages(a) });
+}

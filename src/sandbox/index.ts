@@ -1,0 +1,117 @@
+/**
+ * The sandbox portal: a JSM-compatible customer API over a data folder, for tests, demos and
+ * `--portal sandbox`. Import it lazily (`await import('../sandbox/index.js')`): it is only needed
+ * when a sandbox runs.
+ */
+import { systemClock, type Clock } from '../lib/clock.js';
+import { AGENT, WAITING } from './seed.js';
+import { SandboxServer, type Exchange } from './server.js';
+import { Store, currentStatus, settle } from './store.js';
+
+export type { Exchange } from './server.js';
+export { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MAX_PAGE_SIZE } from './server.js';
+export { SandboxDataError } from './store.js';
+
+/** How to run a sandbox. */
+export interface SandboxOptions {
+  /** Created if missing; survives restarts; safe to share between processes. */
+  dataDir: string;
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default the system clock; sandbox time is this clock plus the data folder's offset. */
+  clock?: Clock;
+  /** Server-side cap on `limit` (default 50, or the data folder's `settings.maxPageSize`). */
+  maxPageSize?: number;
+  /** Largest accepted upload in bytes (default 100 MiB, or the data folder's `settings.attachmentLimit`). */
+  attachmentLimit?: number;
+  /** When set, requests beyond this many per minute get 429 with Retry-After (or `settings.rateLimitPerMinute`). */
+  rateLimitPerMinute?: number;
+  /** Called with every request/response pair (tests check them against the spec). */
+  onExchange?: (x: Exchange) => void;
+}
+
+/** A customer account of the sandbox. */
+export interface SandboxUser {
+  email: string;
+  token: string;
+  accountId: string;
+  displayName: string;
+}
+
+/** A running sandbox. `email`/`token` are those of `users[0]`, the default customer ("you"). */
+export interface SandboxHandle {
+  url: string;
+  email: string;
+  token: string;
+  dataDir: string;
+  /** `users[0]` is "you"; `users[1]` is another customer (for visibility tests). */
+  users: SandboxUser[];
+  close(): Promise<void>;
+}
+
+/** Raised by {@link sandboxReply} for a key the data folder does not have. */
+export class SandboxRequestNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`no request ${key} in the sandbox`);
+    this.name = 'SandboxRequestNotFoundError';
+  }
+}
+
+/** Starts a sandbox on `host:port` over `dataDir` and resolves once it is listening. */
+export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
+  const store = new Store(opts.dataDir);
+  const state = await store.init();
+  const server = new SandboxServer({
+    store,
+    clock: opts.clock ?? systemClock,
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 0,
+    maxPageSize: opts.maxPageSize,
+    attachmentLimit: opts.attachmentLimit,
+    rateLimitPerMinute: opts.rateLimitPerMinute,
+    onExchange: opts.onExchange,
+  });
+  const url = await server.listen();
+  const users = state.users.map((u) => ({ email: u.email, token: u.token, accountId: u.accountId, displayName: u.displayName }));
+  return {
+    url,
+    email: users[0]!.email,
+    token: users[0]!.token,
+    dataDir: store.dir,
+    users,
+    close: () => server.close(),
+  };
+}
+
+/**
+ * Posts a public comment as the sandbox's support engineer and moves the request to "Waiting for
+ * customer" (the first reply also stops the first-response SLA). Works with or without a running
+ * server on the folder. `clock` defaults to the system clock.
+ */
+export async function sandboxReply(dataDir: string, key: string, text: string, clock: Clock = systemClock): Promise<void> {
+  const store = new Store(dataDir);
+  await store.init();
+  await store.update((s) => {
+    const now = clock.now() + s.clockOffsetMs;
+    settle(s, now);
+    const r = s.requests.find((x) => x.key === key.toUpperCase() || x.issueId === key);
+    if (!r) throw new SandboxRequestNotFoundError(key);
+    r.comments.push({ id: String(s.nextId++), body: text, public: true, author: AGENT.accountId, created: now, attachmentIds: [] });
+    r.firstResponseAt ??= now;
+    if (currentStatus(r).status !== WAITING.name) r.history.push({ status: WAITING.name, at: now });
+  });
+}
+
+/** Moves sandbox time forward by `ms` (running servers on the folder see it at their next request). */
+export async function advanceSandboxClock(dataDir: string, ms: number, clock: Clock = systemClock): Promise<number> {
+  const store = new Store(dataDir);
+  await store.init();
+  const s = await store.update((st) => {
+    st.clockOffsetMs += ms;
+    // Record what the passing time did (auto-resolve) at the moment it was due.
+    settle(st, clock.now() + st.clockOffsetMs);
+  });
+  return clock.now() + s.clockOffsetMs;
+}

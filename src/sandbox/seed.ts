@@ -1,0 +1,286 @@
+/**
+ * The sandbox's fixed portal: one service desk shaped like Atlassian's technical-support portal
+ * (DESIGN §2), its request types, their fields, the customer statuses and transitions. Ids follow
+ * the shared contract in the task brief so that every engineer's tests can rely on them.
+ */
+import type { JsonTypeBean } from '../portal/types.js';
+
+/** The service desk every request lives in. */
+export const DESK = {
+  id: '1',
+  projectId: '10000',
+  projectKey: 'SUP',
+  projectName: 'Atlassian Support (sandbox)',
+  projectTypeKey: 'service_desk',
+  portalId: '1',
+} as const;
+
+/** A customer status and the category the API reports for it. */
+export interface SeedStatus {
+  name: string;
+  category: 'INDETERMINATE' | 'DONE';
+}
+
+export const INVESTIGATING: SeedStatus = { name: 'Atlassian investigating', category: 'INDETERMINATE' };
+export const WAITING: SeedStatus = { name: 'Waiting for customer', category: 'INDETERMINATE' };
+export const RESOLVED: SeedStatus = { name: 'Resolved', category: 'DONE' };
+export const STATUSES: readonly SeedStatus[] = [INVESTIGATING, WAITING, RESOLVED];
+
+/** Customer transitions by id; `from` lists the statuses in which the portal offers them. */
+export const TRANSITIONS = [
+  { id: '11', name: 'Resolve', from: [INVESTIGATING.name, WAITING.name], to: RESOLVED.name },
+  { id: '21', name: 'Escalate', from: [INVESTIGATING.name, WAITING.name], to: INVESTIGATING.name },
+  { id: '31', name: 'Reopen', from: [RESOLVED.name], to: INVESTIGATING.name },
+] as const;
+
+/** A request left this long in "Waiting for customer" is resolved by the portal. */
+export const AUTO_RESOLVE_MS = 5 * 24 * 3_600_000;
+
+/** Temporary attachments that are not attached within this time expire (as on JSM). */
+export const TEMP_ATTACHMENT_TTL_MS = 60 * 60_000;
+
+/** Most files one attachTemporaryFile call accepts (JSM answers 413 beyond it). */
+export const MAX_FILES_PER_UPLOAD = 60;
+
+export interface SeedOption {
+  value: string;
+  label: string;
+}
+
+export interface SeedField {
+  fieldId: string;
+  name: string;
+  description: string;
+  jiraSchema: JsonTypeBean;
+  validValues?: readonly SeedOption[];
+  /** Request type ids the field is on, and whether it is required there. */
+  on: Readonly<Record<string, boolean>>;
+}
+
+const SELECT = 'com.atlassian.jira.plugin.system.customfieldtypes:select';
+const TEXT = 'com.atlassian.jira.plugin.system.customfieldtypes:textfield';
+const URL_FIELD = 'com.atlassian.jira.plugin.system.customfieldtypes:url';
+const CHECKBOXES = 'com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes';
+
+function options(first: number, labels: readonly string[]): SeedOption[] {
+  return labels.map((label, i) => ({ value: String(first + i), label }));
+}
+
+const ALL = { '1': false, '2': false, '3': false, '4': false };
+
+/** Impact option ids, for the SLA goal: Level 1 is the first. */
+export const IMPACT_FIELD = 'customfield_10013';
+export const IMPACT_OPTIONS = options(10100, [
+  'Level 1 - Critical',
+  'Level 2 - Significant',
+  'Level 3 - Some',
+  'Level 4 - Minimal',
+]);
+
+/** Every field of the portal, in form order. */
+export const FIELDS: readonly SeedField[] = [
+  {
+    fieldId: 'customfield_10010',
+    name: 'Product',
+    description: 'The Atlassian product this is about.',
+    jiraSchema: { type: 'option', custom: SELECT, customId: 10010 },
+    validValues: options(10000, [
+      'Jira',
+      'Jira Service Management',
+      'Confluence',
+      'Bitbucket',
+      'Bamboo',
+      'Crowd',
+      'Fisheye / Crucible',
+      'Sourcetree',
+      'Trello',
+    ]),
+    on: { '1': true, '2': true },
+  },
+  {
+    fieldId: 'customfield_10011',
+    name: 'Data Center / Server product',
+    description: 'The Data Center or Server edition you run, if it differs from the product above.',
+    jiraSchema: { type: 'option', custom: SELECT, customId: 10011 },
+    validValues: options(10020, [
+      'Jira Software Data Center',
+      'Jira Service Management Data Center',
+      'Confluence Data Center',
+      'Bitbucket Data Center',
+      'Bamboo Data Center',
+      'Crowd Data Center',
+      'Fisheye / Crucible',
+    ]),
+    on: { '1': false },
+  },
+  {
+    fieldId: 'customfield_10012',
+    name: 'Support Entitlement Number (SEN)',
+    description:
+      "The licence's unique serial (SEN-…), shown on the product's licence page and in my.atlassian.com.",
+    jiraSchema: { type: 'string', custom: TEXT, customId: 10012 },
+    on: { '1': false, '3': false },
+  },
+  {
+    fieldId: 'summary',
+    name: 'Summary',
+    description: 'One line that says what is wrong, e.g. "Japanese text is missing when a page is exported to PDF".',
+    jiraSchema: { type: 'string', system: 'summary' },
+    on: { '1': true, '2': true, '3': true, '4': true },
+  },
+  {
+    fieldId: IMPACT_FIELD,
+    name: 'Business impact',
+    description:
+      'How badly this affects your business; the first-response time depends on it. Levels 1 and 2 are for production instances only.',
+    jiraSchema: { type: 'option', custom: SELECT, customId: 10013 },
+    validValues: IMPACT_OPTIONS,
+    on: { '1': true, '2': true },
+  },
+  {
+    fieldId: 'description',
+    name: 'Details',
+    description: 'Steps to reproduce, what you expected and what happened, since when, and what changed recently.',
+    jiraSchema: { type: 'string', system: 'description' },
+    on: { '1': true, '2': true, '3': true, '4': true },
+  },
+  {
+    fieldId: 'customfield_10014',
+    name: 'Product version',
+    description: 'The exact version you run, e.g. 9.12.3.',
+    jiraSchema: { type: 'string', custom: TEXT, customId: 10014 },
+    on: { '1': false },
+  },
+  {
+    fieldId: 'attachment',
+    name: 'Attachments',
+    description: 'The support zip of logs and configuration, screenshots.',
+    jiraSchema: { type: 'array', items: 'attachment', system: 'attachment' },
+    on: ALL,
+  },
+  {
+    fieldId: 'customfield_10015',
+    name: 'Phone number',
+    description: 'A number we can call you on, with the country code.',
+    jiraSchema: { type: 'string', custom: TEXT, customId: 10015 },
+    on: ALL,
+  },
+  {
+    fieldId: 'customfield_10016',
+    name: 'Cloud site or product',
+    description: 'Which cloud product is affected.',
+    jiraSchema: { type: 'option', custom: SELECT, customId: 10016 },
+    validValues: options(10040, ['Atlassian Cloud site', 'Bitbucket Cloud', 'Other cloud product']),
+    on: { '2': false },
+  },
+  {
+    fieldId: 'customfield_10017',
+    name: 'Site URL',
+    description: 'Your site, e.g. https://example.atlassian.net, or a Bitbucket workspace https://bitbucket.org/team/.',
+    jiraSchema: { type: 'string', custom: URL_FIELD, customId: 10017 },
+    on: { '2': false },
+  },
+  {
+    fieldId: 'customfield_10018',
+    name: 'Grant Atlassian Support access to the data in my Cloud site',
+    description: 'Support may need to look at your site to help; you can revoke the access at any time.',
+    jiraSchema: { type: 'array', items: 'option', custom: CHECKBOXES, customId: 10018 },
+    validValues: options(10050, ['Yes, I grant access (revocable at any time)']),
+    on: { '2': true },
+  },
+  {
+    fieldId: 'customfield_10019',
+    name: 'Billing topic',
+    description: 'What the question is about.',
+    jiraSchema: { type: 'option', custom: SELECT, customId: 10019 },
+    validValues: options(10060, ['Licence', 'Purchase', 'Invoice', 'Other']),
+    on: { '3': false },
+  },
+  {
+    fieldId: 'customfield_10020',
+    name: 'Account topic',
+    description: 'What the question is about.',
+    jiraSchema: { type: 'option', custom: SELECT, customId: 10020 },
+    validValues: options(10070, ['Change of contacts', 'Trial account', 'Other']),
+    on: { '4': false },
+  },
+];
+
+export const GROUPS = [
+  { id: '1', name: 'Technical issues and bugs' },
+  { id: '2', name: 'Billing, payments and pricing' },
+  { id: '3', name: 'Account' },
+] as const;
+
+export interface SeedRequestType {
+  id: string;
+  name: string;
+  description: string;
+  helpText: string;
+  issueTypeId: string;
+  groupIds: readonly string[];
+  icon: string;
+}
+
+export const REQUEST_TYPES: readonly SeedRequestType[] = [
+  {
+    id: '1',
+    name: 'Technical issues and bugs (Server / Data Center)',
+    description: 'Technical problems and how-to questions about a Server or Data Center product you bought or are evaluating.',
+    helpText: 'Attach a support zip of the logs and configuration: it is the fastest way to an answer.',
+    issueTypeId: '10100',
+    groupIds: ['1'],
+    icon: '10500',
+  },
+  {
+    id: '2',
+    name: 'Technical issues and bugs (Cloud)',
+    description: 'Technical problems and how-to questions about a Cloud product you bought or are evaluating.',
+    helpText: 'Tell us the site URL, and whether support may look at the data in your site.',
+    issueTypeId: '10100',
+    groupIds: ['1'],
+    icon: '10501',
+  },
+  {
+    id: '3',
+    name: 'Billing, payments and pricing',
+    description: 'Licences, how to buy, invoice amounts. For urgent billing questions, call us.',
+    helpText: 'Quote your SEN or invoice number if you have one.',
+    issueTypeId: '10101',
+    groupIds: ['2'],
+    icon: '10502',
+  },
+  {
+    id: '4',
+    name: 'Account',
+    description: "Changing the contract's contacts, questions about trial accounts.",
+    helpText: 'Tell us the organisation and the contacts concerned.',
+    issueTypeId: '10102',
+    groupIds: ['3'],
+    icon: '10503',
+  },
+];
+
+/** The fields of a request type, in form order, with `required` for that type. */
+export function fieldsOf(requestTypeId: string): { field: SeedField; required: boolean }[] {
+  return FIELDS.filter((f) => requestTypeId in f.on).map((field) => ({ field, required: field.on[requestTypeId]! }));
+}
+
+/** First-response goal by impact option id: L1 1h, L2 2h, L3 8h, L4 24h (and 24h without an impact). */
+export function firstResponseGoalMs(impactOptionId: string | undefined): number {
+  const hours: Record<string, number> = { '10100': 1, '10101': 2, '10102': 8, '10103': 24 };
+  return (hours[impactOptionId ?? ''] ?? 24) * 3_600_000;
+}
+
+/** The simulated support engineer whose replies `support sandbox reply` posts. */
+export const AGENT = {
+  accountId: '5b10ac8d82e05b22cc7d0000',
+  displayName: 'Atlassian Support (sandbox engineer)',
+  emailAddress: 'support-engineer@sandbox.invalid',
+} as const;
+
+/** The customers created with a new data folder; `users[0]` is "you". */
+export const CUSTOMERS = [
+  { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Sandbox Customer', email: 'you@sandbox.invalid' },
+  { accountId: '5b10ac8d82e05b22cc7d4ef6', displayName: 'Another Customer', email: 'colleague@sandbox.invalid' },
+] as const;

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './support/harness.js';
+import { API, followSandbox, expectFollowConformance, type FollowSandbox } from './support/follow-sandbox.js';
+
+let s: FollowSandbox;
+let dir: string;
+let key: string;
+beforeAll(async () => {
+  s = await followSandbox({ attachmentLimit: 1024 });
+  dir = tempDir('support-attach-cli-');
+  key = await s.create('attach things');
+});
+afterAll(async () => {
+  await s.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, size: number): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, Buffer.alloc(size, 'a'));
+  return p;
+}
+const uploads = () => s.exchanges.filter((x) => x.path.endsWith('/attachTemporaryFile'));
+
+describe('support attach', () => {
+  it('checks every path before sending anything: exit 2 naming each bad one', async () => {
+    const ok = file('ok.txt', 10);
+    const before = s.exchanges.length;
+    const r = await s.cli(['attach', key, ok, 'missing-1.log', dir, 'missing-2.log'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nothing was sent');
+    for (const p of ['missing-1.log (not found)', `${dir} (not a regular file)`, 'missing-2.log (not found)']) expect(r.stderr).toContain(p);
+    expect(s.exchanges.length).toBe(before);
+  });
+
+  it('attaches files with a comment and says what was attached', async () => {
+    const a = file('a.log', 100);
+    const b = file('screen shot.png', 200);
+    const r = await s.cli(['attach', key, a, b, '--comment', 'logs from node 2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Attached a.log (100 B) to ${key}.\nAttached screen shot.png (200 B) to ${key}.\n`);
+    const attach = s.exchanges.filter((x) => x.method === 'POST' && x.path === `${API}/request/${key}/attachment`).at(-1);
+    expect(attach?.body).toMatchObject({ public: true, additionalComment: { body: 'logs from node 2' } });
+    const got = await s.call('GET', `${API}/request/${key}/attachment?start=0&limit=50`);
+    expect(got.json.values.map((x: { filename: string }) => x.filename)).toEqual(expect.arrayContaining(['a.log', 'screen shot.png']));
+  });
+
+  it('over the portal limit: the others are attached, the big one named, exit 1 with the retry command', async () => {
+    const small = file('small.txt', 10);
+    const big = file('big.bin', 2048);
+    const before = uploads().length;
+    const r = await s.cli(['attach', key, small, big, '--json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.attached.map((f: { name: string }) => f.name)).toEqual(['small.txt']);
+    expect(j.failed).toEqual([{ name: 'big.bin', path: big, size: 2048, reason: 'too-large', message: "2.0 KiB is over the portal's limit of 1.0 KiB" }]);
+    expect(r.stderr).toContain('1 file(s) not attached (1 attached)');
+    expect(r.stderr).toContain(`support attach ${key} ${big}`);
+    expect(uploads().length).toBe(before + 1);
+  });
+
+  it('61 files go in two uploads (60 + 1)', async () => {
+    const many = Array.from({ length: 61 }, (_, i) => file(`m${String(i).padStart(2, '0')}.txt`, 3));
+    const before = uploads().length;
+    const r = await s.cli(['attach', key, ...many]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(61);
+    expect(uploads().length).toBe(before + 2);
+  });
+
+  it('shows byte progress on a terminal (stderr), never in a pipe', async () => {
+    const f = file('p.txt', 500);
+    const tty = await s.cli(['attach', key, f], { tty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toMatch(/p\.txt +100% +500 B \/ 500 B/);
+    const pipe = await s.cli(['attach', key, f]);
+    expect(pipe.stderr).toBe('');
+  });
+
+  it('someone else’s request: exit 1, nothing uploaded', async () => {
+    const theirs = await s.create('theirs', { as: 1 });
+    const before = uploads().length;
+    const r = await s.cli(['attach', theirs, file('x.txt', 1)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`request ${theirs} was not found`);
+    expect(uploads().length).toBe(before);
+  });
+
+  it('every request sent validates against the spec', () => {
+    expectFollowConformance(s.exchanges);
+  });
+});

@@ -1,0 +1,155 @@
+// The guided form in a real pseudo-terminal: the built binary runs in tmux against the in-process
+// sandbox (`--portal sandbox`), driven with typed text and arrow keys; the request is then read
+// back from the sandbox's data folder with every field.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../src/sandbox/index.js';
+import { tempDir } from './support/harness.js';
+import { caller } from './support/sandbox-client.js';
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const built = fs.existsSync(path.join(REPO, 'dist', 'main.js'));
+function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const tmuxOk = hasTmux();
+if (!tmuxOk) console.warn('tmux not found: the PTY end-to-end test of support create is skipped');
+if (!built) console.warn('dist/ not built (npm run build): the PTY end-to-end test of support create is skipped');
+
+const socket = `support-e2e-create-${process.pid}`;
+const session = 'create';
+const home = tempDir('support-e2e-create-');
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+function screen(): string {
+  return tmux('capture-pane', '-p', '-J', '-t', session, '-S', '-200');
+}
+
+/** Polls the pane until `re` shows (bounded), so the test follows the program rather than a timer. */
+async function waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = screen();
+    if (re.test(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(re)}; screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function keys(...k: string[]): void {
+  tmux('send-keys', '-t', session, ...k);
+}
+
+function type(text: string): void {
+  tmux('send-keys', '-t', session, '-l', text);
+  keys('Enter');
+}
+
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // already gone
+  }
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+describe.skipIf(!tmuxOk || !built)('support create in a terminal (tmux)', () => {
+  it('fills the Cloud form with arrow keys and typing; the request is on the sandbox with every field', async () => {
+    const config = path.join(home, 'config');
+    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox; echo EXIT=$?; sleep 60`;
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd);
+
+    await waitFor(/\? What do you need help with\?/);
+    keys('Down', 'Enter');
+    await waitFor(/\? Product/);
+    keys('Enter');
+    await waitFor(/\? Summary/);
+    type('E2E automation rule fails');
+    await waitFor(/\? Is this about a production instance\?/);
+    type('y');
+    await waitFor(/\? Business impact[\s\S]*Level 1 - Critical — production is down/);
+    keys('Down', 'Down', 'Enter');
+    await waitFor(/\? Details/);
+    type('Rule X fails on every run since Monday.');
+    await waitFor(/\? … \(empty line to finish\)/);
+    keys('Enter');
+    await waitFor(/\? Grant Atlassian Support access to the data in my Cloud site\?/);
+    type('y');
+    await waitFor(/\? Files to attach/);
+    keys('Enter');
+    await waitFor(/\? Phone number/);
+    type('12345');
+    await waitFor(/is not a telephone number/);
+    keys('C-u');
+    type('+81 3-1234-5678');
+    await waitFor(/\? Cloud site or product/);
+    keys('Down', 'Enter');
+    await waitFor(/\? Site URL/);
+    type('bitbucket.org/team/repo');
+    await waitFor(/\? Participants/);
+    keys('Enter');
+    await waitFor(/\? Raise on behalf of/);
+    keys('Enter');
+    const review = await waitFor(/\? Send this request\?/);
+    expect(review).toContain('Site URL: https://bitbucket.org/team/');
+    expect(review).toContain('Production instance: yes');
+    keys('Enter');
+    const end = await waitFor(/EXIT=\d+/, 20_000);
+    expect(end).toMatch(/EXIT=0/);
+    const key = /(SUP-\d+)\s+http:\/\/127\.0\.0\.1:\d+\/servicedesk\/customer\/portal\/1\/SUP-\d+/.exec(end)?.[1];
+    expect(key).toBeDefined();
+    expect(fs.existsSync(path.join(config, 'drafts', 'create-default.json'))).toBe(false);
+
+    // The request as the sandbox stores it (same data folder as --portal sandbox used).
+    const h = await startSandbox({ dataDir: path.join(config, 'data') });
+    try {
+      const r = await caller(h)('GET', `/rest/servicedeskapi/request/${key}`);
+      expect(r.status).toBe(200);
+      const f = Object.fromEntries((r.json.requestFieldValues as { fieldId: string; value: unknown }[]).map((x) => [x.fieldId, x.value]));
+      expect(r.json.requestTypeId).toBe('2');
+      expect(f.summary).toBe('E2E automation rule fails');
+      expect(JSON.stringify(f.customfield_10010)).toContain('Jira');
+      expect(JSON.stringify(f.customfield_10013)).toContain('Level 3');
+      expect(f.description).toMatch(/^Rule X fails on every run since Monday\.\n\nProduction instance: yes\nConsent: /);
+      expect(JSON.stringify(f.customfield_10018)).toContain('Yes, I grant access');
+      expect(f.customfield_10015).toBe('+81 3-1234-5678');
+      expect(JSON.stringify(f.customfield_10016)).toContain('Bitbucket Cloud');
+      expect(f.customfield_10017).toBe('https://bitbucket.org/team/');
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+
+  it('Ctrl-C at a prompt exits 130, says how to resume, and keeps the answers in the draft', async () => {
+    const config = path.join(home, 'config-cancel');
+    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox; echo EXIT=$?; sleep 60`;
+    tmux('kill-session', '-t', session);
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd);
+    await waitFor(/\? What do you need help with\?/);
+    keys('Enter');
+    await waitFor(/\? Product/);
+    keys('Down', 'Down', 'Enter');
+    await waitFor(/\? Summary/);
+    keys('C-c');
+    const end = await waitFor(/EXIT=\d+/);
+    expect(end).toMatch(/EXIT=130/);
+    expect(end).toContain('support create --resume');
+    const draft = JSON.parse(fs.readFileSync(path.join(config, 'drafts', 'create-default.json'), 'utf8')) as {
+      requestTypeId: string;
+      state: { values: Record<string, unknown> };
+    };
+    expect(draft.requestTypeId).toBe('1');
+    expect(draft.state.values.customfield_10010).toBe('10002');
+  }, 60_000);
+});

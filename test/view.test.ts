@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxReply } from '../src/sandbox/index.js';
+import { ScriptedPrompter } from './support/scripted-prompter.js';
+import { API, followSandbox, expectFollowConformance, type FollowSandbox } from './support/follow-sandbox.js';
+
+let s: FollowSandbox;
+let key: string;
+let others: string;
+beforeAll(async () => {
+  s = await followSandbox();
+  key = await s.create('Japanese text is missing when a page is exported to PDF', { impact: 'Level 2 - Significant' });
+  others = await s.create('Not yours', { as: 1 });
+});
+afterAll(async () => {
+  await s.close();
+});
+
+describe('support view', () => {
+  it('shows fields by label, status history, SLA, comments; and the auto-resolve countdown when waiting', async () => {
+    s.clock.advance(30 * 60_000);
+    await sandboxReply(s.dataDir, key, 'Which version are you on?\nAnd the browser?', s.clock);
+    s.clock.advance(3_600_000);
+    const r = await s.cli(['view', key]);
+    expect(r.code).toBe(0);
+    const out = r.stdout;
+    expect(out.split('\n')[0]).toBe(`${key}  Japanese text is missing when a page is exported to PDF`);
+    expect(out).toContain(`${s.h.url}/servicedesk/customer/portal/1/${key}`);
+    expect(out).toMatch(/Business impact: Level 2 - Significant/);
+    expect(out).toMatch(/Support Entitlement Number \(SEN\): SEN-1234567/);
+    expect(out).toMatch(/Status: Waiting for customer since 2026-11-24 \d\d:\d\d UTC \(1h ago\)/);
+    // 5 days after the status date, the status changed 1 hour ago.
+    expect(out).toMatch(/Auto-resolve: in 4d 23h \(2026-11-29 \d\d:\d\d UTC\) unless you reply/);
+    expect(out).toMatch(/Status history\n {2}2026-11-24 09:00 UTC {2}Atlassian investigating\n {2}2026-11-24 09:32 UTC {2}Waiting for customer\n/);
+    expect(out).toMatch(/Time to first response: met/);
+    expect(out).toMatch(/Comments \(1\)\n {2}.+ 2026-11-24.*\n {4}Which version are you on\?\n {4}And the browser\?/);
+  });
+
+  it('--json carries everything, comments and attachments included; --comments N keeps the last N', async () => {
+    const file = path.join(s.dataDir, '..', `view-${path.basename(s.dataDir)}.txt`);
+    fs.writeFileSync(file, 'hello');
+    expect((await s.cli(['attach', key, file, '--comment', 'the log'])).code).toBe(0);
+    fs.rmSync(file);
+    const r = await s.cli(['view', key, '--json', '--comments', '1']);
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.stdout);
+    expect(Object.keys(v).sort()).toEqual(
+      ['attachments', 'commentCount', 'comments', 'created', 'fields', 'history', 'id', 'key', 'participants', 'reporter', 'requestType', 'serviceDesk', 'sla', 'status', 'summary', 'url'].sort(),
+    );
+    expect(v.status).toMatchObject({ name: 'Atlassian investigating', category: 'INDETERMINATE' });
+    expect(v.commentCount).toBe(2);
+    expect(v.comments).toHaveLength(1);
+    expect(v.comments[0]).toMatchObject({ body: 'the log', created: expect.stringMatching(/Z$/) });
+    expect(v.attachments).toEqual([expect.objectContaining({ filename: path.basename(file), size: 5 })]);
+    expect(v.fields).toContainEqual({ id: 'customfield_10013', label: 'Business impact', value: 'Level 2 - Significant' });
+    expect(v.history.map((h: { status: string }) => h.status)).toEqual(['Atlassian investigating', 'Waiting for customer', 'Atlassian investigating']);
+    expect(v.sla[0]).toMatchObject({ name: 'Time to first response', state: 'met' });
+    expect(v.reporter.email).toBe(s.h.email);
+    const all = JSON.parse((await s.cli(['view', key, '--json', '--all-comments'])).stdout);
+    expect(all.comments).toHaveLength(2);
+  });
+
+  it('someone else’s request: exit 1 with a clear message', async () => {
+    const r = await s.cli(['view', others]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`request ${others} was not found, or you are not allowed to see it`);
+    const bad = await s.cli(['view', 'not a key']);
+    expect(bad.code).toBe(2);
+  });
+
+  it('--web prints the portal URL (no browser without a terminal)', async () => {
+    const r = await s.cli(['view', key.toLowerCase(), '--web']);
+    expect(r).toMatchObject({ code: 0, stdout: `${s.h.url}/servicedesk/customer/portal/1/${key}\n` });
+  });
+});
+
+describe('support comment', () => {
+  it('--body adds a public comment and says the status', async () => {
+    const r = await s.cli(['comment', key, '--body', 'Version 9.12.3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Comment added to ${key}.\nStatus: Atlassian investigating\n`);
+    const sent = s.exchanges.filter((x) => x.method === 'POST' && x.path === `${API}/request/${key}/comment`).at(-1);
+    expect(sent?.body).toEqual({ body: 'Version 9.12.3', public: true });
+  });
+
+  it('--body-file - reads stdin; a comment on a resolved request reopens it, and says so', async () => {
+    expect((await s.call('POST', `${API}/request/${key}/transition`, { id: '11' })).status).toBe(204);
+    const r = await s.cli(['comment', key, '--body-file', '-', '--json'], { stdin: 'It happened again\n' });
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ key, previousStatus: 'Resolved', status: 'Atlassian investigating', reopened: true, comment: { body: 'It happened again' } });
+    const human = await s.cli(['comment', key, '--body', 'more']);
+    expect(human.stdout).not.toContain('reopened');
+  });
+
+  it('refuses an empty body (exit 2) and, without a terminal, a missing one; opens the editor on a TTY', async () => {
+    const before = s.exchanges.length;
+    expect((await s.cli(['comment', key, '--body', '  \n'])).code).toBe(2);
+    const none = await s.cli(['comment', key]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--body or --body-file/);
+    expect(s.exchanges.length).toBe(before);
+    const p = new ScriptedPrompter([{ kind: 'editor', message: new RegExp(key), answer: 'From the editor' }]);
+    const r = await s.cli(['comment', key], { tty: true, prompter: p });
+    expect(r.code).toBe(0);
+    expect(p.done).toBe(true);
+    const last = s.exchanges.filter((x) => x.method === 'POST' && x.path.endsWith('/comment')).at(-1);
+    expect(last?.body).toEqual({ body: 'From the editor', public: true });
+  });
+
+  it('every request sent validates against the spec', () => {
+    expectFollowConformance(s.exchanges);
+  });
+});
