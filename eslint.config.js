@@ -2,6 +2,7 @@
 // portal/, conf only in config/, and process/console only in main.ts and ui/io.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const restrictedProcess = {
   'no-restricted-globals': [
@@ -82,6 +83,10 @@ export default tseslint.config(
       onlyIn(configPkgs, 'src/config/'),
       { group: ['**/cli/**', '**/ui/**'], message: 'form/ and bundle/ never import from cli/ or ui/.' },
     ]),
+  },
+  {
+    files: ['bench/**/*.mjs', '*.js', '*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mjs'],

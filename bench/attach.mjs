@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, Buffer, URL, setInterval, clearInterval, console */
 // Upload throughput and memory: `support attach` of a 1 GiB file to a loopback JSM stub beside
 // `curl -F` of the same file to the same server, interleaved in the same run (these machines drift,
 // so only the ratio means something). Targets: ours >= 0.9x curl's throughput; our peak RSS

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, Buffer, fetch, structuredClone, setInterval, clearInterval, console */
 // Listing at scale: `support list --limit 0 --json` over 5,000 sandbox requests (pages capped at 50
 // by the sandbox), its peak RSS (VmHWM from /proc/PID/status) and wall time, beside curl fetching
 // the same pages in a loop against the same sandbox in the same run. Target: peak RSS <= 100 MiB.
