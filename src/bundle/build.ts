@@ -283,6 +283,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
       spillDir,
     }));
 
+    const taskOf = new Map(tasks.map((t) => [t.id, t]));
     let writing: Promise<void> = Promise.resolve();
     const write = async (res: EntryResult) => {
       const f = plan.files[res.id]!;
@@ -294,7 +295,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
         return;
       }
       be.signal.throwIfAborted();
-      const deflated = tasks[res.id]!.deflate;
+      const deflated = taskOf.get(res.id)!.deflate;
       await zip.add(
         { name: f.entry, method: deflated ? 8 : 0, crc: res.crc, csize: res.csize, size: res.size, mtime: new Date(res.mtimeMs) },
         res.spill ? fileChunks(res.spill) : res.chunks,
@@ -338,6 +339,8 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
         }
       }
     };
+    // Largest first: a big log started last would leave one core idle at the end.
+    tasks.sort((a, b) => Math.min(plan.files[b.id]!.size, o.maxFileSize) - Math.min(plan.files[a.id]!.size, o.maxFileSize));
     await Promise.all(Array.from({ length: pool.size }, slot));
     if (be.signal.aborted) throw be.signal.reason;
     if (failure !== undefined) throw failure;

@@ -436,14 +436,11 @@ export function collect(o: CollectOptions): Plan {
     if (!f.home && !f.install) continue;
     products.push(f);
     const L = layoutOf(p);
-    if (f.home) {
-      for (const d of L.homeLogDirs) addFile(path.join(f.home, d), d, `${p}/home`, 'log');
-      for (const c of L.homeConfig) addFile(path.join(f.home, c), c, `${p}/home`, 'config');
-    }
-    if (f.install) {
-      for (const d of L.installLogDirs) addFile(path.join(f.install, d), d, `${p}/install`, 'log');
-      for (const c of L.installConfig) addFile(path.join(f.install, c), c, `${p}/install`, 'config');
-    }
+    // Configuration first: a file reachable both directly and through a symlinked log folder keeps its own path.
+    if (f.home) for (const c of L.homeConfig) addFile(path.join(f.home, c), c, `${p}/home`, 'config');
+    if (f.install) for (const c of L.installConfig) addFile(path.join(f.install, c), c, `${p}/install`, 'config');
+    if (f.home) for (const d of L.homeLogDirs) addFile(path.join(f.home, d), d, `${p}/home`, 'log');
+    if (f.install) for (const d of L.installLogDirs) addFile(path.join(f.install, d), d, `${p}/install`, 'log');
   }
 
   for (const g of o.paths) {

@@ -55,7 +55,9 @@ export function createPool(size: number, threads: boolean): EntryPool {
     const w = idle.pop();
     if (w) return Promise.resolve(w);
     if (all.length < size) {
-      const nw = new Worker(script);
+      // A small young generation: the 1 MiB strings of redaction die young, and the default
+      // semispaces would let each thread grow by tens of MiB before collecting them.
+      const nw = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       nw.unref();
       all.push(nw);
       return Promise.resolve(nw);

@@ -13,6 +13,8 @@ import type { Obfuscator } from './obfuscate.js';
 export const MAX_LINE = 1024 * 1024;
 /** How much of a forced cut's tail is kept back so a secret spanning the cut is still seen whole. */
 const OVERLAP = 64 * 1024;
+/** Input is redacted in slices of this size (see `push`). */
+const SLICE = 64 * 1024;
 
 const WS = '\\t\\n\\v\\f\\r ';
 /** Blanks between a key and its value: rules work within a line. */
@@ -229,6 +231,15 @@ export class Redactor {
   }
 
   push(chunk: Buffer): Buffer {
+    if (chunk.length <= SLICE) return this.pushSlice(chunk);
+    // Strings over ~128 KiB live in V8's large-object space until a full GC: slicing keeps every
+    // string young and cheap to collect, which is what keeps memory flat.
+    const parts: Buffer[] = [];
+    for (let at = 0; at < chunk.length; at += SLICE) parts.push(this.pushSlice(chunk.subarray(at, at + SLICE)));
+    return Buffer.concat(parts);
+  }
+
+  private pushSlice(chunk: Buffer): Buffer {
     const s = this.carry + chunk.toString('latin1');
     const nl = s.lastIndexOf('\n');
     let block: string;

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// Benchmark of `support bundle` against Info-ZIP `zip -r -q -6` on the same corpus in the same run
+// (these machines drift by up to 25% between runs, so only the ratios mean much).
+//
+//   npm run build && node bench/bundle.mjs [--scales 1,4] [--out DIR] [--keep]
+//
+// For each scale it makes a corpus with ../shared/corpus/gen_logs.py (1 GiB at scale 1; reused if
+// present), runs zip, then `support bundle --path CORPUS --level 6` (redaction on), and prints both
+// times, the throughput ratio, both output sizes, and our peak RSS (VmHWM polled from /proc).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const scales = opt('--scales', '1').split(',').map(Number);
+const out = path.resolve(opt('--out', path.join(repo, '.bench-out')));
+const keep = args.includes('--keep');
+const gen = path.resolve(repo, '../shared/corpus/gen_logs.py');
+const bin = path.join(repo, 'bin/support.js');
+const MiB = 1024 * 1024;
+
+if (!fs.existsSync(path.join(repo, 'dist/bundle/worker.js'))) {
+  console.error('bench: run `npm run build` first');
+  process.exit(2);
+}
+if (spawnSync('zip', ['-v']).status !== 0) {
+  console.error('bench: Info-ZIP `zip` is not installed');
+  process.exit(2);
+}
+
+function du(dir) {
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    total += e.isDirectory() ? du(p) : fs.statSync(p).size;
+  }
+  return total;
+}
+
+/** Runs a command, polling its VmHWM; resolves with wall time and peak RSS. */
+function timed(cmd, argv, cwd) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SUPPORT_CONFIG_DIR: path.join(out, 'config') } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let hwm = 0;
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) hwm = Math.max(hwm, Number(m[1]) * 1024);
+      } catch {
+        // exited between polls
+      }
+    }, 20);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${stderr}`));
+      else resolve({ secs, hwm });
+    });
+  });
+}
+
+fs.mkdirSync(out, { recursive: true });
+const rows = [];
+for (const scale of scales) {
+  const corpus = path.join(out, `corpus-${scale}`);
+  if (!fs.existsSync(path.join(corpus, '.done'))) {
+    console.error(`bench: generating corpus at scale ${scale} in ${corpus} ...`);
+    fs.rmSync(corpus, { recursive: true, force: true });
+    const g = spawnSync('python3', [gen, corpus, '--scale', String(scale)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (g.status !== 0) process.exit(1);
+    fs.writeFileSync(path.join(corpus, '.done'), '');
+  }
+  const input = du(corpus);
+  // Warm the page cache for both runs alike.
+  spawnSync('sh', ['-c', `cat $(find "${corpus}" -type f) > /dev/null`]);
+  const zipOut = path.join(out, `zip-${scale}.zip`);
+  const ourOut = path.join(out, `support-${scale}.zip`);
+  fs.rmSync(zipOut, { force: true });
+  fs.rmSync(ourOut, { force: true });
+  console.error(`bench: zip -r -q -6 (${(input / MiB).toFixed(0)} MiB) ...`);
+  const z = await timed('zip', ['-r', '-q', '-6', zipOut, path.basename(corpus)], out);
+  console.error('bench: support bundle --level 6 ...');
+  const s = await timed(process.execPath, [bin, 'bundle', '--path', corpus, '--level', '6', '--output', ourOut, '--max-total', '64GB', '--max-file-size', '64GB'], out);
+  const zs = fs.statSync(zipOut).size;
+  const ss = fs.statSync(ourOut).size;
+  rows.push({ scale, inputMiB: input / MiB, zipSecs: z.secs, ourSecs: s.secs, ratio: z.secs / s.secs, zipMiB: zs / MiB, ourMiB: ss / MiB, sizeRatio: ss / zs, rssMiB: s.hwm / MiB });
+  if (!keep) {
+    fs.rmSync(zipOut, { force: true });
+    fs.rmSync(ourOut, { force: true });
+  }
+}
+
+const f = (n, d = 1) => n.toFixed(d);
+console.log('scale  input MiB  zip s  support s  throughput x zip  zip MiB  support MiB  size x zip  support peak RSS MiB');
+for (const r of rows) {
+  console.log(
+    `${String(r.scale).padEnd(5)}  ${f(r.inputMiB, 0).padStart(9)}  ${f(r.zipSecs).padStart(5)}  ${f(r.ourSecs).padStart(9)}  ${f(r.ratio, 2).padStart(16)}  ${f(r.zipMiB).padStart(7)}  ${f(r.ourMiB).padStart(11)}  ${f(r.sizeRatio, 3).padStart(10)}  ${f(r.rssMiB, 0).padStart(20)}`,
+  );
+}
+console.log('targets: throughput >= 1.3x zip, size <= 1.02x zip, peak RSS <= 150 MiB and flat across scales');

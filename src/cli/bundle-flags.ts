@@ -1,0 +1,187 @@
+import type { Command } from 'commander';
+import type { BundleEnv, BundleOptions, BundleResult } from '../bundle/build.js';
+import type { Plan, Product } from '../bundle/collect.js';
+import type { LimitCheck } from '../bundle/limit.js';
+import type { ObfuscateKind } from '../bundle/obfuscate.js';
+import type { T } from '../i18n/index.js';
+import { CancelledError, CliError, UsageError } from '../lib/errors.js';
+import { formatBytes, parseDuration, parseSize } from '../lib/units.js';
+import type { Ctx } from './context.js';
+
+/**
+ * The bundle flags (DESIGN §7) for `support bundle`, `create --bundle` and `attach --bundle`:
+ * `addBundleFlags` declares them, `bundleOptionsFrom` checks them, `makeBundle` builds the zip
+ * with progress and translated errors, and `checkUploadLimit` refuses a zip over the portal's limit.
+ * Kept light at module level: the bundle code is imported only when a bundle is built.
+ */
+
+/** The raw values commander gives for the bundle flags. */
+export interface BundleFlagValues {
+  product?: string;
+  home?: string;
+  install?: string;
+  path?: string[];
+  since?: string;
+  maxFileSize?: string;
+  maxTotal?: string;
+  output?: string;
+  obfuscate?: string;
+  /** False with --no-redact. */
+  redact?: boolean;
+  level?: string;
+}
+
+const PRODUCT_NAMES = ['jira', 'jsm', 'confluence', 'bitbucket', 'bamboo', 'crowd'];
+const KINDS = ['hosts', 'ips', 'emails'];
+
+/** Adds the bundle flags to a command. */
+export function addBundleFlags(cmd: Command, t: T): Command {
+  return cmd
+    .option('--product <name>', t('bundle.opt.product'))
+    .option('--home <dir>', t('bundle.opt.home'))
+    .option('--install <dir>', t('bundle.opt.install'))
+    .option('--path <glob>', t('bundle.opt.path'), (v: string, prev: string[] = []) => [...prev, v])
+    .option('--since <duration>', t('bundle.opt.since'))
+    .option('--max-file-size <size>', t('bundle.opt.maxFileSize'))
+    .option('--max-total <size>', t('bundle.opt.maxTotal'))
+    .option('--output <file>', t('bundle.opt.output'))
+    .option('--obfuscate <kinds>', t('bundle.opt.obfuscate'))
+    .option('--no-redact', t('bundle.opt.noRedact'))
+    .option('--level <0-9>', t('bundle.opt.level'));
+}
+
+/** Checks the flag values and turns them into bundle options; every problem is a UsageError. */
+export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
+  if (v.product !== undefined && !PRODUCT_NAMES.includes(v.product.toLowerCase())) {
+    throw new UsageError(t('bundle.err.product', v.product), { hint: t('bundle.err.productHint') });
+  }
+  let sinceMs: number | undefined;
+  if (v.since !== undefined) {
+    sinceMs = parseDuration(v.since);
+    if (sinceMs === undefined || sinceMs <= 0) throw new UsageError(t('bundle.err.duration', '--since', v.since), { hint: t('bundle.err.durationHint') });
+  }
+  const size = (flag: string, text: string | undefined, dflt: number): number => {
+    if (text === undefined) return dflt;
+    const n = parseSize(text);
+    if (n === undefined || n <= 0) throw new UsageError(t('bundle.err.size', flag, text), { hint: t('bundle.err.sizeHint') });
+    return n;
+  };
+  let level = 6;
+  if (v.level !== undefined) {
+    if (!/^\d$/.test(v.level.trim())) throw new UsageError(t('bundle.err.level', v.level));
+    level = Number(v.level.trim());
+  }
+  let obfuscate: ObfuscateKind[] = [];
+  if (v.obfuscate !== undefined) {
+    const kinds = v.obfuscate.split(',').map((k) => k.trim().toLowerCase()).filter((k) => k !== '');
+    if (kinds.length === 0 || kinds.some((k) => !KINDS.includes(k))) {
+      throw new UsageError(t('bundle.err.obfuscate', v.obfuscate), { hint: t('bundle.err.obfuscateHint') });
+    }
+    obfuscate = [...new Set(kinds)] as ObfuscateKind[];
+  }
+  return {
+    product: v.product?.toLowerCase() as Product | undefined,
+    home: v.home,
+    install: v.install,
+    paths: v.path ?? [],
+    sinceMs,
+    maxFileSize: size('--max-file-size', v.maxFileSize, 100 * 1024 * 1024),
+    maxTotal: size('--max-total', v.maxTotal, 2 * 1024 * 1024 * 1024),
+    output: v.output,
+    obfuscate,
+    redact: v.redact !== false,
+    level,
+  };
+}
+
+/** The bundle's view of the outside world. `SUPPORT_BUNDLE_ROOT` moves discovery's `/` (tests). */
+export function bundleEnvOf(ctx: Ctx): BundleEnv {
+  return {
+    env: ctx.env,
+    cwd: ctx.cwd,
+    root: ctx.env.SUPPORT_BUNDLE_ROOT || '/',
+    now: () => ctx.clock.now(),
+    version: ctx.version,
+    configDir: ctx.paths.configDir,
+    signal: ctx.signal,
+  };
+}
+
+/** Lists what would be collected; a UsageError when there is nothing at all. */
+export async function planFromFlags(o: BundleOptions, ctx: Ctx): Promise<Plan & { output: string }> {
+  const { planBundle } = await import('../bundle/build.js');
+  const fs = await import('node:fs');
+  const plan = planBundle(o, bundleEnvOf(ctx));
+  if (fs.existsSync(plan.output) && fs.statSync(plan.output).isDirectory()) {
+    throw new UsageError(ctx.t('bundle.err.outputIsDir', plan.output));
+  }
+  if (plan.products.length === 0 && o.paths.length === 0) {
+    throw new UsageError(ctx.t('bundle.err.nothing'), { hint: ctx.t('bundle.err.nothingHint') });
+  }
+  return plan;
+}
+
+/**
+ * Builds the bundle with progress on a TTY, turning Ctrl-C into CancelledError (130) and a full
+ * disk into a CliError (1); the partial zip is gone in both cases.
+ */
+export async function makeBundle(o: BundleOptions, ctx: Ctx, plan?: Plan & { output: string }): Promise<BundleResult> {
+  const thePlan = plan ?? (await planFromFlags(o, ctx));
+  const [{ buildBundle }, { createByteProgress }] = await Promise.all([import('../bundle/build.js'), import('../ui/progress.js')]);
+  const bar = createByteProgress({ io: ctx.io, t: ctx.t, now: () => ctx.clock.now() });
+  const path = await import('node:path');
+  try {
+    return await buildBundle(
+      o,
+      { ...bundleEnvOf(ctx), onProgress: (p) => bar.update(p.bytesIn, p.bytesTotal, ctx.t('bundle.progress', p.filesDone, p.filesTotal)) },
+      thePlan,
+    );
+  } catch (err) {
+    if (ctx.signal.aborted) throw new CancelledError(ctx.t('bundle.err.cancelled'), { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new CliError(ctx.t('bundle.err.diskFull', path.dirname(thePlan.output)), { hint: ctx.t('bundle.err.diskFullHint'), cause: err });
+    }
+    if (typeof code === 'string') throw new CliError(ctx.t('bundle.err.write', thePlan.output, (err as Error).message), { cause: err });
+    throw err;
+  } finally {
+    bar.done();
+  }
+}
+
+/**
+ * Checks a built bundle against the portal's attachment limit (`PortalApi.attachmentMeta()`'s
+ * `uploadLimit`). Over the limit it throws a CliError naming the flags that would bring it under;
+ * the caller must then upload nothing.
+ */
+export async function checkUploadLimit(result: BundleResult, uploadLimit: number | undefined, ctx: Ctx): Promise<LimitCheck> {
+  const { checkBundleSize } = await import('../bundle/limit.js');
+  const check = checkBundleSize(result.zipSize, uploadLimit, result.manifest, ctx.clock.now());
+  if (!check.ok) {
+    const flags = check.suggestions.map((s) => `${s.flag} ${s.value}`).join(', ');
+    throw new CliError(ctx.t('bundle.err.overLimit', formatBytes(check.zipSize), formatBytes(check.limit ?? 0)), {
+      hint: ctx.t('bundle.err.overLimitHint', flags),
+    });
+  }
+  return check;
+}
+
+/** The summary lines a finished bundle prints on stderr. */
+export function summaryLines(r: BundleResult, o: BundleOptions, t: T): string[] {
+  const m = r.manifest;
+  const lines = [t('bundle.summary', m.totals.files, formatBytes(m.totals.bytes), formatBytes(r.zipSize))];
+  if (m.totals.truncated) lines.push(t('bundle.summary.truncated', m.totals.truncated));
+  if (!o.redact) lines.push(t('bundle.summary.redactOff'));
+  else {
+    const red = Object.entries(m.totals.redactions).sort((a, b) => b[1] - a[1]);
+    lines.push(red.length ? t('bundle.summary.redactions', red.map(([k, n]) => `${k} ${n}`).join(', ')) : t('bundle.summary.noRedactions'));
+  }
+  const skipped = m.skipped.filter((s) => s.reason !== 'excluded' || !s.detail?.includes('.spill-'));
+  if (skipped.length) {
+    lines.push(t('bundle.summary.skipped', skipped.length));
+    for (const s of skipped.slice(0, 10)) lines.push(`  ${s.reason}: ${s.source}`);
+    if (skipped.length > 10) lines.push('  …');
+  }
+  if (r.mappingFile) lines.push(t('bundle.summary.mapping', r.mappingFile));
+  return lines;
+}

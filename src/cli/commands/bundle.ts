@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { formatBytes } from '../../lib/units.js';
+import { addBundleFlags, bundleOptionsFrom, makeBundle, planFromFlags, summaryLines, type BundleFlagValues } from '../bundle-flags.js';
+import type { Ctx } from '../context.js';
+import { examples, type Registrar } from './index.js';
+
+export interface BundleCommandOptions extends BundleFlagValues {
+  dryRun?: boolean;
+}
+
+export function register(r: Registrar): void {
+  const { program, t } = r;
+  const cmd = program.command('bundle').description(t('bundle.description'));
+  addBundleFlags(cmd, t)
+    .option('--dry-run', t('bundle.opt.dryRun'))
+    .addHelpText(
+      'after',
+      examples(t, [
+        'support bundle --product jira --since 5d',
+        'support bundle --home /var/atlassian/application-data/jira --install /opt/atlassian/jira',
+        'support bundle --path "/srv/app/logs/*.log" --max-file-size 50MB --output app.zip',
+        'support bundle --product confluence --obfuscate hosts,ips,emails --dry-run',
+      ]) + t('bundle.help.after'),
+    )
+    .action(async (_opts: BundleCommandOptions, c: Command) => {
+      await runBundle(c.opts<BundleCommandOptions>(), r.ctx(c));
+    });
+}
+
+/** `support bundle`: builds the zip (or lists what it would hold with --dry-run). */
+export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<void> {
+  const o = bundleOptionsFrom(opts, ctx.t);
+  const plan = await planFromFlags(o, ctx);
+  const { t, io } = ctx;
+  if (opts.dryRun) {
+    const { estimateZipSize } = await import('../../bundle/build.js');
+    const estimate = estimateZipSize(plan.files, o);
+    const collected = plan.files.reduce((s, f) => s + Math.min(f.size, o.maxFileSize), 0);
+    if (ctx.globals.json) {
+      io.out(
+        JSON.stringify({
+          dryRun: true,
+          output: plan.output,
+          products: plan.products,
+          files: plan.files.map((f) => ({
+            entry: f.entry,
+            source: f.source,
+            size: f.size,
+            kept: Math.min(f.size, o.maxFileSize),
+            truncated: f.size > o.maxFileSize,
+            kind: f.kind,
+            mtime: new Date(f.mtimeMs).toISOString(),
+          })),
+          skipped: plan.skipped,
+          collectedBytes: collected,
+          estimatedZipBytes: estimate,
+        }),
+      );
+      return;
+    }
+    for (const p of plan.products) io.err(t('bundle.found', p.product, [p.home, p.install].filter(Boolean).join(', ')));
+    io.err(t('bundle.dry.title', plan.files.length));
+    const width = Math.max(0, ...plan.files.map((f) => f.entry.length));
+    for (const f of plan.files) {
+      const kept = Math.min(f.size, o.maxFileSize);
+      io.out(`${f.entry.padEnd(width)}  ${formatBytes(kept).padStart(9)}${kept < f.size ? ` (${formatBytes(f.size)})` : ''}`);
+    }
+    if (plan.skipped.length) {
+      io.err(t('bundle.dry.skipped', plan.skipped.length));
+      for (const s of plan.skipped) io.err(`  ${s.reason}: ${s.source}`);
+    }
+    io.err(t('bundle.dry.estimate', formatBytes(estimate), formatBytes(collected), plan.output));
+    return;
+  }
+  const result = await makeBundle(o, ctx, plan);
+  const m = result.manifest;
+  if (ctx.globals.json) {
+    io.out(
+      JSON.stringify({
+        output: result.output,
+        zipBytes: result.zipSize,
+        mappingFile: result.mappingFile ?? null,
+        files: m.totals.files,
+        collectedBytes: m.totals.bytes,
+        truncated: m.totals.truncated,
+        redactions: m.totals.redactions,
+        skipped: m.skipped,
+      }),
+    );
+    return;
+  }
+  io.out(result.output);
+  for (const line of summaryLines(result, o, t)) io.err(line);
+}
