@@ -18,7 +18,22 @@ export type Register = (r: Registrar) => void;
 
 /** The commands, in the order `support --help` lists them. Add a command here. */
 export async function loadCommands(): Promise<Register[]> {
-  const mods = await Promise.all([import('./login.js'), import('./logout.js'), import('./whoami.js'), import('./sandbox.js'), import('./create.js'), import('./list.js'), import('./view.js'), import('./comment.js'), import('./attach.js'), import('./resolve.js'), import('./escalate.js'), import('./reopen.js'), import('./watch.js'), import('./bundle.js')]);
+  const mods = await Promise.all([
+    import('./create.js'),
+    import('./list.js'),
+    import('./view.js'),
+    import('./comment.js'),
+    import('./attach.js'),
+    import('./resolve.js'),
+    import('./escalate.js'),
+    import('./reopen.js'),
+    import('./watch.js'),
+    import('./bundle.js'),
+    import('./login.js'),
+    import('./logout.js'),
+    import('./whoami.js'),
+    import('./sandbox.js'),
+  ]);
   return mods.map((m) => m.register);
 }
 
