@@ -31,6 +31,22 @@ export interface FormState {
   onBehalfOf?: string;
   /** Files to attach once the request exists. */
   attach?: string[];
+  /**
+   * The answer to the offer of a support bundle at the attachments question: false = no; an object =
+   * build one before filing, for `product` (the one found, or named) and `home` (named by the user
+   * when discovery found none); `{}` = every product found.
+   */
+  bundle?: false | { product?: string; home?: string };
+}
+
+/** What the attachments question needs to offer building a support bundle (see `FormIO.bundle`). */
+export interface BundleOffer {
+  /** The products found on this machine; asked only when the offer is made. */
+  discover(): Promise<readonly string[]>;
+  /** The products to choose from when none is found. */
+  products: readonly string[];
+  /** True, or why `dir` cannot be a product's home folder. */
+  checkHome(dir: string): true | string;
 }
 
 /** What the form needs from its caller. */
@@ -43,6 +59,8 @@ export interface FormIO {
   editor: boolean;
   /** Persists the state; called after every answer. */
   save(state: FormState): Promise<void>;
+  /** When set, the attachments question also offers to build a support bundle now. */
+  bundle?: BundleOffer;
 }
 
 /** The parts of the request type's metadata beyond its fields. */
@@ -217,6 +235,7 @@ export async function askField(f: FormField, meta: FormMeta, state: FormState, i
     });
     const p = v.trim() === '' ? undefined : parseAnswer(f, v, t);
     state.attach = p?.ok ? (p.value as string[]) : [];
+    if (io.bundle) state.bundle = await askBundle(state, io.bundle, io);
   } else if ((f.kind === 'select' || f.kind === 'cascading') && f.options.length > 0) {
     if (f.description) io.note(f.description);
     const choices: Choice<string>[] = f.options.map((o) => ({ name: o.label, value: o.value }));
@@ -252,6 +271,28 @@ export async function askField(f: FormField, meta: FormMeta, state: FormState, i
     setValue(state, f, p?.ok ? p.value : undefined);
   }
   await io.save(state);
+}
+
+/** The support bundle offer: yes builds one from what discovery finds, or for a product and home the user names. */
+async function askBundle(state: FormState, offer: BundleOffer, io: FormIO): Promise<FormState['bundle']> {
+  const { t, prompter } = io;
+  const found = await offer.discover();
+  const yes = await prompter.confirm({ message: t('create.bundle.ask', found.join(', ')), default: state.bundle ? true : state.bundle === false ? false : found.length > 0 });
+  if (!yes) return false;
+  // One product found is the product; several are all collected (or narrowed by the request's product).
+  if (found.length > 0) return found.length === 1 ? { product: found[0] } : {};
+  const prev = state.bundle || undefined;
+  const product = await prompter.select({
+    message: t('create.bundle.product'),
+    choices: offer.products.map((p) => ({ name: p, value: p })),
+    ...(prev?.product !== undefined ? { default: prev.product } : {}),
+  });
+  const home = await prompter.input({
+    message: t('create.bundle.home', product),
+    ...(prev?.home !== undefined ? { default: prev.home } : {}),
+    validate: (v) => offer.checkHome(v.trim()),
+  });
+  return { product, home: home.trim() };
 }
 
 async function askParticipants(state: FormState, io: FormIO): Promise<void> {
@@ -309,7 +350,9 @@ export function reviewLines(meta: FormMeta, state: FormState, t: T): [string, st
   const rows: [string, string][] = [];
   for (const f of meta.fields) {
     if (f.kind === 'attachment') {
-      rows.push([f.name, state.attach?.length ? state.attach.join(', ') : '—']);
+      const files = state.attach?.length ? state.attach.join(', ') : '';
+      const bundle = state.bundle ? t('create.bundle.review', state.bundle.product ?? t('create.bundle.found')) : '';
+      rows.push([f.name, [files, bundle].filter(Boolean).join(' ') || '—']);
       continue;
     }
     let v = display(f, state.values[f.id]) || '—';

@@ -1,46 +1,74 @@
 import type { Command } from 'commander';
-import { CliError } from '../../lib/errors.js';
+import type { BundleOptions } from '../../bundle/build.js';
+import { CliError, UsageError } from '../../lib/errors.js';
+import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
+import { refuseStrayBundleFlags } from '../follow/bundle-send.js';
 import { examples, type Registrar } from './index.js';
 
 export interface AttachOptions {
   key: string;
   files: string[];
   comment?: string;
+  /** With `--bundle`: the checked bundle options; the zip is built, checked and sent with the files. */
+  bundle?: BundleOptions;
+}
+
+interface AttachFlags extends BundleFlagValues {
+  comment?: string;
+  bundle?: boolean;
 }
 
 export function register(r: Registrar): void {
   const { program, t } = r;
-  program
+  const cmd = program
     .command('attach')
     .description(t('follow.attach.description'))
     .argument('<key>', t('follow.arg.key'))
-    .argument('<file...>', t('follow.attach.arg.files'))
+    .argument('[file...]', t('follow.attach.arg.files'))
     .option('--comment <text>', t('follow.attach.opt.comment'))
+    .option('--bundle', t('bundle.opt.bundle'));
+  addBundleFlags(cmd, t)
     .addHelpText(
       'after',
-      examples(t, ['support attach SUP-12 support-bundle.zip', 'support attach SUP-12 screenshot.png atlassian-jira.log --comment "Logs from node 2"', 'support attach SUP-12 logs/*.log --json']),
+      examples(t, [
+        'support attach SUP-12 support-bundle.zip',
+        'support attach SUP-12 screenshot.png atlassian-jira.log --comment "Logs from node 2"',
+        'support attach SUP-12 logs/*.log --json',
+        'support attach SUP-12 --bundle --product confluence --since 2d --comment "Logs after the upgrade"',
+      ]) + `${t('follow.attach.help.bundle')}\n`,
     )
-    .action(async (key: string, files: string[], flags: { comment?: string }, cmd: Command) => {
-      const ctx = r.ctx(cmd);
+    .action(async (key: string, files: string[], flags: AttachFlags, c: Command) => {
+      const ctx = r.ctx(c);
       const { parseKey } = await import('../follow/common.js');
-      await runAttach({ key: parseKey(key, ctx.t), files, ...(flags.comment !== undefined ? { comment: flags.comment } : {}) }, ctx);
+      // Checked before any network call: a typo in a bundle flag costs nothing.
+      let bundle: BundleOptions | undefined;
+      if (flags.bundle) bundle = bundleOptionsFrom(flags, ctx.t);
+      else refuseStrayBundleFlags(flags, ctx);
+      if (files.length === 0 && !bundle) throw new UsageError(ctx.t('follow.attach.err.nothing'), { hint: ctx.t('follow.attach.err.nothingHint') });
+      await runAttach(
+        { key: parseKey(key, ctx.t), files, ...(flags.comment !== undefined ? { comment: flags.comment } : {}), ...(bundle ? { bundle } : {}) },
+        ctx,
+      );
     });
 }
 
 /**
  * Checks every path first (exit 2 naming the bad ones, nothing sent), then streams the files
  * with progress on a TTY. Partial failure: what was attached and what was not, exit 1.
+ * With a bundle: once the request is known to exist, the zip is built and checked against the
+ * portal's limit (over it, nothing at all is sent), then uploaded with the files.
  */
 export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
   const { t } = ctx;
-  const [{ checkFiles, attachFiles }, common, { createByteProgress }, { formatBytes }] = await Promise.all([
+  const [{ checkFiles, attachFiles }, common, { createByteProgress }, { formatBytes }, send] = await Promise.all([
     import('../../portal/attach-files.js'),
     import('../follow/common.js'),
     import('../../ui/progress.js'),
     import('../../lib/units.js'),
+    import('../follow/bundle-send.js'),
   ]);
-  const files = await checkFiles(opts.files, {
+  const checked = await checkFiles(opts.files, {
     cwd: ctx.cwd,
     message: (problems) =>
       t('follow.attach.err.files', problems.map((p) => `${p.path} (${t(`follow.attach.problem.${p.reason}`)})`).join(', ')),
@@ -48,6 +76,8 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
   await common.withPortal(ctx, async (api) => {
     const req = await common.fetchRequest(api, opts.key, t);
     const key = req.issueKey ?? opts.key;
+    const bundle = opts.bundle ? await send.prepareBundle(opts.bundle, api, ctx) : undefined;
+    const files = bundle ? [...checked, bundle.file] : checked;
     const progress = createByteProgress({ io: ctx.io, t, now: () => ctx.clock.now() });
     let result;
     try {
@@ -75,6 +105,7 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
             attached: result.attached.map((f) => ({ name: f.name, path: f.path, size: f.size })),
             failed: result.failed.map((f) => ({ name: f.file.name, path: f.file.path, size: f.file.size, reason: f.reason, message: reason(f) })),
             url: req._links?.web ?? '',
+            ...(bundle ? { bundle: send.bundleJson(bundle.result) } : {}),
           },
           null,
           2,

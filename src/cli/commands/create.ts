@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
+import type { BundleOptions } from '../../bundle/build.js';
 import type { T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import {
@@ -9,7 +10,9 @@ import {
   parseImpactLevel,
   splitList,
 } from '../../form/validators.js';
+import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
+import { strayBundleFlags } from '../follow/bundle-send.js';
 import { examples, type Registrar } from './index.js';
 
 /** The options of `support create`, after `--from` is merged in and each value is checked. */
@@ -40,10 +43,18 @@ export interface CreateOptions {
   yes: boolean;
   dryRun: boolean;
   resume: boolean;
+  /**
+   * With `--bundle`: the checked bundle options. `product` is `--bundle-product`; without it, run.ts
+   * takes the request's product (`--product` or the form's answer) when it names one found here.
+   */
+  bundle?: BundleOptions;
 }
 
-/** Raw commander values (and `--from` file keys, camel-cased the same way). */
-export interface RawCreateOptions {
+/**
+ * Raw commander values (and `--from` file keys, camel-cased the same way), with the bundle flags
+ * (whose `--product` is `--bundle-product` here: `--product` is the portal's product field).
+ */
+export interface RawCreateOptions extends Omit<BundleFlagValues, 'product'> {
   serviceDesk?: unknown;
   requestType?: unknown;
   type?: unknown;
@@ -68,6 +79,8 @@ export interface RawCreateOptions {
   yes?: unknown;
   dryRun?: unknown;
   resume?: unknown;
+  bundle?: unknown;
+  bundleProduct?: unknown;
 }
 
 /** Keys a `--from` file may use: the flag names without dashes. */
@@ -265,6 +278,26 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
     }
   }
   if (problems.length) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support create') });
+  // Bundle flags come from the command line only: a --from file describes the request, not this machine.
+  const bv: BundleFlagValues = {
+    home: flags.home,
+    install: flags.install,
+    path: flags.path,
+    since: flags.since,
+    maxFileSize: flags.maxFileSize,
+    maxTotal: flags.maxTotal,
+    output: flags.output,
+    obfuscate: flags.obfuscate,
+    redact: flags.redact,
+    level: flags.level,
+  };
+  const bundleProduct = str(flags.bundleProduct)?.trim() || undefined;
+  if (bool(flags.bundle)) {
+    opts.bundle = bundleOptionsFrom({ ...bv, product: bundleProduct }, t);
+  } else {
+    const stray = [...strayBundleFlags(bv, ['product']), ...(bundleProduct !== undefined ? ['--bundle-product'] : [])];
+    if (stray.length) throw new UsageError(t('follow.bundle.err.needsBundle', stray.join(', ')), { hint: t('err.seeHelp', 'support create') });
+  }
   return opts;
 }
 
@@ -283,13 +316,15 @@ function help(t: T): string {
       'support create --from request.yaml --yes --json',
       'support create --resume',
       'support create --type billing --summary "Invoice address" --details "..." --dry-run',
-    ]) + `\n${t('create.help.notes')}\n`
+      'support create --type technical --deployment server --product Jira --impact 3 --summary "Slow boards" \\',
+      '    --details-file notes.md --bundle --since 3d --max-file-size 50MB',
+    ]) + `\n${t('create.help.notes')}\n${t('create.help.bundle')}\n`
   );
 }
 
 export function register(r: Registrar): void {
   const { program, t } = r;
-  program
+  const cmd = program
     .command('create')
     .description(t('create.description'))
     .option('--service-desk <id|name>', t('create.opt.serviceDesk'))
@@ -316,6 +351,11 @@ export function register(r: Registrar): void {
     .option('-y, --yes', t('create.opt.yes'))
     .option('--dry-run', t('create.opt.dryRun'))
     .option('--resume', t('create.opt.resume'))
+    .option('--bundle', t('bundle.opt.bundle'))
+    .option('--bundle-product <name>', t('create.opt.bundleProduct'));
+  // create's --product is the portal's product field; the bundle's is --bundle-product.
+  for (const o of addBundleFlags(new Command(), t).options) if (o.long !== '--product') cmd.addOption(o);
+  cmd
     .addHelpText('after', help(t))
     .action(async (flags: RawCreateOptions, cmd: Command) => {
       const ctx = r.ctx(cmd);

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BundleOptions } from '../../bundle/build.js';
+import { PRODUCTS } from '../../bundle/collect.js';
 import { deleteDraft, draftPath, loadDraft, newDraftId, saveDraft, type Draft } from '../../config/drafts.js';
 import { buildBody, hasMarker, maskBody, validateLocally } from '../../form/body.js';
 import {
@@ -11,7 +15,7 @@ import {
   type FormMeta,
   type FormState,
 } from '../../form/engine.js';
-import { describeFields, impactOption, parseAnswer, type FormField } from '../../form/fields.js';
+import { describeFields, display, impactOption, parseAnswer, type FormField } from '../../form/fields.js';
 import type { RedirectProduct } from '../../form/validators.js';
 import { CancelledError, CliError, UsageError } from '../../lib/errors.js';
 import type { Choice, ChoiceSeparator, Prompter } from '../../lib/prompter.js';
@@ -19,6 +23,8 @@ import type { PortalApi } from '../../portal/api.js';
 import type { CustomerRequestDTO, RequestCreateDTO, RequestTypeDTO, ServiceDeskDTO } from '../../portal/types.js';
 import type { CreateOptions } from '../commands/create.js';
 import type { Ctx } from '../context.js';
+import { bundleOptionsFrom } from '../bundle-flags.js';
+import { bundleJson, bundleProductOf, discoverProducts, prepareBundle, type SendableBundle } from '../follow/bundle-send.js';
 import { openPortal, profileName } from '../session.js';
 
 type CreateDraft = Draft<FormState>;
@@ -293,6 +299,8 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
   };
 
   let prompter: Prompter | undefined;
+  // Set once the request type is known: a bundle is offered only where server logs can help.
+  let offer: FormIO['bundle'];
   const ask = async () => (prompter ??= await ctx.prompter(ctx.signal));
   const formIO = (p: Prompter): FormIO => ({
     prompter: p,
@@ -300,6 +308,7 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
     note: (l) => ctx.io.err(l),
     editor: Boolean(ctx.env.VISUAL || ctx.env.EDITOR),
     save: async () => save(),
+    ...(offer ? { bundle: offer } : {}),
   });
 
   const session = await openPortal(ctx);
@@ -340,6 +349,8 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
       canRaiseOnBehalfOf: raw.canRaiseOnBehalfOf === true,
       canAddRequestParticipants: raw.canAddRequestParticipants === true,
     };
+    // --bundle already answered the offer.
+    if (!opts.bundle && offersBundle(type, meta)) offer = bundleOffer(ctx);
     const problems = applyFlags(opts, meta, state, ctx);
     if (problems.length) throw new UsageError(problems.join('\n'), { hint: t('create.hint.fields', 'support create', type.name ?? type.id) });
     // A script's answers are saved once they are complete (below); a person's as they are given.
@@ -364,14 +375,25 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
     if (ctx.interactive && !opts.yes) await review(meta, state, formIO(await ask()));
 
     const body = buildBody({ serviceDeskId: desk.id, requestTypeId: type.id }, meta, state, { draftId: draft.id, t });
-    if (opts.dryRun) return await dryRun(api, body, meta, state, ctx);
+    const bundleOpts = await bundleOptionsFor(opts, meta, state, ctx);
+    if (opts.dryRun) {
+      if (bundleOpts) await bundleDryRun(bundleOpts, ctx);
+      return await dryRun(api, body, meta, state, ctx);
+    }
 
-    const files = state.attach?.length
+    const checked = state.attach?.length
       ? await (await import('../../portal/attach-files.js')).checkFiles(state.attach, {
           cwd: ctx.cwd,
           message: (ps) => t('create.err.files', ps.map((p) => `${p.path} (${p.reason})`).join(', ')),
         })
       : [];
+    // Built and checked before filing: an oversized bundle must not leave a request without it.
+    let bundle: SendableBundle | undefined;
+    if (bundleOpts) {
+      await save();
+      bundle = await prepareBundle(bundleOpts, api, ctx);
+    }
+    const files = bundle ? [...checked, bundle.file] : checked;
     await save();
     const created = await submit(api, body, draft, state, ctx, save);
     await deleteDraft(file);
@@ -398,7 +420,7 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
         bar.done();
       }
     }
-    await finish(created, attachedNames, ctx, session.portalUrl, failedNames);
+    await finish(created, attachedNames, ctx, session.portalUrl, failedNames, bundle);
     if (failedNames.length) {
       const cmd = `support attach ${created.issueKey ?? ''} ${failedNames.map(shellQuote).join(' ')}`;
       throw new CliError(t('create.err.attachIncomplete', created.issueKey ?? ''), { hint: cmd });
@@ -415,6 +437,58 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Whether the form offers a support bundle: not on a Cloud form (site URL, consent: there are no
+ * server logs to collect) nor on a billing or account request.
+ */
+function offersBundle(type: RequestTypeDTO, meta: FormMeta): boolean {
+  if (meta.fields.some((f) => f.role === 'siteUrl' || f.role === 'consent')) return false;
+  const name = type.name ?? '';
+  return !TYPE_PATTERNS.billing.test(name) && !TYPE_PATTERNS.account.test(name);
+}
+
+/** The guided form's offer of a support bundle at the attachments question (DESIGN §4). */
+function bundleOffer(ctx: Ctx): FormIO['bundle'] {
+  return {
+    discover: () => discoverProducts(ctx),
+    products: PRODUCTS,
+    checkHome: (dir) => {
+      try {
+        if (dir !== '' && fs.statSync(path.resolve(ctx.cwd, dir)).isDirectory()) return true;
+      } catch {
+        // Missing or unreadable: the same answer as "not a folder".
+      }
+      return ctx.t('create.bundle.homeBad', dir || '""');
+    },
+  };
+}
+
+/**
+ * The bundle to build, if any: from --bundle, or from the form's "yes". Without an explicit product
+ * it follows the request's product field when that names a product found here (or --home points at
+ * it), so a Confluence request does not carry this node's Jira logs.
+ */
+async function bundleOptionsFor(opts: CreateOptions, meta: FormMeta, state: FormState, ctx: Ctx): Promise<BundleOptions | undefined> {
+  let o = opts.bundle;
+  if (!o && state.bundle) o = bundleOptionsFrom({ product: state.bundle.product, home: state.bundle.home }, ctx.t);
+  if (!o || o.product !== undefined) return o;
+  const f = meta.fields.find((x) => x.role === 'product');
+  const p = bundleProductOf(f ? display(f, state.values[f.id]) : opts.product);
+  if (p && (o.home !== undefined || (await discoverProducts(ctx)).includes(p))) return { ...o, product: p };
+  return o;
+}
+
+/** A dry run builds nothing: it says what the bundle would hold (and fails as a real run would on nothing to collect). */
+async function bundleDryRun(o: BundleOptions, ctx: Ctx): Promise<void> {
+  const [{ planFromFlags }, { estimateZipSize }, { formatBytes }] = await Promise.all([
+    import('../bundle-flags.js'),
+    import('../../bundle/build.js'),
+    import('../../lib/units.js'),
+  ]);
+  const plan = await planFromFlags(o, ctx);
+  ctx.io.err(ctx.t('create.bundle.dryRun', plan.files.length, formatBytes(estimateZipSize(plan.files, o))));
 }
 
 function summaryOf(state: FormState): string | undefined {
@@ -529,6 +603,7 @@ async function finish(
   ctx: Ctx,
   portalUrl: string,
   failed: string[] = [],
+  bundle?: SendableBundle,
 ): Promise<void> {
   const url = webUrl(r, portalUrl);
   if (ctx.globals.json) {
@@ -542,6 +617,7 @@ async function finish(
           status: r.currentStatus?.status ?? null,
           fields,
           attachments: [...attached.map((name) => ({ file: name, attached: true })), ...failed.map((file) => ({ file, attached: false }))],
+          ...(bundle ? { bundle: bundleJson(bundle.result) } : {}),
         },
         null,
         2,

@@ -99,6 +99,22 @@ export const en = {
   'create.err.ambiguous':
     'the portal did not confirm the request and it was not found; it was not sent again',
   'create.created': (key: string, status: string) => `Created ${key}${status ? ` (${status})` : ''}.`,
+  'create.opt.bundleProduct': 'with --bundle: the product whose logs to collect (default: --product when that product is installed here, else every product found)',
+  'create.help.bundle': [
+    '  --bundle builds a redacted support zip (the flags of "support bundle", except that its product is',
+    '  --bundle-product, or --product when that names a product installed here or under --home)',
+    "  and checks it against the portal's attachment limit BEFORE the request is filed: when it is over,",
+    '  nothing is sent and the message names the flags that would bring it under. The zip is kept.',
+    '  --json adds {"bundle":{"output","zipBytes","files","collectedBytes","truncated","redactions","mappingFile"}}.',
+  ].join('\n'),
+  'create.bundle.ask': (found: string) =>
+    found ? `Build a support bundle now (found: ${found}) and attach it?` : "Build a support bundle of this machine's logs now and attach it?",
+  'create.bundle.product': 'No Atlassian product was found here. Which product is the bundle for?',
+  'create.bundle.home': (product: string) => `Home folder of ${product} (e.g. /var/atlassian/application-data/${product})`,
+  'create.bundle.homeBad': (dir: string) => `${dir} is not a folder`,
+  'create.bundle.review': (what: string) => `+ support bundle (${what})`,
+  'create.bundle.found': 'products found here',
+  'create.bundle.dryRun': (files: number, size: string) => `--bundle: would collect ${files} file(s), about ${size} zipped (not built in a dry run).`,
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -198,4 +214,20 @@ export const ja: Catalog<typeof en> = {
   'create.ask.resend': 'ポータルにリクエストが見つかりません。もう一度送信しますか?',
   'create.err.ambiguous': 'ポータルからリクエストの確認が返らず、起票も確認できませんでした。再送信はしていません',
   'create.created': (key: string, status: string) => `${key} を起票しました${status ? ` (${status})` : ''}。`,
+  'create.opt.bundleProduct': '--bundle 使用時: ログを集める製品 (既定: --product の製品がこのマシンにあればそれ、なければ見つかったすべて)',
+  'create.help.bundle': [
+    '  --bundle は秘密情報をマスクしたサポート zip を作ります ("support bundle" のフラグが使えます。製品は',
+    '  --bundle-product、または --product がこのマシン (か --home) にある製品ならそれ)。',
+    '  リクエストを起票する前にポータルの添付上限と照合し、超える場合は何も送信せず、上限内に収まるフラグを示します。',
+    '  zip は手元に残ります。',
+    '  --json には {"bundle":{"output","zipBytes","files","collectedBytes","truncated","redactions","mappingFile"}} が加わります。',
+  ].join('\n'),
+  'create.bundle.ask': (found) =>
+    found ? `今すぐサポートバンドルを作って添付しますか? (見つかった製品: ${found})` : 'このマシンのログからサポートバンドルを今すぐ作って添付しますか?',
+  'create.bundle.product': 'Atlassian 製品が見つかりませんでした。どの製品のバンドルですか?',
+  'create.bundle.home': (product) => `${product} のホームフォルダー (例: /var/atlassian/application-data/${product})`,
+  'create.bundle.homeBad': (dir) => `${dir} はフォルダーではありません`,
+  'create.bundle.review': (what) => `+ サポートバンドル (${what})`,
+  'create.bundle.found': 'ここで見つかった製品',
+  'create.bundle.dryRun': (files, size) => `--bundle: ${files} 個のファイルを集め、zip で約 ${size} になる見込みです (ドライランでは作りません)。`,
 } as const;
