@@ -6,6 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildBundle, BUNDLE_DEFAULTS, planBundle, type BundleEnv, type BundleOptions, type Manifest } from '../src/bundle/build.js';
+import { createDeflater } from '../src/bundle/entry.js';
 import { checkBundleSize } from '../src/bundle/limit.js';
 import { runCli, tempDir } from './support/harness.js';
 
@@ -288,6 +289,37 @@ describe('buildBundle', () => {
     expect(c.ok).toBe(false);
     expect(c.suggestions.map((s) => s.flag)).toEqual(['--max-total', '--since']);
     expect(c.suggestions[1]!.value).toMatch(/^\d+[dh]$/);
+  });
+});
+
+describe('createDeflater', () => {
+  /** Log-like text with some randomness, fed in blocks of the given sizes (some under the 32 KiB window). */
+  function deflateIn(mode: 'auto' | 'blocks', input: Buffer, sizes: number[]): Buffer {
+    const d = createDeflater(6, mode);
+    const out: Buffer[] = [];
+    const keep = (b: Buffer) => out.push(Buffer.from(b));
+    let at = 0;
+    for (let i = 0; at < input.length; i++) {
+      const n = sizes[i % sizes.length]!;
+      d.push(input.subarray(at, at + n), keep);
+      at += n;
+    }
+    d.end(keep);
+    return Buffer.concat(out);
+  }
+  const lines: string[] = [];
+  for (let i = 0; i < 15000; i++) lines.push(`2026-11-24 10:${String(i % 60).padStart(2, '0')} INFO [http-${i % 7}] req ${crypto.randomBytes(6).toString('hex')} ok\n`);
+  const input = Buffer.from(lines.join(''));
+
+  it('drives one zlib stream: the output is byte for byte that of deflating the whole input at once', () => {
+    const whole = zlib.deflateRawSync(input, { level: 6, memLevel: 9 });
+    expect(deflateIn('auto', input, [1024 * 1024, 700, 65536, 1])).toEqual(whole);
+  });
+
+  it('the public-API fallback (blocks primed with the last 32 KiB) inflates back to the input at about the same size', () => {
+    const out = deflateIn('blocks', input, [300 * 1024, 5000, 20000, 1, 128 * 1024]);
+    expect(zlib.inflateRawSync(out).equals(input)).toBe(true);
+    expect(out.length).toBeLessThan(zlib.deflateRawSync(input, { level: 6 }).length * 1.02);
   });
 });
 

@@ -114,6 +114,50 @@ describe('redaction properties', () => {
     }
   });
 
+  it('redacts a URL password when a forced cut falls anywhere in its scheme, even right before ://', () => {
+    // No blank in the 64 KiB before the URL: the cut lands at MAX_LINE, where the input is fed in one piece.
+    const secret = 'UrlCutSecret42';
+    for (let d = -4; d <= 3; d++) {
+      const url = `jdbc:postgresql://dbuser:${secret}@db.example.com/jira`;
+      const at = MAX_LINE - 'jdbc:postgresql'.length + d;
+      const filler = 'ab,'.repeat(Math.ceil((MAX_LINE + 200 * 1024) / 3));
+      const line = filler.slice(0, at) + url + filler.slice(at) + '\n';
+      const out = streamed(Buffer.from(line), []).toString();
+      expect(out, `offset ${d}`).not.toContain(secret);
+      expect(out).toContain('[REDACTED:url-password]');
+    }
+  });
+
+  it('runs every rule once one has replaced something: a marker can bring the word another rule needs', () => {
+    // Only `://` flags this line; the URL's marker puts "password" in the name, which makes the value secret.
+    const { output } = redactBuffer(Buffer.from('<Parameter name="ftp://svc:pw1@ftp.example.com" value="S3cretVal"/>\n'));
+    expect(output.toString()).not.toContain('S3cretVal');
+    expect(output.toString()).not.toContain('pw1');
+  });
+
+  it('flags lines case-insensitively: an upper-case JDBC URL loses its password too', () => {
+    const { output, counts } = redactBuffer(Buffer.from('url=JDBC:ORACLE:THIN:scott/Tiger123@db.example.com:1521/ORCL\n'));
+    expect(output.toString()).not.toContain('Tiger123');
+    expect(counts['jdbc-password']).toBe(1);
+  });
+
+  it('write() hands out the same bytes as push(), in views it reuses', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('password=hunter2 ', 'x', '\n', 'https://u:p@h/ ', 'é', 'eyJabcdefghij.abcdefghij.sig '), { maxLength: 400 }), fc.nat(), (parts, cut) => {
+        const input = Buffer.from(parts.join(''), 'latin1');
+        const c = cut % (input.length + 1);
+        const viaWrite: Buffer[] = [];
+        const w = new Redactor();
+        const keep = (b: Buffer) => viaWrite.push(Buffer.from(b));
+        w.write(input.subarray(0, c), keep);
+        w.write(input.subarray(c), keep);
+        w.finish(keep);
+        expect(Buffer.concat(viaWrite).equals(streamed(input, [c]))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('obfuscates hosts, IPs and e-mails consistently and leaves Java packages alone', () => {
     const o = new Obfuscator(['hosts', 'ips', 'emails'], Buffer.alloc(32, 7));
     const a = o.apply('connect db1.corp.example.com 10.1.2.3 admin@example.com org.apache.catalina.Foo 127.0.0.1');

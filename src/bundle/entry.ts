@@ -4,6 +4,10 @@
  * CRC-32 of the entry's content as extracted. Runs in a worker thread (see `worker.ts`) or in
  * process; either way it holds at most {@link SPILL_AT} bytes of output in memory and spills the
  * rest to a temp file next to the zip.
+ *
+ * Everything is synchronous on the calling thread (reads, gunzip, redaction, deflate), through
+ * buffers reused from entry to entry: a worker then keeps its core busy by itself, and its memory
+ * stays flat whatever the size of the files (bench/bundle.mjs: ~100 MiB peak RSS at 1 and 4 GiB).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,7 +18,7 @@ import { Obfuscator, type ObfuscateKind } from './obfuscate.js';
 import { Redactor } from './redact.js';
 
 /** Output kept in memory before it goes to a spill file: bounds a worker's memory. */
-export const SPILL_AT = 4 * 1024 * 1024;
+export const SPILL_AT = 1024 * 1024;
 /**
  * Source reads of 1 MiB into one reused buffer: large reads cost fewer calls, and reusing the
  * buffer keeps external memory flat (fresh read buffers pile up between GCs in each worker).
@@ -24,8 +28,10 @@ const READ_SIZE = 1024 * 1024;
 const GZ_READ_SIZE = 128 * 1024;
 /** zlib's output chunk: small, because every deflate call allocates its output in these. */
 const ZLIB_CHUNK = 64 * 1024;
-/** Smallest block deflated on its own: each costs a 32 KiB dictionary and a flush marker. */
-const BLOCK = 512 * 1024;
+/** Redacted text is deflated in blocks of this size: each costs a 32 KiB dictionary and a flush marker. */
+const BLOCK = 1024 * 1024;
+/** zlib's largest hash table: ~4% faster and slightly smaller output than the default of 8. */
+const MEM_LEVEL = 9;
 /** Deflate's window: the history each block is primed with (see {@link BlockDeflater}). */
 const WINDOW = 32 * 1024;
 /** How often (bytes of input) a long entry yields to the event loop when run in process. */
@@ -85,8 +91,9 @@ export interface EntryFailed {
 export type EntryResult = EntryDone | EntryFailed;
 
 /**
- * Yields `length` bytes of a file from `offset`, stopping early if it shrank. Used for gzip input,
- * which the gunzip stream holds on to, so each read gets its own (small) buffer.
+ * Yields `length` bytes of a file from `offset`, stopping early if it shrank. Feeds the streaming
+ * gunzip used when {@link gunzipSync} cannot run; that stream holds on to its input, so each read
+ * gets its own (small) buffer.
  */
 async function* readRange(fh: fs.promises.FileHandle, offset: number, length: number, state: { read: number }) {
   let pos = offset;
@@ -120,133 +127,283 @@ export function isFatal(err: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS';
 }
 
+/** Raw deflate driven synchronously, block by block; output goes to `emit` (a view valid during the call). */
+export interface Deflater {
+  push(block: Buffer, emit: (out: Buffer) => void): void;
+  end(emit: (out: Buffer) => void): void;
+}
+
 /**
- * Raw deflate of a stream fed in blocks, with synchronous zlib calls on the calling thread (in a
- * worker: its own core; zlib's async API would run on the shared libuv pool and leave the worker
- * idle while it waits). Each block is deflated on its own with the previous 32 KiB of input as its
- * dictionary and ends with a sync flush, as pigz does: the concatenation is one valid deflate
- * stream, within ~0.1% of deflating the whole file at once.
+ * Output buffers of {@link SyncZlib}, one per thread for deflate and one for gunzip (whose output
+ * flows into a deflate): reused for every call, as output is consumed before the next call.
  */
-class BlockDeflater {
-  private history: Buffer | undefined;
+const zlibOut: { deflate?: Buffer; gunzip?: Buffer } = {};
+
+/** The zlib binding calls that `zlib.deflateRawSync` itself makes (Node 20's `processChunkSync`). */
+interface ZlibHandle {
+  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+}
+
+/**
+ * One zlib stream per entry, driven with synchronous calls on the calling thread (in a worker: its
+ * own core; zlib's async API would run on the shared libuv pool and leave the worker waiting). It
+ * uses the zlib handle the way `deflateRawSync` does internally, because the public sync API
+ * closes its stream after one call: the output is byte for byte that of deflating the file in one
+ * go, and nothing is allocated per block (fresh contexts and output buffers per block churn malloc
+ * and let RSS creep). {@link createDeflater} falls back to {@link BlockDeflater} if the internals
+ * are not there.
+ */
+class HandleDeflater implements Deflater {
+  constructor(private readonly z: SyncZlib) {}
+
+  push(block: Buffer, emit: (out: Buffer) => void): void {
+    this.z.run(block, zlib.constants.Z_NO_FLUSH, emit);
+  }
+
+  end(emit: (out: Buffer) => void): void {
+    try {
+      this.z.run(Buffer.alloc(0), zlib.constants.Z_FINISH, emit);
+    } finally {
+      this.z.close();
+    }
+  }
+}
+
+/** A zlib stream driven through its handle with synchronous calls (see {@link HandleDeflater}). */
+class SyncZlib {
+  private constructor(
+    private readonly stream: zlib.Deflate | zlib.DeflateRaw | zlib.Gunzip,
+    private readonly handle: ZlibHandle,
+    private readonly state: Uint32Array,
+    private readonly kind: 'deflate' | 'gunzip',
+  ) {
+    // A failed call destroys the stream at once and emits `error` on the next tick: `run` throws
+    // the error itself; this listener only keeps the late event from being unhandled.
+    stream.on('error', () => undefined);
+  }
+
+  /** Wraps `stream`, or closes it and returns undefined when this Node lacks the internals. */
+  static of(stream: zlib.DeflateRaw | zlib.Gunzip, kind: 'deflate' | 'gunzip'): SyncZlib | undefined {
+    const internals = stream as unknown as { _handle?: Partial<ZlibHandle>; _writeState?: unknown };
+    if (typeof internals._handle?.writeSync === 'function' && internals._writeState instanceof Uint32Array) {
+      return new SyncZlib(stream, internals._handle as ZlibHandle, internals._writeState, kind);
+    }
+    stream.close();
+    return undefined;
+  }
+
+  run(input: Buffer, flush: number, emit: (out: Buffer) => void): void {
+    const out = (zlibOut[this.kind] ??= Buffer.allocUnsafe(256 * 1024));
+    let inOff = 0;
+    let inLen = input.length;
+    for (;;) {
+      this.handle.writeSync(flush, input, inOff, inLen, out, 0, out.length);
+      if (this.stream.destroyed) throw this.stream.errored ?? new Error('zlib stream failed');
+      const [availOut = 0, availIn = 0] = this.state;
+      if (availOut < out.length) emit(out.subarray(0, out.length - availOut));
+      inOff += inLen - availIn;
+      inLen = availIn;
+      // A full output buffer may mean more output is pending.
+      if (availOut !== 0) return;
+    }
+  }
+
+  close(): void {
+    this.stream.close();
+  }
+}
+
+/**
+ * Decompresses the first `size` bytes of a gzip file (all its members) with synchronous calls,
+ * reading into `read` and handing output views to `emit`. Returns the bytes read, or undefined
+ * when this Node lacks the zlib internals (the caller then streams). Throws zlib's errors.
+ */
+function gunzipSync(fd: number, size: number, read: Buffer, emit: (out: Buffer) => void): number | undefined {
+  const z = SyncZlib.of(zlib.createGunzip(), 'gunzip');
+  if (!z) return undefined;
+  let pos = 0;
+  try {
+    while (pos < size) {
+      const n = fs.readSync(fd, read, 0, Math.min(read.length, size - pos), pos);
+      if (n === 0) break;
+      pos += n;
+      z.run(read.subarray(0, n), zlib.constants.Z_NO_FLUSH, emit);
+    }
+    z.run(Buffer.alloc(0), zlib.constants.Z_FINISH, emit);
+  } finally {
+    z.close();
+  }
+  return pos;
+}
+
+/**
+ * A synchronous raw-deflate stream at `level`: one zlib stream driven through its handle (output
+ * identical to `zlib.deflateRawSync` of the whole input) when this Node has the internals it uses,
+ * else, or with `mode: 'blocks'`, pigz-style blocks through the public API. `push` and `end` hand
+ * the output to `emit` as views valid only during the call.
+ */
+export function createDeflater(level: number, mode: 'auto' | 'blocks' = 'auto'): Deflater {
+  if (mode === 'auto') {
+    const z = SyncZlib.of(zlib.createDeflateRaw({ level, memLevel: MEM_LEVEL }), 'deflate');
+    if (z) return new HandleDeflater(z);
+  }
+  return new BlockDeflater(level);
+}
+
+/**
+ * Raw deflate with the public sync API: each block is deflated on its own with the previous
+ * 32 KiB of input as its dictionary and ends with a sync flush, as pigz does: the concatenation is
+ * one valid deflate stream, within ~0.1% of deflating the whole file at once.
+ */
+class BlockDeflater implements Deflater {
+  /** The last {@link WINDOW} bytes of input (the first `histLen` of this buffer). */
+  private readonly history = Buffer.allocUnsafe(WINDOW);
+  private histLen = 0;
 
   constructor(private readonly level: number) {}
 
-  /** Deflates one block (`block` may be a reused buffer: nothing of it is kept but a copy). */
-  push(block: Buffer): Buffer {
-    const out = this.deflate(block, zlib.constants.Z_SYNC_FLUSH);
-    const tail = block.subarray(Math.max(0, block.length - WINDOW));
-    // The window spans blocks when one is shorter than 32 KiB.
-    this.history = Buffer.from(tail.length >= WINDOW || !this.history ? tail : Buffer.concat([this.history, tail]).subarray(-WINDOW));
-    return out;
+  push(block: Buffer, emit: (out: Buffer) => void): void {
+    emit(this.deflate(block, zlib.constants.Z_SYNC_FLUSH));
+    if (block.length >= WINDOW) {
+      block.copy(this.history, 0, block.length - WINDOW);
+      this.histLen = WINDOW;
+    } else {
+      // A short block: the window spans it and the end of the history before it.
+      const keep = Math.min(this.histLen, WINDOW - block.length);
+      this.history.copy(this.history, 0, this.histLen - keep, this.histLen);
+      block.copy(this.history, keep);
+      this.histLen = keep + block.length;
+    }
   }
 
   /** The final (empty) block that ends the stream. */
-  end(): Buffer {
-    return this.deflate(Buffer.alloc(0), zlib.constants.Z_FINISH);
+  end(emit: (out: Buffer) => void): void {
+    emit(this.deflate(Buffer.alloc(0), zlib.constants.Z_FINISH));
   }
 
   private deflate(block: Buffer, flush: number): Buffer {
     return zlib.deflateRawSync(block, {
       level: this.level,
-      // The largest hash table: ~4% faster and slightly smaller output than the default of 8.
-      memLevel: 9,
+      memLevel: MEM_LEVEL,
       chunkSize: ZLIB_CHUNK,
       finishFlush: flush,
-      ...(this.history ? { dictionary: this.history } : {}),
+      ...(this.histLen > 0 ? { dictionary: this.history.subarray(0, this.histLen) } : {}),
     });
   }
 }
 
 /**
+ * The large buffers of one entry in progress, reused from entry to entry: buffers that live for a
+ * whole entry end up in V8's old generation, and their memory comes back only at a full GC, which
+ * V8 runs late when the heap itself is small (external memory grew by ~60 MiB per worker before
+ * one did). Entries running concurrently in one thread (in process) each take their own set.
+ */
+interface Scratch {
+  read: Buffer;
+  block: Buffer;
+  held: Buffer;
+}
+
+const freeScratch: Scratch[] = [];
+
+function takeScratch(): Scratch {
+  return freeScratch.pop() ?? { read: Buffer.allocUnsafe(READ_SIZE), block: Buffer.allocUnsafe(BLOCK), held: Buffer.allocUnsafe(SPILL_AT) };
+}
+
+function giveScratch(s: Scratch): void {
+  if (freeScratch.length < 4) freeScratch.push(s);
+}
+
+/**
  * The synchronous middle of an entry: redact -> hash/CRC -> deflate -> keep in memory up to
- * {@link SPILL_AT}, then spill to a file. Redacted output is gathered to {@link BLOCK} before deflating.
+ * {@link SPILL_AT}, then spill to a file. Everything goes through buffers reused for the whole
+ * entry (redacted text is gathered into {@link BLOCK}-sized blocks before deflating), so memory
+ * stays flat however large the file.
  */
 class EntryEncoder {
   size = 0;
   csize = 0;
   crc = 0;
   readonly hash = crypto.createHash('sha256');
-  readonly chunks: Buffer[] = [];
   spill: string | undefined;
   spillFd: number | undefined;
-  private held = 0;
-  private readonly deflater: BlockDeflater | undefined;
-  private gather: Buffer[] = [];
-  private gathered = 0;
+  private readonly deflater: Deflater | undefined;
+  /** Redacted bytes waiting to be deflated: `scratch.block` up to `filled`. */
+  private filled = 0;
+  /** Output kept in memory: `scratch.held` up to `heldLen`. */
+  private heldLen = 0;
+  private readonly take = (b: Buffer) => this.content(b);
+  private readonly put = (b: Buffer) => this.emit(b);
 
   constructor(
     private readonly task: EntryTask,
     readonly redactor: Redactor | undefined,
+    private readonly scratch: Scratch,
   ) {
-    this.deflater = task.deflate ? new BlockDeflater(task.level) : undefined;
+    this.deflater = task.deflate ? createDeflater(task.level) : undefined;
   }
 
   /** Takes source bytes; `chunk` may be reused by the caller once this returns. */
   push(chunk: Buffer): void {
-    const o = this.redactor ? this.redactor.push(chunk) : chunk;
-    this.content(o);
+    if (this.redactor) this.redactor.write(chunk, this.take);
+    else this.content(chunk);
   }
 
   end(): void {
-    if (this.redactor) this.content(this.redactor.end());
-    this.flushGather();
-    if (this.deflater) this.emit(this.deflater.end());
+    if (this.redactor) this.redactor.finish(this.take);
+    this.flushBlock();
+    if (this.deflater) this.deflater.end(this.put);
   }
 
+  /** Content as extracted (`b` is only valid during the call). */
   private content(b: Buffer): void {
     if (b.length === 0) return;
     this.hash.update(b);
     this.crc = zlib.crc32(b, this.crc);
     this.size += b.length;
     if (!this.deflater) {
-      this.emit(Buffer.from(b));
+      this.emit(b);
       return;
     }
-    if (this.gathered === 0 && b.length >= BLOCK) {
-      this.emit(this.deflater.push(b));
+    if (this.filled + b.length > BLOCK) this.flushBlock();
+    if (b.length >= BLOCK) {
+      this.deflater.push(b, this.put);
       return;
     }
-    this.gather.push(Buffer.from(b));
-    this.gathered += b.length;
-    if (this.gathered >= BLOCK) this.flushGather();
+    b.copy(this.scratch.block, this.filled);
+    this.filled += b.length;
   }
 
-  private flushGather(): void {
-    if (this.gathered === 0) return;
-    const block = this.gather.length === 1 ? this.gather[0]! : Buffer.concat(this.gather, this.gathered);
-    this.gather = [];
-    this.gathered = 0;
-    if (this.deflater) this.emit(this.deflater.push(block));
+  private flushBlock(): void {
+    if (this.filled === 0 || !this.deflater) return;
+    this.deflater.push(this.scratch.block.subarray(0, this.filled), this.put);
+    this.filled = 0;
   }
 
-  private emit(out: Buffer | undefined): void {
-    if (!out || out.length === 0) return;
+  /** Output bytes (copied: `out` may be a reused or short-lived buffer). */
+  private emit(out: Buffer): void {
+    if (out.length === 0) return;
     this.csize += out.length;
-    if (this.spillFd === undefined && this.held + out.length <= SPILL_AT) {
-      this.chunks.push(out);
-      this.held += out.length;
+    if (this.spillFd === undefined && this.heldLen + out.length <= SPILL_AT) {
+      out.copy(this.scratch.held, this.heldLen);
+      this.heldLen += out.length;
       return;
     }
     if (this.spillFd === undefined) {
       this.spill = path.join(this.task.spillDir, `${this.task.id}.part`);
       this.spillFd = fs.openSync(this.spill, 'w', 0o600);
-      for (const c of this.chunks.splice(0)) writeAll(this.spillFd, c);
-      this.held = 0;
+      writeAll(this.spillFd, this.scratch.held.subarray(0, this.heldLen));
+      this.heldLen = 0;
     }
     writeAll(this.spillFd, out);
   }
 
   /** The in-memory output as one block with its own ArrayBuffer (transferable to the main thread). */
   takeChunks(): Uint8Array[] {
-    if (this.chunks.length === 0) return [];
-    const one = new Uint8Array(this.held);
-    let at = 0;
-    for (const c of this.chunks.splice(0)) {
-      one.set(c, at);
-      at += c.length;
-    }
-    this.held = 0;
+    if (this.heldLen === 0) return [];
+    const one = new Uint8Array(this.heldLen);
+    one.set(this.scratch.held.subarray(0, this.heldLen));
+    this.heldLen = 0;
     return [one];
   }
 
@@ -278,6 +435,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
   }
   const notes: string[] = [];
   let enc: EntryEncoder | undefined;
+  let scratch: Scratch | undefined;
   try {
     const st = await fh.stat();
     if (!st.isFile()) return { id: task.id, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
@@ -285,12 +443,19 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
     let offset = 0;
     let skip = 0;
     let sourceSize = sizeAtStart;
+    scratch = takeScratch();
+    const read = scratch.read;
     if (task.gunzip) {
       // First pass: the decompressed size, to know which tail to keep (and whether the gzip is sound).
       let total = 0;
-      await pipeline(readRange(fh, 0, sizeAtStart, { read: 0 }), zlib.createGunzip({ chunkSize: ZLIB_CHUNK }), async (src: AsyncIterable<Buffer>) => {
-        for await (const c of src) total += c.length;
-      });
+      const count = (b: Buffer) => {
+        total += b.length;
+      };
+      if (gunzipSync(fh.fd, sizeAtStart, read, count) === undefined) {
+        await pipeline(readRange(fh, 0, sizeAtStart, { read: 0 }), zlib.createGunzip({ chunkSize: ZLIB_CHUNK }), async (src: AsyncIterable<Buffer>) => {
+          for await (const c of src) count(c);
+        });
+      }
       sourceSize = total;
       skip = Math.max(0, total - task.maxFileSize);
     } else {
@@ -306,25 +471,30 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
             : undefined,
         })
       : undefined;
-    const e = new EntryEncoder(task, redactor);
+    const e = new EntryEncoder(task, redactor, scratch);
     enc = e;
     const state = { read: 0 };
     if (task.gunzip) {
       let left = skip;
-      await pipeline(readRange(fh, 0, sizeAtStart, state), zlib.createGunzip({ chunkSize: ZLIB_CHUNK }), async (src: AsyncIterable<Buffer>) => {
-        for await (const c of src) {
-          // Drop the head of a decompressed log over the cap.
-          if (left >= c.length) {
-            left -= c.length;
-            continue;
-          }
-          e.push(left > 0 ? c.subarray(left) : c);
-          left = 0;
+      const tail = (c: Buffer) => {
+        // Drop the head of a decompressed log over the cap.
+        if (left >= c.length) {
+          left -= c.length;
+          return;
         }
-      });
+        e.push(left > 0 ? c.subarray(left) : c);
+        left = 0;
+      };
+      const n = gunzipSync(fh.fd, sizeAtStart, read, tail);
+      if (n !== undefined) state.read = n;
+      else {
+        await pipeline(readRange(fh, 0, sizeAtStart, state), zlib.createGunzip({ chunkSize: ZLIB_CHUNK }), async (src: AsyncIterable<Buffer>) => {
+          for await (const c of src) tail(c);
+        });
+      }
     } else {
       // Synchronous reads into one reused buffer: in a worker nothing else needs the thread.
-      const buf = Buffer.allocUnsafe(Math.min(READ_SIZE, Math.max(1, sizeAtStart - offset)));
+      const buf = read;
       let pos = offset;
       let sinceYield = 0;
       while (pos < sizeAtStart) {
@@ -374,6 +544,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
     if (isFatal(err)) throw err;
     return failure(task.id, err);
   } finally {
+    if (scratch) giveScratch(scratch);
     await fh.close().catch(() => undefined);
   }
 }

@@ -25,9 +25,21 @@ const SECRET_WORDS =
 /** Known configuration files also mask keystore, truststore and licence values. */
 const CONFIG_WORDS = `${SECRET_WORDS}|keystore|truststore|license|licence`;
 
+/** Trigger families: which cheap substring (lowercased) every match of a rule contains. */
+const F_WORD = 1;
+const F_AUTH = 2;
+const F_BASIC = 4;
+const F_JWT = 8;
+const F_ATL = 16;
+const F_AWS = 32;
+const F_URL = 64;
+const F_JDBC = 128;
+
 /** A secret-shaped match: `replace` builds the text that stands in for it. */
 interface Rule {
   name: string;
+  /** The trigger family (see {@link TRIGGER}) every match of `re` contains. */
+  family: number;
   re: RegExp;
   /** The whole extent of a match when `re` checks part of it with a lookbehind (see `straddle`). */
   span?: RegExp;
@@ -69,6 +81,7 @@ function keyValueRule(words: string): Rule {
   );
   return {
     name: 'key-value',
+    family: F_WORD,
     re,
     replace: (m, mk, offset, input) => {
       const [, head = '', dq, sq, bare] = m;
@@ -91,6 +104,7 @@ function elementRules(words: string): Rule[] {
     {
       // <password>x</password>, <ns:secretKey attr="1">x</ns:secretKey>
       name: 'element',
+      family: F_WORD,
       re: new RegExp(`<((?:[\\w.-]+:)?[\\w.-]*(?:${words})[\\w.-]*)((?:[${WS}][^>]*)?)>([^<]+)</\\1>`, 'gi'),
       replace: (m, mk) => {
         const [, tag = '', attrs = '', value = ''] = m;
@@ -101,6 +115,7 @@ function elementRules(words: string): Rule[] {
     {
       // <property name="hibernate.connection.password">x</property>
       name: 'element',
+      family: F_WORD,
       re: new RegExp(
         `(<(property|entry|param|param-value|setting)\\b[^>]*\\b(?:name|key)[${WS}]*=[${WS}]*["']([^"']*(?:${words})[^"']*)["'][^>]*>)([^<]+)(</\\2>)`,
         'gi',
@@ -114,6 +129,7 @@ function elementRules(words: string): Rule[] {
     {
       // <Parameter name="ldap.password" value="x"/>
       name: 'element',
+      family: F_WORD,
       re: new RegExp(
         `(\\bname[${WS}]*=[${WS}]*["']([^"']*(?:${words})[^"']*)["'][^>]*?\\bvalue[${WS}]*=[${WS}]*)(["'])([^"']*)\\3`,
         'gi',
@@ -130,6 +146,7 @@ function elementRules(words: string): Rule[] {
 const SHAPE_RULES: Rule[] = [
   {
     name: 'authorization',
+    family: F_AUTH,
     re: new RegExp(
       `(\\b(?:proxy-)?authorization["']?[${SP}]*[:=][${SP}]*["']?(?:(?:basic|bearer|token|digest|negotiate|ntlm|sso|ssws)[${SP}]+)?)([^${WS}"',;]+)`,
       'gi',
@@ -138,27 +155,32 @@ const SHAPE_RULES: Rule[] = [
   },
   {
     name: 'authorization',
+    family: F_BASIC,
     re: /\b(Basic|Bearer|BASIC|BEARER|basic|bearer)([ \t]+)([A-Za-z0-9+/_.~-]{12,}=*)/g,
     replace: (m, mk) => `${m[1]}${m[2]}${mk('authorization')}`,
   },
   {
     name: 'jwt',
+    family: F_JWT,
     re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
     replace: (_m, mk) => mk('jwt'),
   },
   {
     name: 'atlassian-token',
+    family: F_ATL,
     re: /\bAT(?:ATT|CTT|OAT)[A-Za-z0-9_=-]{20,}/g,
     replace: (_m, mk) => mk('atlassian-token'),
   },
   {
     name: 'aws-access-key-id',
+    family: F_AWS,
     re: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}\b/g,
     replace: (_m, mk) => mk('aws-access-key-id'),
   },
   {
     // scheme://user:password@host, including jdbc:postgresql://, ldap://, amqp:// ...
     name: 'url-password',
+    family: F_URL,
     // Anchored on `://`, with the scheme checked behind it: starting at every word (`\b[a-zA-Z]...`)
     // made this the costliest rule on access logs, where every line holds a URL. Same matches.
     re: /(:\/\/(?<=\b[a-zA-Z][a-zA-Z0-9+.:-]*:\/\/)[^\t\n\v\f\r :/@"'<>]+:)([^\t\n\v\f\r @/"'<>]+)@/g,
@@ -169,6 +191,7 @@ const SHAPE_RULES: Rule[] = [
   {
     // jdbc:oracle:thin:user/password@host
     name: 'jdbc-password',
+    family: F_JDBC,
     re: /(\bjdbc:oracle:[a-z0-9]+:[^\t\n\v\f\r :/@"']+\/)([^\t\n\v\f\r @"']+)@/gi,
     replace: (m, mk) => (isMarker(m[2] ?? '') ? undefined : `${m[1]}${mk('jdbc-password')}@`),
   },
@@ -190,12 +213,36 @@ const LOG_RULES = rulesFor(false);
 
 /**
  * One cheap scan, over the text lowercased, that finds the lines worth running the rules on:
- * every rule's match contains one of these (in any case, which only flags more lines). Most log
- * lines hold none, and skipping them is what makes redaction run at disk speed. One pass over
- * lowercased text without the `i` flag is ~1.5x faster than two passes, one of them with `i`.
+ * every rule's match contains one of these (in any case, which only flags more lines), and which
+ * one says which rules can match at all (its family, see {@link familyOf}). Most log lines hold
+ * none, and skipping them is what makes redaction run at disk speed. One pass over lowercased
+ * text without the `i` flag is ~1.5x faster than two passes, one of them with `i`. No two
+ * families can start at the same position (the `a…` ones differ in their second letter), so
+ * stepping one character past each hit finds every family present.
  */
 const TRIGGER =
   /pass|pwd|secret|token|key|credential|authori|bearer|basic|licen|session|storepass|keystore|truststore|eyj|at[aco][at]t|a(?:kia|sia|bia|cca|gpa|ida|ipa|npa|nva|roa|pka|sca)|:\/\/|jdbc:/g;
+
+/** The family of a {@link TRIGGER} hit (lowercased). */
+function familyOf(hit: string): number {
+  switch (hit) {
+    case 'authori':
+      return F_AUTH;
+    case 'bearer':
+    case 'basic':
+      return F_BASIC;
+    case 'eyj':
+      return F_JWT;
+    case '://':
+      return F_URL;
+    case 'jdbc:':
+      return F_JDBC;
+    default:
+      if (hit.length === 5 && hit.startsWith('at')) return F_ATL;
+      if (hit.length === 4 && hit[0] === 'a') return F_AWS;
+      return F_WORD;
+  }
+}
 const CONFIG_RULES = rulesFor(true);
 
 /** Options of one file's redaction. */
@@ -236,16 +283,44 @@ export class Redactor {
     return this.obfuscator ? [...this.obfuscator.mapping] : [];
   }
 
+  /** Redacts the next chunk; returns the output that is ready (a new buffer). */
   push(chunk: Buffer): Buffer {
-    if (chunk.length <= SLICE) return this.pushSlice(chunk);
-    // Strings over ~128 KiB live in V8's large-object space until a full GC: slicing keeps every
-    // string young and cheap to collect, which is what keeps memory flat.
     const parts: Buffer[] = [];
-    for (let at = 0; at < chunk.length; at += SLICE) parts.push(this.pushSlice(chunk.subarray(at, at + SLICE)));
-    return Buffer.concat(parts);
+    this.write(chunk, (b) => parts.push(Buffer.from(b)));
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
-  private pushSlice(chunk: Buffer): Buffer {
+  /** Ends the input; returns the rest of the output. */
+  end(): Buffer {
+    return Buffer.from(this.endText(), 'latin1');
+  }
+
+  /**
+   * `push` without allocating: hands the ready output to `emit` as a view of a buffer that the
+   * next call reuses, so `emit` must consume or copy it before returning. A bundle redacts
+   * gigabytes: one buffer per slice would be external memory that the GC frees late.
+   */
+  write(chunk: Buffer, emit: (out: Buffer) => void): void {
+    // Strings over ~128 KiB live in V8's large-object space until a full GC: slicing keeps every
+    // string young and cheap to collect, which is what keeps memory flat.
+    for (let at = 0; at < chunk.length; at += SLICE) this.emitText(this.pushSlice(chunk.subarray(at, at + SLICE)), emit);
+  }
+
+  /** `end` for `write`: hands the rest of the output to `emit` (same terms). */
+  finish(emit: (out: Buffer) => void): void {
+    this.emitText(this.endText(), emit);
+  }
+
+  private outBuf: Buffer | undefined;
+
+  private emitText(text: string, emit: (out: Buffer) => void): void {
+    if (text.length === 0) return;
+    if (!this.outBuf || this.outBuf.length < text.length) this.outBuf = Buffer.allocUnsafe(Math.max(text.length, 2 * SLICE));
+    const n = this.outBuf.write(text, 0, 'latin1');
+    emit(this.outBuf.subarray(0, n));
+  }
+
+  private pushSlice(chunk: Buffer): string {
     const s = this.carry + chunk.toString('latin1');
     const nl = s.lastIndexOf('\n');
     let block: string;
@@ -258,14 +333,13 @@ export class Redactor {
     }
     let out = block === '' ? '' : this.process(block);
     if (this.carry.length > MAX_LINE) out += this.forcedCut();
-    return Buffer.from(out, 'latin1');
+    return out;
   }
 
-  end(): Buffer {
+  private endText(): string {
     const rest = this.carry;
     this.carry = '';
-    const out = rest === '' ? '' : this.process(rest);
-    return Buffer.from(out, 'latin1');
+    return rest === '' ? '' : this.process(rest);
   }
 
   /** Cuts an over-long line where no match straddles the cut, and processes the part before it. */
@@ -353,47 +427,66 @@ export class Redactor {
 
   /** Runs the rules on the lines a trigger hits, and copies the others as they are. */
   private redactLines(text: string): string {
-    const ranges: [number, number][] = [];
     // Latin-1 lowercasing keeps every character at its index, so positions carry over to `text`.
     const lower = text.toLowerCase();
     const re = TRIGGER;
     re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(lower)) !== null) {
-      const ls = text.lastIndexOf('\n', m.index - 1) + 1;
-      const nl = text.indexOf('\n', m.index);
-      const le = nl < 0 ? text.length : nl + 1;
-      ranges.push([ls, le]);
-      re.lastIndex = le;
-    }
-    if (ranges.length === 0) return text;
     let out = '';
     let pos = 0;
-    let i = 0;
-    while (i < ranges.length) {
-      const [start] = ranges[i]!;
-      let end = ranges[i]![1];
-      while (i + 1 < ranges.length && ranges[i + 1]![0] <= end) end = Math.max(end, ranges[++i]![1]);
-      i++;
-      out += text.slice(pos, start) + this.applyRules(text.slice(start, end));
-      pos = end;
+    // The current run of flagged lines (adjacent ones merge) and the families seen in it.
+    let start = -1;
+    let end = -1;
+    let mask = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(lower)) !== null) {
+      const at = m.index;
+      re.lastIndex = at + 1;
+      if (at < end) {
+        mask |= familyOf(m[0]);
+        continue;
+      }
+      const ls = text.lastIndexOf('\n', at - 1) + 1;
+      const nl = text.indexOf('\n', at);
+      const le = nl < 0 ? text.length : nl + 1;
+      if (start >= 0 && ls <= end) {
+        end = le;
+        mask |= familyOf(m[0]);
+        continue;
+      }
+      if (start >= 0) {
+        out += text.slice(pos, start) + this.applyRules(text.slice(start, end), mask);
+        pos = end;
+      }
+      start = ls;
+      end = le;
+      mask = familyOf(m[0]);
     }
-    return out + text.slice(pos);
+    if (start < 0) return text;
+    out += text.slice(pos, start) + this.applyRules(text.slice(start, end), mask);
+    return out + text.slice(end);
   }
 
-  private applyRules(text: string): string {
+  /**
+   * Runs the rules over flagged lines. A rule whose trigger family is not in `mask` cannot match
+   * and is skipped, until a replacement has been made: markers carry words of their own
+   * (`[REDACTED:url-password]`), so from then on every rule runs, as if none were skipped.
+   */
+  private applyRules(text: string, mask: number): string {
     let s = text;
-    {
-      for (const r of this.rules) {
-        r.re.lastIndex = 0;
-        if (!r.re.test(s)) continue;
-        r.re.lastIndex = 0;
-        s = s.replace(r.re, (...args: unknown[]) => {
-          // (match, ...groups, offset, input): no named groups, so the last two are position and text.
-          const m = args.slice(0, -2) as string[];
-          return r.replace(m, this.mk, args[args.length - 2] as number, args[args.length - 1] as string) ?? (m[0] as string);
-        });
-      }
+    let changed = false;
+    for (const r of this.rules) {
+      if (!changed && (r.family & mask) === 0) continue;
+      r.re.lastIndex = 0;
+      if (!r.re.test(s)) continue;
+      r.re.lastIndex = 0;
+      s = s.replace(r.re, (...args: unknown[]) => {
+        // (match, ...groups, offset, input): no named groups, so the last two are position and text.
+        const m = args.slice(0, -2) as string[];
+        const rep = r.replace(m, this.mk, args[args.length - 2] as number, args[args.length - 1] as string);
+        if (rep === undefined) return m[0] as string;
+        changed = true;
+        return rep;
+      });
     }
     return s;
   }
