@@ -71,6 +71,17 @@ describe('retries', () => {
     stub.assertDone();
   });
 
+  it("sends the user's language so the portal can translate names and messages", async () => {
+    stub.stub('GET', `${API}/info`, (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ version: String(req.headers['accept-language']) }));
+    });
+    const c = new JsmClient({ baseUrl: stub.url, credentials: { kind: 'none' }, userAgent: 'x', language: 'ja-JP', clock: fakeClock() });
+    clients.push(c);
+    expect((await c.info()).version).toBe('ja-JP');
+    stub.assertDone();
+  });
+
   it('waits until a Retry-After HTTP date', async () => {
     const clock = fakeClock(Date.parse('2026-11-24T09:00:00Z'));
     stub.stub('GET', '/rest/api/2/myself', { status: 429, headers: { 'retry-after': new Date(clock.now() + 7000).toUTCString() } });

@@ -71,6 +71,7 @@ export async function buildClient(ctx: Ctx, portalUrl: string, credentials: Cred
     baseUrl: portalUrl,
     credentials,
     userAgent: `support/${ctx.version} (Jira Service Management CLI)`,
+    language: ctx.lang === 'ja' ? 'ja-JP' : 'en-US',
     clock: ctx.clock,
     signal: ctx.signal,
     debug: ctx.globals.debug ? (line) => ctx.io.err(`debug: ${line}`) : undefined,

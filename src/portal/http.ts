@@ -32,6 +32,11 @@ export interface TransportOptions extends NetworkOptions {
   /** Extra secrets to mask in traces (tokens, e-mail:token pairs). The authorization is always masked. */
   secrets?: readonly string[];
   userAgent: string;
+  /**
+   * The user's language as an `Accept-Language` tag (`ja-JP`, `en-US`): JSM translates status names,
+   * request type and field labels and its error messages into it where the portal has translations.
+   */
+  language?: string;
   clock: Clock;
   retry?: Partial<RetryPolicy>;
   /** One line per event of the `--debug` trace (already masked). */
@@ -123,7 +128,7 @@ export function secretsOf(token: string | undefined, email?: string): string[] {
 /** Failures that happen before a request could be sent. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-const SAFE_HEADERS = new Set(['content-type', 'content-length', 'accept', 'user-agent', 'x-atlassian-token', 'retry-after', 'x-seraph-loginreason', 'location', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-aaccountid']);
+const SAFE_HEADERS = new Set(['content-type', 'content-length', 'accept', 'accept-language', 'user-agent', 'x-atlassian-token', 'retry-after', 'x-seraph-loginreason', 'location', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-aaccountid']);
 
 /** Performs calls against one portal; owns its dispatcher unless one was given. */
 export class HttpTransport {
@@ -175,6 +180,7 @@ export class HttpTransport {
       const headers: Record<string, string> = {
         accept: 'application/json',
         'user-agent': this.opts.userAgent,
+        ...(this.opts.language ? { 'accept-language': this.opts.language } : {}),
         ...(this.opts.authorization ? { authorization: this.opts.authorization } : {}),
         ...call.headers,
       };
