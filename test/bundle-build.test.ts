@@ -204,6 +204,34 @@ describe('buildBundle', () => {
     expect(r.manifest.files.map((f) => path.basename(f.entry))).toEqual(['ok.log']);
   });
 
+  it('records an unreadable file and carries on, as an unprivileged user of the built CLI (when the tests run as root)', (ctx) => {
+    // Root reads any file, so the in-process test above cannot fail a read; run the built CLI as
+    // "nobody" (setpriv drops the uid) over a folder that user owns, with one file it may not read.
+    const bin = path.join(import.meta.dirname, '../bin/support.js');
+    const setpriv = spawnSync('setpriv', ['--version']).status === 0;
+    if (process.getuid?.() !== 0 || !setpriv || !fs.existsSync(path.join(import.meta.dirname, '../dist/bundle/worker.js'))) {
+      ctx.skip(); // needs root, setpriv and `npm run build`; the in-process test covers non-root runs
+      return;
+    }
+    const root = tmp();
+    fs.chmodSync(root, 0o755);
+    write(path.join(root, 'l/secret.log'), 'x\n');
+    write(path.join(root, 'l/ok.log'), 'y\n');
+    for (const p of [root, path.join(root, 'l'), path.join(root, 'l/secret.log'), path.join(root, 'l/ok.log')]) fs.chownSync(p, 65534, 65534);
+    fs.chmodSync(path.join(root, 'l/secret.log'), 0o000);
+    const res = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'bundle', '--path', 'l', '--output', 'b.zip', '--json'],
+      { cwd: root, env: { ...process.env, HOME: root, SUPPORT_CONFIG_DIR: path.join(root, 'config'), SUPPORT_BUNDLE_ROOT: root }, encoding: 'utf8' },
+    );
+    expect(res.stderr).not.toMatch(/EACCES.*\n.*at /);
+    expect(res.status).toBe(0);
+    const zip = readZip((JSON.parse(res.stdout) as { output: string }).output);
+    const m = JSON.parse(zip.get('manifest.json')!.toString()) as Manifest;
+    expect(m.skipped.find((s) => s.source.endsWith('secret.log'))?.reason).toBe('unreadable');
+    expect(m.files.map((f) => path.basename(f.entry))).toEqual(['ok.log']);
+  });
+
   it('the built CLI bundles on worker threads: unzip -t passes and every entry matches the manifest', async (ctx) => {
     const bin = path.join(import.meta.dirname, '../bin/support.js');
     if (!fs.existsSync(path.join(import.meta.dirname, '../dist/bundle/worker.js'))) {
