@@ -3,6 +3,7 @@
  * profile), or starts the in-process sandbox for `--portal sandbox`, and builds the client with the
  * admin's network settings (proxy, CAs, timeouts), a User-Agent and the `--debug` trace.
  */
+import { SANDBOX_PORT } from '../config/paths.js';
 import type { Deployment } from '../config/profiles.js';
 import { AuthError, CliError, UsageError } from '../lib/errors.js';
 import type { PortalApi } from '../portal/api.js';
@@ -97,7 +98,12 @@ async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
   const { startSandbox } = await import('../sandbox/index.js');
   let handle;
   try {
-    handle = await startSandbox({ dataDir: ctx.paths.dataDir, port: 0, clock: ctx.clock });
+    // The well-known port when it is free, so the links printed stay valid for `support sandbox`
+    // (which serves the same data there); any free port when something already listens on it.
+    handle = await startSandbox({ dataDir: ctx.paths.dataDir, port: SANDBOX_PORT, clock: ctx.clock }).catch((err: unknown) => {
+      if ((err as { code?: string } | null)?.code !== 'EADDRINUSE') throw err;
+      return startSandbox({ dataDir: ctx.paths.dataDir, port: 0, clock: ctx.clock });
+    });
   } catch (err) {
     throw new CliError(ctx.t('auth.err.sandbox', err instanceof Error ? err.message : String(err)), { cause: err });
   }

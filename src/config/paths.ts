@@ -24,3 +24,10 @@ export function resolvePaths(env: Env, home: string): Paths {
       : path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'support');
   return { configDir, dataDir };
 }
+
+/**
+ * The sandbox portal's default port. `support sandbox` listens on it unless `--port` says otherwise,
+ * and `--portal sandbox` takes it when it is free, so that the portal links a command prints
+ * (`.../servicedesk/customer/portal/1/SUP-1`) open in a browser once `support sandbox` runs.
+ */
+export const SANDBOX_PORT = 8642;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { SANDBOX_PORT } from '../../config/paths.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { formatDuration, parseDuration, parseSize } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
@@ -44,7 +45,7 @@ export function parseSandboxOptions(raw: RawServe, ctx: Ctx): SandboxOptions {
   const problems: string[] = [];
   const whole = (v: string | undefined, min: number, max: number): number | undefined =>
     v !== undefined && /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? Number(v) : undefined;
-  const port = raw.port === undefined ? 0 : whole(raw.port, 0, 65_535);
+  const port = raw.port === undefined ? SANDBOX_PORT : whole(raw.port, 0, 65_535);
   if (port === undefined) problems.push(t('sandbox.err.port', raw.port ?? ''));
   const opts: SandboxOptions = { port: port ?? 0, data: dataDir(raw.data, ctx) };
   if (raw.rateLimit !== undefined) {

@@ -3,7 +3,7 @@ import type { Catalog } from '../types.js';
 /** Messages of `support sandbox` and of the sandbox portal's API errors (chosen by `requestLanguage`/Accept-Language). */
 export const en = {
   'sandbox.description': 'run the built-in JSM-compatible sandbox portal (no account needed)',
-  'sandbox.opt.port': 'port to listen on, on 127.0.0.1 (0 = any free port)',
+  'sandbox.opt.port': 'port to listen on, on 127.0.0.1 (default 8642; 0 = any free port)',
   'sandbox.opt.data': 'data folder (default: the user data folder, or $SUPPORT_DATA_DIR)',
   'sandbox.opt.rateLimit': 'answer 429 with Retry-After beyond N requests per minute (for testing clients)',
   'sandbox.opt.maxPageSize': 'server-side cap on the page size of list endpoints (default 50)',
@@ -94,7 +94,7 @@ export const en = {
 
 export const ja: Catalog<typeof en> = {
   'sandbox.description': '内蔵の JSM 互換サンドボックスポータルを起動します (アカウント不要)',
-  'sandbox.opt.port': '127.0.0.1 で待ち受けるポート (0 = 空いている任意のポート)',
+  'sandbox.opt.port': '127.0.0.1 で待ち受けるポート (既定 8642。0 = 空いている任意のポート)',
   'sandbox.opt.data': 'データフォルダー (既定: ユーザーのデータフォルダー、または $SUPPORT_DATA_DIR)',
   'sandbox.opt.rateLimit': '1 分あたり N 件を超えるリクエストに Retry-After 付きの 429 を返します (クライアントのテスト用)',
   'sandbox.opt.maxPageSize': '一覧エンドポイントのページサイズのサーバー側上限 (既定 50)',
