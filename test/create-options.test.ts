@@ -51,7 +51,7 @@ describe('create flags', () => {
   it.each<[RawCreateOptions, RegExp]>([
     [{ sen: 'ABC' }, /"ABC" is not a Support Entitlement Number \(e\.g\. SEN-1234567/],
     [{ siteUrl: 'https://example.com' }, /not an Atlassian Cloud site \(e\.g\. https:\/\/example\.atlassian\.net/],
-    [{ participant: ['not-an-email'] }, /"not-an-email" is not an e-mail address \(e\.g\. admin@example\.com\)/],
+    [{ participant: ['not@an-email'] }, /"not@an-email" is not an e-mail address \(e\.g\. admin@example\.com\)/],
     [{ onBehalfOf: 'bob@' }, /"bob@" is not an e-mail address/],
     [{ phone: 'call me' }, /"call me" is not a telephone number \(e\.g\. \+81/],
     [{ impact: '5' }, /"5" is not a business impact level \(use 1, 2, 3 or 4\)/],

@@ -15,7 +15,7 @@ import {
   impactLevelOf,
   impactOption,
   parseAnswer,
-  parseEmails,
+  parsePeople,
 } from './fields.js';
 import { impactLevelOfLabel, redirectFor, type RedirectProduct } from './validators.js';
 
@@ -61,6 +61,18 @@ export interface FormIO {
   save(state: FormState): Promise<void>;
   /** When set, the attachments question also offers to build a support bundle now. */
   bundle?: BundleOffer;
+  /** When set, the review screen looks participants and the reporter up and shows whom they name. */
+  people?: PeopleLookup;
+}
+
+/**
+ * How the review screen shows participants and the reporter: real portals take account ids, so
+ * the e-mails given are looked up (`resolve`, before each showing) and shown with what they became.
+ */
+export interface PeopleLookup {
+  resolve(values: readonly string[]): Promise<void>;
+  /** The value as the review shows it, e.g. `ann@example.com → 5b10ac8d82e05b22cc7d4ef5`. */
+  label(value: string): string;
 }
 
 /** The parts of the request type's metadata beyond its fields. */
@@ -301,11 +313,11 @@ async function askParticipants(state: FormState, io: FormIO): Promise<void> {
     message: t('form.participants.ask'),
     default: state.participants?.join(', '),
     validate: (s) => {
-      const p = parseEmails([s]);
+      const p = parsePeople([s]);
       return p.ok ? true : t('form.err.email', p.bad);
     },
   });
-  const p = parseEmails([v]);
+  const p = parsePeople([v]);
   state.participants = p.ok ? p.value : [];
   await io.save(state);
 }
@@ -317,7 +329,7 @@ async function askOnBehalf(state: FormState, io: FormIO): Promise<void> {
     default: state.onBehalfOf,
     validate: (s) => {
       if (s.trim() === '') return true;
-      const p = parseEmails([s]);
+      const p = parsePeople([s]);
       return p.ok && p.value.length === 1 ? true : t('form.err.email', s);
     },
   });
@@ -346,7 +358,7 @@ export async function fillForm(meta: FormMeta, state: FormState, io: FormIO): Pr
 }
 
 /** The review screen's lines: every field with its value (or "—"), then the extras. */
-export function reviewLines(meta: FormMeta, state: FormState, t: T): [string, string][] {
+export function reviewLines(meta: FormMeta, state: FormState, t: T, label: (person: string) => string = (p) => p): [string, string][] {
   const rows: [string, string][] = [];
   for (const f of meta.fields) {
     if (f.kind === 'attachment') {
@@ -362,8 +374,8 @@ export function reviewLines(meta: FormMeta, state: FormState, t: T): [string, st
       rows.push([t('form.review.production'), state.production ? t('form.yes') : t('form.no')]);
     }
   }
-  if (meta.canAddRequestParticipants) rows.push([t('form.review.participants'), state.participants?.join(', ') || '—']);
-  if (meta.canRaiseOnBehalfOf) rows.push([t('form.review.onBehalf'), state.onBehalfOf || t('form.review.yourself')]);
+  if (meta.canAddRequestParticipants) rows.push([t('form.review.participants'), state.participants?.map(label).join(', ') || '—']);
+  if (meta.canRaiseOnBehalfOf) rows.push([t('form.review.onBehalf'), state.onBehalfOf ? label(state.onBehalfOf) : t('form.review.yourself')]);
   return rows;
 }
 
@@ -377,7 +389,9 @@ export async function review(meta: FormMeta, state: FormState, io: FormIO): Prom
   for (;;) {
     io.note('');
     io.note(t('form.review.title'));
-    for (const [k, v] of reviewLines(meta, state, t)) io.note(`  ${k}: ${v}`);
+    const people = io.people;
+    if (people) await people.resolve(peopleOf(meta, state));
+    for (const [k, v] of reviewLines(meta, state, t, people ? (p) => people.label(p) : undefined)) io.note(`  ${k}: ${v}`);
     io.note('');
     const missing = missingFlags(meta, state);
     const choices: Choice<'send' | 'edit' | 'cancel'>[] = [
@@ -408,6 +422,14 @@ export async function review(meta: FormMeta, state: FormState, io: FormIO): Prom
       await io.save(state);
     }
   }
+}
+
+/** The participants and the reporter that will be sent (those the portal allows), as given. */
+export function peopleOf(meta: FormMeta, state: FormState): string[] {
+  return [
+    ...(meta.canAddRequestParticipants ? (state.participants ?? []) : []),
+    ...(meta.canRaiseOnBehalfOf && state.onBehalfOf ? [state.onBehalfOf] : []),
+  ];
 }
 
 /** The option of an impact field for a level, re-exported for flag mapping. */

@@ -8,7 +8,7 @@ import type { T } from '../i18n/index.js';
 import type { CustomerRequestCreateMetaDTO, JsonTypeBean, RequestTypeFieldDTO } from '../portal/types.js';
 import {
   impactLevelOfLabel,
-  normalizeEmail,
+  normalizePerson,
   normalizePhone,
   normalizeSen,
   normalizeSiteUrl,
@@ -387,11 +387,11 @@ export function display(f: FormField, a: Answer | undefined): string {
   }
 }
 
-/** `--participant` / `--on-behalf-of` values: every e-mail valid, or the first bad one. */
-export function parseEmails(values: readonly string[]): { ok: true; value: string[] } | { ok: false; bad: string } {
+/** `--participant` / `--on-behalf-of` values (e-mails or account ids): every one valid, or the first bad one. */
+export function parsePeople(values: readonly string[]): { ok: true; value: string[] } | { ok: false; bad: string } {
   const out: string[] = [];
   for (const v of splitList(values)) {
-    const e = normalizeEmail(v);
+    const e = normalizePerson(v);
     if (!e) return { ok: false, bad: v };
     if (!out.includes(e)) out.push(e);
   }

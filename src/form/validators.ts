@@ -73,6 +73,17 @@ export function normalizeEmail(input: string): string | undefined {
 }
 
 /**
+ * A participant or reporter as given: an e-mail (checked, resolved to an account later), or anything
+ * else without `@` taken as the accountId (Cloud) or username (Data Center) itself. A value with `@`
+ * that is not an e-mail is refused rather than sent as a username.
+ */
+export function normalizePerson(input: string): string | undefined {
+  const s = input.trim();
+  if (s.includes('@')) return normalizeEmail(s);
+  return /^[^\s,;"<>]{1,255}$/.test(s) ? s : undefined;
+}
+
+/**
  * A telephone number: digits with optional `+` country prefix and the usual separators
  * (spaces, dashes, dots, parentheses, `ext`). 7 to 15 digits (E.164 allows at most 15).
  */

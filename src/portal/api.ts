@@ -18,6 +18,7 @@ import type {
   SoftwareInfoDTO,
   UserDTO,
 } from './types.js';
+import { PortalError } from './errors.js';
 
 /**
  * The operations the CLI performs on a JSM portal. `JsmClient` (portal/client.ts) implements it
@@ -77,6 +78,20 @@ export interface PortalApi {
   removeParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>>;
 
   sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO>;
+
+  /**
+   * The platform user search (not the customer API): Cloud `GET /rest/api/3/user/search?query=`
+   * (accountIds), Data Center `GET /rest/api/2/user/search?username=` (usernames). Cloud matches the
+   * query against names and e-mail prefixes, so callers must check the answers themselves. Needs
+   * "Browse users": a 401 or 403 here rejects as a {@link PortalError} of kind `permission` (see
+   * {@link isUserSearchDenied}); customer-only accounts often get that or an empty list.
+   */
+  findUsers(query: string): Promise<UserDTO[]>;
+}
+
+/** True when `err` is the refusal of {@link PortalApi.findUsers} (the account may not browse users). */
+export function isUserSearchDenied(err: unknown): err is PortalError {
+  return err instanceof PortalError && err.kind === 'permission' && /\/rest\/api\/[23]\/user\/search$/.test(err.url);
 }
 
 export type RequestExpand =

@@ -270,6 +270,44 @@ export class JsmClient implements PortalApi {
   sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO> {
     return this.paged(`${API}/request/${enc(issueIdOrKey)}/sla`);
   }
+
+  async findUsers(query: string): Promise<UserDTO[]> {
+    // Bearer (personal access token) is Data Center. Basic is Cloud (e-mail + API token) but can be
+    // a Data Center username and password too, so v3 first and v2 when the portal lacks v3 (404).
+    const cloud = { path: '/rest/api/3/user/search', query: { query, maxResults: 50 } };
+    const dc = { path: '/rest/api/2/user/search', query: { username: query, maxResults: 50 } };
+    const order = this.opts.credentials.kind === 'bearer' ? [dc] : [cloud, dc];
+    for (let i = 0; i < order.length; i++) {
+      const o = order[i]!;
+      const last = i === order.length - 1;
+      try {
+        const a = await this.http.send({ method: 'GET', path: o.path, query: o.query, retry: true, accept: last ? [] : [404] });
+        if (a.status === 404) continue;
+        let parsed: unknown;
+        try {
+          parsed = a.text.trim() === '' ? [] : JSON.parse(a.text);
+        } catch (err) {
+          throw new PortalError({ kind: 'server', status: a.status, method: 'GET', url: this.http.url(o.path), messages: [`not JSON: ${a.text.slice(0, 200)}`], cause: err });
+        }
+        return Array.isArray(parsed) ? (parsed as UserDTO[]) : [];
+      } catch (e) {
+        // The credentials already worked for the customer API: a 401 here is this endpoint's refusal.
+        if (e instanceof PortalError && (e.kind === 'auth' || e.kind === 'permission')) {
+          throw new PortalError({
+            kind: 'permission',
+            method: e.method,
+            url: e.url,
+            status: e.status,
+            messages: e.messages,
+            ...(e.loginReason ? { loginReason: e.loginReason } : {}),
+            cause: e,
+          });
+        }
+        throw e;
+      }
+    }
+    return [];
+  }
 }
 
 function enc(s: string): string {

@@ -294,6 +294,8 @@ export class SandboxServer {
       r('GET', `${API}/info`, async (c) => ({ status: 200, body: this.info(c) }), true),
       r('GET', '/rest/api/2/myself', async (c) => ({ status: 200, body: myself(c) })),
       r('GET', '/rest/api/3/myself', async (c) => ({ status: 200, body: myself(c) })),
+      r('GET', '/rest/api/3/user/search', async (c) => ({ status: 200, body: this.userSearch(c, 'query').map((u) => cloudUser(c, u)) })),
+      r('GET', '/rest/api/2/user/search', async (c) => ({ status: 200, body: this.userSearch(c, 'username').map((u) => dcUser(c, u)) })),
       r('GET', '/rest/api/3/attachment/meta', async (c) => ({
         status: 200,
         body: { enabled: true, uploadLimit: this.setting(c.view.state, 'attachmentLimit') ?? DEFAULT_ATTACHMENT_LIMIT },
@@ -567,6 +569,19 @@ export class SandboxServer {
     return { status: 204 };
   }
 
+  /**
+   * The platform user search as a lenient portal answers it to anyone signed in: users whose e-mail
+   * or display name contains the query (case-insensitive), active ones only. Cloud's parameter is
+   * `query`, Data Center's `username`; both reject a search without one (400).
+   */
+  private userSearch(c: Call, param: 'query' | 'username'): StoredUser[] {
+    const q = (c.url.searchParams.get(param) ?? '').trim().toLowerCase();
+    if (q === '') throw new HttpError(400, c.t('sandbox.api.mustBeString', param), 'sandbox.error.param');
+    const max = Number(c.url.searchParams.get('maxResults') ?? '50');
+    const users = c.view.state.users.filter((u) => u.email.toLowerCase().includes(q) || u.displayName.toLowerCase().includes(q));
+    return users.slice(0, Number.isInteger(max) && max > 0 ? max : 50);
+  }
+
   private async participants(c: Call, op: 'add' | 'remove'): Promise<Reply> {
     const key = c.params[0]!;
     visible(c, key);
@@ -756,15 +771,33 @@ function asStrings(v: unknown): string[] {
 }
 
 function myself(c: Call): MyselfDTO {
+  return cloudUser(c, c.user);
+}
+
+/** A Cloud `/rest/api/3/user/search` entry (a customer's account), also what `myself` answers. */
+function cloudUser(c: Call, u: StoredUser): MyselfDTO {
   return {
-    self: `${c.view.url}/rest/api/3/user?accountId=${c.user.accountId}`,
-    accountId: c.user.accountId,
+    self: `${c.view.url}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`,
+    accountId: u.accountId,
     accountType: 'customer',
-    emailAddress: c.user.email,
-    displayName: c.user.displayName,
+    emailAddress: u.email,
+    displayName: u.displayName,
     active: true,
     timeZone: 'Etc/UTC',
     locale: 'en_US',
+  };
+}
+
+/** A Data Center `/rest/api/2/user/search` entry: the sandbox's username and key are the accountId. */
+function dcUser(c: Call, u: StoredUser): Record<string, unknown> {
+  return {
+    self: `${c.view.url}/rest/api/2/user?username=${encodeURIComponent(u.accountId)}`,
+    name: u.accountId,
+    key: u.accountId,
+    emailAddress: u.email,
+    displayName: u.displayName,
+    active: true,
+    timeZone: 'Etc/UTC',
   };
 }
 

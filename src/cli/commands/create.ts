@@ -3,7 +3,7 @@ import type { BundleOptions } from '../../bundle/build.js';
 import type { T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import {
-  normalizeEmail,
+  normalizePerson,
   normalizePhone,
   normalizeSen,
   normalizeSiteUrl,
@@ -241,14 +241,15 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
     if (v) opts.phone = v;
     else problems.push(t('form.err.phone', phone));
   }
+  // An e-mail is looked up on the portal later; anything without `@` is an accountId or username.
   for (const p of splitList(list(raw.participant))) {
-    const e = normalizeEmail(p);
+    const e = normalizePerson(p);
     if (e) opts.participants.push(e);
     else problems.push(t('form.err.email', p));
   }
   const obo = s('onBehalfOf');
   if (obo !== undefined) {
-    const e = normalizeEmail(obo);
+    const e = normalizePerson(obo);
     if (e) opts.onBehalfOf = e;
     else problems.push(t('form.err.email', obo));
   }
@@ -315,6 +316,8 @@ function help(t: T): string {
       '    --summary "PDF export drops Japanese text" --details-file notes.md --attach support.zip',
       'support create --from request.yaml --yes --json',
       'support create --resume',
+      'support create --type billing --summary "Invoice address" --details "..." --participant ann@example.com \\',
+      '    --participant 5b10ac8d82e05b22cc7d4ef5',
       'support create --type billing --summary "Invoice address" --details "..." --dry-run',
       'support create --type technical --deployment server --product Jira --impact 3 --summary "Slow boards" \\',
       '    --details-file notes.md --bundle --since 3d --max-file-size 50MB',
@@ -341,8 +344,8 @@ export function register(r: Registrar): void {
     .option('--details <text>', t('create.opt.details'))
     .option('--details-file <file|->', t('create.opt.detailsFile'))
     .option('--product-version <version>', t('create.opt.productVersion'))
-    .option('--participant <email>', t('create.opt.participant'), collect)
-    .option('--on-behalf-of <email>', t('create.opt.onBehalfOf'))
+    .option('--participant <email|account-id>', t('create.opt.participant'), collect)
+    .option('--on-behalf-of <email|account-id>', t('create.opt.onBehalfOf'))
     .option('--phone <number>', t('create.opt.phone'))
     .option('--grant-access', t('create.opt.grantAccess'))
     .option('--attach <file>', t('create.opt.attach'), collect)

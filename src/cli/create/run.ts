@@ -9,6 +9,7 @@ import {
   emptyState,
   fillForm,
   missingFlags,
+  peopleOf,
   redirectOf,
   review,
   type FormIO,
@@ -26,6 +27,7 @@ import type { Ctx } from '../context.js';
 import { bundleOptionsFrom } from '../bundle-flags.js';
 import { bundleJson, bundleProductOf, discoverProducts, prepareBundle, type SendableBundle } from '../follow/bundle-send.js';
 import { openPortal, profileName } from '../session.js';
+import { PeopleResolver } from './people.js';
 
 type CreateDraft = Draft<FormState>;
 
@@ -301,6 +303,7 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
   let prompter: Prompter | undefined;
   // Set once the request type is known: a bundle is offered only where server logs can help.
   let offer: FormIO['bundle'];
+  let people: PeopleResolver | undefined;
   const ask = async () => (prompter ??= await ctx.prompter(ctx.signal));
   const formIO = (p: Prompter): FormIO => ({
     prompter: p,
@@ -309,6 +312,7 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
     editor: Boolean(ctx.env.VISUAL || ctx.env.EDITOR),
     save: async () => save(),
     ...(offer ? { bundle: offer } : {}),
+    ...(people ? { people: { resolve: (v: readonly string[]) => people!.resolve(v), label: (v: string) => people!.label(v) } } : {}),
   });
 
   const session = await openPortal(ctx);
@@ -372,13 +376,28 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
       const c = conflicts(meta, state, t);
       if (c.length) throw new UsageError(c.join('\n'));
     }
-    if (ctx.interactive && !opts.yes) await review(meta, state, formIO(await ask()));
+    // Real portals take account ids: e-mails are looked up (and shown on the review) before sending.
+    people = new PeopleResolver(api, t);
+    for (;;) {
+      if (ctx.interactive && !opts.yes) await review(meta, state, formIO(await ask()));
+      await people.resolve(peopleOf(meta, state));
+      try {
+        people.check(peopleOf(meta, state));
+        break;
+      } catch (e) {
+        // On the review screen the person can fix or drop the value; elsewhere nothing is filed.
+        if (!(ctx.interactive && !opts.yes) || !(e instanceof UsageError)) throw e;
+        ctx.io.err(e.message);
+        if (e.hint) ctx.io.err(e.hint);
+      }
+    }
 
-    const body = buildBody({ serviceDeskId: desk.id, requestTypeId: type.id }, meta, state, { draftId: draft.id, t });
+    const body = people.apply(buildBody({ serviceDeskId: desk.id, requestTypeId: type.id }, meta, state, { draftId: draft.id, t }));
+    const given = { participants: body.requestParticipants ? state.participants : undefined, onBehalfOf: body.raiseOnBehalfOf ? state.onBehalfOf : undefined };
     const bundleOpts = await bundleOptionsFor(opts, meta, state, ctx);
     if (opts.dryRun) {
       if (bundleOpts) await bundleDryRun(bundleOpts, ctx);
-      return await dryRun(api, body, meta, state, ctx);
+      return await dryRun(api, body, meta, state, ctx, people.json(given));
     }
 
     const checked = state.attach?.length
@@ -420,7 +439,7 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
         bar.done();
       }
     }
-    await finish(created, attachedNames, ctx, session.portalUrl, failedNames, bundle);
+    await finish(created, attachedNames, ctx, session.portalUrl, failedNames, bundle, people.json(given));
     if (failedNames.length) {
       const cmd = `support attach ${created.issueKey ?? ''} ${failedNames.map(shellQuote).join(' ')}`;
       throw new CliError(t('create.err.attachIncomplete', created.issueKey ?? ''), { hint: cmd });
@@ -512,7 +531,14 @@ function redirected(product: RedirectProduct, ctx: Ctx): void {
   ctx.io.err(msg);
 }
 
-async function dryRun(api: PortalApi, body: RequestCreateDTO, meta: FormMeta, state: FormState, ctx: Ctx): Promise<void> {
+async function dryRun(
+  api: PortalApi,
+  body: RequestCreateDTO,
+  meta: FormMeta,
+  state: FormState,
+  ctx: Ctx,
+  persons: ReturnType<PeopleResolver['json']>,
+): Promise<void> {
   const t = ctx.t;
   let source: 'portal' | 'local' = 'portal';
   let problems: string[];
@@ -540,9 +566,12 @@ async function dryRun(api: PortalApi, body: RequestCreateDTO, meta: FormMeta, st
   }
   const masked = maskBody(body, meta);
   if (ctx.globals.json) {
-    ctx.io.out(JSON.stringify({ dryRun: true, valid: problems.length === 0, validatedBy: source, problems, body: masked }, null, 2));
+    ctx.io.out(JSON.stringify({ dryRun: true, valid: problems.length === 0, validatedBy: source, problems, body: masked, ...persons }, null, 2));
   } else {
     ctx.io.out(JSON.stringify(masked, null, 2));
+    for (const p of [...(persons.participants ?? []), ...(persons.onBehalfOf ? [persons.onBehalfOf] : [])]) {
+      if (p.id !== null && p.id !== p.input) ctx.io.err(t('create.dryRun.person', p.input, p.id));
+    }
     ctx.io.err(problems.length ? t('create.dryRun.problems', source) : t('create.dryRun.ok', source));
     for (const p of problems) ctx.io.err(`  - ${p}`);
   }
@@ -604,6 +633,7 @@ async function finish(
   portalUrl: string,
   failed: string[] = [],
   bundle?: SendableBundle,
+  persons: ReturnType<PeopleResolver['json']> = {},
 ): Promise<void> {
   const url = webUrl(r, portalUrl);
   if (ctx.globals.json) {
@@ -618,6 +648,7 @@ async function finish(
           fields,
           attachments: [...attached.map((name) => ({ file: name, attached: true })), ...failed.map((file) => ({ file, attached: false }))],
           ...(bundle ? { bundle: bundleJson(bundle.result) } : {}),
+          ...persons,
         },
         null,
         2,
