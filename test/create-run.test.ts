@@ -252,6 +252,21 @@ describe('support create (guided, scripted prompter)', () => {
     expect(JSON.stringify(req.fields.customfield_10020)).toMatch(/Trial account/);
   });
 
+  it('with --yes on a terminal, flags prefill and only the missing required questions are asked: no optional ones, no review', async () => {
+    const p = new ScriptedPrompter([
+      { kind: 'select', message: /What do you need help with/, pick: /^Account$/ },
+      { kind: 'input', message: /Details/, answer: 'Please extend our trial.' },
+      { kind: 'input', answer: '' },
+    ]);
+    const r = await cli(['create', '--summary', 'Trial extension', '--yes'], { tty: true, prompter: p });
+    expect(r.stderr).not.toMatch(/error:/);
+    expect(r.code).toBe(0);
+    expect(p.done).toBe(true);
+    expect(p.asked.map((q) => q.message).join('\n')).not.toMatch(/Phone|Participants|behalf|Send this request/);
+    const req = await requestOf(r.stdout.split('\t')[0]!);
+    expect(req.fields.summary).toBe('Trial extension');
+  });
+
   it('Ctrl-C exits 130 with the resume hint; --resume asks only what is missing and files once', async () => {
     const first = new ScriptedPrompter([
       { kind: 'select', pick: /^Billing/ },

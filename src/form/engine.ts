@@ -339,19 +339,27 @@ async function askOnBehalf(state: FormState, io: FormIO): Promise<void> {
 
 /**
  * Asks every question still unanswered: required fields first, then the optional ones (Enter skips),
- * then participants and the reporter when the portal allows them. Stops early, returning the
+ * then participants and the reporter when the portal allows them. With `requiredOnly` (`--yes`:
+ * file without review) only the required questions that are still open are asked. Stops early, returning the
  * product, when the user picks one the portal does not handle (Trello, Sourcetree).
  */
-export async function fillForm(meta: FormMeta, state: FormState, io: FormIO): Promise<RedirectProduct | undefined> {
+export async function fillForm(
+  meta: FormMeta,
+  state: FormState,
+  io: FormIO,
+  options: { requiredOnly?: boolean } = {},
+): Promise<RedirectProduct | undefined> {
   for (const f of meta.fields) {
     const r = redirectOf(meta, state);
     if (r) return r;
+    if (options.requiredOnly && !f.required) continue;
     const answered = f.kind === 'attachment' ? state.attach !== undefined : state.values[f.id] !== undefined;
     if (answered || state.skipped.includes(f.id)) continue;
     await askField(f, meta, state, io);
   }
   const r = redirectOf(meta, state);
   if (r) return r;
+  if (options.requiredOnly) return undefined;
   if (meta.canAddRequestParticipants && state.participants === undefined) await askParticipants(state, io);
   if (meta.canRaiseOnBehalfOf && state.onBehalfOf === undefined) await askOnBehalf(state, io);
   return undefined;

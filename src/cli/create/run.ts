@@ -363,7 +363,8 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
     let redirect = redirectOf(meta, state);
     if (!redirect && ctx.interactive) {
       if (type.helpText || type.description) ctx.io.err(firstLine(type.helpText) ?? firstLine(type.description) ?? '');
-      redirect = await fillForm(meta, state, formIO(await ask()));
+      // Flags prefill the guided form; --yes ("file it, no review") asks only what is required and missing.
+      redirect = await fillForm(meta, state, formIO(await ask()), { requiredOnly: opts.yes });
     }
     if (redirect) {
       // Nothing will be filed; a script's run never wrote the draft, so leave any other one alone.
@@ -659,3 +660,4 @@ async function finish(
     if (ctx.interactive) ctx.io.err(ctx.t('create.created', r.issueKey ?? '', r.currentStatus?.status ?? ''));
   }
 }
+
