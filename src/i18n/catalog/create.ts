@@ -24,7 +24,7 @@ export const en = {
   'create.opt.attach': 'file to attach once the request exists (repeatable)',
   'create.opt.field': 'any portal field by id or name, e.g. customfield_10011="Jira Software Data Center" (repeatable)',
   'create.opt.from': 'read values from a JSON or YAML file whose keys are the flag names (flags win)',
-  'create.opt.yes': 'send without the review screen',
+  'create.opt.yes': 'send without the review screen; on a terminal, ask only the required values still missing',
   'create.opt.dryRun': 'validate and print the request body; file nothing',
   'create.opt.resume': 'continue the saved draft',
   'create.help.notes': [
@@ -153,7 +153,7 @@ export const ja: Catalog<typeof en> = {
   'create.opt.attach': 'リクエスト作成後に添付するファイル (複数指定可)',
   'create.opt.field': 'ポータルの任意の項目を ID または名前で指定。例: customfield_10011="Jira Software Data Center" (複数指定可)',
   'create.opt.from': 'フラグ名をキーとする JSON または YAML ファイルから値を読みます (フラグが優先)',
-  'create.opt.yes': '確認画面なしで送信します',
+  'create.opt.yes': '確認画面なしで送信します (端末では未入力の必須項目だけを質問します)',
   'create.opt.dryRun': '検証してリクエスト本文を表示します。起票はしません',
   'create.opt.resume': '保存された下書きから続けます',
   'create.help.notes': [
