@@ -10,22 +10,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { collect, type FoundProduct, type Plan, type PlannedFile, type Product, type SkippedFile } from './collect.js';
+import { collect, type CollectOptions, type FoundProduct, type Plan, type PlannedFile, type SkippedFile } from './collect.js';
 import type { EntryResult, EntryTask } from './entry.js';
 import { Obfuscator, type ObfuscateKind } from './obfuscate.js';
 import { createPool, MAX_WORKERS } from './pool.js';
 import { ZipWriter } from './zip.js';
 
-/** What the user asked for (the bundle flags, parsed). */
-export interface BundleOptions {
-  product: Product | undefined;
-  home: string | undefined;
-  install: string | undefined;
-  paths: string[];
-  /** `--since` in milliseconds. */
-  sinceMs: number | undefined;
-  maxFileSize: number;
-  maxTotal: number;
+/** What the user asked for (the bundle flags, parsed): what to collect, plus how to write it. */
+export interface BundleOptions
+  extends Pick<CollectOptions, 'product' | 'home' | 'install' | 'paths' | 'sinceMs' | 'maxFileSize' | 'maxTotal'> {
   /** The zip to write; a name in `cwd` is made up when undefined. */
   output: string | undefined;
   obfuscate: ObfuscateKind[];

@@ -137,8 +137,11 @@ export interface CollectOptions {
   install: string | undefined;
   /** `--path` globs, relative to `cwd`. */
   paths: string[];
+  /** `--since` in milliseconds: logs older than this are left out. */
   sinceMs: number | undefined;
+  /** Per-file cap: a larger file keeps its tail. */
   maxFileSize: number;
+  /** Total cap: newest logs first, the rest recorded as left out. */
   maxTotal: number;
   now: number;
   env: Record<string, string | undefined>;
