@@ -4,12 +4,12 @@
 // so only the ratio means something). Targets: ours >= 0.9x curl's throughput; our peak RSS
 // (VmHWM from /proc/PID/status) <= 150 MiB.
 // Usage: node bench/attach.mjs [sizeMiB=1024] [runs=3]   (build first: npm run build)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure, median } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'support.js');
@@ -54,42 +54,11 @@ const server = http.createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-/** Runs a command, sampling VmHWM of the process; resolves wall ms and peak RSS in bytes. */
-function measure(cmd, args, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    let hwm = 0;
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) hwm = Math.max(hwm, Number(m[1]) * 1024);
-      } catch {
-        // the process has gone
-      }
-    };
-    const timer = setInterval(sample, 20);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
-      else resolve({ ms, hwm });
-    });
-  });
-}
-
 const ours = () =>
-  measure(process.execPath, [bin, '--portal', base, 'attach', 'SUP-1', file], { SUPPORT_EMAIL: 'bench@example.com', SUPPORT_TOKEN: 'bench-token', SUPPORT_CONFIG_DIR: dir });
+  measure(process.execPath, [bin, '--portal', base, 'attach', 'SUP-1', file], { env: { SUPPORT_EMAIL: 'bench@example.com', SUPPORT_TOKEN: 'bench-token', SUPPORT_CONFIG_DIR: dir } });
 const curl = () =>
   measure('curl', ['-sS', '-o', '/dev/null', '--fail', '-u', 'bench@example.com:bench-token', '-H', 'X-Atlassian-Token: no-check', '-F', `file=@${file}`, `${base}/rest/servicedeskapi/servicedesk/1/attachTemporaryFile`]);
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const o = [];
 const c = [];
 try {

@@ -7,10 +7,11 @@
 // For each scale it makes a corpus with ../shared/corpus/gen_logs.py (1 GiB at scale 1; reused if
 // present), runs zip, then `support bundle --path CORPUS --level 6` (redaction on), and prints both
 // times, the throughput ratio, both output sizes, and our peak RSS (VmHWM polled from /proc).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -44,30 +45,10 @@ function du(dir) {
   return total;
 }
 
-/** Runs a command, polling its VmHWM; resolves with wall time and peak RSS. */
-function timed(cmd, argv, cwd) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SUPPORT_CONFIG_DIR: path.join(out, 'config') } });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    let hwm = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) hwm = Math.max(hwm, Number(m[1]) * 1024);
-      } catch {
-        // exited between polls
-      }
-    }, 20);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${stderr}`));
-      else resolve({ secs, hwm });
-    });
-  });
+/** Runs a command in `cwd`; resolves with wall time in seconds and peak RSS. */
+async function timed(cmd, argv, cwd) {
+  const r = await measure(cmd, argv, { cwd, env: { SUPPORT_CONFIG_DIR: path.join(out, 'config') } });
+  return { secs: r.ms / 1000, hwm: r.hwm };
 }
 
 fs.mkdirSync(out, { recursive: true });

@@ -3,11 +3,11 @@
 // by the sandbox), its peak RSS (VmHWM from /proc/PID/status) and wall time, beside curl fetching
 // the same pages in a loop against the same sandbox in the same run. Target: peak RSS <= 100 MiB.
 // Usage: node bench/list.mjs [count=5000] [runs=3]   (build first: npm run build)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure, median } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'support.js');
@@ -50,52 +50,17 @@ await new Store(dataDir).update((s) => {
 h = await startSandbox({ dataDir });
 const base = h.url;
 
-function measure(cmd, args, env = {}, keep = false) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let out = 0;
-    let err = '';
-    const chunks = [];
-    child.stdout.on('data', (c) => {
-      out += c.length;
-      if (keep) chunks.push(c);
-    });
-    child.stderr.on('data', (c) => (err += c));
-    let hwm = 0;
-    const timer = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) hwm = Math.max(hwm, Number(m[1]) * 1024);
-      } catch {
-        // the process has gone
-      }
-    }, 20);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${err}`));
-      else resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, hwm, out, text: Buffer.concat(chunks).toString('utf8') });
-    });
-  });
-}
-
 const ours = (keep = false) =>
   measure(
     process.execPath,
     [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), bin, '--portal', base, 'list', '--status', 'all', '--limit', '0', '--json'],
-    { SUPPORT_EMAIL: h.email, SUPPORT_TOKEN: h.token, SUPPORT_CONFIG_DIR: dir },
-    keep,
+    { env: { SUPPORT_EMAIL: h.email, SUPPORT_TOKEN: h.token, SUPPORT_CONFIG_DIR: dir }, keep },
   );
 // curl in a shell loop: one process per page, as a script would do it.
 const pages = Math.ceil(count / 50);
 const loop = `for i in $(seq 0 ${pages - 1}); do curl -sS --fail -u "$E:$T" "${base}/rest/servicedeskapi/request?requestStatus=ALL_REQUESTS&start=$((i*50))&limit=50"; done`;
-const curl = () => measure('sh', ['-c', loop], { E: h.email, T: h.token });
+const curl = () => measure('sh', ['-c', loop], { env: { E: h.email, T: h.token } });
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const o = [];
 const c = [];
 try {
