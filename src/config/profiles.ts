@@ -1,11 +1,13 @@
 /**
  * Profiles: which portal, which deployment, which account; and where their token lives. Stored
  * with conf in `<configDir>/config.json` (mode 0600, directory 0700, checked after every write);
+ * reading is a plain JSON read, so commands that only need credentials don't load conf (and its
+ * schema validator): about 50 ms of start-up;
  * the token goes to the OS keyring when one answers, otherwise into that same 0600 file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import type { Env } from '../lib/env.js';
 import { InsecureConfigError } from './errors.js';
 import { openKeyring, type SecretStore } from './keyring.js';
@@ -67,8 +69,9 @@ export class ProfileStore {
     if (keyring) this.keyring = this.keyringReader = Promise.resolve(keyring);
   }
 
-  private store(): Conf<ConfigFile> {
+  private async store(): Promise<Conf<ConfigFile>> {
     if (!this.conf) {
+      const { default: Conf } = await import('conf');
       fs.mkdirSync(this.configDir, { recursive: true, mode: 0o700 });
       this.conf = new Conf<ConfigFile>({
         cwd: this.configDir,
@@ -106,14 +109,18 @@ export class ProfileStore {
 
   /** Profile names, sorted. */
   names(): string[] {
-    if (!fs.existsSync(this.file)) return [];
-    return Object.keys(this.store().get('profiles') ?? {}).sort();
+    return Object.keys(this.profiles()).sort();
   }
 
   /** The profile, or undefined (no config file is created by reading). */
   get(name: string): Profile | undefined {
-    if (!fs.existsSync(this.file)) return undefined;
-    return (this.store().get('profiles') ?? {})[name];
+    return this.profiles()[name];
+  }
+
+  /** Every saved profile, read straight from the file (no config file is created by reading). */
+  private profiles(): Record<string, Profile> {
+    if (!fs.existsSync(this.file)) return {};
+    return (JSON.parse(fs.readFileSync(this.file, 'utf8')) as Partial<ConfigFile>).profiles ?? {};
   }
 
   /** The profile's token and where it came from (undefined when the keyring entry is gone). */
@@ -142,7 +149,7 @@ export class ProfileStore {
       }
     }
     const record: Profile = { ...profile, tokenStore: where, ...(where === 'file' ? { token } : {}) };
-    const conf = this.store();
+    const conf = await this.store();
     conf.set('profiles', { ...(conf.get('profiles') ?? {}), [name]: record });
     this.checkModes();
     return where;
@@ -156,7 +163,7 @@ export class ProfileStore {
       const ks = await this.secrets(false);
       await ks?.delete(account(name)).catch(() => false);
     }
-    const conf = this.store();
+    const conf = await this.store();
     const rest = { ...(conf.get('profiles') ?? {}) };
     delete rest[name];
     conf.set('profiles', rest);
