@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
 import { examples, type Registrar } from './index.js';
+import { readText } from '../../lib/iter.js';
 
 export interface CommentOptions {
   key: string;
@@ -35,9 +36,7 @@ async function readBody(opts: CommentOptions, ctx: Ctx): Promise<string> {
   const { t } = ctx;
   if (opts.body !== undefined) return opts.body;
   if (opts.bodyFile === '-') {
-    const chunks: Buffer[] = [];
-    for await (const c of ctx.io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-    return Buffer.concat(chunks).toString('utf8');
+    return readText(ctx.io.stdin);
   }
   if (opts.bodyFile !== undefined) {
     const fs = await import('node:fs/promises');

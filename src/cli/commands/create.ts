@@ -14,6 +14,7 @@ import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bun
 import type { Ctx } from '../context.js';
 import { strayBundleFlags } from '../follow/bundle-send.js';
 import { examples, type Registrar } from './index.js';
+import { readText } from '../../lib/iter.js';
 
 /** The options of `support create`, after `--from` is merged in and each value is checked. */
 export interface CreateOptions {
@@ -160,12 +161,6 @@ function bool(v: unknown): boolean {
   return v === true || (typeof v === 'string' && /^(true|yes|1|on)$/i.test(v));
 }
 
-async function readStdin(ctx: Ctx): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of ctx.io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * Merges `--from` under the flags and checks every value that can be checked without the portal
  * (formats of SEN, site URL, impact, e-mails, phone; the shortcuts' values). Every problem is
@@ -267,7 +262,7 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
   } else if (detailsFile !== undefined) {
     try {
       let text: string;
-      if (detailsFile === '-') text = await readStdin(ctx);
+      if (detailsFile === '-') text = await readText(ctx.io.stdin);
       else {
         const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
         text = await fs.readFile(path.resolve(ctx.cwd, detailsFile), 'utf8');

@@ -5,6 +5,7 @@ import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import { accountOf, buildClient, parsePortalUrl, profileName, wantsSandbox } from '../session.js';
 import { examples, type Registrar } from './index.js';
+import { readText } from '../../lib/iter.js';
 
 /** `support login` after parsing. */
 export interface LoginOptions {
@@ -48,12 +49,6 @@ export function parseLoginOptions(raw: RawLogin, ctx: Ctx): LoginOptions {
     tokenStdin: Boolean(raw.tokenStdin),
     ...(raw.cloud ? { deployment: 'cloud' as const } : raw.dc ? { deployment: 'dc' as const } : {}),
   };
-}
-
-async function readAll(ctx: Ctx): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of ctx.io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function who(m: MyselfDTO): string {
@@ -110,7 +105,7 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
 
   let token: string | undefined;
   if (opts.tokenStdin) {
-    token = (await readAll(ctx)).replace(/\r?\n$/, '').trim();
+    token = (await readText(ctx.io.stdin)).replace(/\r?\n$/, '').trim();
     if (!token) throw new UsageError(t('auth.login.emptyStdin'));
   } else if (opts.token !== undefined) {
     io.err(t('auth.login.tokenFlagWarning'));

@@ -28,6 +28,7 @@ import { bundleOptionsFrom } from '../bundle-flags.js';
 import { bundleJson, bundleProductOf, discoverProducts, prepareBundle, type SendableBundle } from '../follow/bundle-send.js';
 import { openPortal, profileName } from '../session.js';
 import { PeopleResolver } from './people.js';
+import { collect } from '../../lib/iter.js';
 
 type CreateDraft = Draft<FormState>;
 
@@ -36,14 +37,6 @@ const REDIRECT_URL: Record<RedirectProduct, string> = {
   sourcetree: 'https://community.atlassian.com/t5/Sourcetree/ct-p/sourcetree',
 };
 
-async function collect<T>(it: AsyncIterable<T>, max = 1000): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) {
-    out.push(x);
-    if (out.length >= max) break;
-  }
-  return out;
-}
 
 function matchByName<X>(items: readonly X[], query: string, keys: (x: X) => (string | undefined)[]): X[] {
   const q = query.trim().toLowerCase();
@@ -61,7 +54,7 @@ async function resolveDesk(
   missing: string[],
 ): Promise<ServiceDeskDTO | undefined> {
   const t = ctx.t;
-  const desks = await collect(api.serviceDesks());
+  const desks = await collect(api.serviceDesks(), 1000);
   if (desks.length === 0) throw new CliError(t('create.err.noDesks'));
   const wanted = opts.serviceDesk ?? draft.serviceDeskId;
   if (wanted !== undefined) {
@@ -105,7 +98,7 @@ async function resolveType(
   missing: string[],
 ): Promise<RequestTypeDTO | undefined> {
   const t = ctx.t;
-  const [types, groups] = await Promise.all([collect(api.requestTypes(deskId)), collect(api.requestTypeGroups(deskId))]);
+  const [types, groups] = await Promise.all([collect(api.requestTypes(deskId), 1000), collect(api.requestTypeGroups(deskId), 1000)]);
   const usable = types.filter((x) => x.canCreateRequest !== false);
   const list = () => usable.map((x) => `${x.id} (${x.name ?? ''})`).join(', ');
   if (opts.requestType !== undefined || (draft.requestTypeId !== undefined && opts.type === undefined && opts.deployment === undefined)) {

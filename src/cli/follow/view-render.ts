@@ -6,6 +6,7 @@ import type { SlaInformationDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
 import type { Ctx } from '../context.js';
 import { AUTO_RESOLVE_MS, fetchRequest, fieldText, humanTime, isoOf, isWaitingForCustomer, millisOf, notVisible, relative } from './common.js';
+import { collect } from '../../lib/iter.js';
 
 /** `support view --json`: everything the human view shows. Times are ISO-8601 UTC. */
 export interface RequestView {
@@ -31,12 +32,6 @@ export interface RequestView {
   autoResolve?: { at: string; inMs: number };
 }
 
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
   const cycle = s.ongoingCycle ?? s.completedCycles?.[s.completedCycles.length - 1];
   const ongoing = s.ongoingCycle !== undefined;
@@ -58,11 +53,11 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx): Pr
   const r = await fetchRequest(api, key, ctx.t, ['serviceDesk', 'requestType']);
   const k = r.issueKey ?? key;
   const [history, sla, participants, attachments, comments] = await Promise.all([
-    all(api.statusHistory(k)),
-    all(api.sla(k)).catch(() => [] as SlaInformationDTO[]),
-    all(api.participants(k)),
-    all(api.attachments(k)),
-    all(api.comments(k)),
+    collect(api.statusHistory(k)),
+    collect(api.sla(k)).catch(() => [] as SlaInformationDTO[]),
+    collect(api.participants(k)),
+    collect(api.attachments(k)),
+    collect(api.comments(k)),
   ]).catch((err: unknown) => {
     throw notVisible(err, k, ctx.t);
   });
