@@ -4,6 +4,7 @@ import type { Lang, T } from '../i18n/index.js';
 import { envFlag } from '../lib/env.js';
 import { makeIO, wantColor } from '../ui/io.js';
 import type { Deps } from './deps.js';
+import { makeOutput, type Output } from './output.js';
 
 /** The global flags of DESIGN §3, as every command sees them. */
 export interface GlobalOptions {
@@ -26,6 +27,8 @@ export interface Ctx extends Deps {
   lang: Lang;
   t: T;
   paths: Paths;
+  /** The one writer of `--json` output. */
+  output: Output;
   /** True when prompting is allowed: stdin and stdout are TTYs, and neither --no-input, SUPPORT_NO_INPUT nor CI is set. */
   interactive: boolean;
 }
@@ -53,5 +56,5 @@ export function buildCtx(deps: Deps, globals: GlobalOptions, lang: Lang, t: T): 
     !(deps.env.CI !== undefined && deps.env.CI !== '' && deps.env.CI !== '0' && deps.env.CI !== 'false');
   const color = wantColor(deps.env, deps.io.stderrIsTTY, !globals.color);
   const io = color === deps.io.color ? deps.io : makeIO({ ...deps.io, color });
-  return { ...deps, io, globals, lang, t, paths: resolvePaths(deps.env, deps.home), interactive };
+  return { ...deps, io, output: makeOutput(io), globals, lang, t, paths: resolvePaths(deps.env, deps.home), interactive };
 }
