@@ -131,7 +131,7 @@ describe('retries', () => {
     const e2 = await failure(c.addComment('SUP-1', 'hello'));
     expect([e1.status, e2.status]).toEqual([503, 504]);
     // A 504 gateway timeout may hide a request that went through; a 503 did not.
-    expect([e1.maybeSent, e2.maybeSent]).toEqual([false, true]);
+    expect([e1.mayHaveBeenSent, e2.mayHaveBeenSent]).toEqual([false, true]);
     expect(stub.requests).toHaveLength(2);
     stub.assertDone();
   });
@@ -149,7 +149,7 @@ describe('retries', () => {
     stub.stub('POST', `${API}/request`, reset);
     const err = await failure(client().createRequest({ serviceDeskId: '1', requestTypeId: '2', requestFieldValues: {} }));
     expect(err.kind).toBe('network');
-    expect(err.maybeSent).toBe(true);
+    expect(err.mayHaveBeenSent).toBe(true);
     stub.assertDone();
   });
 
@@ -227,7 +227,7 @@ describe('errors', () => {
     const err = await failure(c.info());
     expect([err.kind, err.code]).toEqual(['network', 'ECONNREFUSED']);
     const create = await failure(c.createRequest({ serviceDeskId: '1', requestTypeId: '1', requestFieldValues: {} }));
-    expect(create.maybeSent).toBe(false);
+    expect(create.mayHaveBeenSent).toBe(false);
     const r = renderPortalError(err, t);
     expect(r.message).toContain(new URL(dead).host);
     expect(r.message).toContain('connection refused');

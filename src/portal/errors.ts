@@ -49,7 +49,7 @@ export interface PortalErrorInit {
   /** Milliseconds the server asked us to wait (429). */
   retryAfterMs?: number;
   /** True when the request body may have reached the server (an ambiguous failure for a create). */
-  maybeSent?: boolean;
+  mayHaveBeenSent?: boolean;
   cause?: unknown;
 }
 
@@ -70,7 +70,7 @@ export class PortalError extends Error {
   readonly code: string | undefined;
   readonly loginReason: string | undefined;
   readonly retryAfterMs: number | undefined;
-  readonly maybeSent: boolean;
+  readonly mayHaveBeenSent: boolean;
   readonly exitCode: number;
 
   constructor(init: PortalErrorInit) {
@@ -87,7 +87,7 @@ export class PortalError extends Error {
     this.code = init.code;
     this.loginReason = init.loginReason;
     this.retryAfterMs = init.retryAfterMs;
-    this.maybeSent = init.maybeSent ?? false;
+    this.mayHaveBeenSent = init.mayHaveBeenSent ?? false;
     this.exitCode = init.kind === 'auth' || init.kind === 'permission' ? 4 : 1;
   }
 

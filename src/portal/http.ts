@@ -223,7 +223,7 @@ export class HttpTransport {
         }
         // Unless the connection never opened, a body that left may have reached the server.
         const neverConnected = kind === 'tls' || (code !== undefined && NOT_CONNECTED.has(code));
-        throw new PortalError({ kind, code, method: call.method, url: bareUrl, cause: err, maybeSent: call.method !== 'GET' && !neverConnected });
+        throw new PortalError({ kind, code, method: call.method, url: bareUrl, cause: err, mayHaveBeenSent: call.method !== 'GET' && !neverConnected });
       }
       const ms = this.opts.clock.now() - started;
       this.trace(`< ${answer.status} (${ms} ms, ${answer.text.length} bytes)`);
@@ -313,6 +313,6 @@ export function errorFromAnswer(method: string, url: string, a: HttpAnswer, retr
   else kind = 'server';
   const html = s === 403 && isHtml(a) ? htmlKind(a.text) : undefined;
   // A gateway that gave up (502/504) may have passed the body on before it did.
-  const maybeSent = method !== 'GET' && (s === 502 || s === 504);
-  return new PortalError({ kind, status: s, method, url, html, retryAfterMs, maybeSent, ...portalMessages(a) });
+  const mayHaveBeenSent = method !== 'GET' && (s === 502 || s === 504);
+  return new PortalError({ kind, status: s, method, url, html, retryAfterMs, mayHaveBeenSent, ...portalMessages(a) });
 }

@@ -239,9 +239,9 @@ function applyFlags(opts: CreateOptions, meta: FormMeta, state: FormState, ctx: 
  */
 export function isAmbiguous(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
-  const e = err as { code?: unknown; status?: unknown; statusCode?: unknown; name?: unknown; cause?: unknown; maybeSent?: unknown };
-  // The portal client knows whether the body left (PortalError.maybeSent); trust it when present.
-  if (typeof e.maybeSent === 'boolean') return e.maybeSent;
+  const e = err as { code?: unknown; status?: unknown; statusCode?: unknown; name?: unknown; cause?: unknown; mayHaveBeenSent?: unknown };
+  // The portal client knows whether the body left (PortalError.mayHaveBeenSent); trust it when present.
+  if (typeof e.mayHaveBeenSent === 'boolean') return e.mayHaveBeenSent;
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (status !== undefined) return status === 502 || status === 504 || status === 408;
   const codes = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
