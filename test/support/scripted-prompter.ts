@@ -12,11 +12,35 @@ export type Step =
   | { kind: 'select'; message?: RegExp; answer: unknown }
   | { kind: 'select'; message?: RegExp; pick: RegExp };
 
-/** A prompter that answers in order and fails the test on any unexpected question. */
+/** Every prompter created in the running test; `test/support/setup.ts` checks them after each test. */
+const created: ScriptedPrompter[] = [];
+
+/**
+ * Forgets the prompters created so far and returns a description of each one whose script was not used
+ * up (an answer the command never asked for means the test did not run the flow it meant to).
+ */
+export function takeUnusedScripts(): string[] {
+  const unused = created.filter((p) => !p.done).map((p) => p.describeUnused());
+  created.length = 0;
+  return unused;
+}
+
+/**
+ * A prompter that answers in order and fails the test on any unexpected question, and (through the
+ * suite's setup file) on any answer left unused when the test ends.
+ */
 export class ScriptedPrompter implements Prompter {
   readonly asked: { kind: string; message: string; choices?: string[] }[] = [];
   private i = 0;
-  constructor(private readonly steps: Step[]) {}
+  constructor(private readonly steps: Step[]) {
+    created.push(this);
+  }
+
+  /** The steps never reached, for the failure message. */
+  describeUnused(): string {
+    const left = this.steps.slice(this.i).map((s) => `${s.kind}${s.message ? ` ${String(s.message)}` : ''}`);
+    return `ScriptedPrompter: ${left.length} scripted answer(s) never asked for: ${left.join(', ')}`;
+  }
 
   private next(kind: Step['kind'], message: string, choices?: string[]): Step {
     this.asked.push({ kind, message, ...(choices ? { choices } : {}) });
