@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { afterEach, beforeEach, it } from 'vitest';
 import type { Exchange } from '../../src/sandbox/index.js';
 
 export type { Exchange } from '../../src/sandbox/index.js';
@@ -61,9 +62,19 @@ export interface Spec {
 
 const DOC_ID = 'jsm-spec';
 
-/** Loads and prepares the spec, or undefined when the file does not exist. */
+const loaded = new Map<string, Spec>();
+
+/** Loads and prepares the spec (once per file and test process), or undefined when the file does not exist. */
 export function loadSpec(file: string = specPath()): Spec | undefined {
   if (!fs.existsSync(file)) return undefined;
+  const known = loaded.get(file);
+  if (known) return known;
+  const spec = prepareSpec(file);
+  loaded.set(file, spec);
+  return spec;
+}
+
+function prepareSpec(file: string): Spec {
   const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Doc;
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, discriminator: true });
   // ajv-formats is CommonJS with a default export; under NodeNext the function sits on `.default`.
@@ -269,4 +280,30 @@ export function expectConformance(spec: Spec, exchanges: readonly Exchange[], op
     const unique = [...new Set(problems)];
     throw new Error(`${unique.length} exchange(s) do not conform to ${path.basename(spec.file)}:\n  ${unique.slice(0, 40).join('\n  ')}`);
   }
+}
+
+export interface EachTestOptions extends ConformanceOptions {
+  /** Leaves out exchanges the check should not see (e.g. probes of undocumented endpoints). */
+  filter?: (x: Exchange) => boolean;
+}
+
+/**
+ * Checks, after every test of the calling `describe`, that the exchanges made DURING that test
+ * conform to the spec, so the check neither depends on the order of the tests nor on other tests
+ * having run. Without the spec, one test says so and is reported as skipped, never as passed.
+ */
+export function conformEachTest(exchanges: () => readonly Exchange[], opts: EachTestOptions = {}): void {
+  const spec = loadSpec();
+  if (!spec) {
+    it.skip(`conformance of every exchange: no JSM spec at ${specPath()} (set SUPPORT_JSM_SPEC)`, () => undefined);
+    return;
+  }
+  let mark = 0;
+  beforeEach(() => {
+    mark = exchanges().length;
+  });
+  afterEach(() => {
+    const made = exchanges().slice(mark);
+    expectConformance(spec, opts.filter ? made.filter(opts.filter) : made, opts);
+  });
 }
