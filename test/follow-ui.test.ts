@@ -57,9 +57,11 @@ describe('follow helpers', () => {
     expect(fieldText(null)).toBe('');
   });
 
-  it('finds the impact by id or by label in English or Japanese', () => {
-    expect(impactOf([{ fieldId: 'customfield_10013', value: { value: 'Level 2 - Significant' } }])).toBe('Level 2 - Significant');
+  it('finds the impact by its label in English or Japanese, never by the sandbox’s id', () => {
+    expect(impactOf([{ fieldId: 'customfield_10150', label: 'Business impact', value: { value: 'Level 2 - Significant' } }])).toBe('Level 2 - Significant');
     expect(impactOf([{ fieldId: 'customfield_99', label: '業務への影響', value: 'レベル 3' }])).toBe('レベル 3');
+    expect(impactOf([{ fieldId: 'customfield_10013', label: 'Favourite colour', value: { value: 'Red' } }])).toBe('');
+    expect(impactOf([{ fieldId: 'customfield_10013', value: { value: 'Level 2 - Significant' } }])).toBe('');
     expect(impactOf([{ fieldId: 'summary', label: 'Summary', value: 'x' }])).toBe('');
     expect(shortImpact('Level 2 - Significant')).toBe('Level 2');
     expect(shortImpact('High')).toBe('High');

@@ -1,3 +1,4 @@
+import { assignRoles } from '../../form/roles.js';
 import type { T } from '../../i18n/index.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { httpStatusOf } from '../../lib/http-status.js';
@@ -118,16 +119,15 @@ export function fieldText(value: unknown): string {
   return String(value);
 }
 
-const IMPACT_NAME = /impact|業務への影響|影響度/i;
-
 /**
- * The business impact of a request, for the list's impact column: the seed portal's
- * `customfield_10013`, or any field whose label speaks of impact (English or Japanese).
+ * The business impact of a request, for the list's impact column: the value of the field the form's
+ * rules recognise as the impact (its label in English or Japanese, a level as its value), or ''.
  */
 export function impactOf(fields: readonly CustomerRequestFieldValueDTO[] | undefined): string {
   if (!fields) return '';
-  const f = fields.find((x) => x.fieldId === 'customfield_10013') ?? fields.find((x) => IMPACT_NAME.test(x.label ?? ''));
-  return f ? fieldText(f.value) : '';
+  const facts = fields.map((f) => ({ id: f.fieldId, name: f.label, value: fieldText(f.value) }));
+  const i = assignRoles(facts).indexOf('impact');
+  return i < 0 ? '' : facts[i]!.value;
 }
 
 /** "Level 2 - Significant" -> "Level 2" for narrow columns; other values unchanged. */
