@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listOptions } from '../src/cli/commands/list.js';
-import { fieldText, impactOf, parseKey, relative, shortImpact } from '../src/cli/follow/common.js';
+import { autoResolveRule, fieldText, impactOf, parseKey, relative, shortImpact } from '../src/cli/follow/common.js';
 import { createT } from '../src/i18n/index.js';
 import { UsageError } from '../src/lib/errors.js';
 import { progressLine } from '../src/ui/progress.js';
@@ -65,6 +65,19 @@ describe('follow helpers', () => {
     expect(impactOf([{ fieldId: 'summary', label: 'Summary', value: 'x' }])).toBe('');
     expect(shortImpact('Level 2 - Significant')).toBe('Level 2');
     expect(shortImpact('High')).toBe('High');
+  });
+
+  it('knows the auto-resolve rule of the sandbox (from the session) and of Atlassian’s portal (from its statuses) only', () => {
+    const waiting = { status: 'Waiting for customer', statusCategory: 'INDETERMINATE' };
+    const atlassian = ['Atlassian investigating', 'Waiting for customer'];
+    expect(autoResolveRule('sandbox', { status: 'お客様の回答待ち' }, [])).toEqual({ rule: 'sandbox', afterMs: 5 * 86_400_000 });
+    expect(autoResolveRule('sandbox', { status: 'Atlassian investigating' }, atlassian)).toBeUndefined();
+    expect(autoResolveRule('cloud', waiting, atlassian)).toEqual({ rule: 'atlassian', afterMs: 5 * 86_400_000 });
+    expect(autoResolveRule('dc', { status: 'waiting for customer ' }, ['Atlassian Investigating', 'Resolved', 'Atlassian investigating'])?.rule).toBe('atlassian');
+    expect(autoResolveRule('cloud', { ...waiting, statusCategory: 'DONE' }, atlassian)).toBeUndefined();
+    expect(autoResolveRule('cloud', waiting, ['Waiting for customer'])).toBeUndefined();
+    expect(autoResolveRule('cloud', waiting, ['Atlassian investigating', 'Waiting for support', 'Waiting for customer'])).toBeUndefined();
+    expect(autoResolveRule('cloud', { status: 'Atlassian investigating' }, atlassian)).toBeUndefined();
   });
 
   it('says relative times both ways, in both languages', () => {
