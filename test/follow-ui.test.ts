@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listOptions } from '../src/cli/commands/list.js';
-import { fieldText, impactOf, parseKey, relative, shortImpact } from '../src/cli/follow/common.js';
+import { autoResolveRule, fieldText, impactOf, parseKey, relative, shortImpact } from '../src/cli/follow/common.js';
 import { createT } from '../src/i18n/index.js';
 import { UsageError } from '../src/lib/errors.js';
 import { progressLine } from '../src/ui/progress.js';
@@ -57,12 +57,27 @@ describe('follow helpers', () => {
     expect(fieldText(null)).toBe('');
   });
 
-  it('finds the impact by id or by label in English or Japanese', () => {
-    expect(impactOf([{ fieldId: 'customfield_10013', value: { value: 'Level 2 - Significant' } }])).toBe('Level 2 - Significant');
+  it('finds the impact by its label in English or Japanese, never by the sandbox’s id', () => {
+    expect(impactOf([{ fieldId: 'customfield_10150', label: 'Business impact', value: { value: 'Level 2 - Significant' } }])).toBe('Level 2 - Significant');
     expect(impactOf([{ fieldId: 'customfield_99', label: '業務への影響', value: 'レベル 3' }])).toBe('レベル 3');
+    expect(impactOf([{ fieldId: 'customfield_10013', label: 'Favourite colour', value: { value: 'Red' } }])).toBe('');
+    expect(impactOf([{ fieldId: 'customfield_10013', value: { value: 'Level 2 - Significant' } }])).toBe('');
     expect(impactOf([{ fieldId: 'summary', label: 'Summary', value: 'x' }])).toBe('');
     expect(shortImpact('Level 2 - Significant')).toBe('Level 2');
     expect(shortImpact('High')).toBe('High');
+  });
+
+  it('knows the auto-resolve rule of the sandbox (from the session) and of Atlassian’s portal (from its statuses) only', () => {
+    const waiting = { status: 'Waiting for customer', statusCategory: 'INDETERMINATE' };
+    const atlassian = ['Atlassian investigating', 'Waiting for customer'];
+    expect(autoResolveRule('sandbox', { status: 'お客様の回答待ち' }, [])).toEqual({ rule: 'sandbox', afterMs: 5 * 86_400_000 });
+    expect(autoResolveRule('sandbox', { status: 'Atlassian investigating' }, atlassian)).toBeUndefined();
+    expect(autoResolveRule('cloud', waiting, atlassian)).toEqual({ rule: 'atlassian', afterMs: 5 * 86_400_000 });
+    expect(autoResolveRule('dc', { status: 'waiting for customer ' }, ['Atlassian Investigating', 'Resolved', 'Atlassian investigating'])?.rule).toBe('atlassian');
+    expect(autoResolveRule('cloud', { ...waiting, statusCategory: 'DONE' }, atlassian)).toBeUndefined();
+    expect(autoResolveRule('cloud', waiting, ['Waiting for customer'])).toBeUndefined();
+    expect(autoResolveRule('cloud', waiting, ['Atlassian investigating', 'Waiting for support', 'Waiting for customer'])).toBeUndefined();
+    expect(autoResolveRule('cloud', { status: 'Atlassian investigating' }, atlassian)).toBeUndefined();
   });
 
   it('says relative times both ways, in both languages', () => {

@@ -143,3 +143,66 @@ export const foreignMeta: CustomerRequestCreateMetaDTO = {
     field({ fieldId: 'customfield_20005', name: '内部メモ', required: true, visible: false, jiraSchema: { type: 'string', custom: TEXT }, presetValues: ['x'] }),
   ],
 };
+
+const URL_TYPE = 'com.atlassian.jira.plugin.system.customfieldtypes:url';
+const CHECKBOXES = 'com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes';
+
+/**
+ * A real site's support form: the same questions as the seed's Cloud and Server forms, under the ids
+ * Jira gave them there (custom field ids are per site), in another order.
+ */
+export const siteMeta: CustomerRequestCreateMetaDTO = {
+  canRaiseOnBehalfOf: true,
+  canAddRequestParticipants: true,
+  requestTypeFields: [
+    summary,
+    field({ fieldId: 'customfield_10150', name: 'Impact', required: true, jiraSchema: { type: 'option', custom: SELECT, customId: 10150 }, validValues: opts(30000, ['Level 1 - Critical', 'Level 2 - Significant', 'Level 3 - Some', 'Level 4 - Minimal']) }),
+    details,
+    field({ fieldId: 'customfield_10204', name: 'Product', required: true, jiraSchema: { type: 'option', custom: SELECT, customId: 10204 }, validValues: opts(30100, ['Jira', 'Confluence', 'Bitbucket', 'Trello']) }),
+    field({ fieldId: 'customfield_10031', name: 'Server / Data Center product', jiraSchema: { type: 'option', custom: SELECT, customId: 10031 }, validValues: opts(30200, ['Jira Software Data Center', 'Confluence Data Center']) }),
+    field({ fieldId: 'customfield_20012', name: 'Support entitlement number', jiraSchema: { type: 'string', custom: TEXT, customId: 20012 } }),
+    field({ fieldId: 'customfield_20014', name: 'Version', jiraSchema: { type: 'string', custom: TEXT, customId: 20014 } }),
+    field({ fieldId: 'fixVersions', name: 'Fix versions', jiraSchema: { type: 'array', items: 'version', system: 'fixVersions' }, validValues: opts(1, ['1.0', '2.0']) }),
+    field({ fieldId: 'customfield_20015', name: 'Contact phone', jiraSchema: { type: 'string', custom: TEXT, customId: 20015 } }),
+    field({ fieldId: 'customfield_20017', name: 'Site URL', jiraSchema: { type: 'string', custom: URL_TYPE, customId: 20017 } }),
+    field({ fieldId: 'customfield_20018', name: 'Consent to access my site', required: true, jiraSchema: { type: 'option', custom: SELECT, customId: 20018 }, validValues: opts(30300, ['No', 'Yes']) }),
+    attachment,
+  ],
+};
+
+/** The same form on a Japanese site: Japanese names, levels as レベル1..4, other ids again. */
+export const siteMetaJa: CustomerRequestCreateMetaDTO = {
+  canRaiseOnBehalfOf: false,
+  canAddRequestParticipants: true,
+  requestTypeFields: [
+    field({ fieldId: 'summary', name: '件名', required: true, jiraSchema: { type: 'string', system: 'summary' } }),
+    field({ fieldId: 'description', name: '詳細', required: true, jiraSchema: { type: 'string', system: 'description' } }),
+    field({ fieldId: 'customfield_20010', name: '製品', required: true, jiraSchema: { type: 'option', custom: SELECT }, validValues: opts(40000, ['Jira', 'Confluence']) }),
+    field({ fieldId: 'customfield_20011', name: '優先度', required: true, jiraSchema: { type: 'option', custom: SELECT }, validValues: opts(40100, ['レベル1', 'レベル2', 'レベル3', 'レベル4']) }),
+    field({ fieldId: 'customfield_20013', name: 'サポート資格番号 (SEN)', jiraSchema: { type: 'string', custom: TEXT } }),
+    field({ fieldId: 'customfield_20016', name: '製品バージョン', jiraSchema: { type: 'string', custom: TEXT } }),
+    field({ fieldId: 'customfield_20019', name: '電話番号', jiraSchema: { type: 'string', custom: TEXT } }),
+    field({ fieldId: 'customfield_20020', name: 'サイトの URL', jiraSchema: { type: 'string', custom: URL_TYPE } }),
+    field({ fieldId: 'customfield_20021', name: 'サイトのデータへのアクセスを許可する', required: true, jiraSchema: { type: 'array', items: 'option', custom: CHECKBOXES }, validValues: opts(40200, ['はい、許可します']) }),
+    field({ fieldId: 'attachment', name: '添付ファイル', jiraSchema: { type: 'array', items: 'attachment', system: 'attachment' } }),
+  ],
+};
+
+/**
+ * A site where the sandbox's ids are other fields altogether: nothing here may get a role from its
+ * id (`customfield_10013` is a colour, `customfield_10012` a department, ...).
+ */
+export const lookalikeMeta: CustomerRequestCreateMetaDTO = {
+  canRaiseOnBehalfOf: false,
+  canAddRequestParticipants: false,
+  requestTypeFields: [
+    summary,
+    field({ fieldId: 'customfield_10010', name: 'Office', jiraSchema: { type: 'option', custom: SELECT, customId: 10010 }, validValues: opts(50000, ['Tokyo', 'Osaka']) }),
+    field({ fieldId: 'customfield_10012', name: 'Department', jiraSchema: { type: 'string', custom: TEXT, customId: 10012 } }),
+    field({ fieldId: 'customfield_10013', name: 'Favourite colour', jiraSchema: { type: 'option', custom: SELECT, customId: 10013 }, validValues: opts(50100, ['Red', 'Green']) }),
+    field({ fieldId: 'customfield_10014', name: 'Room', jiraSchema: { type: 'string', custom: TEXT, customId: 10014 } }),
+    field({ fieldId: 'customfield_10015', name: 'Badge number', jiraSchema: { type: 'string', custom: TEXT, customId: 10015 } }),
+    field({ fieldId: 'customfield_10017', name: 'Intranet page', jiraSchema: { type: 'string', custom: URL_TYPE, customId: 10017 } }),
+    field({ fieldId: 'customfield_10018', name: 'Newsletter', jiraSchema: { type: 'array', items: 'option', custom: CHECKBOXES, customId: 10018 }, validValues: opts(50200, ['Yes']) }),
+  ],
+};

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, followSandbox, expectFollowConformance, type FollowSandbox } from './support/follow-sandbox.js';
+import { runCli } from './support/harness.js';
+import { StubServer } from './support/stub-server.js';
 
 // eslint-disable-next-line no-control-regex -- ANSI colour codes
 const stripAnsi = (x: string) => x.replace(/\x1b\[[0-9;]*m/g, '');
@@ -99,5 +101,43 @@ describe('support list', () => {
 
   it('every request sent validates against the spec', () => {
     expectFollowConformance(s.exchanges);
+  });
+});
+
+describe('support list on another site', () => {
+  it('finds the impact column by the field’s label and value, whatever its id', async () => {
+    const stub = await StubServer.start();
+    try {
+      const req = (key: string, values: { fieldId: string; label: string; value: unknown }[]) => ({
+        issueKey: key,
+        summary: `${key} summary`,
+        currentStatus: { status: 'Open', statusCategory: 'NEW', statusDate: { epochMillis: Date.parse('2026-11-24T09:00:00Z') } },
+        requestFieldValues: values,
+      });
+      stub.stub('GET', `${API}/request`, {
+        json: {
+          size: 2,
+          start: 0,
+          limit: 50,
+          isLastPage: true,
+          values: [
+            req('HELP-2', [
+              { fieldId: 'customfield_10013', label: 'Favourite colour', value: { value: 'Red' } },
+              { fieldId: 'customfield_10150', label: '業務への影響', value: { value: 'レベル 2 - 重大' } },
+            ]),
+            req('HELP-1', [{ fieldId: 'customfield_10013', label: 'Favourite colour', value: { value: 'Level 2 - Significant' } }]),
+          ],
+        },
+      });
+      const r = await runCli(['--portal', stub.url, 'list'], { env: { SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 'tok' } });
+      expect(r.code).toBe(0);
+      expect(r.stdout.trimEnd().split('\n').map((l) => l.split('\t').slice(0, 3))).toEqual([
+        ['HELP-2', 'Open', 'レベル 2 - 重大'],
+        ['HELP-1', 'Open', ''],
+      ]);
+      stub.assertDone();
+    } finally {
+      await stub.close();
+    }
   });
 });

@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxReply } from '../src/sandbox/index.js';
+import { sandboxReply, startSandbox } from '../src/sandbox/index.js';
+import { AUTO_RESOLVE_MS } from '../src/sandbox/seed.js';
 import { ScriptedPrompter } from './support/scripted-prompter.js';
 import { API, followSandbox, expectFollowConformance, type FollowSandbox } from './support/follow-sandbox.js';
+import { fakeClock, runCli, tempDir } from './support/harness.js';
+import { caller, createBody, validFields } from './support/sandbox-client.js';
+import { StubServer } from './support/stub-server.js';
 
 let s: FollowSandbox;
 let key: string;
@@ -30,11 +34,16 @@ describe('support view', () => {
     expect(out).toMatch(/Business impact: Level 2 - Significant/);
     expect(out).toMatch(/Support Entitlement Number \(SEN\): SEN-1234567/);
     expect(out).toMatch(/Status: Waiting for customer since 2026-11-24 \d\d:\d\d UTC \(1h ago\)/);
-    // 5 days after the status date, the status changed 1 hour ago.
-    expect(out).toMatch(/Auto-resolve: in 4d 23h \(2026-11-29 \d\d:\d\d UTC\) unless you reply/);
+    // 5 days after the status date, the status changed 1 hour ago. A portal at a URL with the
+    // statuses of Atlassian's support portal follows Atlassian's rule.
+    expect(out).toMatch(/Auto-resolve: in 4d 23h \(2026-11-29 \d\d:\d\d UTC\) unless you reply \(Atlassian's rule: 5 days waiting for you\)\n/);
     expect(out).toMatch(/Status history\n {2}2026-11-24 09:00 UTC {2}Atlassian investigating\n {2}2026-11-24 09:32 UTC {2}Waiting for customer\n/);
     expect(out).toMatch(/Time to first response: met/);
     expect(out).toMatch(/Comments \(1\)\n {2}.+ 2026-11-24.*\n {4}Which version are you on\?\n {4}And the browser\?/);
+    const v = JSON.parse((await s.cli(['view', key, '--json'])).stdout);
+    expect(v.autoResolve).toEqual({ at: new Date(Date.parse(v.status.since) + 5 * 86_400_000).toISOString(), inMs: 5 * 86_400_000 - 3_600_000, rule: 'atlassian' });
+    const ja = await s.cli(['--lang', 'ja', 'view', key]);
+    expect(ja.stdout).toContain('(アトラシアンのルール: お客様の返信待ちが 5 日続くと解決)');
   });
 
   it('--json carries everything, comments and attachments included; --comments N keeps the last N', async () => {
@@ -111,5 +120,72 @@ describe('support comment', () => {
 
   it('every request sent validates against the spec', () => {
     expectFollowConformance(s.exchanges);
+  });
+});
+
+describe('support view: the auto-resolve countdown only where the portal’s rule is known', () => {
+  it('--portal sandbox: the sandbox’s rule, known from the session', async () => {
+    const home = tempDir('support-view-home-');
+    const clock = fakeClock();
+    const h = await startSandbox({ dataDir: path.join(home, 'config', 'data'), clock });
+    let key: string;
+    try {
+      const r = await caller(h)('POST', `${API}/request`, createBody('1', validFields('1', 'Waiting in the sandbox')));
+      key = r.json.issueKey as string;
+      clock.advance(60_000);
+      await sandboxReply(h.dataDir, key, 'Please attach the support zip', clock);
+    } finally {
+      await h.close();
+    }
+    clock.advance(3_600_000);
+    try {
+      const r = await runCli(['--portal', 'sandbox', 'view', key], { home, clock });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Auto-resolve: in 4d 23h \(.+\) unless you reply \(sandbox rule: 5 days waiting for you\)\n/);
+      const v = JSON.parse((await runCli(['--portal', 'sandbox', 'view', key, '--json'], { home, clock })).stdout);
+      // The countdown is the sandbox's own: it resolves the request at that very time.
+      expect(v.autoResolve).toMatchObject({ rule: 'sandbox', at: new Date(Date.parse(v.status.since) + AUTO_RESOLVE_MS).toISOString() });
+      const ja = await runCli(['--lang', 'ja', '--portal', 'sandbox', 'view', key], { home, clock });
+      expect(ja.stdout).toContain('(サンドボックスのルール: お客様の返信待ちが 5 日続くと解決)');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('any other portal: no countdown, even in "Waiting for customer"', async () => {
+    const stub = await StubServer.start();
+    try {
+      const at = (iso: string) => ({ iso8601: iso, epochMillis: Date.parse(iso) });
+      const page = (values: unknown[]) => ({ json: { size: values.length, start: 0, limit: 50, isLastPage: true, values } });
+      stub.stub('GET', `${API}/request/HELP-7`, {
+        json: {
+          issueId: '10070',
+          issueKey: 'HELP-7',
+          summary: 'VPN drops every hour',
+          createdDate: at('2026-11-24T08:00:00Z'),
+          currentStatus: { status: 'Waiting for customer', statusCategory: 'INDETERMINATE', statusDate: at('2026-11-24T08:30:00Z') },
+          requestFieldValues: [],
+        },
+      });
+      stub.stub('GET', `${API}/request/HELP-7/status`, page([
+        { status: 'Waiting for support', statusCategory: 'NEW', statusDate: at('2026-11-24T08:00:00Z') },
+        { status: 'Waiting for customer', statusCategory: 'INDETERMINATE', statusDate: at('2026-11-24T08:30:00Z') },
+      ]));
+      for (const list of ['sla', 'participant', 'attachment', 'comment']) stub.stub('GET', `${API}/request/HELP-7/${list}`, page([]), { times: 2 });
+      stub.stub('GET', `${API}/request/HELP-7`, { json: { issueKey: 'HELP-7', currentStatus: { status: 'Waiting for customer', statusCategory: 'INDETERMINATE', statusDate: at('2026-11-24T08:30:00Z') } } });
+      stub.stub('GET', `${API}/request/HELP-7/status`, page([{ status: 'Waiting for customer', statusCategory: 'INDETERMINATE', statusDate: at('2026-11-24T08:30:00Z') }]));
+      const env = { SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 'tok' };
+      const r = await runCli(['--portal', stub.url, 'view', 'HELP-7'], { env, clock: fakeClock() });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Status: Waiting for customer/);
+      expect(r.stdout).not.toContain('Auto-resolve');
+      // Its only status so far is one Atlassian's portal has too: still not enough to know the rule.
+      const j = await runCli(['--portal', stub.url, 'view', 'HELP-7', '--json'], { env, clock: fakeClock() });
+      expect(JSON.parse(j.stdout).status.name).toBe('Waiting for customer');
+      expect(JSON.parse(j.stdout)).not.toHaveProperty('autoResolve');
+      stub.assertDone();
+    } finally {
+      await stub.close();
+    }
   });
 });

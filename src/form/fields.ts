@@ -1,11 +1,12 @@
 /**
  * Request-type field metadata turned into form fields: which flag fills each, what semantic help
- * applies (recognised by field id on the sandbox, or by name in English or Japanese on any portal),
- * how a typed value is parsed, shown, and sent in the field input formats of the JSM API.
+ * applies (the field's role, recognised from the portal's metadata by `roles.ts`), how a typed value
+ * is parsed, shown, and sent in the field input formats of the JSM API.
  */
 import fs from 'node:fs';
 import type { T } from '../i18n/index.js';
-import type { CustomerRequestCreateMetaDTO, JsonTypeBean, RequestTypeFieldDTO } from '../portal/types.js';
+import type { CustomerRequestCreateMetaDTO, JsonTypeBean } from '../portal/types.js';
+import { assignRoles, YES_OPTION, type Role } from './roles.js';
 import {
   impactLevelOfLabel,
   normalizePerson,
@@ -16,18 +17,7 @@ import {
   splitList,
 } from './validators.js';
 
-/** The meaning the CLI gives a field, when it recognises one. */
-export type Role =
-  | 'product'
-  | 'sen'
-  | 'siteUrl'
-  | 'summary'
-  | 'impact'
-  | 'details'
-  | 'version'
-  | 'phone'
-  | 'consent'
-  | 'attachment';
+export type { Role } from './roles.js';
 
 /** How a field's value is entered and sent, from its `jiraSchema`. */
 export type Kind =
@@ -83,42 +73,6 @@ export const ROLE_FLAGS: Record<Role, string> = {
   attachment: 'attach',
 };
 
-const ID_ROLES: Record<string, Role> = {
-  summary: 'summary',
-  description: 'details',
-  attachment: 'attachment',
-  customfield_10010: 'product',
-  customfield_10012: 'sen',
-  customfield_10013: 'impact',
-  customfield_10014: 'version',
-  customfield_10015: 'phone',
-  customfield_10017: 'siteUrl',
-  customfield_10018: 'consent',
-};
-
-const NAME_ROLES: [RegExp, Role][] = [
-  [/\bSEN\b|support entitlement|サポート資格番号|エンタイトルメント/i, 'sen'],
-  [/site\s*url|サイト\s*URL|サイトの\s*URL|workspace url/i, 'siteUrl'],
-  [/impact|業務への影響|影響度/i, 'impact'],
-  [/grant .*access|consent|アクセス.*(許可|付与)|同意/i, 'consent'],
-  [/phone|電話/i, 'phone'],
-  [/(product|製品).*(version)|version|バージョン/i, 'version'],
-  [/^(product|製品|対象製品)$/i, 'product'],
-];
-
-/** Recognises a field by its id (the sandbox's and Jira's system ids) or by its name (en/ja). */
-export function recogniseRole(f: Pick<RequestTypeFieldDTO, 'fieldId' | 'name' | 'jiraSchema'>): Role | undefined {
-  const system = f.jiraSchema?.system;
-  if (system === 'summary') return 'summary';
-  if (system === 'description') return 'details';
-  if (system === 'attachment') return 'attachment';
-  const byId = f.fieldId ? ID_ROLES[f.fieldId] : undefined;
-  if (byId) return byId;
-  const name = f.name ?? '';
-  for (const [re, role] of NAME_ROLES) if (re.test(name)) return role;
-  return undefined;
-}
-
 /** The input kind of a field, from `jiraSchema` (type, items, system, custom). */
 export function kindOf(schema: JsonTypeBean | undefined, hasOptions: boolean): Kind {
   if (!schema) return hasOptions ? 'select' : 'text';
@@ -166,23 +120,23 @@ function toOption(v: { value?: string; label?: string; children?: unknown[] }): 
  * Hidden fields are left alone: the portal fills them from their preset values.
  */
 export function describeFields(meta: CustomerRequestCreateMetaDTO): FormField[] {
-  const fields = (meta.requestTypeFields ?? [])
-    .filter((f) => f.fieldId && f.visible !== false)
-    .map((f): FormField => {
-      const options = (f.validValues ?? []).map(toOption);
-      const role = recogniseRole(f);
-      return {
-        id: f.fieldId!,
-        name: f.name ?? f.fieldId!,
-        description: f.description ?? '',
-        required: f.required === true,
-        kind: kindOf(f.jiraSchema, options.length > 0),
-        role,
-        options,
-        flag: role ? ROLE_FLAGS[role] : undefined,
-        schema: f.jiraSchema,
-      };
-    });
+  const visible = (meta.requestTypeFields ?? []).filter((f) => f.fieldId && f.visible !== false);
+  const options = visible.map((f) => (f.validValues ?? []).map(toOption));
+  const roles = assignRoles(visible.map((f, i) => ({ id: f.fieldId, name: f.name, schema: f.jiraSchema, options: options[i]!.map((o) => o.label) })));
+  const fields = visible.map((f, i): FormField => {
+    const role = roles[i];
+    return {
+      id: f.fieldId!,
+      name: f.name ?? f.fieldId!,
+      description: f.description ?? '',
+      required: f.required === true,
+      kind: kindOf(f.jiraSchema, options[i]!.length > 0),
+      role,
+      options: options[i]!,
+      flag: role ? ROLE_FLAGS[role] : undefined,
+      schema: f.jiraSchema,
+    };
+  });
   return [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)];
 }
 
@@ -259,7 +213,7 @@ export function parseAnswer(f: FormField, input: string | readonly string[], t: 
     }
     case 'consent': {
       if (/^(yes|y|true|1|on|はい|同意|grant(ed)?)$/i.test(text) || findOption(f.options, text)) {
-        const o = f.options[0];
+        const o = f.options.find((x) => YES_OPTION.test(x.label)) ?? f.options[0];
         if (f.kind === 'multiselect' || f.kind === 'labels') return { ok: true, value: o ? [o.value] : ['yes'] };
         return { ok: true, value: o ? o.value : 'yes' };
       }

@@ -1,9 +1,11 @@
+import { assignRoles } from '../../form/roles.js';
 import type { T } from '../../i18n/index.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { httpStatusOf } from '../../lib/http-status.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CustomerRequestDTO, CustomerRequestFieldValueDTO, DateDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
+import type { PortalSession } from '../session.js';
 
 /**
  * `SUP-12` (any case) or a numeric issue id. Anything else is a usage error before any request is
@@ -29,11 +31,11 @@ export function notVisible(err: unknown, key: string, t: T): unknown {
 }
 
 /** Runs `fn` with an open portal session, closing it whatever happens. */
-export async function withPortal<R>(ctx: Ctx, fn: (api: PortalApi, portalUrl: string) => Promise<R>): Promise<R> {
+export async function withPortal<R>(ctx: Ctx, fn: (api: PortalApi, portalUrl: string, session: PortalSession) => Promise<R>): Promise<R> {
   const { openPortal } = await import('../session.js');
   const session = await openPortal(ctx);
   try {
-    return await fn(session.api, session.portalUrl);
+    return await fn(session.api, session.portalUrl, session);
   } finally {
     await session.close();
   }
@@ -118,16 +120,15 @@ export function fieldText(value: unknown): string {
   return String(value);
 }
 
-const IMPACT_NAME = /impact|業務への影響|影響度/i;
-
 /**
- * The business impact of a request, for the list's impact column: the seed portal's
- * `customfield_10013`, or any field whose label speaks of impact (English or Japanese).
+ * The business impact of a request, for the list's impact column: the value of the field the form's
+ * rules recognise as the impact (its label in English or Japanese, a level as its value), or ''.
  */
 export function impactOf(fields: readonly CustomerRequestFieldValueDTO[] | undefined): string {
   if (!fields) return '';
-  const f = fields.find((x) => x.fieldId === 'customfield_10013') ?? fields.find((x) => IMPACT_NAME.test(x.label ?? ''));
-  return f ? fieldText(f.value) : '';
+  const facts = fields.map((f) => ({ id: f.fieldId, name: f.label, value: fieldText(f.value) }));
+  const i = assignRoles(facts).indexOf('impact');
+  return i < 0 ? '' : facts[i]!.value;
 }
 
 /** "Level 2 - Significant" -> "Level 2" for narrow columns; other values unchanged. */
@@ -141,8 +142,37 @@ export function isWaitingForCustomer(status: string | undefined): boolean {
   return status !== undefined && (/waiting for customer/i.test(status) || /(お客様|顧客).*(待ち|回答待)/.test(status));
 }
 
-/** A request left in "Waiting for customer" this long is resolved by the portal (DESIGN §2). */
-export const AUTO_RESOLVE_MS = 5 * 86_400_000;
+/** Whose rule resolves a request left waiting for the customer: the built-in sandbox's, or Atlassian's. */
+export type AutoResolveRule = 'sandbox' | 'atlassian';
+
+/**
+ * How long a request may wait for the customer before the portal resolves it, by rule. Atlassian
+ * documents 5 days in "Waiting for customer" for its support portal; the sandbox follows the same rule.
+ */
+const AUTO_RESOLVE_MS: Readonly<Record<AutoResolveRule, number>> = { sandbox: 5 * 86_400_000, atlassian: 5 * 86_400_000 };
+
+/** The customer statuses of Atlassian's support portal; the first is a name only that portal uses. */
+const ATLASSIAN_STATUSES = ['atlassian investigating', 'waiting for customer', 'resolved'];
+
+/**
+ * The auto-resolve rule that applies to a request now, when the portal's rule is known: the
+ * sandbox's, when the session is the built-in sandbox; Atlassian's, on a portal whose statuses are
+ * those of Atlassian's support portal (the request is in "Waiting for customer", has been in
+ * "Atlassian investigating", and in no status that portal does not have). Undefined anywhere else:
+ * other portals resolve waiting requests by their own rules, or never.
+ */
+export function autoResolveRule(
+  deployment: PortalSession['deployment'],
+  current: { status?: string; statusCategory?: string } | undefined,
+  history: readonly string[],
+): { rule: AutoResolveRule; afterMs: number } | undefined {
+  if (!current || current.statusCategory === 'DONE') return undefined;
+  const of = (rule: AutoResolveRule) => ({ rule, afterMs: AUTO_RESOLVE_MS[rule] });
+  if (deployment === 'sandbox') return isWaitingForCustomer(current.status) ? of('sandbox') : undefined;
+  const seen = [...history, current.status ?? ''].map((s) => s.trim().toLowerCase());
+  const atlassian = seen.every((s) => ATLASSIAN_STATUSES.includes(s)) && seen.includes(ATLASSIAN_STATUSES[0]!);
+  return atlassian && seen.at(-1) === 'waiting for customer' ? of('atlassian') : undefined;
+}
 
 /** One JSON document or line on stdout. */
 export function printJson(ctx: Ctx, value: unknown, pretty = true): void {

@@ -5,7 +5,8 @@ import type { PortalApi } from '../../portal/api.js';
 import type { SlaInformationDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
 import type { Ctx } from '../context.js';
-import { AUTO_RESOLVE_MS, fetchRequest, fieldText, humanTime, isoOf, isWaitingForCustomer, millisOf, notVisible, relative } from './common.js';
+import type { PortalSession } from '../session.js';
+import { autoResolveRule, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, relative, type AutoResolveRule } from './common.js';
 import { collect } from '../../lib/iter.js';
 
 /** `support view --json`: everything the human view shows. Times are ISO-8601 UTC. */
@@ -28,8 +29,11 @@ export interface RequestView {
   /** Oldest first; `--comments N` keeps the last N. */
   comments: { id: string; author: string; created: string; body: string }[];
   commentCount: number;
-  /** When the portal resolves it by itself (in "Waiting for customer" only). */
-  autoResolve?: { at: string; inMs: number };
+  /**
+   * When the portal resolves it by itself (in "Waiting for customer" only), and whose rule says so:
+   * only where the portal's rule is known (the sandbox, or Atlassian's support portal).
+   */
+  autoResolve?: { at: string; inMs: number; rule: AutoResolveRule };
 }
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
@@ -48,8 +52,11 @@ function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
   };
 }
 
-/** Loads every part of the view: the request, then its lists in parallel (each followed page by page). */
-export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx): Promise<RequestView> {
+/**
+ * Loads every part of the view: the request, then its lists in parallel (each followed page by page).
+ * `deployment` is the session's: the sandbox's auto-resolve rule is known from it.
+ */
+export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, deployment: PortalSession['deployment']): Promise<RequestView> {
   const r = await fetchRequest(api, key, ctx.t, ['serviceDesk', 'requestType']);
   const k = r.issueKey ?? key;
   const [history, sla, participants, attachments, comments] = await Promise.all([
@@ -98,9 +105,10 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx): Pr
       .map(({ ms: _ms, ...c }) => c),
     commentCount: comments.length,
   };
-  if (isWaitingForCustomer(cur?.status) && cur?.statusCategory !== 'DONE' && since !== undefined) {
-    const at = since + AUTO_RESOLVE_MS;
-    view.autoResolve = { at: new Date(at).toISOString(), inMs: at - now };
+  const rule = autoResolveRule(deployment, cur, view.history.map((h) => h.status));
+  if (rule && since !== undefined) {
+    const at = since + rule.afterMs;
+    view.autoResolve = { at: new Date(at).toISOString(), inMs: at - now, rule: rule.rule };
   }
   return view;
 }
@@ -123,11 +131,12 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
   section(t('follow.view.section.request'));
   row(t('follow.view.status'), `${c.yellow(v.status.name)} ${c.dim(t('follow.view.since', when(v.status.since)))}`);
   if (v.autoResolve) {
+    const rule = t(v.autoResolve.rule === 'sandbox' ? 'follow.view.autoResolveRule.sandbox' : 'follow.view.autoResolveRule.atlassian');
     row(
       t('follow.view.autoResolve'),
       v.autoResolve.inMs > 0
-        ? t('follow.view.autoResolveIn', formatDuration(v.autoResolve.inMs), humanTime(ms(v.autoResolve.at)))
-        : t('follow.view.autoResolveDue', humanTime(ms(v.autoResolve.at))),
+        ? t('follow.view.autoResolveIn', formatDuration(v.autoResolve.inMs), humanTime(ms(v.autoResolve.at)), rule)
+        : t('follow.view.autoResolveDue', humanTime(ms(v.autoResolve.at)), rule),
     );
   }
   if (v.requestType.name) row(t('follow.view.requestType'), v.requestType.name);
