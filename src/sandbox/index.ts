@@ -13,7 +13,7 @@ export { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MAX_PAGE_SIZE } from './server.js';
 export { SandboxDataError } from './store.js';
 
 /** How to run a sandbox. */
-export interface SandboxOptions {
+export interface SandboxStartOptions {
   /** Created if missing; survives restarts; safe to share between processes. */
   dataDir: string;
   /** Default 0 (an ephemeral port). */
@@ -60,7 +60,7 @@ export class SandboxRequestNotFoundError extends Error {
 }
 
 /** Starts a sandbox on `host:port` over `dataDir` and resolves once it is listening. */
-export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
+export async function startSandbox(opts: SandboxStartOptions): Promise<SandboxHandle> {
   const store = new Store(opts.dataDir);
   const state = await store.init();
   const server = new SandboxServer({

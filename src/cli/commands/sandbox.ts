@@ -7,7 +7,7 @@ import type { Ctx } from '../context.js';
 import { examples, type Registrar } from './index.js';
 
 /** `support sandbox` after parsing. */
-export interface SandboxOptions {
+export interface SandboxCommandOptions {
   port: number;
   /** Absolute data folder. */
   data: string;
@@ -40,14 +40,14 @@ function dataDir(raw: string | undefined, ctx: Ctx): string {
 }
 
 /** Checks the flags of `support sandbox`, naming every bad one at once. */
-export function parseSandboxOptions(raw: RawServe, ctx: Ctx): SandboxOptions {
+export function parseSandboxCommandOptions(raw: RawServe, ctx: Ctx): SandboxCommandOptions {
   const { t } = ctx;
   const problems: string[] = [];
   const whole = (v: string | undefined, min: number, max: number): number | undefined =>
     v !== undefined && /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? Number(v) : undefined;
   const port = raw.port === undefined ? SANDBOX_PORT : whole(raw.port, 0, 65_535);
   if (port === undefined) problems.push(t('sandbox.err.port', raw.port ?? ''));
-  const opts: SandboxOptions = { port: port ?? 0, data: dataDir(raw.data, ctx) };
+  const opts: SandboxCommandOptions = { port: port ?? 0, data: dataDir(raw.data, ctx) };
   if (raw.rateLimit !== undefined) {
     opts.rateLimit = whole(raw.rateLimit, 1, Number.MAX_SAFE_INTEGER);
     if (opts.rateLimit === undefined) problems.push(t('sandbox.err.positive', '--rate-limit', raw.rateLimit));
@@ -69,7 +69,7 @@ export function parseSandboxOptions(raw: RawServe, ctx: Ctx): SandboxOptions {
  * Serves the sandbox until `ctx.signal` aborts (Ctrl-C), then closes it. Returns 0: stopping is
  * the normal end of a server, not a cancelled operation.
  */
-export async function runSandbox(opts: SandboxOptions, ctx: Ctx): Promise<number> {
+export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise<number> {
   const { t, io } = ctx;
   const { startSandbox, SandboxDataError } = await import('../../sandbox/index.js');
   let handle;
@@ -167,7 +167,7 @@ export function register(r: Registrar): void {
     )
     .action(async (raw: RawServe, cmd: Command) => {
       const ctx = r.ctx(cmd);
-      await runSandbox(parseSandboxOptions(raw, ctx), ctx);
+      await runSandbox(parseSandboxCommandOptions(raw, ctx), ctx);
     });
 
   sandbox
