@@ -18,8 +18,9 @@ import type {
   UserDTO,
 } from '../portal/types.js';
 import { formatDuration } from '../lib/units.js';
-import { AGENT, DESK, FIELDS, IMPACT_FIELD, REQUEST_TYPES, STATUSES, fieldsOf, firstResponseGoalMs, type SeedRequestType } from './seed.js';
-import { currentStatus, type SandboxState, type StoredAttachment, type StoredComment, type StoredRequest, type StoredStatus } from './store.js';
+import { AGENT, DESK, FIELDS, IMPACT_FIELD, REQUEST_TYPES, fieldsOf, firstResponseGoalMs, type SeedRequestType } from './seed.js';
+import type { SandboxState, StoredAttachment, StoredComment, StoredRequest, StoredStatus } from './store.js';
+import { categoryOf, currentStatus, isDone } from './workflow.js';
 
 /** What rendering needs besides the object: where the server is, the state, and sandbox time. */
 export interface View {
@@ -146,8 +147,7 @@ export function requestType(view: View, rt: SeedRequestType, withFields: boolean
 }
 
 export function status(s: StoredStatus): CustomerRequestStatusDTO {
-  const cat = STATUSES.find((x) => x.name === s.status)?.category ?? 'INDETERMINATE';
-  return { status: s.status, statusCategory: cat, statusDate: date(s.at) };
+  return { status: s.status, statusCategory: categoryOf(s.status), statusDate: date(s.at) };
 }
 
 export function attachment(view: View, r: StoredRequest, a: StoredAttachment): AttachmentDTO {
@@ -204,7 +204,7 @@ export function sla(view: View, r: StoredRequest): SlaInformationDTO {
   const goal = firstResponseGoalMs(impact?.id);
   const start = r.created;
   const breachAt = start + goal;
-  const resolvedAt = r.history.find((h) => h.status === 'Resolved')?.at;
+  const resolvedAt = r.history.find((h) => isDone(h.status))?.at;
   const stop = r.firstResponseAt ?? resolvedAt;
   const base: SlaInformationDTO = {
     id: '1',

@@ -4,9 +4,10 @@
  * when a sandbox runs.
  */
 import { systemClock, type Clock } from '../lib/clock.js';
-import { AGENT, WAITING } from './seed.js';
+import { AGENT } from './seed.js';
 import { SandboxServer, type Exchange } from './server.js';
-import { Store, currentStatus, settle } from './store.js';
+import { Store } from './store.js';
+import { AGENT_REPLY, applyMove, settle } from './workflow.js';
 
 export type { Exchange } from './server.js';
 export { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MAX_PAGE_SIZE } from './server.js';
@@ -85,9 +86,12 @@ export async function startSandbox(opts: SandboxStartOptions): Promise<SandboxHa
   };
 }
 
+/** The status a request is in after {@link sandboxReply}. */
+export const STATUS_AFTER_REPLY: string = AGENT_REPLY.to.name;
+
 /**
- * Posts a public comment as the sandbox's support engineer and moves the request to "Waiting for
- * customer" (the first reply also stops the first-response SLA). Works with or without a running
+ * Posts a public comment as the sandbox's support engineer, which makes the request wait for the
+ * customer (the first reply also stops the first-response SLA). Works with or without a running
  * server on the folder. `clock` defaults to the system clock.
  */
 export async function sandboxReply(dataDir: string, key: string, text: string, clock: Clock = systemClock): Promise<void> {
@@ -100,7 +104,7 @@ export async function sandboxReply(dataDir: string, key: string, text: string, c
     if (!r) throw new SandboxRequestNotFoundError(key);
     r.comments.push({ id: String(s.nextId++), body: text, public: true, author: AGENT.accountId, created: now, attachmentIds: [] });
     r.firstResponseAt ??= now;
-    if (currentStatus(r).status !== WAITING.name) r.history.push({ status: WAITING.name, at: now });
+    applyMove(r, AGENT_REPLY, now);
   });
 }
 

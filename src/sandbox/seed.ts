@@ -1,7 +1,7 @@
 /**
- * The sandbox's fixed portal: one service desk shaped like Atlassian's technical-support portal
- * (DESIGN §2), its request types, their fields, the customer statuses and transitions. Ids follow
- * the shared contract in the task brief so that every engineer's tests can rely on them.
+ * The sandbox's fixed portal: one service desk shaped like Atlassian's technical-support portal,
+ * its request types, their fields, its customers and support engineer (the workflow is in
+ * `workflow.ts`). The ids are fixed so that tests can rely on them.
  */
 import type { JsonTypeBean } from '../portal/types.js';
 
@@ -14,27 +14,6 @@ export const DESK = {
   projectTypeKey: 'service_desk',
   portalId: '1',
 } as const;
-
-/** A customer status and the category the API reports for it. */
-export interface SeedStatus {
-  name: string;
-  category: 'INDETERMINATE' | 'DONE';
-}
-
-export const INVESTIGATING: SeedStatus = { name: 'Atlassian investigating', category: 'INDETERMINATE' };
-export const WAITING: SeedStatus = { name: 'Waiting for customer', category: 'INDETERMINATE' };
-export const RESOLVED: SeedStatus = { name: 'Resolved', category: 'DONE' };
-export const STATUSES: readonly SeedStatus[] = [INVESTIGATING, WAITING, RESOLVED];
-
-/** Customer transitions by id; `from` lists the statuses in which the portal offers them. */
-export const TRANSITIONS = [
-  { id: '11', name: 'Resolve', from: [INVESTIGATING.name, WAITING.name], to: RESOLVED.name },
-  { id: '21', name: 'Escalate', from: [INVESTIGATING.name, WAITING.name], to: INVESTIGATING.name },
-  { id: '31', name: 'Reopen', from: [RESOLVED.name], to: INVESTIGATING.name },
-] as const;
-
-/** A request left this long in "Waiting for customer" is resolved by the portal. */
-export const AUTO_RESOLVE_MS = 5 * 24 * 3_600_000;
 
 /** Temporary attachments that are not attached within this time expire (as on JSM). */
 export const TEMP_ATTACHMENT_TTL_MS = 60 * 60_000;

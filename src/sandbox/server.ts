@@ -15,20 +15,18 @@ import type { CustomerTransitionDTO, MyselfDTO, SoftwareInfoDTO } from '../porta
 import * as dto from './dto.js';
 import { API, type PageQuery, type View } from './dto.js';
 import { MultipartError, boundaryOf, readMultipart } from './multipart.js';
+import { DESK, GROUPS, MAX_FILES_PER_UPLOAD, REQUEST_TYPES, TEMP_ATTACHMENT_TTL_MS, fieldsOf, type SeedField } from './seed.js';
+import type { SandboxState, StoredRequest, StoredUser, Store } from './store.js';
 import {
-  DESK,
-  GROUPS,
-  INVESTIGATING,
-  MAX_FILES_PER_UPLOAD,
-  REQUEST_TYPES,
-  RESOLVED,
-  TEMP_ATTACHMENT_TTL_MS,
-  TRANSITIONS,
-  WAITING,
-  fieldsOf,
-  type SeedField,
-} from './seed.js';
-import { currentStatus, settle, type SandboxState, type StoredRequest, type StoredUser, type Store } from './store.js';
+  CUSTOMER_ACTIVITY,
+  INITIAL_STATUS,
+  applyMove,
+  currentStatus,
+  isDone,
+  offeredTransitions,
+  settle,
+  takeTransition,
+} from './workflow.js';
 
 /** One request the sandbox answered, as tests see it (to check it against the spec). */
 export interface Exchange {
@@ -350,7 +348,7 @@ export class SandboxServer {
       r('GET', `${API}/request/{key}/attachment/{id}`, async (c) => this.download(c)),
       r('GET', `${API}/request/{key}/transition`, async (c) => {
         const req = visible(c, c.params[0]!);
-        return { status: 200, body: dto.page(c.view, offered(req), this.paging(c), c.url.pathname) };
+        return { status: 200, body: dto.page(c.view, offeredTransitions(req).map((t): CustomerTransitionDTO => ({ id: t.id, name: t.name })), this.paging(c), c.url.pathname) };
       }),
       r('POST', `${API}/request/{key}/transition`, async (c) => this.transition(c)),
       r('GET', `${API}/request/{key}/status`, async (c) => {
@@ -435,7 +433,7 @@ export class SandboxServer {
         const mine = r.reporter === me;
         const part = r.participants.includes(me);
         if (!(all ? mine || part : (own.includes('OWNED_REQUESTS') && mine) || (own.includes('PARTICIPATED_REQUESTS') && part))) return false;
-        const done = currentStatus(r).status === RESOLVED.name;
+        const done = isDone(currentStatus(r).status);
         if (status === 'OPEN_REQUESTS' && done) return false;
         if (status === 'CLOSED_REQUESTS' && !done) return false;
         if (typeId !== undefined && r.requestTypeId !== String(typeId)) return false;
@@ -493,7 +491,7 @@ export class SandboxServer {
         participants: [...new Set((participants as string[]).map((p) => resolveUser(s, p)!))],
         created: now,
         fieldValues,
-        history: [{ status: INVESTIGATING.name, at: now }],
+        history: [{ status: INITIAL_STATUS.name, at: now }],
         comments: [],
         attachments: [],
         escalated: false,
@@ -525,7 +523,7 @@ export class SandboxServer {
     const { req, comment, view } = await this.mutate(c, key, (s, r, now) => {
       const cm = { id: String(s.nextId++), body: text, public: true, author: c.user.accountId, created: now, attachmentIds: [] };
       r.comments.push(cm);
-      customerActivity(r, now);
+      applyMove(r, CUSTOMER_ACTIVITY, now);
       return cm;
     });
     return { status: 201, body: dto.comment(view, req, comment, new Set()) };
@@ -556,15 +554,12 @@ export class SandboxServer {
     const comment = isObject(body.additionalComment) && typeof body.additionalComment.body === 'string' ? body.additionalComment.body : undefined;
     const id = body.id;
     await this.mutate(c, key, (s, r, now) => {
-      const tr = offered(r).find((x) => x.id === id);
+      const tr = offeredTransitions(r).find((x) => x.id === id);
       if (!tr) throw new HttpError(400, c.t('sandbox.api.transitionInvalid', id, r.key), 'sandbox.error.transition');
-      const def = TRANSITIONS.find((x) => x.id === id)!;
       if (comment && comment.trim() !== '') {
         r.comments.push({ id: String(s.nextId++), body: comment, public: true, author: c.user.accountId, created: now, attachmentIds: [] });
       }
-      if (def.id === '21') r.escalated = true;
-      if (def.id === '31') r.escalated = false;
-      if (currentStatus(r).status !== def.to) r.history.push({ status: def.to, at: now });
+      takeTransition(r, tr, now);
     });
     return { status: 204 };
   }
@@ -690,7 +685,7 @@ export class SandboxServer {
       r.attachments.push(...added);
       const cm = { id: String(s.nextId++), body: text, public: true, author: c.user.accountId, created: now, attachmentIds: added.map((a) => a.id) };
       r.comments.push(cm);
-      customerActivity(r, now);
+      applyMove(r, CUSTOMER_ACTIVITY, now);
       return { cm, added };
     });
     const atts = comment.added.map((a) => dto.attachment(view, req, a));
@@ -888,17 +883,6 @@ async function jsonBody(c: Call): Promise<unknown> {
   } catch {
     throw new HttpError(400, c.t('sandbox.api.malformedJson'), 'sandbox.error.json');
   }
-}
-
-function offered(r: StoredRequest): CustomerTransitionDTO[] {
-  const cur = currentStatus(r).status;
-  return TRANSITIONS.filter((t) => (t.from as readonly string[]).includes(cur) && !(t.id === '21' && r.escalated)).map((t) => ({ id: t.id, name: t.name }));
-}
-
-/** A customer comment on a resolved or waiting request hands it back to support. */
-function customerActivity(r: StoredRequest, now: number): void {
-  const cur = currentStatus(r).status;
-  if (cur === RESOLVED.name || cur === WAITING.name) r.history.push({ status: INVESTIGATING.name, at: now });
 }
 
 /** Takes the caller's unexpired temporary files for `deskId`, or throws 400 naming the bad ids. */

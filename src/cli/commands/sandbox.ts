@@ -120,9 +120,9 @@ export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise
   return 0;
 }
 
-/** `support sandbox reply KEY TEXT`: an agent reply, which moves the request to Waiting for customer. */
+/** `support sandbox reply KEY TEXT`: an agent reply, which makes the request wait for the customer. */
 export async function runSandboxReply(opts: SandboxReplyOptions, ctx: Ctx): Promise<number> {
-  const { sandboxReply, SandboxRequestNotFoundError } = await import('../../sandbox/index.js');
+  const { sandboxReply, SandboxRequestNotFoundError, STATUS_AFTER_REPLY } = await import('../../sandbox/index.js');
   try {
     await sandboxReply(opts.data, opts.key, opts.text, ctx.clock);
   } catch (err) {
@@ -130,8 +130,8 @@ export async function runSandboxReply(opts: SandboxReplyOptions, ctx: Ctx): Prom
     throw err;
   }
   const key = opts.key.toUpperCase();
-  if (ctx.globals.json) ctx.io.out(JSON.stringify({ key, status: 'Waiting for customer' }));
-  else ctx.io.out(ctx.t('sandbox.out.replied', key));
+  if (ctx.globals.json) ctx.io.out(JSON.stringify({ key, status: STATUS_AFTER_REPLY }));
+  else ctx.io.out(ctx.t('sandbox.out.replied', key, STATUS_AFTER_REPLY));
   return 0;
 }
 
