@@ -162,7 +162,8 @@ export function attachment(view: View, r: StoredRequest, a: StoredAttachment): A
   };
 }
 
-function escapeHtml(s: string): string {
+/** Text made safe to put in HTML. */
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -5,12 +5,13 @@
  */
 import { systemClock, type Clock } from '../lib/clock.js';
 import { AGENT } from './seed.js';
-import { SandboxServer, type Exchange } from './server.js';
+import type { Exchange } from './http.js';
+import { SandboxServer } from './server.js';
 import { Store } from './store.js';
 import { AGENT_REPLY, applyMove, settle } from './workflow.js';
 
-export type { Exchange } from './server.js';
-export { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MAX_PAGE_SIZE } from './server.js';
+export type { Exchange } from './http.js';
+export { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MAX_PAGE_SIZE } from './call.js';
 export { SandboxDataError } from './store.js';
 
 /** How to run a sandbox. */
