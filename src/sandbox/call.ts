@@ -7,8 +7,8 @@ import type http from 'node:http';
 import type { T } from '../i18n/index.js';
 import type { PageQuery, View } from './dto.js';
 import { HttpError, readJsonBody, type Exchange } from './http.js';
-import { DESK, REQUEST_TYPES, type SeedRequestType } from './seed.js';
-import type { SandboxState, StoredRequest, StoredSettings, StoredUser, Store } from './store.js';
+import { DESK, REQUEST_TYPES, type SeedFields, type SeedRequestType } from './seed.js';
+import type { SandboxState, StoredRequest, StoredUser, Store } from './store.js';
 import { settle } from './workflow.js';
 
 export const DEFAULT_MAX_PAGE_SIZE = 50;
@@ -20,8 +20,13 @@ export interface SandboxContext {
   /** Sandbox time in `state`: the host clock plus the data folder's offset. */
   now(state: SandboxState): number;
   /** A start option, or else the data folder's setting. */
-  setting(state: SandboxState, key: keyof StoredSettings): number | undefined;
+  setting(state: SandboxState, key: ServedSetting): number | undefined;
+  /** The fields this server serves. */
+  fields: SeedFields;
 }
+
+/** The data folder's settings that a start option overrides request by request. */
+export type ServedSetting = 'maxPageSize' | 'attachmentLimit' | 'rateLimitPerMinute';
 
 export interface Call {
   req: http.IncomingMessage;
@@ -152,5 +157,5 @@ export async function changeRequest<R>(
     if (!r) throw notFoundRequest(c, key);
     return { req: r, result: change(s, r, now), state: s };
   });
-  return { req: out.req, result: out.result, view: { url: c.view.url, state: out.state, now } };
+  return { req: out.req, result: out.result, view: { ...c.view, state: out.state, now } };
 }

@@ -4,7 +4,7 @@
  */
 import type { T } from '../i18n/index.js';
 import { HttpError } from './http.js';
-import { fieldsOf, type SeedField } from './seed.js';
+import type { SeedField, SeedFields } from './seed.js';
 
 /** An option given as `{id}` or `{value}` (the Jira field input formats), matched against the field's options. */
 function option(field: SeedField, v: unknown): { id: string; value: string } | undefined {
@@ -25,8 +25,8 @@ function isEmpty(v: unknown): boolean {
 }
 
 /** The values to store for `requestTypeId`, or a 400 naming every field that is unknown, missing or invalid. */
-export function checkFields(t: T, requestTypeId: string, values: Record<string, unknown>): Record<string, unknown> {
-  const defs = fieldsOf(requestTypeId);
+export function checkFields(t: T, fields: SeedFields, requestTypeId: string, values: Record<string, unknown>): Record<string, unknown> {
+  const defs = fields.fieldsOf(requestTypeId);
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const id of Object.keys(values)) {

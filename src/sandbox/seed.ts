@@ -47,17 +47,18 @@ function options(first: number, labels: readonly string[]): SeedOption[] {
 
 const ALL = { '1': false, '2': false, '3': false, '4': false };
 
+/** The business impact field as written below (before any shift); its option sets the first-response goal. */
+const IMPACT_FIELD = 'customfield_10013';
 /** Impact option ids, for the SLA goal: Level 1 is the first. */
-export const IMPACT_FIELD = 'customfield_10013';
-export const IMPACT_OPTIONS = options(10100, [
+const IMPACT_OPTIONS = options(10100, [
   'Level 1 - Critical',
   'Level 2 - Significant',
   'Level 3 - Some',
   'Level 4 - Minimal',
 ]);
 
-/** Every field of the portal, in form order. */
-export const FIELDS: readonly SeedField[] = [
+/** Every field of the portal, in form order, with the custom field ids of a portal started without an offset. */
+const FIELDS: readonly SeedField[] = [
   {
     fieldId: 'customfield_10010',
     name: 'Product',
@@ -240,9 +241,32 @@ export const REQUEST_TYPES: readonly SeedRequestType[] = [
   },
 ];
 
-/** The fields of a request type, in form order, with `required` for that type. */
-export function fieldsOf(requestTypeId: string): { field: SeedField; required: boolean }[] {
-  return FIELDS.filter((f) => requestTypeId in f.on).map((field) => ({ field, required: field.on[requestTypeId]! }));
+/** The portal's fields as one sandbox serves them. */
+export interface SeedFields {
+  /** Added to every custom field's number: with 10000, `customfield_10010` is served as `customfield_20010`. */
+  readonly fieldIdOffset: number;
+  /** Every field, in form order. */
+  readonly all: readonly SeedField[];
+  /** The business impact field's id (its option sets the first-response goal). */
+  readonly impactFieldId: string;
+  /** The fields of a request type, in form order, with `required` for that type. */
+  fieldsOf(requestTypeId: string): { field: SeedField; required: boolean }[];
+}
+
+/** The seed's fields with every custom field id (and `jiraSchema.customId`) shifted by `fieldIdOffset`. */
+export function seedFields(fieldIdOffset = 0): SeedFields {
+  const shift = (f: SeedField): SeedField => {
+    const n = f.jiraSchema.customId;
+    if (n === undefined) return f;
+    return { ...f, fieldId: `customfield_${n + fieldIdOffset}`, jiraSchema: { ...f.jiraSchema, customId: n + fieldIdOffset } };
+  };
+  const all = FIELDS.map(shift);
+  return {
+    fieldIdOffset,
+    all,
+    impactFieldId: all[FIELDS.findIndex((f) => f.fieldId === IMPACT_FIELD)]!.fieldId,
+    fieldsOf: (requestTypeId) => all.filter((f) => requestTypeId in f.on).map((field) => ({ field, required: field.on[requestTypeId]! })),
+  };
 }
 
 /** First-response goal by impact option id: L1 1h, L2 2h, L3 8h, L4 24h (and 24h without an impact). */

@@ -8,13 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { createT } from '../i18n/index.js';
 import type { Clock } from '../lib/clock.js';
 import { authenticate, unauthorized } from './auth.js';
-import type { SandboxContext } from './call.js';
+import type { SandboxContext, ServedSetting } from './call.js';
 import type { View } from './dto.js';
 import { HttpError, errorBody, exchangeOf, headersOf, langOf, sendJson, type Exchange } from './http.js';
 import { RateLimiter } from './rate-limit.js';
 import { Router } from './router.js';
 import { ROUTES } from './routes/index.js';
-import type { SandboxState, StoredSettings, Store } from './store.js';
+import type { SeedFields } from './seed.js';
+import type { SandboxState, Store } from './store.js';
 import { settle } from './workflow.js';
 
 export interface ServerConfig {
@@ -25,6 +26,8 @@ export interface ServerConfig {
   maxPageSize?: number;
   attachmentLimit?: number;
   rateLimitPerMinute?: number;
+  /** The fields served, validated and stored (their ids depend on the data folder's field id offset). */
+  fields: SeedFields;
   onExchange?: (x: Exchange) => void;
 }
 
@@ -40,7 +43,8 @@ export class SandboxServer {
     this.sandbox = {
       store: cfg.store,
       now: (state: SandboxState) => cfg.clock.now() + state.clockOffsetMs,
-      setting: (state: SandboxState, key: keyof StoredSettings) => cfg[key] ?? state.settings[key],
+      setting: (state: SandboxState, key: ServedSetting) => cfg[key] ?? state.settings[key],
+      fields: cfg.fields,
     };
     this.server = http.createServer((req, res) => {
       void this.handle(req, res);
@@ -91,7 +95,7 @@ export class SandboxServer {
       const user = authenticate(req.headers.authorization, state.users);
       if (!user && !found.route.anonymous) throw unauthorized(t, req.headers.authorization !== undefined);
       if (user) res.setHeader('X-AACCOUNTID', user.accountId);
-      const view: View = { url: this.url, state, now };
+      const view: View = { url: this.url, state, now, fields: this.cfg.fields };
       // Anonymous routes never read `user`.
       const reply = await found.route.handler({ req, res, url, params: found.params, t, view, user: user!, exchange, sandbox: this.sandbox });
       if ('streamed' in reply) {

@@ -83,6 +83,11 @@ export interface StoredSettings {
   attachmentLimit?: number;
   rateLimitPerMinute?: number;
   maxPageSize?: number;
+  /**
+   * Added to the number of every custom field id the folder's requests are stored with (absent: 0).
+   * Set when a sandbox starts with another offset on a folder without requests.
+   */
+  fieldIdOffset?: number;
 }
 
 export interface SandboxState {

@@ -14,6 +14,7 @@ export interface SandboxCommandOptions {
   rateLimit?: number;
   maxPageSize?: number;
   attachmentLimit?: number;
+  fieldIdOffset?: number;
 }
 
 export interface SandboxReplyOptions {
@@ -33,6 +34,7 @@ interface RawServe {
   rateLimit?: string;
   maxPageSize?: string;
   attachmentLimit?: string;
+  fieldIdOffset?: string;
 }
 
 function dataDir(raw: string | undefined, ctx: Ctx): string {
@@ -61,6 +63,10 @@ export function parseSandboxCommandOptions(raw: RawServe, ctx: Ctx): SandboxComm
     if (n === undefined || n < 1) problems.push(t('sandbox.err.size', raw.attachmentLimit));
     else opts.attachmentLimit = n;
   }
+  if (raw.fieldIdOffset !== undefined) {
+    opts.fieldIdOffset = whole(raw.fieldIdOffset, 0, 1_000_000_000);
+    if (opts.fieldIdOffset === undefined) problems.push(t('sandbox.err.fieldIdOffset', raw.fieldIdOffset));
+  }
   if (problems.length > 0) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support sandbox') });
   return opts;
 }
@@ -71,7 +77,7 @@ export function parseSandboxCommandOptions(raw: RawServe, ctx: Ctx): SandboxComm
  */
 export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise<number> {
   const { t, io } = ctx;
-  const { startSandbox, SandboxDataError } = await import('../../sandbox/index.js');
+  const { startSandbox, SandboxDataError, SandboxFieldIdOffsetError } = await import('../../sandbox/index.js');
   let handle;
   try {
     handle = await startSandbox({
@@ -81,12 +87,16 @@ export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise
       rateLimitPerMinute: opts.rateLimit,
       maxPageSize: opts.maxPageSize,
       attachmentLimit: opts.attachmentLimit,
+      fieldIdOffset: opts.fieldIdOffset,
       // --debug shows the traffic; never the Authorization header.
       onExchange: ctx.globals.debug ? (x) => io.err(`${x.method} ${x.path} ${x.status}`) : undefined,
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(t('sandbox.err.portInUse', opts.port), { hint: t('sandbox.err.portInUse.hint'), cause: err });
+    if (err instanceof SandboxFieldIdOffsetError) {
+      throw new CliError(t('sandbox.err.fieldIdOffsetInUse', err.dataDir, err.stored, err.wanted), { hint: t('sandbox.err.fieldIdOffsetInUse.hint', err.stored), cause: err });
+    }
     if (err instanceof SandboxDataError) throw new CliError(t('sandbox.err.data', err.message), { hint: t('sandbox.err.data.hint'), cause: err });
     const syscall = (err as NodeJS.ErrnoException).syscall;
     if (syscall !== 'listen' && (code === 'EACCES' || code === 'ENOTDIR' || code === 'EROFS' || code === 'EPERM')) throw new CliError(t('sandbox.err.data', (err as Error).message), { cause: err });
@@ -155,12 +165,14 @@ export function register(r: Registrar): void {
     .option('--rate-limit <n>', t('sandbox.opt.rateLimit'))
     .option('--max-page-size <n>', t('sandbox.opt.maxPageSize'))
     .option('--attachment-limit <size>', t('sandbox.opt.attachmentLimit'))
+    .option('--field-id-offset <n>', t('sandbox.opt.fieldIdOffset'))
     .addHelpText(
       'after',
       `${t('sandbox.help.after')}\n${examples(t, [
         'support sandbox',
         'support sandbox --port 8080 --data ./sandbox-data',
         'support sandbox --json --port 0 --rate-limit 30 --max-page-size 5 --attachment-limit 1MB',
+        'support sandbox --data ./other-ids --field-id-offset 10000',
         'support sandbox reply SUP-1 "Please attach the support zip."',
         'support sandbox advance 6d',
       ])}`,

@@ -8,6 +8,8 @@ export const en = {
   'sandbox.opt.rateLimit': 'answer 429 with Retry-After beyond N requests per minute (for testing clients)',
   'sandbox.opt.maxPageSize': 'server-side cap on the page size of list endpoints (default 50)',
   'sandbox.opt.attachmentLimit': 'largest accepted upload, e.g. 10MB (default 100MB)',
+  'sandbox.opt.fieldIdOffset':
+    'serve every custom field id shifted by N (10000: customfield_10010 becomes customfield_20010), to test clients against ids they do not know; kept by the data folder',
   'sandbox.help.after': [
     '',
     'Serves until Ctrl-C, then stops cleanly with exit code 0 (stopping is how a server ends normally).',
@@ -15,6 +17,7 @@ export const en = {
     "credentials of the sandbox's default customer. Everything is kept in the data folder, which",
     'survives restarts and can be shared by several sandboxes at once. Its state.json may carry',
     '"settings": {"attachmentLimit", "rateLimitPerMinute", "maxPageSize"} (edit it while stopped); flags win.',
+    'A folder keeps the --field-id-offset its requests were stored with ("settings": {"fieldIdOffset"}).',
     'Exit codes: 0 stopped, 1 could not start (port in use, unreadable data folder), 2 invalid flags.',
   ].join('\n'),
   'sandbox.reply.description': 'post a reply as the support engineer; the request becomes "Waiting for customer"',
@@ -36,6 +39,10 @@ export const en = {
   'sandbox.err.port': (v: string) => `--port must be a whole number from 0 to 65535 (got "${v}")`,
   'sandbox.err.positive': (flag: string, v: string) => `${flag} must be a whole number of 1 or more (got "${v}")`,
   'sandbox.err.size': (v: string) => `--attachment-limit must be a size such as 10MB or 512k (got "${v}")`,
+  'sandbox.err.fieldIdOffset': (v: string) => `--field-id-offset must be a whole number from 0 to 1000000000 (got "${v}")`,
+  'sandbox.err.fieldIdOffsetInUse': (dir: string, stored: number, wanted: number) =>
+    `the requests in ${dir} were stored with the field id offset ${stored}, not ${wanted}`,
+  'sandbox.err.fieldIdOffsetInUse.hint': (stored: number) => `Use --field-id-offset ${stored} with this folder, or another folder with --data.`,
   'sandbox.err.duration': (v: string) => `not a duration: "${v}" (use e.g. 90s, 2h, 6d)`,
   'sandbox.err.portInUse': (port: number) => `port ${port} is already in use`,
   'sandbox.err.portInUse.hint': 'Choose another with --port, or --port 0 for any free port.',
@@ -99,6 +106,8 @@ export const ja: Catalog<typeof en> = {
   'sandbox.opt.rateLimit': '1 分あたり N 件を超えるリクエストに Retry-After 付きの 429 を返します (クライアントのテスト用)',
   'sandbox.opt.maxPageSize': '一覧エンドポイントのページサイズのサーバー側上限 (既定 50)',
   'sandbox.opt.attachmentLimit': '受け付けるアップロードの最大サイズ。例: 10MB (既定 100MB)',
+  'sandbox.opt.fieldIdOffset':
+    'すべてのカスタムフィールド ID を N ずらして提供します (10000: customfield_10010 が customfield_20010 になる)。未知の ID に対するクライアントのテスト用。データフォルダーに記録されます',
   'sandbox.help.after': [
     '',
     'Ctrl-C まで動作し、終了コード 0 で正常に停止します (停止はサーバーの通常の終わり方です)。',
@@ -106,6 +115,7 @@ export const ja: Catalog<typeof en> = {
     '(サンドボックスの既定の顧客の認証情報)。すべてデータフォルダーに保存され、再起動後も残り、',
     '複数のサンドボックスで同時に共有できます。state.json に "settings": {"attachmentLimit",',
     '"rateLimitPerMinute", "maxPageSize"} を書いておくこともできます (停止中に編集)。フラグが優先されます。',
+    'フォルダーはリクエストを保存したときの --field-id-offset を保持します ("settings": {"fieldIdOffset"})。',
     '終了コード: 0 停止、1 起動できない (ポート使用中、データフォルダーを読めない)、2 フラグが不正。',
   ].join('\n'),
   'sandbox.reply.description': 'サポートエンジニアとして返信します。リクエストは「Waiting for customer」になります',
@@ -127,6 +137,10 @@ export const ja: Catalog<typeof en> = {
   'sandbox.err.port': (v: string) => `--port には 0 から 65535 の整数を指定してください ("${v}" が指定されました)`,
   'sandbox.err.positive': (flag: string, v: string) => `${flag} には 1 以上の整数を指定してください ("${v}" が指定されました)`,
   'sandbox.err.size': (v: string) => `--attachment-limit には 10MB や 512k のようなサイズを指定してください ("${v}" が指定されました)`,
+  'sandbox.err.fieldIdOffset': (v: string) => `--field-id-offset には 0 から 1000000000 の整数を指定してください ("${v}" が指定されました)`,
+  'sandbox.err.fieldIdOffsetInUse': (dir: string, stored: number, wanted: number) =>
+    `${dir} のリクエストはフィールド ID オフセット ${stored} で保存されています (${wanted} ではありません)`,
+  'sandbox.err.fieldIdOffsetInUse.hint': (stored: number) => `このフォルダーには --field-id-offset ${stored} を使うか、--data で別のフォルダーを指定してください。`,
   'sandbox.err.duration': (v: string) => `期間として解釈できません: "${v}" (例: 90s, 2h, 6d)`,
   'sandbox.err.portInUse': (port: number) => `ポート ${port} はすでに使用されています`,
   'sandbox.err.portInUse.hint': '--port で別のポートを指定するか、--port 0 で空いているポートを使ってください。',

@@ -57,7 +57,7 @@ export const deskRoutes: RouteDef[] = [
     handler: async (c) => {
       desk(c, c.params[0]!);
       const rt = requestTypeOf(c, c.params[1]!);
-      return { status: 200, body: dto.fieldMeta(rt.id) };
+      return { status: 200, body: dto.fieldMeta(c.view, rt.id) };
     },
   },
 ];

@@ -88,7 +88,7 @@ async function create(c: Call): Promise<Reply> {
     const userIds = new Set(s.users.map((u) => u.accountId));
     const unknownUsers = [...(participants as string[]), ...(onBehalf ? [onBehalf] : [])].filter((u) => !userIds.has(resolveUser(s, u) ?? ''));
     if (unknownUsers.length > 0) throw new HttpError(400, c.t('sandbox.api.noUsers', unknownUsers.join(', ')), 'sandbox.error.user');
-    const fieldValues = checkFields(c.t, rt.id, values);
+    const fieldValues = checkFields(c.t, c.view.fields, rt.id, values);
     const n = s.nextIssue++;
     const attachmentIds = (fieldValues.attachment as string[] | undefined) ?? [];
     const req: StoredRequest = {
