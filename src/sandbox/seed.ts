@@ -1,7 +1,8 @@
 /**
  * The sandbox's fixed portal: one service desk shaped like Atlassian's technical-support portal,
  * its request types, their fields, its customers and support engineer (the workflow is in
- * `workflow.ts`). The ids are fixed so that tests can rely on them.
+ * `workflow.ts`). The ids are fixed so that tests can rely on them; only the custom field ids move,
+ * by the offset a sandbox is started with (`seedFields`).
  */
 import type { JsonTypeBean } from '../portal/types.js';
 
