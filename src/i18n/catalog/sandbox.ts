@@ -10,6 +10,10 @@ export const en = {
   'sandbox.opt.attachmentLimit': 'largest accepted upload, e.g. 10MB (default 100MB)',
   'sandbox.opt.fieldIdOffset':
     'serve every custom field id shifted by N (10000: customfield_10010 becomes customfield_20010), to test clients against ids they do not know; kept by the data folder',
+  'sandbox.opt.flavor': 'which portal to imitate: cloud (default) or dc (Data Center: usernames, no status categories, /rest/api/2 only)',
+  'sandbox.opt.catalog': 'serve the request types and fields of this JSON or YAML file (the shapes GET .../requesttype?expand=field answers)',
+  'sandbox.opt.ignorePagingStart': 'answer every page from the start, whatever start= asks for (a hostile proxy, for testing clients)',
+  'sandbox.opt.rateLimitWrites': 'answer 429 beyond N writes (POST, DELETE) per minute, with Retry-After and X-RateLimit-Reset (for testing clients)',
   'sandbox.help.after': [
     '',
     'Serves until Ctrl-C, then stops cleanly with exit code 0 (stopping is how a server ends normally).',
@@ -43,6 +47,9 @@ export const en = {
   'sandbox.err.fieldIdOffsetInUse': (dir: string, stored: number, wanted: number) =>
     `the requests in ${dir} were stored with the field id offset ${stored}, not ${wanted}`,
   'sandbox.err.fieldIdOffsetInUse.hint': (stored: number) => `Use --field-id-offset ${stored} with this folder, or another folder with --data.`,
+  'sandbox.err.flavor': (v: string) => `--flavor must be cloud or dc (got "${v}")`,
+  'sandbox.err.catalog': (msg: string) => `the request type catalog cannot be used: ${msg}`,
+  'sandbox.err.catalog.hint': 'Give a JSON or YAML file with "requestTypes": [{"id", "name", "fields": {"requestTypeFields": [...]}}].',
   'sandbox.err.duration': (v: string) => `not a duration: "${v}" (use e.g. 90s, 2h, 6d)`,
   'sandbox.err.portInUse': (port: number) => `port ${port} is already in use`,
   'sandbox.err.portInUse.hint': 'Choose another with --port, or --port 0 for any free port.',
@@ -80,6 +87,12 @@ export const en = {
   'sandbox.api.fieldOption': (name: string, valid: string) =>
     `${name} must be one of its options, given as {"id": ...} or {"value": ...}: ${valid}.`,
   'sandbox.api.fieldAttachment': (name: string) => `${name} must be a list of temporary attachment ids.`,
+  'sandbox.api.fieldNumber': (name: string) => `${name} must be a number.`,
+  'sandbox.api.fieldDate': (name: string) => `${name} must be a date such as 2015-11-18 (or a date and time).`,
+  'sandbox.api.fieldArray': (name: string) => `${name} must be a list.`,
+  'sandbox.api.fieldUser': (name: string, format: string) => `${name} must name an existing user as ${format}.`,
+  'sandbox.api.rateLimitedWrites': 'Too many changes in a short time. Wait for the time given in Retry-After.',
+  'sandbox.api.noUsernames': 'Give the users as "usernames".',
   'sandbox.api.summaryTooLong': 'The summary must be less than 255 characters.',
   'sandbox.api.commentEmpty': 'The comment body must not be empty.',
   'sandbox.api.publicMissing': 'The request is missing the required "public" field.',
@@ -108,6 +121,10 @@ export const ja: Catalog<typeof en> = {
   'sandbox.opt.attachmentLimit': '受け付けるアップロードの最大サイズ。例: 10MB (既定 100MB)',
   'sandbox.opt.fieldIdOffset':
     'すべてのカスタムフィールド ID を N ずらして提供します (10000: customfield_10010 が customfield_20010 になる)。未知の ID に対するクライアントのテスト用。データフォルダーに記録されます',
+  'sandbox.opt.flavor': '模倣するポータル: cloud (既定) または dc (Data Center: ユーザー名、ステータスカテゴリーなし、/rest/api/2 のみ)',
+  'sandbox.opt.catalog': 'この JSON または YAML ファイルのリクエストタイプとフィールドを提供します (GET .../requesttype?expand=field が返す形)',
+  'sandbox.opt.ignorePagingStart': 'start= の値にかかわらず、どのページも先頭から返します (敵対的なプロキシ。クライアントのテスト用)',
+  'sandbox.opt.rateLimitWrites': '1 分あたり N 件を超える書き込み (POST、DELETE) に Retry-After と X-RateLimit-Reset 付きの 429 を返します (クライアントのテスト用)',
   'sandbox.help.after': [
     '',
     'Ctrl-C まで動作し、終了コード 0 で正常に停止します (停止はサーバーの通常の終わり方です)。',
@@ -141,6 +158,9 @@ export const ja: Catalog<typeof en> = {
   'sandbox.err.fieldIdOffsetInUse': (dir: string, stored: number, wanted: number) =>
     `${dir} のリクエストはフィールド ID オフセット ${stored} で保存されています (${wanted} ではありません)`,
   'sandbox.err.fieldIdOffsetInUse.hint': (stored: number) => `このフォルダーには --field-id-offset ${stored} を使うか、--data で別のフォルダーを指定してください。`,
+  'sandbox.err.flavor': (v: string) => `--flavor は cloud または dc にしてください ("${v}" が指定されました)`,
+  'sandbox.err.catalog': (msg: string) => `リクエストタイプのカタログを使えません: ${msg}`,
+  'sandbox.err.catalog.hint': '"requestTypes": [{"id", "name", "fields": {"requestTypeFields": [...]}}] を持つ JSON または YAML ファイルを指定してください。',
   'sandbox.err.duration': (v: string) => `期間として解釈できません: "${v}" (例: 90s, 2h, 6d)`,
   'sandbox.err.portInUse': (port: number) => `ポート ${port} はすでに使用されています`,
   'sandbox.err.portInUse.hint': '--port で別のポートを指定するか、--port 0 で空いているポートを使ってください。',
@@ -178,6 +198,12 @@ export const ja: Catalog<typeof en> = {
   'sandbox.api.fieldOption': (name: string, valid: string) =>
     `${name} は選択肢のいずれかを {"id": ...} または {"value": ...} で指定してください: ${valid}。`,
   'sandbox.api.fieldAttachment': (name: string) => `${name} は一時添付ファイル ID のリストにしてください。`,
+  'sandbox.api.fieldNumber': (name: string) => `${name} は数値にしてください。`,
+  'sandbox.api.fieldDate': (name: string) => `${name} は 2015-11-18 のような日付 (または日時) にしてください。`,
+  'sandbox.api.fieldArray': (name: string) => `${name} はリストにしてください。`,
+  'sandbox.api.fieldUser': (name: string, format: string) => `${name} には既存のユーザーを ${format} の形で指定してください。`,
+  'sandbox.api.rateLimitedWrites': '短時間の変更が多すぎます。Retry-After の時間だけ待ってください。',
+  'sandbox.api.noUsernames': 'ユーザーは "usernames" で指定してください。',
   'sandbox.api.summaryTooLong': '要約は 255 文字未満にしてください。',
   'sandbox.api.commentEmpty': 'コメントの本文を空にはできません。',
   'sandbox.api.publicMissing': '必須の "public" フィールドがありません。',
