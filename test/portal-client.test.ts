@@ -11,7 +11,7 @@ import { createT } from '../src/i18n/index.js';
 import { JsmClient, type Credentials } from '../src/portal/client.js';
 import { PortalError } from '../src/portal/errors.js';
 import { parseRetryAfter } from '../src/portal/retry.js';
-import { detectDeployment, normalizePortalUrl } from '../src/portal/url.js';
+import { detectFlavor, normalizePortalUrl } from '../src/portal/url.js';
 import { fakeClock, tempDir } from './support/harness.js';
 import { StubServer, type StubRequest } from './support/stub-server.js';
 
@@ -394,8 +394,8 @@ describe('portal URLs', () => {
     expect(normalizePortalUrl('https://jira.example.com/jira/servicedesk/customer/portals/')).toBe('https://jira.example.com/jira');
     expect(normalizePortalUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
     expect(() => normalizePortalUrl('ftp://x')).toThrow();
-    expect(detectDeployment('https://example.atlassian.net')).toBe('cloud');
-    expect(detectDeployment('https://old.jira.com')).toBe('cloud');
-    expect(detectDeployment('https://jira.example.com/jira')).toBe('dc');
+    expect(detectFlavor('https://example.atlassian.net')).toBe('cloud');
+    expect(detectFlavor('https://old.jira.com')).toBe('cloud');
+    expect(detectFlavor('https://jira.example.com/jira')).toBe('dc');
   });
 });
