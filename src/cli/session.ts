@@ -13,7 +13,7 @@ import { detectFlavor, normalizePortalUrl, PortalUrlError, type PortalFlavor } f
 import type { Ctx } from './context.js';
 
 /** Where the token in use came from (`whoami` reports it). */
-export type TokenSource = 'flag' | 'env' | 'keyring' | 'file' | 'sandbox';
+export type TokenSource = 'env' | 'keyring' | 'file' | 'sandbox';
 
 export interface PortalSession {
   api: PortalApi;

@@ -37,11 +37,6 @@ interface ConfigFile {
   profiles: Record<string, Profile>;
 }
 
-/** The default profile name: `SUPPORT_PROFILE`, else `default`. */
-export function defaultProfileName(env: Env): string {
-  return env.SUPPORT_PROFILE?.trim() || 'default';
-}
-
 /** A valid profile name: letters, digits, dot, dash, underscore (it becomes a keyring account). */
 export function isValidProfileName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name);
