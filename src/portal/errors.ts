@@ -184,8 +184,8 @@ export function transportCode(code: string | undefined): TransportCode {
 }
 
 /**
- * The most telling code of a transport failure: a TLS code first, then a timeout, then a known
- * code, then the system code (`ECONNREFUSED` rather than undici's wrapper `UND_ERR_SOCKET`).
+ * The most telling code of a transport failure and its causes: a TLS code first, then a timeout,
+ * then a system code (`ECONNREFUSED` rather than undici's wrapper `UND_ERR_SOCKET`), else the outermost.
  */
 export function transportCodeOf(err: unknown): string | undefined {
   const codes = errorCodes(err);
