@@ -36,7 +36,7 @@ export function printCreated(f: Filed, ctx: Ctx): void {
     ...(f.bundle ? { bundle: bundleJson(f.bundle.result) } : {}),
     ...f.people,
   };
-  ctx.io.out(JSON.stringify(doc, null, 2));
+  ctx.output.json(doc);
 }
 
 const REDIRECT_URL: Record<RedirectProduct, string> = {
@@ -48,7 +48,7 @@ const REDIRECT_URL: Record<RedirectProduct, string> = {
 export function printRedirect(product: RedirectProduct, ctx: Ctx): void {
   const t = ctx.t;
   const msg = t(product === 'trello' ? 'create.redirect.trello' : 'create.redirect.sourcetree', REDIRECT_URL[product]);
-  if (ctx.globals.json) ctx.io.out(JSON.stringify({ filed: false, redirect: { product, url: REDIRECT_URL[product] } } satisfies RedirectJson, null, 2));
+  if (ctx.globals.json) ctx.output.json({ filed: false, redirect: { product, url: REDIRECT_URL[product] } } satisfies RedirectJson);
   if (!ctx.interactive) throw new UsageError(msg, { hint: t('create.hint.redirect') });
   ctx.io.err(msg);
 }
@@ -64,10 +64,10 @@ export function printDryRun(masked: RequestCreateDTO, v: Validation, people: Peo
   const t = ctx.t;
   if (ctx.globals.json) {
     const doc: DryRunJson = { dryRun: true, valid: v.problems.length === 0, validatedBy: v.validatedBy, problems: v.problems, body: masked, ...people };
-    ctx.io.out(JSON.stringify(doc, null, 2));
+    ctx.output.json(doc);
     return;
   }
-  ctx.io.out(JSON.stringify(masked, null, 2));
+  ctx.output.json(masked);
   for (const p of [...(people.participants ?? []), ...(people.onBehalfOf ? [people.onBehalfOf] : [])]) {
     if (p.id !== null && p.id !== p.input) ctx.io.err(t('create.dryRun.person', p.input, p.id));
   }
