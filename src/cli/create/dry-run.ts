@@ -3,6 +3,7 @@ import type { FormMeta, FormState } from '../../form/engine.js';
 import type { T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import type { PortalApi } from '../../portal/api.js';
+import { PortalError } from '../../portal/errors.js';
 import type { RequestCreateDTO } from '../../portal/types.js';
 import type { PeopleJson } from './json.js';
 import { printDryRun, type Validation } from './output.js';
@@ -21,8 +22,7 @@ async function validate(api: PortalApi, body: RequestCreateDTO, meta: FormMeta, 
     remote = await api.validateRequest(body);
   } catch (e) {
     // Portals without the endpoint answer 404, or 405 when `/request/{key}` swallows the path.
-    const status = (e as { status?: unknown }).status;
-    if (status !== 404 && status !== 405 && status !== 501) throw e;
+    if (!(e instanceof PortalError && (e.status === 404 || e.status === 405 || e.status === 501))) throw e;
     remote = undefined;
   }
   if (remote === undefined) return { validatedBy: 'local', problems: validateLocally(meta, state, t) };

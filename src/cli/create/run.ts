@@ -155,10 +155,14 @@ async function send(s: CreateSession, target: Target, meta: FormMeta, body: Requ
   if (outcome.failed.length) throw attachIncomplete(s, request.issueKey ?? '', outcome.failed);
 }
 
-/** A cancel after answers were given saves them and says how to resume. */
+/**
+ * A cancel after answers were given saves them and says how to resume. A Ctrl-C at a question says
+ * the answers are kept; a cancel with its own reason (the review's "cancel", a refused consent)
+ * keeps that reason.
+ */
 async function keepAnswers(s: CreateSession, e: unknown): Promise<unknown> {
   if (!(e instanceof CancelledError) || !s.draft.hasAnswers) return e;
   await s.draft.save().catch(() => undefined);
   const t = s.ctx.t;
-  return new CancelledError(e.message === 'Cancelled.' || e.message === t('err.cancelled') ? t('create.cancelled') : e.message, { hint: t('create.hint.resume') });
+  return new CancelledError(s.cancelledAtPrompt(e) ? t('create.cancelled') : e.message, { hint: t('create.hint.resume') });
 }

@@ -1,4 +1,5 @@
 import type { FormIO } from '../../form/engine.js';
+import { CancelledError } from '../../lib/errors.js';
 import type { Prompter } from '../../lib/prompter.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CreateOptions } from '../commands/create.js';
@@ -18,6 +19,7 @@ export class CreateSession {
   /** Set before the review: e-mails looked up as account ids. */
   people: PeopleResolver | undefined;
   private prompter: Prompter | undefined;
+  private readonly promptCancels = new WeakSet<object>();
 
   constructor(
     readonly opts: CreateOptions,
@@ -30,10 +32,15 @@ export class CreateSession {
     return this.portal.api;
   }
 
-  /** The prompter, opened on the first question. */
+  /** The prompter, opened once. A Ctrl-C at one of its questions is remembered (see {@link cancelledAtPrompt}). */
   async ask(): Promise<Prompter> {
-    this.prompter ??= await this.ctx.prompter(this.ctx.signal);
+    this.prompter ??= watchCancels(await this.ctx.prompter(this.ctx.signal), this.promptCancels);
     return this.prompter;
+  }
+
+  /** True when `err` is the person leaving a question (Ctrl-C), not a cancel with its own reason. */
+  cancelledAtPrompt(err: unknown): boolean {
+    return err instanceof CancelledError && this.promptCancels.has(err);
   }
 
   /** What the form engine needs to ask, save and offer, through `p`. */
@@ -49,4 +56,19 @@ export class CreateSession {
       ...(people ? { people: { resolve: (v: readonly string[]) => people.resolve(v), label: (v: string) => people.label(v) } } : {}),
     };
   }
+}
+
+/** `p`, recording in `seen` each cancellation its questions throw. */
+function watchCancels(p: Prompter, seen: WeakSet<object>): Prompter {
+  const note = (e: unknown): never => {
+    if (e instanceof CancelledError) seen.add(e);
+    throw e;
+  };
+  return {
+    input: (q) => p.input(q).catch(note),
+    password: (q) => p.password(q).catch(note),
+    confirm: (q) => p.confirm(q).catch(note),
+    select: (q) => p.select(q).catch(note),
+    editor: (q) => p.editor(q).catch(note),
+  };
 }

@@ -2,6 +2,7 @@ import { hasMarker } from '../../form/body.js';
 import type { FormState } from '../../form/engine.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import type { PortalApi } from '../../portal/api.js';
+import { PortalError } from '../../portal/errors.js';
 import type { CustomerRequestDTO, RequestCreateDTO } from '../../portal/types.js';
 import type { CreateSession } from './session.js';
 
@@ -44,31 +45,18 @@ export async function findResumed(s: CreateSession): Promise<CustomerRequestDTO 
   return findFiled(s.api, summaryOf(s.draft.state), s.draft.id);
 }
 
-/**
- * Whether a failed create may nevertheless have filed the request: the body may have reached the
- * portal (timeouts, resets, gateway errors). A refused connection or a 4xx answer files nothing.
- */
-export function mayHaveBeenSent(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  const e = err as { code?: unknown; status?: unknown; statusCode?: unknown; name?: unknown; cause?: unknown; mayHaveBeenSent?: unknown };
-  // The portal client knows whether the body left (PortalError.mayHaveBeenSent); trust it when present.
-  if (typeof e.mayHaveBeenSent === 'boolean') return e.mayHaveBeenSent;
-  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
-  if (status !== undefined) return status === 502 || status === 504 || status === 408;
-  const codes = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
-  if (typeof e.code === 'string' && codes.has(e.code)) return true;
-  if (e.name === 'TimeoutError' || e.name === 'HeadersTimeoutError' || e.name === 'SocketError') return true;
-  return e.cause !== undefined && e.cause !== err ? mayHaveBeenSent(e.cause) : false;
+/** Whether a failed create may nevertheless have filed the request: the portal client knows whether the body left. */
+function mayHaveBeenSent(err: unknown): boolean {
+  return err instanceof PortalError && err.mayHaveBeenSent;
 }
 
 /** The error for a create that filed nothing: the portal's refusal is bad input (exit 2), in its own words. */
 function notFiled(e: unknown, s: CreateSession): unknown {
   const t = s.ctx.t;
-  const pe = e as { kind?: unknown; portalMessages?: unknown };
-  if (pe.kind === 'validation' && Array.isArray(pe.portalMessages)) {
-    return new UsageError(t('create.err.refused', (pe.portalMessages as string[]).join('\n') || (e as Error).message), { hint: t('create.hint.resume') });
+  if (e instanceof PortalError && e.kind === 'validation') {
+    return new UsageError(t('create.err.refused', e.portalMessages.join('\n') || e.message), { hint: t('create.hint.resume') });
   }
-  if (e && typeof e === 'object' && 'exitCode' in e) return e;
+  if (e instanceof PortalError || e instanceof CliError) return e;
   return new CliError(t('create.err.submit', (e as Error).message ?? String(e)), { hint: t('create.hint.resume'), cause: e });
 }
 
