@@ -110,7 +110,8 @@ const FROM_KEYS: Record<string, keyof RawCreateOptions> = {
   fields: 'field',
 };
 
-function collect(v: string, prev: string[] = []): string[] {
+/** commander's accumulator for a flag that may be given several times. */
+function repeatable(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
 
@@ -339,12 +340,12 @@ export function register(r: Registrar): void {
     .option('--details <text>', t('create.opt.details'))
     .option('--details-file <file|->', t('create.opt.detailsFile'))
     .option('--product-version <version>', t('create.opt.productVersion'))
-    .option('--participant <email|account-id>', t('create.opt.participant'), collect)
+    .option('--participant <email|account-id>', t('create.opt.participant'), repeatable)
     .option('--on-behalf-of <email|account-id>', t('create.opt.onBehalfOf'))
     .option('--phone <number>', t('create.opt.phone'))
     .option('--grant-access', t('create.opt.grantAccess'))
-    .option('--attach <file>', t('create.opt.attach'), collect)
-    .option('--field <id=value>', t('create.opt.field'), collect)
+    .option('--attach <file>', t('create.opt.attach'), repeatable)
+    .option('--field <id=value>', t('create.opt.field'), repeatable)
     .option('--from <file>', t('create.opt.from'))
     .option('-y, --yes', t('create.opt.yes'))
     .option('--dry-run', t('create.opt.dryRun'))
