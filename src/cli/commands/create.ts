@@ -1,6 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { BundleOptions } from '../../bundle/build.js';
-import type { T } from '../../i18n/index.js';
+import type { MessageKey, T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import {
   normalizePerson,
@@ -84,31 +84,54 @@ export interface RawCreateOptions extends Omit<BundleFlagValues, 'product'> {
   bundleProduct?: unknown;
 }
 
-/** Keys a `--from` file may use: the flag names without dashes. */
-const FROM_KEYS: Record<string, keyof RawCreateOptions> = {
-  'service-desk': 'serviceDesk',
-  'request-type': 'requestType',
-  type: 'type',
-  deployment: 'deployment',
-  product: 'product',
-  sen: 'sen',
-  'site-url': 'siteUrl',
-  summary: 'summary',
-  impact: 'impact',
-  production: 'production',
-  'not-production': 'notProduction',
-  details: 'details',
-  'details-file': 'detailsFile',
-  'product-version': 'productVersion',
-  participant: 'participant',
-  participants: 'participant',
-  'on-behalf-of': 'onBehalfOf',
-  phone: 'phone',
-  'grant-access': 'grantAccess',
-  attach: 'attach',
-  field: 'field',
-  fields: 'field',
-};
+/** One flag of `support create`: commander's flags string, its help, and how it is given. */
+interface FlagSpec {
+  flags: string;
+  help: MessageKey;
+  /** Each use adds a value (`--attach a --attach b`). */
+  repeatable?: true;
+  /** Accepted in a `--from` file, under the flag's name without dashes and these other names. */
+  from?: readonly string[];
+}
+
+/** The flags, in the order `--help` lists them (the bundle's own flags follow). */
+const FLAGS: readonly FlagSpec[] = [
+  { flags: '--service-desk <id|name>', help: 'create.opt.serviceDesk', from: [] },
+  { flags: '--request-type <id|name>', help: 'create.opt.requestType', from: [] },
+  { flags: '--type <technical|billing|account>', help: 'create.opt.type', from: [] },
+  { flags: '--deployment <server|cloud>', help: 'create.opt.deployment', from: [] },
+  { flags: '--product <name>', help: 'create.opt.product', from: [] },
+  { flags: '--sen <number>', help: 'create.opt.sen', from: [] },
+  { flags: '--site-url <url>', help: 'create.opt.siteUrl', from: [] },
+  { flags: '--summary <text>', help: 'create.opt.summary', from: [] },
+  { flags: '--impact <1-4>', help: 'create.opt.impact', from: [] },
+  { flags: '--production', help: 'create.opt.production', from: [] },
+  { flags: '--not-production', help: 'create.opt.notProduction', from: [] },
+  { flags: '--details <text>', help: 'create.opt.details', from: [] },
+  { flags: '--details-file <file|->', help: 'create.opt.detailsFile', from: [] },
+  { flags: '--product-version <version>', help: 'create.opt.productVersion', from: [] },
+  { flags: '--participant <email|account-id>', help: 'create.opt.participant', repeatable: true, from: ['participants'] },
+  { flags: '--on-behalf-of <email|account-id>', help: 'create.opt.onBehalfOf', from: [] },
+  { flags: '--phone <number>', help: 'create.opt.phone', from: [] },
+  { flags: '--grant-access', help: 'create.opt.grantAccess', from: [] },
+  { flags: '--attach <file>', help: 'create.opt.attach', repeatable: true, from: [] },
+  { flags: '--field <id=value>', help: 'create.opt.field', repeatable: true, from: ['fields'] },
+  { flags: '--from <file>', help: 'create.opt.from' },
+  { flags: '-y, --yes', help: 'create.opt.yes' },
+  { flags: '--dry-run', help: 'create.opt.dryRun' },
+  { flags: '--resume', help: 'create.opt.resume' },
+  { flags: '--bundle', help: 'bundle.opt.bundle' },
+  { flags: '--bundle-product <name>', help: 'create.opt.bundleProduct' },
+];
+
+/** Keys a `--from` file may use, each to the option it sets. */
+const FROM_KEYS: ReadonlyMap<string, keyof RawCreateOptions> = new Map(
+  FLAGS.flatMap((f) => {
+    if (!f.from) return [];
+    const o = new Option(f.flags);
+    return [o.name(), ...f.from].map((k) => [k, o.attributeName() as keyof RawCreateOptions] as const);
+  }),
+);
 
 /** commander's accumulator for a flag that may be given several times. */
 function repeatable(v: string, prev: string[] = []): string[] {
@@ -137,7 +160,7 @@ async function readFrom(file: string, ctx: Ctx): Promise<RawCreateOptions> {
   const out: Record<string, unknown> = {};
   const unknown: string[] = [];
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    const key = FROM_KEYS[k];
+    const key = FROM_KEYS.get(k);
     if (!key) unknown.push(k);
     else if (key === 'field' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
       out.field = Object.entries(v as Record<string, unknown>).map(([id, val]) => `${id}=${Array.isArray(val) ? val.join(',') : String(val)}`);
@@ -323,35 +346,11 @@ function help(t: T): string {
 
 export function register(r: Registrar): void {
   const { program, t } = r;
-  const cmd = program
-    .command('create')
-    .description(t('create.description'))
-    .option('--service-desk <id|name>', t('create.opt.serviceDesk'))
-    .option('--request-type <id|name>', t('create.opt.requestType'))
-    .option('--type <technical|billing|account>', t('create.opt.type'))
-    .option('--deployment <server|cloud>', t('create.opt.deployment'))
-    .option('--product <name>', t('create.opt.product'))
-    .option('--sen <number>', t('create.opt.sen'))
-    .option('--site-url <url>', t('create.opt.siteUrl'))
-    .option('--summary <text>', t('create.opt.summary'))
-    .option('--impact <1-4>', t('create.opt.impact'))
-    .option('--production', t('create.opt.production'))
-    .option('--not-production', t('create.opt.notProduction'))
-    .option('--details <text>', t('create.opt.details'))
-    .option('--details-file <file|->', t('create.opt.detailsFile'))
-    .option('--product-version <version>', t('create.opt.productVersion'))
-    .option('--participant <email|account-id>', t('create.opt.participant'), repeatable)
-    .option('--on-behalf-of <email|account-id>', t('create.opt.onBehalfOf'))
-    .option('--phone <number>', t('create.opt.phone'))
-    .option('--grant-access', t('create.opt.grantAccess'))
-    .option('--attach <file>', t('create.opt.attach'), repeatable)
-    .option('--field <id=value>', t('create.opt.field'), repeatable)
-    .option('--from <file>', t('create.opt.from'))
-    .option('-y, --yes', t('create.opt.yes'))
-    .option('--dry-run', t('create.opt.dryRun'))
-    .option('--resume', t('create.opt.resume'))
-    .option('--bundle', t('bundle.opt.bundle'))
-    .option('--bundle-product <name>', t('create.opt.bundleProduct'));
+  const cmd = program.command('create').description(t('create.description'));
+  for (const f of FLAGS) {
+    const o = new Option(f.flags, t(f.help));
+    cmd.addOption(f.repeatable ? o.argParser(repeatable) : o);
+  }
   // create's --product is the portal's product field; the bundle's is --bundle-product.
   for (const o of addBundleFlags(new Command(), t).options) if (o.long !== '--product') cmd.addOption(o);
   cmd
