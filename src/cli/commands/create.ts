@@ -192,16 +192,59 @@ function bool(v: unknown): boolean {
  */
 export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Promise<CreateOptions> {
   const t = ctx.t;
+  const raw = await withFromFile(flags, ctx);
+  const problems: string[] = [];
+  const opts = checkValues(raw, t, problems);
+  const details = await readDetails(raw, ctx, problems);
+  if (details !== undefined) opts.details = details;
+  if (problems.length) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support create') });
+  const bundle = bundleFlags(flags, t);
+  if (bundle) opts.bundle = bundle;
+  return opts;
+}
+
+/** The flags over the `--from` file; a flag replaces its file counterpart and the file's alternative to it (--details-file over details). */
+async function withFromFile(flags: RawCreateOptions, ctx: Ctx): Promise<RawCreateOptions> {
   const fromFile = typeof flags.from === 'string' ? await readFrom(flags.from, ctx) : {};
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
-  // A flag replaces its file counterpart and the file's alternative to it (--details-file over details).
   const base: Record<string, unknown> = { ...fromFile };
   for (const pair of [['details', 'detailsFile'], ['production', 'notProduction'], ['requestType', 'type']] as const) {
     if (pair.some((k) => k in given)) for (const k of pair) delete base[k];
   }
-  const raw: RawCreateOptions = { ...base, ...given };
-  const problems: string[] = [];
+  return { ...base, ...given };
+}
+
+/** `--deployment`'s spellings: where the customer's product runs. */
+const DEPLOYMENTS: ReadonlyMap<string, NonNullable<CreateOptions['deployment']>> = new Map([
+  ['server', 'server'],
+  ['dc', 'server'],
+  ['datacenter', 'server'],
+  ['data-center', 'server'],
+  ['cloud', 'cloud'],
+]);
+
+/** Every value but the details checked and normalised; what is wrong goes to `problems`. */
+function checkValues(raw: RawCreateOptions, t: T, problems: string[]): CreateOptions {
+  const s = (k: keyof RawCreateOptions) => str(raw[k])?.trim() || undefined;
+  /** `parse(value)`, or a problem (`message(value)`) when it gives nothing. */
+  const valid = <V>(value: string | undefined, parse: (v: string) => V | undefined, message: (v: string) => string): V | undefined => {
+    if (value === undefined) return undefined;
+    const v = parse(value);
+    if (v === undefined) problems.push(message(value));
+    return v;
+  };
   const opts: CreateOptions = {
+    serviceDesk: s('serviceDesk'),
+    requestType: s('requestType'),
+    type: valid(s('type')?.toLowerCase(), (v) => (v === 'technical' || v === 'billing' || v === 'account' ? v : undefined), (v) => t('create.err.type', v)),
+    deployment: valid(s('deployment')?.toLowerCase(), (v) => DEPLOYMENTS.get(v), (v) => t('create.err.deployment', v)),
+    product: s('product'),
+    sen: valid(s('sen'), normalizeSen, (v) => t('form.err.sen', v)),
+    siteUrl: valid(s('siteUrl'), normalizeSiteUrl, (v) => t('form.err.siteUrl', v)),
+    summary: s('summary'),
+    impact: valid(s('impact'), impactLevel, (v) => t('form.err.impact', v)),
+    production: productionOf(raw, t, problems),
+    productVersion: s('productVersion'),
     participants: [],
     grantAccess: bool(raw.grantAccess),
     attach: list(raw.attach),
@@ -210,79 +253,47 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
     dryRun: bool(raw.dryRun),
     resume: bool(raw.resume),
   };
-  const s = (k: keyof RawCreateOptions) => str(raw[k])?.trim() || undefined;
-  opts.serviceDesk = s('serviceDesk');
-  opts.requestType = s('requestType');
-  opts.product = s('product');
-  opts.summary = s('summary');
-  opts.productVersion = s('productVersion');
-
-  const type = s('type')?.toLowerCase();
-  if (type !== undefined) {
-    if (type === 'technical' || type === 'billing' || type === 'account') opts.type = type;
-    else problems.push(t('create.err.type', type));
-  }
-  const dep = s('deployment')?.toLowerCase();
-  if (dep !== undefined) {
-    if (dep === 'server' || dep === 'dc' || dep === 'datacenter' || dep === 'data-center') opts.deployment = 'server';
-    else if (dep === 'cloud') opts.deployment = 'cloud';
-    else problems.push(t('create.err.deployment', dep));
-  }
-  const sen = s('sen');
-  if (sen !== undefined) {
-    const v = normalizeSen(sen);
-    if (v) opts.sen = v;
-    else problems.push(t('form.err.sen', sen));
-  }
-  const site = s('siteUrl');
-  if (site !== undefined) {
-    const v = normalizeSiteUrl(site);
-    if (v) opts.siteUrl = v;
-    else problems.push(t('form.err.siteUrl', site));
-  }
-  const impact = s('impact');
-  if (impact !== undefined) {
-    const v = parseImpactLevel(impact);
-    if (v && /^(l|level|lvl)?\s*[-_ ]?\s*[1-4]$/i.test(impact)) opts.impact = v;
-    else problems.push(t('form.err.impact', impact));
-  }
-  const prod = bool(raw.production);
-  const notProd = bool(raw.notProduction);
-  if (prod && notProd) problems.push(t('create.err.productionBoth'));
-  else if (prod) opts.production = true;
-  else if (notProd) opts.production = false;
-  if (opts.impact !== undefined && opts.impact <= 2 && opts.production === false) {
-    problems.push(t('form.err.levelNotProduction', opts.impact));
-  }
-  const phone = s('phone');
-  if (phone !== undefined) {
-    const v = normalizePhone(phone);
-    if (v) opts.phone = v;
-    else problems.push(t('form.err.phone', phone));
-  }
+  if (opts.impact !== undefined && opts.impact <= 2 && opts.production === false) problems.push(t('form.err.levelNotProduction', opts.impact));
+  opts.phone = valid(s('phone'), normalizePhone, (v) => t('form.err.phone', v));
   // An e-mail is looked up on the portal later; anything without `@` is an accountId or username.
   for (const p of splitList(list(raw.participant))) {
-    const e = normalizePerson(p);
+    const e = valid(p, normalizePerson, (v) => t('form.err.email', v));
     if (e) opts.participants.push(e);
-    else problems.push(t('form.err.email', p));
   }
-  const obo = s('onBehalfOf');
-  if (obo !== undefined) {
-    const e = normalizePerson(obo);
-    if (e) opts.onBehalfOf = e;
-    else problems.push(t('form.err.email', obo));
-  }
+  opts.onBehalfOf = valid(s('onBehalfOf'), normalizePerson, (v) => t('form.err.email', v));
   for (const f of list(raw.field)) {
     const i = f.indexOf('=');
     if (i <= 0) problems.push(t('create.err.fieldSyntax', f));
     else opts.fields.push([f.slice(0, i).trim(), f.slice(i + 1)]);
   }
+  return opts;
+}
+
+/** A level written as `2`, `L2`, `level 2`... (the form's own parser also takes words, which a flag does not). */
+function impactLevel(v: string): CreateOptions['impact'] {
+  const level = parseImpactLevel(v);
+  return level && /^(l|level|lvl)?\s*[-_ ]?\s*[1-4]$/i.test(v) ? level : undefined;
+}
+
+/** true for --production, false for --not-production, undefined for neither; both is a problem. */
+function productionOf(raw: RawCreateOptions, t: T, problems: string[]): boolean | undefined {
+  const prod = bool(raw.production);
+  const notProd = bool(raw.notProduction);
+  if (prod && notProd) problems.push(t('create.err.productionBoth'));
+  else if (prod) return true;
+  else if (notProd) return false;
+  return undefined;
+}
+
+/** --details, or the text of --details-file (`-`: stdin); never both, never empty. */
+async function readDetails(raw: RawCreateOptions, ctx: Ctx, problems: string[]): Promise<string | undefined> {
+  const t = ctx.t;
   const details = str(raw.details);
-  const detailsFile = s('detailsFile');
+  const detailsFile = str(raw.detailsFile)?.trim() || undefined;
   if (details !== undefined && detailsFile !== undefined) problems.push(t('create.err.detailsBoth'));
   else if (details !== undefined) {
-    if (details.trim() === '') problems.push(t('form.details.empty'));
-    else opts.details = details;
+    if (details.trim() !== '') return details;
+    problems.push(t('form.details.empty'));
   } else if (detailsFile !== undefined) {
     try {
       let text: string;
@@ -291,14 +302,17 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
         const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
         text = await fs.readFile(path.resolve(ctx.cwd, detailsFile), 'utf8');
       }
-      if (text.trim() === '') problems.push(t('create.err.detailsFileEmpty', detailsFile));
-      else opts.details = text.replace(/\s+$/, '');
+      if (text.trim() !== '') return text.replace(/\s+$/, '');
+      problems.push(t('create.err.detailsFileEmpty', detailsFile));
     } catch (e) {
       problems.push(t('create.err.detailsFile', detailsFile, (e as Error).message));
     }
   }
-  if (problems.length) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support create') });
-  // Bundle flags come from the command line only: a --from file describes the request, not this machine.
+  return undefined;
+}
+
+/** With --bundle, the checked bundle options; without it, a bundle flag is a mistake. From the command line only: a --from file describes the request, not this machine. */
+function bundleFlags(flags: RawCreateOptions, t: T): BundleOptions | undefined {
   const bv: BundleFlagValues = {
     home: flags.home,
     install: flags.install,
@@ -312,13 +326,10 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
     level: flags.level,
   };
   const bundleProduct = str(flags.bundleProduct)?.trim() || undefined;
-  if (bool(flags.bundle)) {
-    opts.bundle = bundleOptionsFrom({ ...bv, product: bundleProduct }, t);
-  } else {
-    const stray = [...strayBundleFlags(bv, ['product']), ...(bundleProduct !== undefined ? ['--bundle-product'] : [])];
-    if (stray.length) throw new UsageError(t('follow.bundle.err.needsBundle', stray.join(', ')), { hint: t('err.seeHelp', 'support create') });
-  }
-  return opts;
+  if (bool(flags.bundle)) return bundleOptionsFrom({ ...bv, product: bundleProduct }, t);
+  const stray = [...strayBundleFlags(bv, ['product']), ...(bundleProduct !== undefined ? ['--bundle-product'] : [])];
+  if (stray.length) throw new UsageError(t('follow.bundle.err.needsBundle', stray.join(', ')), { hint: t('err.seeHelp', 'support create') });
+  return undefined;
 }
 
 /** Files the request; see `../create/run.ts` (loaded only when the command runs). */
