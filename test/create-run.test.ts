@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CreatedJson, DryRunJson, RedirectJson } from '../src/cli/create/json.js';
 import { CancelledError } from '../src/lib/errors.js';
 import { startSandbox, type Exchange, type SandboxHandle } from '../src/sandbox/index.js';
 import { fakeClock, runCli, tempDir, type RunOptions } from './support/harness.js';
@@ -352,6 +353,59 @@ describe('support create: cancelling keeps the answers', () => {
     expect(r.stderr).toContain('Cancelled; nothing was filed.');
     expect(r.stderr).toContain('support create --resume');
     expect(fs.existsSync(draftFile())).toBe(true);
+  });
+});
+
+/** Each member of a --json document: whether it is always there. Typed so a change to the shape must change these. */
+type Members<J> = Record<keyof J, 'always' | 'sometimes'>;
+const CREATED: Members<CreatedJson> = {
+  key: 'always',
+  url: 'always',
+  status: 'always',
+  fields: 'always',
+  attachments: 'always',
+  bundle: 'sometimes',
+  participants: 'sometimes',
+  onBehalfOf: 'sometimes',
+};
+const DRY_RUN: Members<DryRunJson> = {
+  dryRun: 'always',
+  valid: 'always',
+  validatedBy: 'always',
+  problems: 'always',
+  body: 'always',
+  participants: 'sometimes',
+  onBehalfOf: 'sometimes',
+};
+const REDIRECT: Members<RedirectJson> = { filed: 'always', redirect: 'always' };
+
+function expectShape(doc: Record<string, unknown>, members: Record<string, 'always' | 'sometimes'>) {
+  expect(Object.keys(doc).filter((k) => !(k in members))).toEqual([]);
+  expect(Object.keys(members).filter((k) => members[k] === 'always' && !(k in doc))).toEqual([]);
+}
+
+describe('support create --json: the documents match their exported types', () => {
+  const ACCOUNT = ['create', '--json', '--type', 'account', '--summary', 'Typed', '--details', 'd', '--field', 'customfield_10020=Other'];
+
+  it('filed: CreatedJson', async () => {
+    const r = await cli([...ACCOUNT, '--participant', h.users[1]!.email]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expectShape(doc, CREATED);
+    expect(doc.participants).toEqual([{ input: h.users[1]!.email, id: h.users[1]!.accountId }]);
+  });
+
+  it('--dry-run: DryRunJson', async () => {
+    const r = await cli([...ACCOUNT, '--dry-run']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expectShape(doc, DRY_RUN);
+    expect(doc).toMatchObject({ dryRun: true, valid: true, problems: [] });
+  });
+
+  it('redirected: RedirectJson', async () => {
+    const r = await cli(['create', '--json', '--type', 'technical', '--deployment', 'cloud', '--product', 'Trello', '--summary', 's']);
+    expectShape(JSON.parse(r.stdout) as Record<string, unknown>, REDIRECT);
   });
 });
 
