@@ -45,7 +45,7 @@ export interface CreateOptions {
   dryRun: boolean;
   resume: boolean;
   /**
-   * With `--bundle`: the checked bundle options. `product` is `--bundle-product`; without it, run.ts
+   * With `--bundle`: the checked bundle options. `product` is `--bundle-product`; without it, create/bundle.ts
    * takes the request's product (`--product` or the form's answer) when it names one found here.
    */
   bundle?: BundleOptions;
