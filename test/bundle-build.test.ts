@@ -6,8 +6,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildBundle, BUNDLE_DEFAULTS, planBundle, type BundleEnv, type BundleOptions, type Manifest } from '../src/bundle/build.js';
-import { createDeflater } from '../src/bundle/entry.js';
 import { checkBundleSize } from '../src/bundle/limit.js';
+import { createDeflater, deflatesLikeZlib, zlibPath, type ZlibPath } from '../src/bundle/zlib-sync.js';
 import { runCli, tempDir } from './support/harness.js';
 
 const dirs: string[] = [];
@@ -22,6 +22,11 @@ function tmp(): string {
 
 /** Reads a zip through its central directory (zip64 aware): name -> content. */
 function readZip(file: string): Map<string, Buffer> {
+  return new Map([...readZipRaw(file)].map(([name, e]) => [name, e.method === 8 ? zlib.inflateRawSync(e.data) : e.data]));
+}
+
+/** Reads a zip through its central directory (zip64 aware): name -> method and data as stored. */
+function readZipRaw(file: string): Map<string, { method: number; data: Buffer }> {
   const b = fs.readFileSync(file);
   const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   let count = b.readUInt16LE(eocd + 10);
@@ -31,7 +36,7 @@ function readZip(file: string): Map<string, Buffer> {
     count = Number(b.readBigUInt64LE(z + 32));
     cd = Number(b.readBigUInt64LE(z + 48));
   }
-  const out = new Map<string, Buffer>();
+  const out = new Map<string, { method: number; data: Buffer }>();
   for (let i = 0, p = cd; i < count; i++) {
     expect(b.readUInt32LE(p)).toBe(0x02014b50);
     const method = b.readUInt16LE(p + 10);
@@ -54,7 +59,7 @@ function readZip(file: string): Map<string, Buffer> {
     }
     const lh = off + 30 + b.readUInt16LE(off + 26) + b.readUInt16LE(off + 28);
     const data = b.subarray(lh, lh + csize);
-    out.set(name, method === 8 ? zlib.inflateRawSync(data) : Buffer.from(data));
+    out.set(name, { method, data: Buffer.from(data) });
     p += 46 + nlen + xlen + clen;
   }
   return out;
@@ -320,10 +325,10 @@ describe('buildBundle', () => {
   });
 });
 
-describe('createDeflater', () => {
+describe('zlib, internal and public paths', () => {
   /** Log-like text with some randomness, fed in blocks of the given sizes (some under the 32 KiB window). */
-  function deflateIn(mode: 'auto' | 'blocks', input: Buffer, sizes: number[]): Buffer {
-    const d = createDeflater(6, mode);
+  function deflateIn(path: ZlibPath, input: Buffer, sizes: number[]): Buffer {
+    const d = createDeflater(6, path);
     const out: Buffer[] = [];
     const keep = (b: Buffer) => out.push(Buffer.from(b));
     let at = 0;
@@ -339,15 +344,44 @@ describe('createDeflater', () => {
   for (let i = 0; i < 15000; i++) lines.push(`2026-11-24 10:${String(i % 60).padStart(2, '0')} INFO [http-${i % 7}] req ${crypto.randomBytes(6).toString('hex')} ok\n`);
   const input = Buffer.from(lines.join(''));
 
-  it('drives one zlib stream: the output is byte for byte that of deflating the whole input at once', () => {
-    const whole = zlib.deflateRawSync(input, { level: 6, memLevel: 9 });
-    expect(deflateIn('auto', input, [1024 * 1024, 700, 65536, 1])).toEqual(whole);
+  it('the start-up self-check passes on this Node: the internal path is used', () => {
+    expect(zlibPath()).toBe('internal');
   });
 
-  it('the public-API fallback (blocks primed with the last 32 KiB) inflates back to the input at about the same size', () => {
-    const out = deflateIn('blocks', input, [300 * 1024, 5000, 20000, 1, 128 * 1024]);
+  it('the self-check tells a deflater that differs from zlib.deflateRawSync from one that does not', () => {
+    expect(deflatesLikeZlib(createDeflater(6, 'internal'))).toBe(true);
+    // The public path's blocks end in sync flushes: valid, but not the same bytes.
+    expect(deflatesLikeZlib(createDeflater(6, 'public'))).toBe(false);
+  });
+
+  it('the internal path drives one zlib stream: the output is byte for byte that of deflating the whole input at once', () => {
+    const whole = zlib.deflateRawSync(input, { level: 6, memLevel: 9 });
+    expect(deflateIn('internal', input, [1024 * 1024, 700, 65536, 1])).toEqual(whole);
+  });
+
+  it('the public path (blocks primed with the last 32 KiB) inflates back to the input at about the same size', () => {
+    const out = deflateIn('public', input, [300 * 1024, 5000, 20000, 1, 128 * 1024]);
     expect(zlib.inflateRawSync(out).equals(input)).toBe(true);
     expect(out.length).toBeLessThan(zlib.deflateRawSync(input, { level: 6 }).length * 1.02);
+  });
+
+  it.each(['auto', 'public'] as const)('a bundle built with zlib: %s round-trips gzip logs, a corrupt gzip and a file of many blocks', async (mode) => {
+    const root = tmp();
+    jiraTree(root);
+    const big = Buffer.from(lines.join('').repeat(3)); // ~3 MiB: several deflate blocks
+    write(path.join(root, 'var/atlassian/application-data/jira/log/big.log'), big, new Date('2026-11-23T09:00:00Z'));
+    const members = Buffer.concat([zlib.gzipSync('first member\n'), zlib.gzipSync(big)]);
+    write(path.join(root, 'var/atlassian/application-data/jira/log/two.log.3.gz'), members, new Date('2026-11-23T09:00:00Z'));
+    const r = await buildBundle(options({ output: path.join(root, 'b.zip') }), env(root, { zlib: mode }));
+    const raw = readZipRaw(r.output);
+    const zip = readZip(r.output);
+    expect(zip.get('jira/home/log/big.log')!.equals(big)).toBe(true);
+    expect(zip.get('jira/home/log/two.log.3')!.equals(Buffer.concat([Buffer.from('first member\n'), big]))).toBe(true);
+    expect(zip.get('jira/home/log/atlassian-jira.log.2')!.toString()).toBe('rotated token=[REDACTED:token] x\n');
+    expect(r.manifest.skipped.find((s) => s.source.endsWith('broken.log.gz'))?.reason).toBe('corrupt-gzip');
+    // Only the internal path gives the bytes of deflating the whole file at once.
+    const whole = zlib.deflateRawSync(big, { level: 6, memLevel: 9 });
+    expect(raw.get('jira/home/log/big.log')!.data.equals(whole)).toBe(mode === 'auto');
   });
 });
 

@@ -51,6 +51,8 @@ export interface BundleEnv {
   workers?: number;
   /** Zip64 records always (tests) or when needed. */
   zip64?: 'auto' | 'always';
+  /** `public` drives zlib through its public API only (tests of the fallback); default `auto` (see `zlib-sync.ts`). */
+  zlib?: 'auto' | 'public';
 }
 
 export interface BundleProgress {
@@ -274,6 +276,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
       config: f.config,
       obfuscate: obf && f.text ? { kinds: o.obfuscate, keyHex: key.toString('hex') } : undefined,
       spillDir,
+      zlib: be.zlib ?? 'auto',
     }));
 
     const taskOf = new Map(tasks.map((t) => [t.id, t]));
