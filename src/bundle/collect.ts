@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isConfigFile } from './redact.js';
+import { isConfigFile } from './redact-rules.js';
 
 /** Products `--product` accepts. `jsm` is Jira Service Management: Jira's folders. */
 export const PRODUCTS = ['jira', 'jsm', 'confluence', 'bitbucket', 'bamboo', 'crowd'] as const;
