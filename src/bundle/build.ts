@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { collect, type CollectOptions, type FoundProduct, type Plan, type PlannedFile, type SkippedFile } from './collect.js';
+import { planFiles, type Plan, type PlanFilesOptions, type PlannedFile } from './plan.js';
+import type { FoundProduct } from './products.js';
+import type { SkippedFile } from './walk.js';
 import type { EntryResult, EntryTask } from './entry.js';
 import { Obfuscator, type ObfuscateKind } from './obfuscate.js';
 import { createPool, MAX_WORKERS } from './pool.js';
@@ -18,7 +20,7 @@ import { ZipWriter } from './zip.js';
 
 /** What the user asked for (the bundle flags, parsed): what to collect, plus how to write it. */
 export interface BundleOptions
-  extends Pick<CollectOptions, 'product' | 'home' | 'install' | 'paths' | 'sinceMs' | 'maxFileSize' | 'maxTotal'> {
+  extends Pick<PlanFilesOptions, 'product' | 'home' | 'install' | 'paths' | 'sinceMs' | 'maxFileSize' | 'maxTotal'> {
   /** The zip to write; a name in `cwd` is made up when undefined. */
   output: string | undefined;
   obfuscate: ObfuscateKind[];
@@ -125,7 +127,7 @@ export function sidecars(output: string): { partial: string; spillPrefix: string
 export function planBundle(o: BundleOptions, be: BundleEnv): Plan & { output: string } {
   const output = outputPath(o, be.cwd, be.now());
   const side = sidecars(output);
-  const plan = collect({
+  const plan = planFiles({
     product: o.product,
     home: o.home,
     install: o.install,

@@ -15,6 +15,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { Obfuscator, type ObfuscateKind } from './obfuscate.js';
 import { Redactor } from './redact.js';
+import { reasonOf } from './walk.js';
 import { createDeflater, gunzipFile, zlibPath, type Deflater, type ZlibPath } from './zlib-sync.js';
 
 /** Output kept in memory before it goes to a spill file: bounds a worker's memory. */
@@ -87,10 +88,8 @@ export type EntryResult = EntryDone | EntryFailed;
 function failure(id: number, err: unknown): EntryFailed {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const detail = err instanceof Error ? err.message : String(err);
-  if (code === 'ENOENT') return { id, ok: false, reason: 'vanished', detail };
-  if (code === 'EACCES' || code === 'EPERM') return { id, ok: false, reason: 'unreadable', detail };
-  if (code === 'ELOOP') return { id, ok: false, reason: 'symlink-loop', detail };
-  if (code === 'EISDIR') return { id, ok: false, reason: 'not-a-file', detail };
+  const reason = reasonOf(err);
+  if (reason !== 'read-error') return { id, ok: false, reason, detail };
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'Z_STREAM_ERROR' || /incorrect header|unexpected end/i.test(detail)) {
     return { id, ok: false, reason: 'corrupt-gzip', detail };
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { BundleEnv, BundleOptions, BundleResult } from '../bundle/build.js';
-import type { Plan, Product } from '../bundle/collect.js';
+import type { Plan } from '../bundle/plan.js';
+import type { Product } from '../bundle/products.js';
 import type { LimitCheck } from '../bundle/limit.js';
 import type { ObfuscateKind } from '../bundle/obfuscate.js';
 import type { T } from '../i18n/index.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BundleOptions } from '../../bundle/build.js';
-import { PRODUCTS } from '../../bundle/collect.js';
+import { PRODUCTS } from '../../bundle/products.js';
 import { deleteDraft, draftPath, loadDraft, newDraftId, saveDraft, type Draft } from '../../config/drafts.js';
 import { buildBody, hasMarker, maskBody, validateLocally } from '../../form/body.js';
 import {

@@ -5,7 +5,7 @@
  * The zip is kept on disk in every case: it is the user's copy, and the retry command names it.
  */
 import type { BundleOptions, BundleResult } from '../../bundle/build.js';
-import type { Product } from '../../bundle/collect.js';
+import type { Product } from '../../bundle/products.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CheckedFile } from '../../portal/attach-files.js';
@@ -60,7 +60,7 @@ export function bundleProductOf(name: string | undefined): Product | undefined {
 
 /** The products whose home folder discovery finds on this machine (the guided form's offer). */
 export async function discoverProducts(ctx: Ctx): Promise<Product[]> {
-  const [{ findProduct, PRODUCTS }, { bundleEnvOf }] = await Promise.all([import('../../bundle/collect.js'), import('../bundle-flags.js')]);
+  const [{ findProduct, PRODUCTS }, { bundleEnvOf }] = await Promise.all([import('../../bundle/products.js'), import('../bundle-flags.js')]);
   const be = bundleEnvOf(ctx);
   const homes = new Set<string>();
   // jsm shares Jira's layout: one home is one product, named once.
