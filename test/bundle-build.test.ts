@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildBundle, BUNDLE_DEFAULTS, planBundle, type BundleEnv, type BundleOptions, type Manifest } from '../src/bundle/build.js';
-import { checkBundleSize } from '../src/bundle/limit.js';
+import { buildBundle, checkBundleSize, planBundle, type BundleEnv, type BundleOptions, type Manifest } from '../src/bundle/index.js';
 import { createDeflater, deflatesLikeZlib, zlibPath, type ZlibPath } from '../src/bundle/zlib-sync.js';
+import { BUNDLE_DEFAULTS } from '../src/cli/bundle-flags.js';
 import { runCli, tempDir } from './support/harness.js';
 
 const dirs: string[] = [];

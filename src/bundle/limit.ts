@@ -2,7 +2,7 @@
  * The portal's attachment limit (`GET /rest/api/3/attachment/meta` -> `uploadLimit`) against a
  * built bundle, and the flags that would bring an oversized bundle under it.
  */
-import type { Manifest } from './build.js';
+import type { Manifest } from './manifest.js';
 
 /** A flag and the value that should bring the bundle under the limit. */
 export interface LimitSuggestion {

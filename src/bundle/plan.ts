@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { classify, gzipSize, withoutGzip, type FileClass, type FileKind } from './classify.js';
 import { isGlob, walkGlob } from './glob.js';
+import type { BundleEnv, BundleOptions } from './options.js';
+import { outputPath, sidecars, spillDirs } from './output.js';
 import { findProduct, guessProduct, jvmProps, layoutOf, PRODUCTS, type FoundProduct, type Product } from './products.js';
 import { isBrokenLink, kindOfStat, skipOf, walk, type Found, type SkippedFile } from './walk.js';
 
@@ -20,18 +22,7 @@ export interface PlannedFile extends FileClass {
 }
 
 /** What to look for and the limits to apply. */
-export interface PlanFilesOptions {
-  product: Product | undefined;
-  home: string | undefined;
-  install: string | undefined;
-  /** `--path` globs, relative to `cwd`. */
-  paths: string[];
-  /** `--since` in milliseconds: logs older than this are left out. */
-  sinceMs: number | undefined;
-  /** Per-file cap: a larger file keeps its tail. */
-  maxFileSize: number;
-  /** Total cap: newest logs first, the rest recorded as left out. */
-  maxTotal: number;
+export interface PlanFilesOptions extends Pick<BundleOptions, 'product' | 'home' | 'install' | 'paths' | 'sinceMs' | 'maxFileSize' | 'maxTotal'> {
   now: number;
   env: Record<string, string | undefined>;
   cwd: string;
@@ -41,11 +32,34 @@ export interface PlanFilesOptions {
   exclude: string[];
 }
 
+/** What a bundle will hold: the products found, the files to bundle, and what was left out. */
 export interface Plan {
   products: FoundProduct[];
   files: PlannedFile[];
   skipped: SkippedFile[];
 }
+
+/** Lists what a bundle with these options would hold (what `--dry-run` shows). */
+export function planBundle(o: BundleOptions, be: BundleEnv): Plan & { output: string } {
+  const output = outputPath(o, be.cwd, be.now());
+  const side = sidecars(output);
+  const plan = planFiles({
+    product: o.product,
+    home: o.home,
+    install: o.install,
+    paths: o.paths,
+    sinceMs: o.sinceMs,
+    maxFileSize: o.maxFileSize,
+    maxTotal: o.maxTotal,
+    now: be.now(),
+    env: be.env,
+    cwd: be.cwd,
+    root: be.root,
+    exclude: [be.configDir, output, side.partial, side.mapping, ...spillDirs(output)],
+  });
+  return { ...plan, output };
+}
+
 
 /** An entry path made safe: forward slashes, no leading `/`, no `.` or `..` parts. */
 export function safeEntry(p: string): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BundleOptions } from '../../bundle/build.js';
-import { PRODUCTS } from '../../bundle/products.js';
+import type { BundleOptions } from '../../bundle/index.js';
+import { PRODUCTS } from '../../bundle/index.js';
 import { deleteDraft, draftPath, loadDraft, newDraftId, saveDraft, type Draft } from '../../config/drafts.js';
 import { buildBody, hasMarker, maskBody, validateLocally } from '../../form/body.js';
 import {
@@ -497,7 +497,7 @@ async function bundleOptionsFor(opts: CreateOptions, meta: FormMeta, state: Form
 async function bundleDryRun(o: BundleOptions, ctx: Ctx): Promise<void> {
   const [{ planFromFlags }, { estimateZipSize }, { formatBytes }] = await Promise.all([
     import('../bundle-flags.js'),
-    import('../../bundle/build.js'),
+    import('../../bundle/index.js'),
     import('../../lib/units.js'),
   ]);
   const plan = await planFromFlags(o, ctx);
