@@ -4,11 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type * as BundleLayer from '../src/bundle/index.js';
 import { buildBundle, checkBundleSize, planBundle, type BundleEnv, type BundleOptions, type Manifest } from '../src/bundle/index.js';
 import { createDeflater, deflatesLikeZlib, zlibPath, type ZlibPath } from '../src/bundle/zlib-sync.js';
 import { BUNDLE_DEFAULTS } from '../src/cli/bundle-flags.js';
 import { runCli, tempDir } from './support/harness.js';
+import { BUILT_WORKER, hasTool, isBuilt, need } from './support/needs.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -91,6 +94,7 @@ function env(cwd: string, over: Partial<BundleEnv> = {}): BundleEnv {
     version: '0.0.0-test',
     configDir: path.join(cwd, 'config'),
     signal: new AbortController().signal,
+    threads: 'in-process',
     ...over,
   };
 }
@@ -118,19 +122,59 @@ function jiraTree(root: string): { home: string; install: string } {
   return { home, install };
 }
 
+/** Temp dirs that live for the whole file (shared, memoized fixtures). */
+const fileDirs: string[] = [];
+afterAll(() => {
+  for (const d of fileDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+let cliBundle: { root: string; doc: { output: string; redactions: Record<string, number> } } | undefined;
+
+/**
+ * One bundle written by the built CLI (`bin/support.js`, production settings: worker threads), made
+ * on first use by whichever test asks first: six logs and a file larger than what a worker keeps in
+ * memory, so it goes through the spill folder.
+ */
+function builtCliBundle(): NonNullable<typeof cliBundle> {
+  if (cliBundle) return cliBundle;
+  const bin = path.join(import.meta.dirname, '../bin/support.js');
+  const root = tempDir('support-bundle-cli-');
+  fileDirs.push(root);
+  for (let i = 0; i < 6; i++) write(path.join(root, `l/app.log.${i}`), `INFO ok ${i}\npassword=pw${i}\n`.repeat(30000 + i * 7000));
+  write(path.join(root, 'l/shot.png'), crypto.randomBytes(5 * 1024 * 1024 + 17));
+  const res = spawnSync(process.execPath, [bin, 'bundle', '--path', 'l', '--output', 'b.zip', '--json'], {
+    cwd: root,
+    env: { ...process.env, SUPPORT_CONFIG_DIR: path.join(root, 'config'), SUPPORT_BUNDLE_ROOT: root },
+    encoding: 'utf8',
+  });
+  expect(res.status).toBe(0);
+  cliBundle = { root, doc: JSON.parse(res.stdout) as { output: string; redactions: Record<string, number> } };
+  return cliBundle;
+}
+
+/** The round-trip bundle: a Jira tree with a symlink loop and a FIFO, zip64 records throughout. */
+async function roundTrip(): Promise<{ out: string; r: Awaited<ReturnType<typeof buildBundle>> }> {
+  const root = tmp();
+  jiraTree(root);
+  fs.symlinkSync('..', path.join(root, 'var/atlassian/application-data/jira/log/loop'));
+  spawnSync('mkfifo', [path.join(root, 'opt/atlassian/jira/logs/pipe')]);
+  const out = path.join(root, 'out/b.zip');
+  const r = await buildBundle(options({ output: out, sinceMs: 7 * 86_400_000 }), env(root, { zip64: 'always' }));
+  return { out, r };
+}
+
 describe('buildBundle', () => {
-  it('round trip: discovers Jira, redacts, zips; unzip -t passes and every entry matches the manifest', async () => {
-    const root = tmp();
-    jiraTree(root);
-    fs.symlinkSync('..', path.join(root, 'var/atlassian/application-data/jira/log/loop'));
-    spawnSync('mkfifo', [path.join(root, 'opt/atlassian/jira/logs/pipe')]);
-    const out = path.join(root, 'out/b.zip');
-    const r = await buildBundle(options({ output: out, sinceMs: 7 * 86_400_000 }), env(root, { zip64: 'always' }));
+  it('unzip -t accepts the round-trip bundle (zip64 records)', async (ctx) => {
+    need(ctx, hasTool('unzip'), 'unzip');
+    const { out } = await roundTrip();
+    expect(execFileSync('unzip', ['-t', out]).toString()).toContain('No errors detected');
+  });
+
+  it('round trip: discovers Jira, redacts, zips in process; every entry matches the manifest', async () => {
+    const { out, r } = await roundTrip();
     expect(r.output).toBe(out);
+    expect(r.workerThreads).toBe(0);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['b.zip']);
-    if (spawnSync('unzip', ['-v']).status === 0) {
-      expect(execFileSync('unzip', ['-t', out]).toString()).toContain('No errors detected');
-    }
     const zip = readZip(out);
     const m = JSON.parse(zip.get('manifest.json')!.toString()) as Manifest;
     expect([...zip.keys()].sort()).toEqual([...m.files.map((f) => f.entry), 'manifest.json'].sort());
@@ -237,25 +281,10 @@ describe('buildBundle', () => {
     expect(m.files.map((f) => path.basename(f.entry))).toEqual(['ok.log']);
   });
 
-  it('the built CLI bundles on worker threads: unzip -t passes and every entry matches the manifest', async (ctx) => {
-    const bin = path.join(import.meta.dirname, '../bin/support.js');
-    if (!fs.existsSync(path.join(import.meta.dirname, '../dist/bundle/worker.js'))) {
-      ctx.skip(); // needs `npm run build`
-      return;
-    }
-    const root = tmp();
-    for (let i = 0; i < 6; i++) write(path.join(root, `l/app.log.${i}`), `INFO ok ${i}\npassword=pw${i}\n`.repeat(30000 + i * 7000));
-    // Bigger than what a worker keeps in memory: goes through the spill folder.
-    write(path.join(root, 'l/shot.png'), crypto.randomBytes(5 * 1024 * 1024 + 17));
-    const res = spawnSync(process.execPath, [bin, 'bundle', '--path', 'l', '--output', 'b.zip', '--json'], {
-      cwd: root,
-      env: { ...process.env, SUPPORT_CONFIG_DIR: path.join(root, 'config'), SUPPORT_BUNDLE_ROOT: root },
-      encoding: 'utf8',
-    });
-    expect(res.status).toBe(0);
-    const doc = JSON.parse(res.stdout) as { output: string; redactions: Record<string, number> };
+  it('the built CLI bundles on worker threads: every entry matches the manifest', (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    const { root, doc } = builtCliBundle();
     expect(doc.redactions.password).toBe([0, 1, 2, 3, 4, 5].reduce((s, i) => s + 30000 + i * 7000, 0));
-    if (spawnSync('unzip', ['-v']).status === 0) expect(execFileSync('unzip', ['-t', doc.output]).toString()).toContain('No errors detected');
     const zip = readZip(doc.output);
     const m = JSON.parse(zip.get('manifest.json')!.toString()) as Manifest;
     expect(m.files).toHaveLength(7);
@@ -264,6 +293,34 @@ describe('buildBundle', () => {
       expect(crypto.createHash('sha256').update(zip.get(f.entry)!).digest('hex')).toBe(f.sha256);
       expect(zip.get(f.entry)!.toString('latin1')).not.toMatch(/password=pw/);
     }
+  });
+
+  it('unzip -t accepts what the built CLI wrote on worker threads', (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    need(ctx, hasTool('unzip'), 'unzip');
+    expect(execFileSync('unzip', ['-t', builtCliBundle().doc.output]).toString()).toContain('No errors detected');
+  });
+
+  it('threads: the built bundle layer builds entries on worker threads, with the same bytes as in process', async (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    const built = (await import(pathToFileURL(path.join(path.dirname(BUILT_WORKER), 'index.js')).href)) as typeof BundleLayer;
+    const root = tmp();
+    for (let i = 0; i < 6; i++) write(path.join(root, `l/app.log.${i}`), `INFO ok ${i}\npassword=pw${i}\n`.repeat(2000 + i * 500));
+    const threaded = await built.buildBundle(options({ paths: ['l'], output: 'threads.zip' }), env(root, { threads: 2 }));
+    const inProcess = await buildBundle(options({ paths: ['l'], output: 'one.zip' }), env(root));
+    expect(threaded.workerThreads).toBe(2);
+    expect(inProcess.workerThreads).toBe(0);
+    const a = readZipRaw(threaded.output);
+    const b = readZipRaw(inProcess.output);
+    expect(threaded.manifest.totals.redactions.password).toBe(6 * 2000 + 500 * 15);
+    for (const f of threaded.manifest.files) expect(a.get(f.entry)!.data.equals(b.get(f.entry)!.data)).toBe(true);
+  });
+
+  it('threads from the TypeScript sources (no compiled worker) fail instead of running in process, leaving nothing behind', async () => {
+    const root = tmp();
+    write(path.join(root, 'l/a.log'), 'x\n');
+    await expect(buildBundle(options({ paths: ['l'], output: 'out/b.zip' }), env(root, { threads: 2 }))).rejects.toThrow(/no compiled worker/);
+    expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
   });
 
   it('obfuscates with a private mapping beside the zip, never inside it', async () => {

@@ -26,6 +26,8 @@ export interface BundleResult {
   /** The private pseudonym mapping (0600), beside the zip; only with `--obfuscate`. */
   mappingFile: string | undefined;
   manifest: Manifest;
+  /** How many worker threads built entries (0: all were built in process). */
+  workerThreads: number;
 }
 
 
@@ -50,12 +52,12 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
   const side = sidecars(output);
   const dir = path.dirname(output);
   be.signal.throwIfAborted();
+  const pool = createPool(be.threads === 'auto' ? Math.max(1, Math.min(os.availableParallelism(), MAX_WORKERS)) : be.threads);
   fs.mkdirSync(dir, { recursive: true });
   const spillDir = fs.mkdtempSync(side.spillPrefix);
   const key = crypto.randomBytes(32);
   const obf = o.obfuscate.length ? new Obfuscator(o.obfuscate, key) : undefined;
-  const nWorkers = be.workers ?? Math.max(1, Math.min(os.availableParallelism(), MAX_WORKERS));
-  const pool = createPool(Math.max(1, nWorkers), nWorkers > 0);
+  const threads = new Set<number>();
   let fh: fs.promises.FileHandle | undefined;
   const onAbort = () => void pool.close();
   be.signal.addEventListener('abort', onAbort, { once: true });
@@ -94,6 +96,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
         return;
       }
       be.signal.throwIfAborted();
+      if (res.thread !== 0) threads.add(res.thread);
       const deflated = taskOf.get(res.id)!.deflate;
       await zip.add(
         { name: f.entry, method: deflated ? 8 : 0, crc: res.crc, csize: res.csize, size: res.size, mtime: new Date(res.mtimeMs) },
@@ -147,7 +150,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
       await fs.promises.chmod(mappingFile, 0o600);
     }
     await fs.promises.rename(side.partial, output);
-    return { output, zipSize: fs.statSync(output).size, mappingFile, manifest };
+    return { output, zipSize: fs.statSync(output).size, mappingFile, manifest, workerThreads: threads.size };
   } catch (err) {
     if (fh) await fh.close().catch(() => undefined);
     await fs.promises.rm(side.partial, { force: true });

@@ -12,6 +12,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { Obfuscator, type ObfuscateKind } from './obfuscate.js';
 import { Redactor } from './redact.js';
@@ -72,6 +73,8 @@ export interface EntryDone {
   notes: string[];
   chunks: Uint8Array[];
   spill: string | undefined;
+  /** The thread that built the entry (0: the main thread). */
+  thread: number;
 }
 
 /** A file that could not be turned into an entry: left out, with the reason. */
@@ -335,6 +338,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
       notes,
       chunks: e.takeChunks(),
       spill: e.spill,
+      thread: threadId,
     };
   } catch (err) {
     if (enc) {

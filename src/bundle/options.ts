@@ -37,8 +37,12 @@ export interface BundleEnv {
   configDir: string;
   signal: AbortSignal;
   onProgress?: (p: BundleProgress) => void;
-  /** Worker threads (default: one per core, at most 4; 0 = in process). */
-  workers?: number;
+  /**
+   * Where entries are built: on this many worker threads, on one per core (`auto`, at most 4), or
+   * in this thread (`in-process`). Threads need the compiled worker (`dist/bundle/worker.js`):
+   * without it the build fails rather than quietly running in process.
+   */
+  threads: number | 'auto' | 'in-process';
   /** Zip64 records always (tests) or when needed. */
   zip64?: 'auto' | 'always';
   /** `public` drives zlib through its public API only (tests of the fallback); default `auto` (see `zlib-sync.ts`). */

@@ -101,9 +101,15 @@ export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
   };
 }
 
-/** The bundle's view of the outside world. `SUPPORT_BUNDLE_ROOT` moves discovery's `/` (tests). */
+/**
+ * The bundle's view of the outside world. `SUPPORT_BUNDLE_ROOT` moves discovery's `/` (tests);
+ * `SUPPORT_BUNDLE_THREADS` sets the worker threads (`0`: build in process, as the tests of the
+ * TypeScript sources must; default one per core, at most 4).
+ */
 export function bundleEnvOf(ctx: Ctx): BundleEnv {
+  const threads = Number(ctx.env.SUPPORT_BUNDLE_THREADS ?? NaN);
   return {
+    threads: threads === 0 ? 'in-process' : Number.isInteger(threads) && threads > 0 ? threads : 'auto',
     env: ctx.env,
     cwd: ctx.cwd,
     root: ctx.env.SUPPORT_BUNDLE_ROOT || '/',
