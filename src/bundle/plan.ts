@@ -10,7 +10,7 @@ import { isGlob, walkGlob } from './glob.js';
 import type { BundleEnv, BundleOptions } from './options.js';
 import { outputPath, sidecars, spillDirs } from './output.js';
 import { findProduct, guessProduct, jvmProps, layoutOf, PRODUCTS, type FoundProduct, type Product } from './products.js';
-import { isBrokenLink, kindOfStat, skipOf, walk, type Found, type SkippedFile } from './walk.js';
+import { isBrokenLink, kindOfStat, statToCollect, walk, type Found, type SkippedFile } from './walk.js';
 
 /** One file to bundle. */
 export interface PlannedFile extends FileClass {
@@ -100,27 +100,9 @@ export function planFiles(o: PlanFilesOptions): Plan {
   };
 
   const addFile = (p: string, rel: string, entryBase: string, kind: FileKind) => {
-    const why = excluded(p);
-    if (why) {
-      skipped.push({ source: p, reason: 'excluded', detail: why });
-      return;
-    }
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(p);
-    } catch (err) {
-      const s = skipOf(p, err);
-      // An absent optional config file is normal; only a broken one is worth a note.
-      if (s.reason !== 'vanished' || fs.existsSync(path.dirname(p))) {
-        try {
-          fs.lstatSync(p);
-          skipped.push(s);
-        } catch {
-          // Not there at all: nothing to say.
-        }
-      }
-      return;
-    }
+    // An absent optional config file is normal; only a broken one is worth a note.
+    const st = statToCollect(p, skipped, excluded, true);
+    if (!st) return;
     if (st.isDirectory()) walk(p, (f) => add({ ...f, rel: path.join(rel, f.rel) }, entryBase, kind), skipped, excluded);
     else if (st.isFile()) add({ source: p, rel, st }, entryBase, kind);
     else skipped.push({ source: p, reason: 'not-a-file', detail: kindOfStat(st) });

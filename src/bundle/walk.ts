@@ -59,24 +59,42 @@ export function walk(dir: string, onFile: (f: Found) => void, skipped: SkippedFi
     }
     for (const name of names) {
       const p = path.join(d, name);
-      const why = excluded(p);
-      if (why) {
-        skipped.push({ source: p, reason: 'excluded', detail: why });
-        continue;
-      }
-      let s: fs.Stats;
-      try {
-        s = fs.statSync(p);
-      } catch (err) {
-        skipped.push(skipOf(p, err));
-        continue;
-      }
+      const s = statToCollect(p, skipped, excluded);
+      if (!s) continue;
       if (s.isDirectory()) visit(p, depth + 1);
       else if (s.isFile()) onFile({ source: p, rel: path.relative(base, p), st: s });
       else skipped.push({ source: p, reason: 'not-a-file', detail: kindOfStat(s) });
     }
   };
   visit(dir, 0);
+}
+
+/**
+ * The stat of a path about to be collected, or undefined when it is excluded or cannot be read
+ * (recorded in `skipped`). With `quietIfAbsent`, a path that is not there at all is not recorded
+ * (an optional configuration file); a broken link still is.
+ */
+export function statToCollect(p: string, skipped: SkippedFile[], excluded: (p: string) => string | undefined, quietIfAbsent = false): fs.Stats | undefined {
+  const why = excluded(p);
+  if (why) {
+    skipped.push({ source: p, reason: 'excluded', detail: why });
+    return undefined;
+  }
+  try {
+    return fs.statSync(p);
+  } catch (err) {
+    const s = skipOf(p, err);
+    if (!quietIfAbsent) skipped.push(s);
+    else if (s.reason !== 'vanished' || fs.existsSync(path.dirname(p))) {
+      try {
+        fs.lstatSync(p);
+        skipped.push(s);
+      } catch {
+        // Not there at all: nothing to say.
+      }
+    }
+    return undefined;
+  }
 }
 
 /** The kind of a special file, for the manifest. */
