@@ -1,5 +1,5 @@
 /**
- * `buildBundle`: collect -> (redact + deflate on worker threads) -> zip container -> manifest.
+ * `buildBundle`: plan -> (redact + deflate on worker threads, or in process) -> zip container -> manifest.
  *
  * The zip is written to a hidden `.partial` file beside the output and renamed at the end, so an
  * interrupted run never leaves a zip that looks complete; Ctrl-C (the signal) or a full disk

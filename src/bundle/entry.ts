@@ -86,6 +86,7 @@ export interface EntryFailed {
   detail: string;
 }
 
+/** What building one entry gives: its data, or why the file was left out. */
 export type EntryResult = EntryDone | EntryFailed;
 
 function failure(id: number, err: unknown): EntryFailed {

@@ -10,6 +10,7 @@ export interface LimitSuggestion {
   value: string;
 }
 
+/** A bundle checked against the portal's limit, with the flags that would bring it under when it is over. */
 export interface LimitCheck {
   ok: boolean;
   zipSize: number;

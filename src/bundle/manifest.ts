@@ -32,6 +32,7 @@ export interface ManifestFile {
   notes?: string[];
 }
 
+/** `manifest.json`: what the bundle holds and how it was made. */
 export interface Manifest {
   tool: { name: string; version: string };
   created: string;

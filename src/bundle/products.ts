@@ -9,8 +9,10 @@ import { isDir } from './walk.js';
 
 /** Products `--product` accepts. `jsm` is Jira Service Management: Jira's folders. */
 export const PRODUCTS = ['jira', 'jsm', 'confluence', 'bitbucket', 'bamboo', 'crowd'] as const;
+/** A product `--product` names. */
 export type Product = (typeof PRODUCTS)[number];
 
+/** Where a product keeps its files, relative to its home and install folders. */
 export interface Layout {
   /** Folder name under /var/atlassian/application-data and /opt/atlassian. */
   dir: string;

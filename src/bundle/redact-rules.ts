@@ -189,6 +189,7 @@ const SHAPE_RULES: Rule[] = [
 
 /** A private-key block's opening line; its body is dropped up to the matching END line. */
 export const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----/g;
+/** The line that ends a private-key block. */
 export const PEM_END = /-----END ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----/g;
 /** What separates a PEM marker from its body: real line endings, or `\n` escapes inside JSON. */
 export const PEM_SEP = /^(?:\r?\n|\\r\\n|\\n|[ \t])*/;
