@@ -151,7 +151,7 @@ export async function makeBundle(o: BundleOptions, ctx: Ctx, plan?: Plan & { out
       thePlan,
     );
   } catch (err) {
-    if (ctx.signal.aborted) throw new CancelledError(ctx.t('bundle.err.cancelled'), { cause: err });
+    if (ctx.signal.aborted) throw new CancelledError({ reason: 'bundle', cause: err });
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
       throw new CliError(ctx.t('bundle.err.diskFull', path.dirname(thePlan.output)), { hint: ctx.t('bundle.err.diskFullHint'), cause: err });
