@@ -7,7 +7,7 @@ import { SANDBOX_PORT } from '../config/paths.js';
 import { AuthError, CliError, UsageError } from '../lib/errors.js';
 import type { PortalApi } from '../portal/api.js';
 import type { Credentials, JsmClient } from '../portal/client.js';
-import type { NetworkOptions } from '../portal/http.js';
+import type { NetworkOptions, PortalNotice } from '../portal/http.js';
 import type { MyselfDTO } from '../portal/types.js';
 import { detectFlavor, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
 import type { Ctx } from './context.js';
@@ -76,7 +76,15 @@ export async function buildClient(ctx: Ctx, portalUrl: string, credentials: Cred
     clock: ctx.clock,
     signal: ctx.signal,
     debug: ctx.globals.debug ? (line) => ctx.io.err(`debug: ${line}`) : undefined,
+    onNotice: (n) => ctx.io.err(noticeText(ctx, n)),
   });
+}
+
+/** A notice of the client, as the user reads it on stderr. */
+export function noticeText(ctx: Ctx, n: PortalNotice): string {
+  const u = new URL(n.url);
+  if (n.kind === 'rate-limited') return ctx.t('portal.notice.rateLimited', u.host, Math.ceil(n.waitMs / 1000), n.attempt, n.maxAttempts);
+  return ctx.t('portal.notice.paging', u.pathname, n.reason, n.items);
 }
 
 /** The portal URL as typed, normalised; a UsageError (exit 2) when it is not one. */

@@ -130,6 +130,8 @@ export interface UploadFile {
   name?: string;
   /** Size in bytes when known (saves a stat). */
   size?: number;
+  /** The MIME type to send (default: from the name's extension, `application/octet-stream` when unknown). */
+  mimeType?: string;
 }
 
 export interface UploadProgress {

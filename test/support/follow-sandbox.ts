@@ -4,7 +4,7 @@
  * every exchange recorded for the conformance check.
  */
 import fs from 'node:fs';
-import { startSandbox, type Exchange, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type Exchange, type SandboxHandle, type SandboxStartOptions } from '../../src/sandbox/index.js';
 import { expectConformance, loadSpec, type Exchange as SpecExchange } from './openapi.js';
 import { fakeClock, runCli, tempDir, type RunOptions, type RunResult } from './harness.js';
 import { caller, createBody, shiftFieldIds, validFields } from './sandbox-client.js';
@@ -25,7 +25,7 @@ export interface FollowSandbox {
 }
 
 export async function followSandbox(
-  opts: { maxPageSize?: number; attachmentLimit?: number; rateLimitPerMinute?: number; fieldIdOffset?: number } = {},
+  opts: Pick<SandboxStartOptions, 'maxPageSize' | 'attachmentLimit' | 'rateLimitPerMinute' | 'rateLimitWritesPerMinute' | 'fieldIdOffset' | 'flavor' | 'ignorePagingStart'> = {},
 ): Promise<FollowSandbox> {
   const dataDir = tempDir('support-follow-');
   const exchanges: Exchange[] = [];
