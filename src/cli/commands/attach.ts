@@ -3,7 +3,7 @@ import type { BundleOptions } from '../../bundle/build.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
-import { refuseStrayBundleFlags } from '../follow/bundle-send.js';
+import { refuseStrayBundleFlags } from '../shared/bundle-send.js';
 import { examples, type Registrar } from './index.js';
 
 export interface AttachOptions {
@@ -40,7 +40,7 @@ export function register(r: Registrar): void {
     )
     .action(async (key: string, files: string[], flags: AttachFlags, c: Command) => {
       const ctx = r.ctx(c);
-      const { parseKey } = await import('../follow/common.js');
+      const { parseKey } = await import('../shared/common.js');
       // Checked before any network call: a typo in a bundle flag costs nothing.
       let bundle: BundleOptions | undefined;
       if (flags.bundle) bundle = bundleOptionsFrom(flags, ctx.t);
@@ -63,10 +63,10 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const [{ checkFiles, attachFiles }, common, { createByteProgress }, { formatBytes }, send] = await Promise.all([
     import('../../portal/attach-files.js'),
-    import('../follow/common.js'),
+    import('../shared/common.js'),
     import('../../ui/progress.js'),
     import('../../lib/units.js'),
-    import('../follow/bundle-send.js'),
+    import('../shared/bundle-send.js'),
   ]);
   const checked = await checkFiles(opts.files, {
     cwd: ctx.cwd,

@@ -25,7 +25,7 @@ export function register(r: Registrar): void {
     )
     .action(async (key: string, flags: { body?: string; bodyFile?: string }, cmd: Command) => {
       const ctx = r.ctx(cmd);
-      const { parseKey } = await import('../follow/common.js');
+      const { parseKey } = await import('../shared/common.js');
       if (flags.body !== undefined && flags.bodyFile !== undefined) throw new UsageError(ctx.t('follow.comment.err.both'));
       await runComment({ key: parseKey(key, ctx.t), ...flags }, ctx);
     });
@@ -63,7 +63,7 @@ export async function runComment(opts: CommentOptions, ctx: Ctx): Promise<void> 
   const { t } = ctx;
   const body = (await readBody(opts, ctx)).replace(/\s+$/, '');
   if (body.trim() === '') throw new UsageError(t('follow.comment.err.empty'));
-  const { withPortal, fetchRequest, notVisible, isoOf } = await import('../follow/common.js');
+  const { withPortal, fetchRequest, notVisible, isoOf } = await import('../shared/common.js');
   await withPortal(ctx, async (api) => {
     const before = await fetchRequest(api, opts.key, t);
     const key = before.issueKey ?? opts.key;

@@ -12,7 +12,7 @@ import {
 } from '../../form/validators.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
-import { strayBundleFlags } from '../follow/bundle-send.js';
+import { strayBundleFlags } from '../shared/bundle-send.js';
 import { examples, type Registrar } from './index.js';
 import { readText } from '../../lib/iter.js';
 

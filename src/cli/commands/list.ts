@@ -91,7 +91,7 @@ export function register(r: Registrar): void {
  * kept in memory (to size the table), whatever the count.
  */
 export async function runList(opts: ListOptions, ctx: Ctx): Promise<{ count: number }> {
-  const [{ withPortal }, render] = await Promise.all([import('../follow/common.js'), import('../follow/list-render.js')]);
+  const [{ withPortal }, render] = await Promise.all([import('../shared/common.js'), import('../shared/list-render.js')]);
   return withPortal(ctx, async (api) => {
     const serviceDeskId = opts.serviceDesk === undefined ? undefined : await render.resolveServiceDesk(api, opts.serviceDesk, ctx.t);
     const pageSize = opts.limit > 0 ? Math.min(opts.limit, 100) : 100;

@@ -1,5 +1,5 @@
 import type { Registrar } from './index.js';
-import { registerTransition } from '../follow/transition.js';
+import { registerTransition } from '../shared/transition.js';
 
 export function register(r: Registrar): void {
   registerTransition(r, 'resolve');

@@ -22,7 +22,7 @@ export function register(r: Registrar): void {
     .addHelpText('after', examples(t, ['support view SUP-12', 'support view SUP-12 --all-comments', 'support view SUP-12 --json | jq .status', 'support view SUP-12 --web']))
     .action(async (key: string, flags: { comments?: string; allComments?: boolean; web?: boolean }, cmd: Command) => {
       const ctx = r.ctx(cmd);
-      const { parseKey } = await import('../follow/common.js');
+      const { parseKey } = await import('../shared/common.js');
       const n = flags.comments ?? '10';
       if (!/^\d+$/.test(n.trim())) throw new UsageError(ctx.t('follow.view.err.comments', n));
       await runView({ key: parseKey(key, ctx.t), comments: flags.allComments ? undefined : Number(n), web: Boolean(flags.web) }, ctx);
@@ -31,7 +31,7 @@ export function register(r: Registrar): void {
 
 /** Shows one request: fields, status timeline, SLA, participants, attachments, comments. */
 export async function runView(opts: ViewOptions, ctx: Ctx): Promise<void> {
-  const [{ withPortal }, v] = await Promise.all([import('../follow/common.js'), import('../follow/view-render.js')]);
+  const [{ withPortal }, v] = await Promise.all([import('../shared/common.js'), import('../shared/view-render.js')]);
   await withPortal(ctx, async (api) => {
     const doc = await v.loadRequestView(api, opts.key, ctx);
     if (opts.web) {

@@ -27,7 +27,7 @@ export function register(r: Registrar): void {
     )
     .action(async (key: string, flags: { until?: string; interval?: string; timeout?: string }, cmd: Command) => {
       const ctx = r.ctx(cmd);
-      const { parseKey } = await import('../follow/common.js');
+      const { parseKey } = await import('../shared/common.js');
       const problems: string[] = [];
       const interval = parseDuration(flags.interval ?? '60s');
       if (interval === undefined || interval < 1000) problems.push(ctx.t('follow.watch.err.interval', flags.interval ?? ''));
@@ -45,6 +45,6 @@ export function register(r: Registrar): void {
  * (exit 130), reporting each status change and new comment as it appears.
  */
 export async function runWatch(opts: WatchOptions, ctx: Ctx): Promise<void> {
-  const [{ withPortal }, { watchRequest }] = await Promise.all([import('../follow/common.js'), import('../follow/watch-loop.js')]);
+  const [{ withPortal }, { watchRequest }] = await Promise.all([import('../shared/common.js'), import('../shared/watch-loop.js')]);
   await withPortal(ctx, (api) => watchRequest(api, opts, ctx));
 }

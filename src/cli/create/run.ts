@@ -25,7 +25,7 @@ import type { CustomerRequestDTO, RequestCreateDTO, RequestTypeDTO, ServiceDeskD
 import type { CreateOptions } from '../commands/create.js';
 import type { Ctx } from '../context.js';
 import { bundleOptionsFrom } from '../bundle-flags.js';
-import { bundleJson, bundleProductOf, discoverProducts, prepareBundle, type SendableBundle } from '../follow/bundle-send.js';
+import { bundleJson, bundleProductOf, discoverProducts, prepareBundle, type SendableBundle } from '../shared/bundle-send.js';
 import { openPortal, profileName } from '../session.js';
 import { PeopleResolver } from './people.js';
 import { collect } from '../../lib/iter.js';
