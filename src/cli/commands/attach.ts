@@ -1,10 +1,10 @@
-import type { Command } from 'commander';
 import type { BundleOptions } from '../../bundle/build.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
+import { defineCommand } from '../command.js';
 import type { Ctx } from '../context.js';
 import { refuseStrayBundleFlags } from '../shared/bundle-send.js';
-import { examples, type Registrar } from './index.js';
+import { parseKey } from '../shared/common.js';
 
 export interface AttachOptions {
   key: string;
@@ -19,39 +19,37 @@ interface AttachFlags extends BundleFlagValues {
   bundle?: boolean;
 }
 
-export function register(r: Registrar): void {
-  const { program, t } = r;
-  const cmd = program
-    .command('attach')
-    .description(t('follow.attach.description'))
-    .argument('<key>', t('follow.arg.key'))
-    .argument('[file...]', t('follow.attach.arg.files'))
-    .option('--comment <text>', t('follow.attach.opt.comment'))
-    .option('--bundle', t('bundle.opt.bundle'));
-  addBundleFlags(cmd, t)
-    .addHelpText(
-      'after',
-      examples(t, [
-        'support attach SUP-12 support-bundle.zip',
-        'support attach SUP-12 screenshot.png atlassian-jira.log --comment "Logs from node 2"',
-        'support attach SUP-12 logs/*.log --json',
-        'support attach SUP-12 --bundle --product confluence --since 2d --comment "Logs after the upgrade"',
-      ]) + `${t('follow.attach.help.bundle')}\n`,
-    )
-    .action(async (key: string, files: string[], flags: AttachFlags, c: Command) => {
-      const ctx = r.ctx(c);
-      const { parseKey } = await import('../shared/common.js');
-      // Checked before any network call: a typo in a bundle flag costs nothing.
-      let bundle: BundleOptions | undefined;
-      if (flags.bundle) bundle = bundleOptionsFrom(flags, ctx.t);
-      else refuseStrayBundleFlags(flags, ctx);
-      if (files.length === 0 && !bundle) throw new UsageError(ctx.t('follow.attach.err.nothing'), { hint: ctx.t('follow.attach.err.nothingHint') });
-      await runAttach(
-        { key: parseKey(key, ctx.t), files, ...(flags.comment !== undefined ? { comment: flags.comment } : {}), ...(bundle ? { bundle } : {}) },
-        ctx,
-      );
-    });
-}
+export const register = defineCommand<[string, string[]], AttachFlags>((t) => ({
+  name: 'attach',
+  description: t('follow.attach.description'),
+  args: [
+    ['<key>', t('follow.arg.key')],
+    ['[file...]', t('follow.attach.arg.files')],
+  ],
+  flags: [
+    ['--comment <text>', t('follow.attach.opt.comment')],
+    ['--bundle', t('bundle.opt.bundle')],
+  ],
+  moreFlags: addBundleFlags,
+  examples: [
+    'support attach SUP-12 support-bundle.zip',
+    'support attach SUP-12 screenshot.png atlassian-jira.log --comment "Logs from node 2"',
+    'support attach SUP-12 logs/*.log --json',
+    'support attach SUP-12 --bundle --product confluence --since 2d --comment "Logs after the upgrade"',
+  ],
+  helpAfter: `${t('follow.attach.help.bundle')}\n`,
+  action: async (ctx, [key, files], flags) => {
+    // Checked before any network call: a typo in a bundle flag costs nothing.
+    let bundle: BundleOptions | undefined;
+    if (flags.bundle) bundle = bundleOptionsFrom(flags, ctx.t);
+    else refuseStrayBundleFlags(flags, ctx);
+    if (files.length === 0 && !bundle) throw new UsageError(ctx.t('follow.attach.err.nothing'), { hint: ctx.t('follow.attach.err.nothingHint') });
+    await runAttach(
+      { key: parseKey(key, ctx.t), files, ...(flags.comment !== undefined ? { comment: flags.comment } : {}), ...(bundle ? { bundle } : {}) },
+      ctx,
+    );
+  },
+}));
 
 /**
  * Checks every path first (exit 2 naming the bad ones, nothing sent), then streams the files

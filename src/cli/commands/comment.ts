@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
 import { UsageError } from '../../lib/errors.js';
-import type { Ctx } from '../context.js';
-import { examples, type Registrar } from './index.js';
 import { readText } from '../../lib/iter.js';
+import { defineCommand } from '../command.js';
+import type { Ctx } from '../context.js';
+import { parseKey } from '../shared/common.js';
 
 export interface CommentOptions {
   key: string;
@@ -11,25 +11,25 @@ export interface CommentOptions {
   bodyFile?: string;
 }
 
-export function register(r: Registrar): void {
-  const { program, t } = r;
-  program
-    .command('comment')
-    .description(t('follow.comment.description'))
-    .argument('<key>', t('follow.arg.key'))
-    .option('--body <text>', t('follow.comment.opt.body'))
-    .option('--body-file <file>', t('follow.comment.opt.bodyFile'))
-    .addHelpText(
-      'after',
-      examples(t, ['support comment SUP-12 --body "The patch fixed it, thanks."', 'support comment SUP-12 --body-file reply.txt', 'dmesg | tail -50 | support comment SUP-12 --body-file -', 'support comment SUP-12   # opens $EDITOR']),
-    )
-    .action(async (key: string, flags: { body?: string; bodyFile?: string }, cmd: Command) => {
-      const ctx = r.ctx(cmd);
-      const { parseKey } = await import('../shared/common.js');
-      if (flags.body !== undefined && flags.bodyFile !== undefined) throw new UsageError(ctx.t('follow.comment.err.both'));
-      await runComment({ key: parseKey(key, ctx.t), ...flags }, ctx);
-    });
-}
+export const register = defineCommand<[string], { body?: string; bodyFile?: string }>((t) => ({
+  name: 'comment',
+  description: t('follow.comment.description'),
+  args: [['<key>', t('follow.arg.key')]],
+  flags: [
+    ['--body <text>', t('follow.comment.opt.body')],
+    ['--body-file <file>', t('follow.comment.opt.bodyFile')],
+  ],
+  examples: [
+    'support comment SUP-12 --body "The patch fixed it, thanks."',
+    'support comment SUP-12 --body-file reply.txt',
+    'dmesg | tail -50 | support comment SUP-12 --body-file -',
+    'support comment SUP-12   # opens $EDITOR',
+  ],
+  action: async (ctx, [key], flags) => {
+    if (flags.body !== undefined && flags.bodyFile !== undefined) throw new UsageError(ctx.t('follow.comment.err.both'));
+    await runComment({ key: parseKey(key, ctx.t), ...flags }, ctx);
+  },
+}));
 
 /** Where the comment text comes from: the flag, a file, stdin, or the editor on a TTY. */
 async function readBody(opts: CommentOptions, ctx: Ctx): Promise<string> {

@@ -4,7 +4,7 @@ import type { Credentials } from '../../portal/client.js';
 import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import { accountOf, buildClient, parsePortalUrl, profileName, wantsSandbox } from '../session.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
 import { readText } from '../../lib/iter.js';
 
 /** `support login` after parsing. */

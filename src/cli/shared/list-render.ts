@@ -4,7 +4,7 @@ import type { CustomerRequestDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
 import { layoutTable } from '../../ui/table.js';
 import type { Ctx } from '../context.js';
-import type { ListItem } from '../commands/list.js';
+import type { ListItem } from '../json-types.js';
 import { impactOf, isoOf, relative, shortImpact, statusOf } from './common.js';
 
 /** A request as one list item (the --json element). */

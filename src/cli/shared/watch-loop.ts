@@ -3,8 +3,15 @@ import { formatDuration } from '../../lib/units.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CommentDTO, CustomerRequestDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
-import type { WatchOptions } from '../commands/watch.js';
 import { fetchRequest, humanTime, isoOf, millisOf, statusOf } from './common.js';
+
+export interface WatchOptions {
+  key: string;
+  /** A status name, or `done` for any resolved status (category DONE). */
+  until: string;
+  intervalMs: number;
+  timeoutMs?: number;
+}
 
 /** One line of `support watch --json`. */
 export type WatchEvent =
