@@ -3,6 +3,7 @@ import { CliError, UsageError } from '../../lib/errors.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import { defineCommand } from '../command.js';
 import type { Ctx } from '../context.js';
+import type { AttachJson } from '../json-types.js';
 import { refuseStrayBundleFlags } from '../shared/bundle-send.js';
 import { parseKey } from '../shared/common.js';
 
@@ -96,19 +97,13 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
           ? t('follow.attach.fail.disabled')
           : t(f.reason === 'upload' ? 'follow.attach.fail.upload' : 'follow.attach.fail.attach', f.message ?? '');
     if (ctx.globals.json) {
-      ctx.io.out(
-        JSON.stringify(
-          {
-            key,
-            attached: result.attached.map((f) => ({ name: f.name, path: f.path, size: f.size })),
-            failed: result.failed.map((f) => ({ name: f.file.name, path: f.file.path, size: f.file.size, reason: f.reason, message: reason(f) })),
-            url: req._links?.web ?? '',
-            ...(bundle ? { bundle: send.bundleJson(bundle.result) } : {}),
-          },
-          null,
-          2,
-        ),
-      );
+      ctx.output.json({
+        key,
+        attached: result.attached.map((f) => ({ name: f.name, path: f.path, size: f.size })),
+        failed: result.failed.map((f) => ({ name: f.file.name, path: f.file.path, size: f.file.size, reason: f.reason, message: reason(f) })),
+        url: req._links?.web ?? '',
+        ...(bundle ? { bundle: send.bundleJson(bundle.result) } : {}),
+      } satisfies AttachJson);
     } else {
       for (const f of result.attached) ctx.io.out(t('follow.attach.ok', f.name, formatBytes(f.size), key));
       for (const f of result.failed) ctx.io.err(t('follow.attach.failed', f.file.name, reason(f)));

@@ -2,6 +2,7 @@ import { UsageError } from '../../lib/errors.js';
 import { readText } from '../../lib/iter.js';
 import { defineCommand } from '../command.js';
 import type { Ctx } from '../context.js';
+import type { CommentJson } from '../json-types.js';
 import { parseKey } from '../shared/common.js';
 
 export interface CommentOptions {
@@ -75,21 +76,15 @@ export async function runComment(opts: CommentOptions, ctx: Ctx): Promise<void> 
     const now = after.currentStatus?.status ?? '';
     const reopened = before.currentStatus?.statusCategory === 'DONE' && after.currentStatus?.statusCategory !== 'DONE';
     if (ctx.globals.json) {
-      ctx.io.out(
-        JSON.stringify(
-          {
-            key,
-            comment: { id: comment.id ?? '', created: isoOf(comment.created), body: comment.body ?? body },
-            previousStatus: was,
-            status: now,
-            statusCategory: after.currentStatus?.statusCategory ?? '',
-            reopened,
-            url: after._links?.web ?? '',
-          },
-          null,
-          2,
-        ),
-      );
+      ctx.output.json({
+        key,
+        comment: { id: comment.id ?? '', created: isoOf(comment.created), body: comment.body ?? body },
+        previousStatus: was,
+        status: now,
+        statusCategory: after.currentStatus?.statusCategory ?? '',
+        reopened,
+        url: after._links?.web ?? '',
+      } satisfies CommentJson);
       return;
     }
     ctx.io.out(t('follow.comment.added', key));

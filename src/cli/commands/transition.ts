@@ -2,6 +2,7 @@ import { CancelledError, CliError, UsageError } from '../../lib/errors.js';
 import type { CustomerTransitionDTO } from '../../portal/types.js';
 import { defineCommand, type Registrar } from '../command.js';
 import type { Ctx } from '../context.js';
+import type { TransitionJson } from '../json-types.js';
 import { parseKey } from '../shared/common.js';
 
 /**
@@ -103,13 +104,14 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
     const after = await fetchRequest(api, key, t);
     const status = after.currentStatus?.status ?? '';
     if (ctx.globals.json) {
-      ctx.io.out(
-        JSON.stringify(
-          { key, transition: { id: tr.id, name: tr.name ?? '' }, previousStatus: before, status, statusCategory: after.currentStatus?.statusCategory ?? '', url: after._links?.web ?? '' },
-          null,
-          2,
-        ),
-      );
+      ctx.output.json({
+        key,
+        transition: { id: tr.id, name: tr.name ?? '' },
+        previousStatus: before,
+        status,
+        statusCategory: after.currentStatus?.statusCategory ?? '',
+        url: after._links?.web ?? '',
+      } satisfies TransitionJson);
       return;
     }
     ctx.io.out(t('follow.transition.done', tr.name ?? kind, key));

@@ -1,6 +1,7 @@
 import { UsageError } from '../../lib/errors.js';
 import { defineCommand } from '../command.js';
 import type { Ctx } from '../context.js';
+import type { RequestView } from '../json-types.js';
 import { parseKey } from '../shared/common.js';
 
 export interface ViewOptions {
@@ -39,7 +40,7 @@ export async function runView(opts: ViewOptions, ctx: Ctx): Promise<void> {
     }
     const shown = opts.comments === undefined ? doc.comments : doc.comments.slice(Math.max(0, doc.comments.length - opts.comments));
     if (ctx.globals.json) {
-      ctx.io.out(JSON.stringify({ ...doc, comments: shown }, null, 2));
+      ctx.output.json({ ...doc, comments: shown } satisfies RequestView);
       return;
     }
     v.printView(doc, shown, ctx);

@@ -11,6 +11,7 @@ import type { PortalApi } from '../../portal/api.js';
 import type { CheckedFile } from '../../portal/attach-files.js';
 import type { BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
+import type { BundleSummaryJson } from '../json-types.js';
 
 /** The bundle flags and the option keys commander gives them. */
 const BUNDLE_FLAGS: [keyof BundleFlagValues, string][] = [
@@ -99,7 +100,7 @@ export async function prepareBundle(o: BundleOptions, api: PortalApi, ctx: Ctx):
 }
 
 /** The `bundle` member of `create --json` and `attach --json`. */
-export function bundleJson(r: BundleResult): Record<string, unknown> {
+export function bundleJson(r: BundleResult): BundleSummaryJson {
   const m = r.manifest;
   return {
     output: r.output,

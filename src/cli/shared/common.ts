@@ -143,8 +143,3 @@ export function isWaitingForCustomer(status: string | undefined): boolean {
 
 /** A request left in "Waiting for customer" this long is resolved by the portal (DESIGN §2). */
 export const AUTO_RESOLVE_MS = 5 * 86_400_000;
-
-/** One JSON document or line on stdout. */
-export function printJson(ctx: Ctx, value: unknown, pretty = true): void {
-  ctx.io.out(pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
-}

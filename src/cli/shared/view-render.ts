@@ -5,32 +5,9 @@ import type { PortalApi } from '../../portal/api.js';
 import type { SlaInformationDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
 import type { Ctx } from '../context.js';
+import type { RequestView } from '../json-types.js';
 import { AUTO_RESOLVE_MS, fetchRequest, fieldText, humanTime, isoOf, isWaitingForCustomer, millisOf, notVisible, relative } from './common.js';
 import { collect } from '../../lib/iter.js';
-
-/** `support view --json`: everything the human view shows. Times are ISO-8601 UTC. */
-export interface RequestView {
-  key: string;
-  id: string;
-  summary: string;
-  url: string;
-  serviceDesk: { id: string; name: string };
-  requestType: { id: string; name: string };
-  reporter: { displayName: string; email: string; accountId: string };
-  created: string;
-  status: { name: string; category: string; since: string };
-  /** Oldest first. */
-  history: { status: string; category: string; at: string }[];
-  fields: { id: string; label: string; value: string }[];
-  sla: { name: string; state: 'running' | 'paused' | 'met' | 'breached'; goalMs?: number; remainingMs?: number; breachTime?: string }[];
-  participants: { displayName: string; email: string; accountId: string }[];
-  attachments: { filename: string; size: number; mimeType: string; created: string; author: string; url: string }[];
-  /** Oldest first; `--comments N` keeps the last N. */
-  comments: { id: string; author: string; created: string; body: string }[];
-  commentCount: number;
-  /** When the portal resolves it by itself (in "Waiting for customer" only). */
-  autoResolve?: { at: string; inMs: number };
-}
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
   const cycle = s.ongoingCycle ?? s.completedCycles?.[s.completedCycles.length - 1];

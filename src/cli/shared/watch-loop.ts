@@ -3,6 +3,7 @@ import { formatDuration } from '../../lib/units.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CommentDTO, CustomerRequestDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
+import type { WatchEvent } from '../json-types.js';
 import { fetchRequest, humanTime, isoOf, millisOf, statusOf } from './common.js';
 
 export interface WatchOptions {
@@ -12,14 +13,6 @@ export interface WatchOptions {
   intervalMs: number;
   timeoutMs?: number;
 }
-
-/** One line of `support watch --json`. */
-export type WatchEvent =
-  | { event: 'start'; key: string; status: string; statusCategory: string; since: string; at: string }
-  | { event: 'status'; key: string; from: string; status: string; statusCategory: string; since: string; at: string }
-  | { event: 'comment'; key: string; id: string; author: string; created: string; body: string; at: string }
-  | { event: 'done'; key: string; status: string; statusCategory: string; at: string }
-  | { event: 'timeout'; key: string; status: string; at: string };
 
 /** The longest wait between polls after errors. */
 const MAX_BACKOFF_MS = 10 * 60_000;
@@ -51,7 +44,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx)
   const { io, t, clock, signal } = ctx;
   const json = ctx.globals.json;
   const deadline = opts.timeoutMs !== undefined ? clock.now() + opts.timeoutMs : undefined;
-  const emit = (e: WatchEvent, human: string) => (json ? io.out(JSON.stringify(e)) : io.out(human));
+  const emit = (e: WatchEvent, human: string) => (json ? ctx.output.jsonLine(e) : io.out(human));
   const at = () => new Date(clock.now()).toISOString();
   const stamp = () => humanTime(clock.now());
 
@@ -86,7 +79,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx)
     }
     const now = clock.now();
     if (deadline !== undefined && now >= deadline) {
-      if (json) io.out(JSON.stringify({ event: 'timeout', key, status, at: at() } satisfies WatchEvent));
+      if (json) ctx.output.jsonLine({ event: 'timeout', key, status, at: at() } satisfies WatchEvent);
       throw new CliError(t('follow.watch.timeout', key, formatDuration(opts.timeoutMs ?? 0), status));
     }
     let wait = failures === 0 ? opts.intervalMs : backoff;
