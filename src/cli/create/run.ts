@@ -28,7 +28,7 @@ import { bundleOptionsFrom } from '../bundle-flags.js';
 import { bundleJson, bundleProductOf, discoverProducts, prepareBundle, type SendableBundle } from '../shared/bundle-send.js';
 import { openPortal, profileName } from '../session.js';
 import { PeopleResolver } from './people.js';
-import { collect } from '../../lib/iter.js';
+import { toArray } from '../../lib/iter.js';
 
 type CreateDraft = Draft<FormState>;
 
@@ -54,7 +54,7 @@ async function resolveDesk(
   missing: string[],
 ): Promise<ServiceDeskDTO | undefined> {
   const t = ctx.t;
-  const desks = await collect(api.serviceDesks(), 1000);
+  const desks = await toArray(api.serviceDesks(), 1000);
   if (desks.length === 0) throw new CliError(t('create.err.noDesks'));
   const wanted = opts.serviceDesk ?? draft.serviceDeskId;
   if (wanted !== undefined) {
@@ -98,7 +98,7 @@ async function resolveType(
   missing: string[],
 ): Promise<RequestTypeDTO | undefined> {
   const t = ctx.t;
-  const [types, groups] = await Promise.all([collect(api.requestTypes(deskId), 1000), collect(api.requestTypeGroups(deskId), 1000)]);
+  const [types, groups] = await Promise.all([toArray(api.requestTypes(deskId), 1000), toArray(api.requestTypeGroups(deskId), 1000)]);
   const usable = types.filter((x) => x.canCreateRequest !== false);
   const list = () => usable.map((x) => `${x.id} (${x.name ?? ''})`).join(', ');
   if (opts.requestType !== undefined || (draft.requestTypeId !== undefined && opts.type === undefined && opts.deployment === undefined)) {

@@ -7,7 +7,7 @@ import { theme } from '../../ui/theme.js';
 import type { Ctx } from '../context.js';
 import type { RequestView } from '../json-types.js';
 import { AUTO_RESOLVE_MS, fetchRequest, fieldText, humanTime, isoOf, isWaitingForCustomer, millisOf, notVisible, relative } from './common.js';
-import { collect } from '../../lib/iter.js';
+import { toArray } from '../../lib/iter.js';
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
   const cycle = s.ongoingCycle ?? s.completedCycles?.[s.completedCycles.length - 1];
@@ -30,11 +30,11 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx): Pr
   const r = await fetchRequest(api, key, ctx.t, ['serviceDesk', 'requestType']);
   const k = r.issueKey ?? key;
   const [history, sla, participants, attachments, comments] = await Promise.all([
-    collect(api.statusHistory(k)),
-    collect(api.sla(k)).catch(() => [] as SlaInformationDTO[]),
-    collect(api.participants(k)),
-    collect(api.attachments(k)),
-    collect(api.comments(k)),
+    toArray(api.statusHistory(k)),
+    toArray(api.sla(k)).catch(() => [] as SlaInformationDTO[]),
+    toArray(api.participants(k)),
+    toArray(api.attachments(k)),
+    toArray(api.comments(k)),
   ]).catch((err: unknown) => {
     throw notVisible(err, k, ctx.t);
   });
