@@ -24,7 +24,7 @@ function onlyIn(pkgs, where) {
   };
 }
 
-const uiPkgs = ['chalk', 'ora', '@inquirer/*', 'inquirer'];
+const uiPkgs = ['chalk', '@inquirer/*', 'inquirer'];
 const portalPkgs = ['undici'];
 const configPkgs = ['conf'];
 
