@@ -6,10 +6,9 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { createGenerator } from 'ts-json-schema-generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../src/lib/clock.js';
 import { sandboxReply } from '../src/sandbox/index.js';
 import { runCli, tempDir } from './support/harness.js';
-import { API, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
+import { API, followSandbox, pollClock, type FollowSandbox } from './support/follow-sandbox.js';
 
 const root = new URL('..', import.meta.url).pathname;
 let s: FollowSandbox;
@@ -88,17 +87,10 @@ describe('--json output matches cli/json-types.ts', () => {
 
   it('watch: start, comment, status, done and timeout lines', async () => {
     const key = await s.create('watch shapes');
-    let n = 0;
-    const clock: Clock = {
-      now: () => s.clock.now(),
-      sleep: async (ms) => {
-        s.clock.advance(ms);
-        if (ms < 60_000) return;
-        n++;
-        if (n === 1) await sandboxReply(s.dataDir, key, 'Try the patch.', s.clock);
-        if (n === 2) expect((await s.call('POST', `${API}/request/${key}/transition`, { id: '11' })).status).toBe(204);
-      },
-    };
+    const clock = pollClock(s, async (n) => {
+      if (n === 1) await sandboxReply(s.dataDir, key, 'Try the patch.', s.clock);
+      if (n === 2) expect((await s.call('POST', `${API}/request/${key}/transition`, { id: '11' })).status).toBe(204);
+    });
     const done = await s.cli(['watch', key, '--interval', '1m', '--json'], { clock });
     const timeout = await s.cli(['watch', key, '--until', 'Nowhere', '--interval', '1m', '--timeout', '2m', '--json'], { clock });
     const events = [done, timeout].flatMap((r) => r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string }));
