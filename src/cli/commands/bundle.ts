@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatBytes } from '../../lib/units.js';
 import { addBundleFlags, bundleOptionsFrom, makeBundle, planFromFlags, summaryLines, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
 
 export interface BundleCommandOptions extends BundleFlagValues {
   dryRun?: boolean;

@@ -12,8 +12,8 @@ import {
 } from '../../form/validators.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
-import { strayBundleFlags } from '../follow/bundle-send.js';
-import { examples, type Registrar } from './index.js';
+import { strayBundleFlags } from '../shared/bundle-send.js';
+import { examples, type Registrar } from '../command.js';
 import { readText } from '../../lib/iter.js';
 
 /** The options of `support create`, after `--from` is merged in and each value is checked. */

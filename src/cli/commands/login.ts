@@ -5,7 +5,7 @@ import type { PortalFlavor } from '../../portal/url.js';
 import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import { accountOf, buildClient, parsePortalUrl, profileName, wantsSandbox } from '../session.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
 import { readText } from '../../lib/iter.js';
 
 /** `support login` after parsing. */

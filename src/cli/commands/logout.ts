@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
 import { profileName } from '../session.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
 
 /** What `support logout --json` prints. */
 export interface LogoutResult {

@@ -4,7 +4,7 @@ import { SANDBOX_PORT } from '../../config/paths.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { formatDuration, parseDuration, parseSize } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
 
 /** `support sandbox` after parsing. */
 export interface SandboxCommandOptions {

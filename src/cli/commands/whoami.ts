@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
 import { accountOf, openPortal, type PortalSession, type TokenSource } from '../session.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
 
 /** What `support whoami --json` prints. */
 export interface WhoamiResult {

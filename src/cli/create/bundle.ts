@@ -7,7 +7,7 @@ import type { RequestTypeDTO } from '../../portal/types.js';
 import { BUNDLE_PRODUCTS, bundleOptionsFrom, planFromFlags } from '../bundle-flags.js';
 import type { CreateOptions } from '../commands/create.js';
 import type { Ctx } from '../context.js';
-import { bundleProductOf, discoverProducts } from '../follow/bundle-send.js';
+import { bundleProductOf, discoverProducts } from '../shared/bundle-send.js';
 import { TYPE_PATTERNS } from './resolve.js';
 
 /**

@@ -10,7 +10,7 @@ import { CancelledError, UsageError } from '../../lib/errors.js';
 import type { RequestCreateDTO } from '../../portal/types.js';
 import type { CreateOptions } from '../commands/create.js';
 import type { Ctx } from '../context.js';
-import { prepareBundle, type SendableBundle } from '../follow/bundle-send.js';
+import { prepareBundle, type SendableBundle } from '../shared/bundle-send.js';
 import { openPortal } from '../session.js';
 import { applyFlags } from './apply-flags.js';
 import { attachAfterCreate, attachIncomplete, checkAttachments, type AttachOutcome } from './attach.js';
