@@ -71,6 +71,7 @@ export default tseslint.config(
               message: 'src/sandbox imports only src/lib, src/i18n and the wire types (src/portal/types.ts).',
             },
             { target: './src/cli/shared', from: './src/cli/commands', message: 'Shared command code never imports src/cli/commands.' },
+            { target: './src/cli/create', from: './src/cli/commands', message: 'The create flow never imports src/cli/commands: its options live in cli/create/options.ts.' },
             {
               target: ['./src/portal', './src/form', './src/bundle', './src/config'],
               from: ['./src/cli', './src/ui'],

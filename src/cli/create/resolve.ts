@@ -2,7 +2,7 @@ import { CliError, UsageError } from '../../lib/errors.js';
 import { toArray } from '../../lib/iter.js';
 import type { Choice, ChoiceSeparator } from '../../lib/prompter.js';
 import type { RequestTypeDTO, RequestTypeGroupDTO, ServiceDeskDTO } from '../../portal/types.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 import type { CreateSession } from './session.js';
 
 /** The service desk and request type to file on, once both are known. */

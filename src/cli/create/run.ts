@@ -8,7 +8,7 @@ import { describeFields } from '../../form/fields.js';
 import type { RedirectProduct } from '../../form/validators.js';
 import { CancelledError, UsageError } from '../../lib/errors.js';
 import type { RequestCreateDTO } from '../../portal/types.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
 import { prepareBundle, type SendableBundle } from '../shared/bundle-send.js';
 import { openPortal } from '../session.js';
