@@ -139,7 +139,7 @@ export interface WhoamiJson {
   portal: string;
   deployment: 'cloud' | 'dc' | 'sandbox';
   profile: string;
-  tokenSource?: 'flag' | 'env' | 'keyring' | 'file' | 'sandbox';
+  tokenSource?: 'env' | 'keyring' | 'file' | 'sandbox';
 }
 
 /** Something found but left out of a bundle, with a stable reason code. */
