@@ -5,9 +5,9 @@ import type { FormIO, FormMeta, FormState } from '../../form/engine.js';
 import { display } from '../../form/fields.js';
 import type { RequestTypeDTO } from '../../portal/types.js';
 import { BUNDLE_PRODUCTS, bundleOptionsFrom, planFromFlags } from '../bundle-flags.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
-import { bundleProductOf, discoverProducts } from '../follow/bundle-send.js';
+import { bundleProductOf, discoverProducts } from '../shared/bundle-send.js';
 import { TYPE_PATTERNS } from './resolve.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FormIO } from '../../form/engine.js';
 import type { Prompter } from '../../lib/prompter.js';
 import type { PortalApi } from '../../portal/api.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
 import type { PortalSession } from '../session.js';
 import type { DraftSession } from './draft.js';

@@ -10,6 +10,7 @@ import type { PortalApi } from '../../portal/api.js';
 import type { CheckedFile } from '../../portal/attach-files.js';
 import type { BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
+import type { BundleSummaryJson } from '../json-types.js';
 
 /** The bundle flags and the option keys commander gives them. */
 const BUNDLE_FLAGS: [keyof BundleFlagValues, string][] = [
@@ -98,20 +99,7 @@ export async function prepareBundle(o: BundleOptions, api: PortalApi, ctx: Ctx):
 }
 
 /** The `bundle` member of `create --json` and `attach --json`. */
-/** The `bundle` member of `create --json` and `attach --json`. */
-export interface BundleJson {
-  output: string;
-  zipBytes: number;
-  files: number;
-  collectedBytes: number;
-  truncated: number;
-  /** Replacements per redaction rule. */
-  redactions: Record<string, number>;
-  /** The obfuscation map beside the zip, or null without `--obfuscate`. */
-  mappingFile: string | null;
-}
-
-export function bundleJson(r: BundleResult): BundleJson {
+export function bundleJson(r: BundleResult): BundleSummaryJson {
   const m = r.manifest;
   return {
     output: r.output,
