@@ -65,7 +65,13 @@ export function networkOptions(ctx: Ctx): NetworkOptions {
 }
 
 /** A client for `portalUrl` with the context's network settings, User-Agent, signal and `--debug` trace. */
-export async function buildClient(ctx: Ctx, portalUrl: string, credentials: Credentials, network: NetworkOptions = networkOptions(ctx)): Promise<JsmClient> {
+export async function buildClient(
+  ctx: Ctx,
+  portalUrl: string,
+  credentials: Credentials,
+  network: NetworkOptions = networkOptions(ctx),
+  deployment?: PortalFlavor,
+): Promise<JsmClient> {
   const { JsmClient } = await import('../portal/client.js');
   return new JsmClient({
     ...network,
@@ -77,6 +83,7 @@ export async function buildClient(ctx: Ctx, portalUrl: string, credentials: Cred
     signal: ctx.signal,
     debug: ctx.globals.debug ? (line) => ctx.io.err(`debug: ${line}`) : undefined,
     onNotice: (n) => ctx.io.err(noticeText(ctx, n)),
+    ...(deployment ? { deployment } : {}),
   });
 }
 
@@ -153,7 +160,9 @@ async function resolve(ctx: Ctx, profile: string, requested: string | undefined)
   const same = saved !== undefined && saved.portal === url ? saved : undefined;
   const envToken = ctx.env.SUPPORT_TOKEN?.trim();
   const email = ctx.env.SUPPORT_EMAIL?.trim() || same?.email;
-  const flavor: PortalFlavor = same?.deployment ?? (ctx.env.SUPPORT_EMAIL?.trim() ? 'cloud' : detectFlavor(url));
+  // What login found (from /info, or --deployment); without a profile, the host says it. An e-mail
+  // does not make a portal Cloud: Data Center takes username and password as Basic too.
+  const flavor: PortalFlavor = same?.deployment ?? detectFlavor(url);
   if (envToken) return { portalUrl: url, flavor, email, token: envToken, source: 'env' };
   if (same) {
     const tok = await store.token(profile);
@@ -180,7 +189,7 @@ export async function openPortal(ctx: Ctx): Promise<PortalSession> {
   if (wantsSandbox(requested)) return openSandbox(ctx, profile);
   const r = await resolve(ctx, profile, requested);
   const credentials: Credentials = r.email ? { kind: 'basic', email: r.email, token: r.token } : { kind: 'bearer', token: r.token };
-  const client = await buildClient(ctx, r.portalUrl, credentials);
+  const client = await buildClient(ctx, r.portalUrl, credentials, networkOptions(ctx), r.flavor);
   return {
     api: client,
     portalUrl: r.portalUrl,

@@ -74,8 +74,9 @@ export interface PortalApi {
   statusHistory(issueIdOrKey: string): AsyncIterable<CustomerRequestStatusDTO>;
 
   participants(issueIdOrKey: string): AsyncIterable<UserDTO>;
-  addParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>>;
-  removeParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>>;
+  /** Adds participants named as the deployment names people: accountIds (Cloud) or usernames (Data Center). */
+  addParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>>;
+  removeParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>>;
 
   sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO>;
 

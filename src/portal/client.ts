@@ -58,6 +58,8 @@ export interface JsmClientOptions extends Omit<TransportOptions, 'authorization'
   credentials: Credentials;
   /** Page size asked of list endpoints (the server may cap it); default 50. */
   pageSize?: number;
+  /** Names people by accountId (`cloud`, the default) or by username (`dc`) where the API takes a list of them. */
+  deployment?: 'cloud' | 'dc';
 }
 
 /**
@@ -284,12 +286,17 @@ export class JsmClient implements PortalApi {
     return this.paged(`${API}/request/${enc(issueIdOrKey)}/participant`);
   }
 
-  addParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>> {
-    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, idempotent: false });
+  /** The participants body: `accountIds` on Cloud, `usernames` on Data Center (which has no accountIds). */
+  private people(ids: readonly string[]): { accountIds: readonly string[] } | { usernames: readonly string[] } {
+    return this.opts.deployment === 'dc' ? { usernames: ids } : { accountIds: ids };
   }
 
-  removeParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>> {
-    return this.json({ method: 'DELETE', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, idempotent: false });
+  addParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>> {
+    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: this.people(ids), idempotent: false });
+  }
+
+  removeParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>> {
+    return this.json({ method: 'DELETE', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: this.people(ids), idempotent: false });
   }
 
   sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO> {

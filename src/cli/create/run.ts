@@ -65,7 +65,7 @@ async function fileRequest(s: CreateSession): Promise<void> {
     return;
   }
   const people = await reviewPeople(s, meta);
-  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { draftId: draft.id, t: ctx.t }));
+  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { draftId: draft.id, t: ctx.t, deployment: s.portal.flavor === 'dc' ? 'dc' : 'cloud' }));
   const state = draft.state;
   const peopleJson = people.json({
     participants: body.requestParticipants ? state.participants : undefined,

@@ -55,6 +55,41 @@ export async function fetchRequest(
   }
 }
 
+/**
+ * The request's summary: the top-level `summary`, which the spec makes optional (its own examples
+ * leave it out), else the `summary` among `requestFieldValues`; empty when neither is text.
+ */
+export function summaryOf(r: CustomerRequestDTO): string {
+  if (typeof r.summary === 'string') return r.summary;
+  const v = (Array.isArray(r.requestFieldValues) ? r.requestFieldValues : []).find((f) => f.fieldId === 'summary')?.value;
+  return typeof v === 'string' ? v : '';
+}
+
+/** How many closed requests {@link isResolved} reads at most looking for one key. */
+const CLOSED_LOOKUP_LIMIT = 1_000;
+
+/**
+ * Whether the request is resolved, from what any portal gives: the status category where the portal
+ * reports one (Cloud: DONE); else (Data Center reports none) whether the portal lists the request
+ * among the caller's closed requests (`requestStatus=CLOSED_REQUESTS`, narrowed to its desk and type).
+ */
+export async function isResolved(api: PortalApi, r: CustomerRequestDTO): Promise<boolean> {
+  const category = r.currentStatus?.statusCategory;
+  if (typeof category === 'string' && category !== '') return category === 'DONE';
+  const key = r.issueKey;
+  if (!key) return false;
+  // The list filters take numbers: narrow only by ids that are.
+  const numeric = (id: string | undefined) => (id !== undefined && /^\d+$/.test(id) ? id : undefined);
+  const serviceDeskId = numeric(r.serviceDeskId);
+  const requestTypeId = serviceDeskId ? numeric(r.requestTypeId) : undefined;
+  let read = 0;
+  for await (const closed of api.requests({ status: 'CLOSED_REQUESTS', serviceDeskId, requestTypeId })) {
+    if (closed.issueKey === key || (r.issueId !== undefined && closed.issueId === r.issueId)) return true;
+    if (++read >= CLOSED_LOOKUP_LIMIT) return false;
+  }
+  return false;
+}
+
 /** Milliseconds of a DateDTO (epochMillis, else the ISO text), or undefined. */
 export function millisOf(d: DateDTO | undefined): number | undefined {
   if (!d) return undefined;
