@@ -113,3 +113,33 @@ describe('uploads and language', () => {
     expect(listed.headers['accept-language']).toBe('ja-JP');
   });
 });
+
+describe('well-formed but unusual answers', () => {
+  it('dates out of range, no _links, odd member types: view and list finish with what they can show, or say the answer is unreadable', { timeout: 20_000 }, async () => {
+    const stub = await StubServer.start();
+    open.push(stub);
+    const odd = {
+      issueKey: 'HD-9',
+      summary: 'Odd dates',
+      createdDate: { epochMillis: 9e18, iso8601: 'not a date' },
+      currentStatus: { status: 'Open', statusDate: { epochMillis: -9e18 } },
+      requestFieldValues: [{ fieldId: 'customfield_1', label: 'Count', value: 12 }],
+    };
+    stub.stub('GET', `${API}/request`, { json: { size: 1, start: 0, limit: 50, isLastPage: true, values: [odd] } });
+    stub.stub('GET', `${API}/request/HD-9`, { json: odd });
+    const empty = { json: { size: 0, start: 0, limit: 50, isLastPage: true, values: [] } };
+    for (const part of ['status', 'sla', 'participant', 'attachment', 'comment']) stub.stub('GET', `${API}/request/HD-9/${part}`, empty);
+    stub.stub('GET', `${API}/request/HD-10`, { json: { issueKey: 'HD-10', requestFieldValues: { not: 'a list' }, currentStatus: 'Open' } });
+    for (const part of ['status', 'sla', 'participant', 'attachment', 'comment']) stub.stub('GET', `${API}/request/HD-10/${part}`, empty);
+    const env = { SUPPORT_EMAIL: 'a@example.com', SUPPORT_TOKEN: 'tok' };
+    const list = await runCli(['--portal', stub.url, 'list', '--json'], { env, clock: fakeClock() });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ key: 'HD-9', summary: 'Odd dates', created: '' })]);
+    const view = await runCli(['--portal', stub.url, 'view', 'HD-9'], { env, clock: fakeClock() });
+    expect(view.code).toBe(0);
+    expect(view.stdout).toContain('HD-9  Odd dates');
+    const unreadable = await runCli(['--portal', stub.url, 'view', 'HD-10'], { env, clock: fakeClock() });
+    expect(unreadable.stderr).not.toMatch(/is a bug|unexpected error/);
+    if (unreadable.code !== 0) expect(unreadable.stderr).toMatch(/answered in a shape this client cannot read/);
+  });
+});

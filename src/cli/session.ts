@@ -200,3 +200,14 @@ export async function openPortal(ctx: Ctx): Promise<PortalSession> {
     close: () => client.close(),
   };
 }
+
+/**
+ * An answer of the portal this client could not read (a date JavaScript cannot hold, a member of
+ * another type than the spec says, a list where an object belongs) surfaces as a TypeError or
+ * RangeError while it is used: said as what it is, with the way to see the answer, never as a bug.
+ * Other errors are returned unchanged.
+ */
+export function oddAnswer(ctx: Ctx, portalUrl: string, err: unknown): unknown {
+  if (!(err instanceof TypeError || err instanceof RangeError)) return err;
+  return new CliError(ctx.t('portal.err.oddAnswer', new URL(portalUrl).host, err.message), { hint: ctx.t('portal.hint.oddAnswer'), cause: err });
+}

@@ -11,7 +11,7 @@ import type { RequestCreateDTO } from '../../portal/types.js';
 import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
 import { prepareBundle, type SendableBundle } from '../shared/bundle-send.js';
-import { openPortal } from '../session.js';
+import { oddAnswer, openPortal } from '../session.js';
 import { applyFlags } from './apply-flags.js';
 import { attachAfterCreate, attachIncomplete, checkAttachments, type AttachOutcome } from './attach.js';
 import { bundleDryRun, bundleOffer, bundleOptionsFor } from './bundle.js';
@@ -32,7 +32,7 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
   try {
     await fileRequest(s);
   } catch (e) {
-    throw await keepAnswers(s, e);
+    throw await keepAnswers(s, oddAnswer(ctx, portal.portalUrl, e));
   } finally {
     await portal.close();
   }

@@ -32,10 +32,12 @@ export function notVisible(err: unknown, key: string, t: T): unknown {
 
 /** Runs `fn` with an open portal session, closing it whatever happens. */
 export async function withPortal<R>(ctx: Ctx, fn: (api: PortalApi, portalUrl: string, session: PortalSession) => Promise<R>): Promise<R> {
-  const { openPortal } = await import('../session.js');
+  const { openPortal, oddAnswer } = await import('../session.js');
   const session = await openPortal(ctx);
   try {
     return await fn(session.api, session.portalUrl, session);
+  } catch (err) {
+    throw oddAnswer(ctx, session.portalUrl, err);
   } finally {
     await session.close();
   }
@@ -92,12 +94,14 @@ export async function isResolved(api: PortalApi, r: CustomerRequestDTO): Promise
 
 /** Milliseconds of a DateDTO (epochMillis, else the ISO text), or undefined. */
 export function millisOf(d: DateDTO | undefined): number | undefined {
-  if (!d) return undefined;
-  if (typeof d.epochMillis === 'number') return d.epochMillis;
+  if (!d || typeof d !== 'object') return undefined;
+  // A date JavaScript cannot hold (a portal's or a mock's odd value) counts as unknown.
+  const inRange = (ms: number) => (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : undefined);
+  if (typeof d.epochMillis === 'number') return inRange(d.epochMillis);
+  if (typeof d.epochMillis === 'string' && /^-?\d+$/.test(d.epochMillis)) return inRange(Number(d.epochMillis));
   const iso = d.iso8601 ?? d.jira;
-  if (!iso) return undefined;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : ms;
+  if (typeof iso !== 'string' || !iso) return undefined;
+  return inRange(Date.parse(iso));
 }
 
 /** ISO-8601 in UTC (stable for scripts), or '' when unknown. */

@@ -31,6 +31,9 @@ export const en = {
         'too-many': 'the server never reported its last page',
       }[reason]
     }. What was read so far is shown.`,
+  'portal.err.oddAnswer': (host: string, detail: string) =>
+    `${host} answered in a shape this client cannot read (${detail}): a value outside what the JSM API documents, such as a date out of range or a number where text belongs.`,
+  'portal.hint.oddAnswer': 'Run the command again with --debug to see the answer; if the portal is a proxy or a mock, check what it returns.',
   'portal.hint.rateLimited': (seconds: number | undefined) =>
     seconds === undefined ? 'Wait a little and try again.' : `Try again in ${seconds} s.`,
   'portal.err.server': (host: string, status: number) => `${host} failed to answer the request (HTTP ${status}).`,
@@ -92,6 +95,9 @@ export const ja: Catalog<typeof en> = {
         'too-many': 'サーバーが最後のページを示しませんでした',
       }[reason]
     }。ここまでに読んだ分を表示します。`,
+  'portal.err.oddAnswer': (host, detail) =>
+    `${host} の応答はこのクライアントが読めない形でした (${detail})。範囲外の日付や、文字列の場所に数値があるなど、JSM API の文書にない値です。`,
+  'portal.hint.oddAnswer': '--debug を付けて再実行すると応答を確認できます。ポータルがプロキシやモックなら、その返す内容を確認してください。',
   'portal.hint.rateLimited': (seconds) => (seconds === undefined ? '少し待ってから再実行してください。' : `${seconds} 秒後に再実行してください。`),
   'portal.err.server': (host, status) => `${host} がリクエストを処理できませんでした (HTTP ${status})。`,
   'portal.hint.server': 'ポータル側の問題です。しばらくしてから再実行してください。--debug でやり取りを確認できます。',
