@@ -3,7 +3,7 @@
  * `isLastPage` and advance by `size` (servers cap `limit`); uploads stream from disk in a
  * multipart body with a known length; only idempotent calls are retried.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -127,7 +127,8 @@ export class JsmClient implements PortalApi {
       const page = (await this.get<PagedDTO<T>>(p, { ...query, start, limit: pageSize })) ?? {};
       const values = Array.isArray(page.values) ? page.values : [];
       if (start > 0 && typeof page.start === 'number' && page.start !== start) return stop('start-ignored');
-      const fingerprint = JSON.stringify(values);
+      // A digest per page, not the page: a long list must not keep a copy of itself.
+      const fingerprint = createHash('sha1').update(JSON.stringify(values)).digest('base64');
       if (values.length > 0 && seen.has(fingerprint)) return stop('repeated-page');
       seen.add(fingerprint);
       for (const v of values) yield v;
