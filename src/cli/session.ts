@@ -9,7 +9,7 @@ import type { PortalApi } from '../portal/api.js';
 import type { Credentials, JsmClient } from '../portal/client.js';
 import type { NetworkOptions, PortalNotice } from '../portal/http.js';
 import type { MyselfDTO } from '../portal/types.js';
-import { detectFlavor, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
+import { detectFlavor, flavorOfInfo, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
 import type { Ctx } from './context.js';
 
 /** Where the token in use came from (`whoami` reports it). */
@@ -20,8 +20,13 @@ export interface PortalSession {
   /** Base URL, no trailing slash. */
   portalUrl: string;
   profile: string;
-  /** The portal's flavor, or the built-in sandbox. */
+  /** The portal's flavor (as login saved it, else as the host suggests), or the built-in sandbox. */
   flavor: PortalFlavor | 'sandbox';
+  /**
+   * The deployment, for what must be named its way (user fields): the saved one; without a profile,
+   * what the portal's `/info` reports (asked once), else the host's guess. The sandbox is Cloud.
+   */
+  deployment(): Promise<PortalFlavor>;
   /** Closes the client (and the in-process sandbox when --portal sandbox). */
   close(): Promise<void>;
   /** Where the token came from. */
@@ -129,6 +134,7 @@ async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
     portalUrl: handle.url,
     profile,
     flavor: 'sandbox',
+    deployment: async () => 'cloud',
     tokenSource: 'sandbox',
     email: handle.email,
     close: async () => {
@@ -142,6 +148,8 @@ async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
 interface Resolved {
   portalUrl: string;
   flavor: PortalFlavor;
+  /** Whether `flavor` is what login saved (else the host's guess). */
+  saved: boolean;
   email?: string;
   token: string;
   source: TokenSource;
@@ -163,14 +171,15 @@ async function resolve(ctx: Ctx, profile: string, requested: string | undefined)
   // What login found (from /info, or --deployment); without a profile, the host says it. An e-mail
   // does not make a portal Cloud: Data Center takes username and password as Basic too.
   const flavor: PortalFlavor = same?.deployment ?? detectFlavor(url);
-  if (envToken) return { portalUrl: url, flavor, email, token: envToken, source: 'env' };
+  const known = same?.deployment !== undefined;
+  if (envToken) return { portalUrl: url, flavor, saved: known, email, token: envToken, source: 'env' };
   if (same) {
     const tok = await store.token(profile);
     if (!tok) {
       if (same.tokenStore === 'keyring') throw new AuthError(t('auth.err.keyringLost', profile));
       throw notSignedIn();
     }
-    return { portalUrl: url, flavor, email, token: tok.token, source: tok.source };
+    return { portalUrl: url, flavor, saved: known, email, token: tok.token, source: tok.source };
   }
   if (portalUrl) throw new AuthError(t('auth.err.noTokenForPortal', url), { hint: t('auth.err.notSignedIn.hint', profile) });
   throw notSignedIn();
@@ -190,11 +199,21 @@ export async function openPortal(ctx: Ctx): Promise<PortalSession> {
   const r = await resolve(ctx, profile, requested);
   const credentials: Credentials = r.email ? { kind: 'basic', email: r.email, token: r.token } : { kind: 'bearer', token: r.token };
   const client = await buildClient(ctx, r.portalUrl, credentials, networkOptions(ctx), r.flavor);
+  let asked: Promise<PortalFlavor> | undefined;
+  const deployment = (): Promise<PortalFlavor> => {
+    if (r.saved) return Promise.resolve(r.flavor);
+    asked ??= client.info().then(
+      (info) => flavorOfInfo(info) ?? r.flavor,
+      () => r.flavor,
+    );
+    return asked;
+  };
   return {
     api: client,
     portalUrl: r.portalUrl,
     profile,
     flavor: r.flavor,
+    deployment,
     tokenSource: r.source,
     ...(r.email ? { email: r.email } : {}),
     close: () => client.close(),
