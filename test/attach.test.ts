@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from './support/harness.js';
 import { API, followSandbox, conformFollow, type FollowSandbox } from './support/follow-sandbox.js';
 
@@ -10,6 +10,9 @@ let key: string;
 beforeAll(async () => {
   s = await followSandbox({ attachmentLimit: 1024 });
   dir = tempDir('support-attach-cli-');
+});
+// Each test attaches to a request of its own.
+beforeEach(async () => {
   key = await s.create('attach things');
 });
 afterAll(async () => {
