@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import { fakeClock, runCli, tempDir, testDeps } from './support/harness.js';
+import { isBuilt, need } from './support/needs.js';
 import { caller, createBody } from './support/sandbox-client.js';
 
 const API = '/rest/servicedeskapi';
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'support.js');
-const built = fs.existsSync(path.resolve(import.meta.dirname, '..', 'dist', 'main.js'));
 const dirs: string[] = [];
 function dir(): string {
   const d = tempDir('support-sandbox-cli-');
@@ -123,7 +123,7 @@ describe('support sandbox (running)', () => {
   });
 });
 
-describe.skipIf(!built)('support sandbox (the built binary)', () => {
+describe('support sandbox (the built binary)', () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -139,7 +139,8 @@ describe.skipIf(!built)('support sandbox (the built binary)', () => {
     });
   }
 
-  it('node bin/support.js sandbox --json prints the JSON line, serves, and stops with exit 0 on SIGINT', async () => {
+  it('node bin/support.js sandbox --json prints the JSON line, serves, and stops with exit 0 on SIGINT', async (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
     const data = dir();
     const { child, facts } = await serve(data);
     expect(facts).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), email: expect.stringContaining('@'), data });
@@ -150,7 +151,8 @@ describe.skipIf(!built)('support sandbox (the built binary)', () => {
     expect(await exited).toBe(0);
   });
 
-  it('two sandbox processes on one folder, writing at the same time, lose no request and leave a valid state', async () => {
+  it('two sandbox processes on one folder, writing at the same time, lose no request and leave a valid state', async (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
     const data = dir();
     const [a, b] = await Promise.all([serve(data), serve(data)]);
     expect(a.facts.token).toBe(b.facts.token);
