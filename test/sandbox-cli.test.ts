@@ -57,7 +57,8 @@ describe('support sandbox (parsing)', () => {
   it('reports a damaged data folder with exit 1 and a hint', async () => {
     const data = dir();
     fs.writeFileSync(path.join(data, 'state.json'), '{"version": 1, "requests": [');
-    const r = await runCli(['sandbox', '--data', data]);
+    // Any free port: the well-known one may be held by another test file's `--portal sandbox`.
+    const r = await runCli(['sandbox', '--port', '0', '--data', data]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/state\.json/);
     expect(r.stderr).toMatch(/hint:/);
@@ -114,7 +115,8 @@ describe('support sandbox (running)', () => {
     }
     const ac = new AbortController();
     const { deps, stdout, stderr } = testDeps({ signal: ac.signal });
-    const running = run(['sandbox', '--data', data], deps);
+    // Any free port: the well-known one may be held by another test file's `--portal sandbox`.
+    const running = run(['sandbox', '--port', '0', '--data', data], deps);
     const out = await until(() => (stdout().split('\n').length > 4 ? stdout() : undefined), 'the facts');
     expect(out.split('\n').map((l) => l.split('\t')[0])).toEqual(['url', 'email', 'token', 'data', '']);
     expect(stderr()).toContain('Ctrl-C');
