@@ -240,10 +240,8 @@ describe('buildBundle', () => {
   });
 
   it('records an unreadable file and carries on', async (ctx) => {
-    if (process.getuid?.() === 0) {
-      ctx.skip(); // root reads any file: permission errors cannot be produced here
-      return;
-    }
+    // Root reads any file: permission errors cannot be produced here (the built-CLI test below covers root).
+    if (process.getuid?.() === 0) ctx.skip('root reads any file');
     const root = tmp();
     write(path.join(root, 'l/secret.log'), 'x\n');
     write(path.join(root, 'l/ok.log'), 'y\n');
@@ -257,11 +255,10 @@ describe('buildBundle', () => {
     // Root reads any file, so the in-process test above cannot fail a read; run the built CLI as
     // "nobody" (setpriv drops the uid) over a folder that user owns, with one file it may not read.
     const bin = path.join(import.meta.dirname, '../bin/support.js');
-    const setpriv = spawnSync('setpriv', ['--version']).status === 0;
-    if (process.getuid?.() !== 0 || !setpriv || !fs.existsSync(path.join(import.meta.dirname, '../dist/bundle/worker.js'))) {
-      ctx.skip(); // needs root, setpriv and `npm run build`; the in-process test covers non-root runs
-      return;
-    }
+    // Only root can drop to another user; the in-process test above covers non-root runs.
+    if (process.getuid?.() !== 0) ctx.skip('runs only as root');
+    need(ctx, hasTool('setpriv', ['--version']), 'setpriv');
+    need(ctx, isBuilt(), 'the build (npm run build)');
     const root = tmp();
     fs.chmodSync(root, 0o755);
     write(path.join(root, 'l/secret.log'), 'x\n');
@@ -355,10 +352,8 @@ describe('buildBundle', () => {
   it('a full disk removes the partial zip and reports ENOSPC', async (ctx) => {
     const mnt = tmp();
     const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
-    if (m.status !== 0 || os.platform() !== 'linux') {
-      ctx.skip();
-      return;
-    }
+    // A small tmpfs needs Linux and root to mount.
+    if (m.status !== 0 || os.platform() !== 'linux') ctx.skip('cannot mount a tmpfs here (needs root on Linux)');
     try {
       const root = tmp();
       write(path.join(root, 'l/rand.bin'), crypto.randomBytes(1024 * 1024));

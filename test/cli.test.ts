@@ -6,6 +6,7 @@ import { AuthError, CancelledError, CliError, exitCodeFor, renderError, UsageErr
 import { createT } from '../src/i18n/index.js';
 import { PortalError, UnreadableFilesError, type PortalErrorKind } from '../src/portal/errors.js';
 import { runCli } from './support/harness.js';
+import { isBuilt, need } from './support/needs.js';
 
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'support.js');
 
@@ -74,7 +75,8 @@ describe('support (the frame)', () => {
     expect(r.stderr).toMatch(/Usage: support/);
   });
 
-  it('the built binary prints its version, and --version loads no heavy module', () => {
+  it('the built binary prints its version, and --version loads no heavy module', (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
     const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);

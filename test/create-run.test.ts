@@ -6,12 +6,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CreatedJson, DryRunJson, RedirectJson } from '../src/cli/create/json.js';
 import { startSandbox, type Exchange, type SandboxHandle } from '../src/sandbox/index.js';
 import { fakeClock, runCli, tempDir, type RunOptions } from './support/harness.js';
-import { expectConformance, loadSpec } from './support/openapi.js';
+import { conformEachTest } from './support/openapi.js';
 import { caller } from './support/sandbox-client.js';
 import { ScriptedPrompter, type Step } from './support/scripted-prompter.js';
 
 const API = '/rest/servicedeskapi';
-const spec = loadSpec();
 
 /**
  * A loopback proxy in front of the sandbox that can misbehave on chosen requests: answer a status
@@ -80,6 +79,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
+});
+// The platform's attachment settings and user search are outside the servicedeskapi document.
+conformEachTest(() => exchanges, {
+  undocumented: [`POST ${API}/request/validate`, 'GET /rest/api/3/attachment/meta', 'GET /rest/api/3/user/search', 'GET /rest/api/2/user/search'],
 });
 beforeEach(() => {
   home = tempDir('support-create-home-');
@@ -463,18 +466,5 @@ describe('faults', () => {
     expect(key).toMatch(/^SUP-\d+$/);
     expect(r.stderr).toContain(`support attach ${key} '${file}'`);
     expect(await countBySummary('Attach fails')).toBe(1);
-  });
-});
-
-describe('conformance', () => {
-  it.skipIf(!spec)('every create body and exchange of these tests validates against the spec', () => {
-    expect(exchanges.some((x) => x.method === 'POST' && x.path === `${API}/request`)).toBe(true);
-    // The platform's attachment settings call is outside the servicedeskapi document.
-    expectConformance(spec!, exchanges, {
-      undocumented: [`POST ${API}/request/validate`, 'GET /rest/api/3/attachment/meta', 'GET /rest/api/3/user/search', 'GET /rest/api/2/user/search'],
-    });
-  });
-  it.runIf(!spec)('spec missing: conformance skipped (set SUPPORT_JSM_SPEC)', () => {
-    console.warn('SUPPORT_JSM_SPEC not found: create conformance check skipped');
   });
 });

@@ -4,28 +4,27 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { startSandbox } from '../src/sandbox/index.js';
 import { tempDir } from './support/harness.js';
+import { hasTool, isBuilt, need } from './support/needs.js';
 import { caller } from './support/sandbox-client.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-const built = fs.existsSync(path.join(REPO, 'dist', 'main.js'));
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const tmuxOk = hasTmux();
-if (!tmuxOk) console.warn('tmux not found: the PTY end-to-end test of support create is skipped');
-if (!built) console.warn('dist/ not built (npm run build): the PTY end-to-end test of support create is skipped');
+const tmuxOk = hasTool('tmux', ['-V']);
 
 const socket = `support-e2e-create-${process.pid}`;
-const session = 'create';
 const home = tempDir('support-e2e-create-');
+/** The tmux session of the running test: each test opens its own with `open`. */
+let session = '';
+
+/** Skips (fails under CI) without tmux or the build, then runs `cmd` in a new tmux session named `name`. */
+function open(ctx: TestContext, name: string, cmd: string): void {
+  need(ctx, tmuxOk, 'tmux');
+  need(ctx, isBuilt(), 'the build (npm run build)');
+  session = name;
+  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd);
+}
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -64,11 +63,11 @@ afterAll(() => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-describe.skipIf(!tmuxOk || !built)('support create in a terminal (tmux)', () => {
-  it('fills the Cloud form with arrow keys and typing; the request is on the sandbox with every field', async () => {
+describe('support create in a terminal (tmux)', () => {
+  it('fills the Cloud form with arrow keys and typing; the request is on the sandbox with every field', async (ctx) => {
     const config = path.join(home, 'config');
     const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox; echo EXIT=$?; sleep 60`;
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd);
+    open(ctx, 'create', cmd);
 
     await waitFor(/\? What do you need help with\?/);
     keys('Down', 'Enter');
@@ -131,11 +130,10 @@ describe.skipIf(!tmuxOk || !built)('support create in a terminal (tmux)', () => 
     }
   }, 60_000);
 
-  it('Ctrl-C at a prompt exits 130, says how to resume, and keeps the answers in the draft', async () => {
+  it('Ctrl-C at a prompt exits 130, says how to resume, and keeps the answers in the draft', async (ctx) => {
     const config = path.join(home, 'config-cancel');
     const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox; echo EXIT=$?; sleep 60`;
-    tmux('kill-session', '-t', session);
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd);
+    open(ctx, 'cancel', cmd);
     await waitFor(/\? What do you need help with\?/);
     keys('Enter');
     await waitFor(/\? Product/);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { followFlow } from './support/follow-flow.js';
-import { API, expectFollowConformance, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
+import { API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
 import { runCli } from './support/harness.js';
 import { StubServer } from './support/stub-server.js';
 
@@ -17,15 +17,15 @@ afterAll(() => {
 
 for (const flavor of ['cloud', 'dc'] as const) {
   describe(`the follow-up flow on the ${flavor} sandbox`, () => {
-    let s: FollowSandbox;
+    let s: FollowSandbox | undefined;
     afterAll(async () => {
       await s?.close();
     });
+    conformFollow(() => s?.exchanges ?? []);
 
     it('list, view, comment, attach, resolve, a comment that reopens, escalate, resolve, reopen, and watch until done', { timeout: 60_000 }, async () => {
       s = await followSandbox({ flavor });
       await followFlow(s, s.cli, dirs);
-      expectFollowConformance(s.exchanges);
     });
   });
 }

@@ -21,18 +21,23 @@ interface Field {
   value: unknown;
 }
 
+/** Files a Server/DC request from flags with `support create`; returns its key. */
+async function fileServerRequest(summary: string): Promise<string> {
+  const r = await s.cli([
+    'create', '--json', '--type', 'technical', '--deployment', 'server', '--product', 'Confluence',
+    '--sen', '1234567', '--impact', '2', '--production', '--product-version', '9.2.1',
+    '--details', 'Export a page with Japanese text.', '--phone', '+81 3-1234-5678',
+    '--field', 'Data Center / Server product=Confluence Data Center', '--summary', summary,
+  ]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.stdout) as { key: string }).key;
+}
+
 describe('a portal whose field ids differ from the seed', () => {
   it('files a Server/DC request from flags, with every role found by its metadata', async () => {
-    const r = await s.cli([
-      'create', '--json', '--type', 'technical', '--deployment', 'server', '--product', 'Confluence',
-      '--sen', '1234567', '--impact', '2', '--production', '--product-version', '9.2.1',
-      '--details', 'Export a page with Japanese text.', '--phone', '+81 3-1234-5678',
-      '--field', 'Data Center / Server product=Confluence Data Center', '--summary', 'PDF export loses text',
-    ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { key: string };
-    const got = await s.call('GET', `/rest/servicedeskapi/request/${doc.key}`);
+    const key = await fileServerRequest('PDF export loses text');
+    const got = await s.call('GET', `/rest/servicedeskapi/request/${key}`);
     const fields = Object.fromEntries((got.json.requestFieldValues as Field[]).map((f) => [f.fieldId, f.value]));
     // The seed's ids moved by 10000: SEN, impact, version and phone are stored under the new ids.
     expect(fields.customfield_20012).toBe('SEN-1234567');
@@ -77,15 +82,15 @@ describe('a portal whose field ids differ from the seed', () => {
   });
 
   it('lists the requests with the impact column read from the shifted impact field', async () => {
+    await fileServerRequest('Listed with its impact');
     const r = await s.cli(['list', '--json']);
     expect(r.code).toBe(0);
     const items = JSON.parse(r.stdout) as { summary: string; impact: string }[];
-    expect(items.find((x) => x.summary === 'PDF export loses text')?.impact).toMatch(/Level 2/);
+    expect(items.find((x) => x.summary === 'Listed with its impact')?.impact).toMatch(/Level 2/);
   });
 
   it('views a request with its fields by label', async () => {
-    const list = JSON.parse((await s.cli(['list', '--json'])).stdout) as { key: string; summary: string }[];
-    const key = list.find((x) => x.summary === 'PDF export loses text')!.key;
+    const key = await fileServerRequest('Viewed with its fields');
     const r = await s.cli(['view', key]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Support Entitlement Number \(SEN\): SEN-1234567/);

@@ -67,7 +67,6 @@ function violations(r: Rig): string[] {
 for (const flavor of ['cloud', 'dc'] as const) {
   describe.skipIf(!spec)(`jira.js 5 drives the ${flavor} sandbox through a Prism proxy (--errors) on ${spec ? spec.file : specPath()}`, () => {
     conformEachTest(() => exchanges);
-    let key = '';
     let r: Rig;
     /** How the flavour names the other customer: accountId on Cloud, username on Data Center. */
     let other: { accountIds: string[] } | { usernames: string[] };
@@ -77,6 +76,17 @@ for (const flavor of ['cloud', 'dc'] as const) {
       r = rigs[flavor]!;
       other = flavor === 'dc' ? { usernames: [r.sandbox.users[1]!.username!] } : { accountIds: [r.sandbox.users[1]!.accountId] };
     });
+    /** Files a request with the other customer as participant, through jira.js; each test has its own. */
+    const file = async (summary: string): Promise<string> => {
+      const created = await r.jira.request.createCustomerRequest({
+        serviceDeskId: '1',
+        requestTypeId: '1',
+        requestFieldValues: validFields('1', summary),
+        requestParticipants: [otherId()],
+      });
+      expect(created.issueKey).toMatch(/^SUP-\d+$/);
+      return created.issueKey!;
+    };
     it('info, service desks, request type groups, request types and their fields', { timeout: 30_000 }, async () => {
       const info = await r.anonymous.info.getInfo();
       expect(info.isLicensedForUse).toBe(true);
@@ -94,16 +104,9 @@ for (const flavor of ['cloud', 'dc'] as const) {
     });
 
     it('creates a request with a participant, lists it with filters and expands, and reads it with every expand', { timeout: 30_000 }, async () => {
-      const created = await r.jira.request.createCustomerRequest({
-        serviceDeskId: '1',
-        requestTypeId: '1',
-        requestFieldValues: validFields('1', 'PDF export loses Japanese text'),
-        requestParticipants: [otherId()],
-      });
-      key = created.issueKey!;
-      expect(key).toMatch(/^SUP-\d+$/);
+      const key = await file('PDF export loses Japanese text');
       const list = await r.jira.request.getCustomerRequests({ requestStatus: 'OPEN_REQUESTS', serviceDeskId: 1, requestTypeId: 1, searchTerm: 'Japanese', expand: ['status', 'participant', 'requestType'], start: 0, limit: 10 });
-      expect(list.values?.map((r) => r.issueKey)).toEqual([key]);
+      expect(list.values?.map((x) => x.issueKey)).toEqual([key]);
       const full = await r.jira.request.getCustomerRequestByIdOrKey({
         issueIdOrKey: key,
         expand: ['serviceDesk', 'requestType', 'participant', 'sla', 'status', 'attachment', 'action', 'comment'],
@@ -114,6 +117,7 @@ for (const flavor of ['cloud', 'dc'] as const) {
     });
 
     it('comments, participants, SLA and status history', { timeout: 30_000 }, async () => {
+      const key = await file('Comments and participants');
       const comment = await r.jira.request.createRequestComment({ issueIdOrKey: key, body: 'Here is the log.', public: true });
       expect((await r.jira.request.getRequestCommentById({ issueIdOrKey: key, commentId: Number(comment.id), expand: ['renderedBody'] })).body).toBe('Here is the log.');
       expect((await r.jira.request.getRequestComments({ issueIdOrKey: key, public: true, start: 0, limit: 10 })).size).toBe(1);
@@ -126,6 +130,7 @@ for (const flavor of ['cloud', 'dc'] as const) {
     });
 
     it('uploads a temporary file and attaches it with a comment', { timeout: 30_000 }, async () => {
+      const key = await file('An attachment');
       const temp = await r.jira.serviceDesk.attachTemporaryFile({ serviceDeskId: '1', attachment: { filename: 'atlassian-jira.log', file: Buffer.from('2026-11-30 ERROR boom\n'), mimeType: 'text/plain' } });
       const ids = (temp as { temporaryAttachments: { temporaryAttachmentId: string }[] }).temporaryAttachments.map((x) => x.temporaryAttachmentId);
       expect(ids).toHaveLength(1);
@@ -136,6 +141,7 @@ for (const flavor of ['cloud', 'dc'] as const) {
     });
 
     it('takes the transitions the portal offers: resolve, then reopen', { timeout: 30_000 }, async () => {
+      const key = await file('Transitions');
       const offered = await r.jira.request.getCustomerTransitions({ issueIdOrKey: key });
       const resolve = offered.values?.find((t) => t.name === 'Resolve');
       expect(resolve).toBeDefined();

@@ -6,22 +6,15 @@ import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { runCli, tempDir } from './support/harness.js';
+import { hasTool, need } from './support/needs.js';
 import { LoopbackProxy } from './support/proxy.js';
 import { StubServer } from './support/stub-server.js';
 
 const TOKEN = 'net-token-5a4b3c2d1e';
 const ME = { accountId: 'acc-1', displayName: 'Net Admin', emailAddress: 'net@example.com' };
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('proxy', () => {
   let stub: StubServer;
@@ -55,14 +48,22 @@ describe('proxy', () => {
   });
 });
 
-describe.skipIf(!hasOpenssl())('private CA', () => {
+describe('private CA', () => {
   let dir: string;
   let server: https.Server;
   let url: string;
   let ca: string;
   let proxy: LoopbackProxy;
+  let started: Promise<void> | undefined;
 
-  beforeAll(async () => {
+  /** Skips each test (fails it under CI) without openssl; the CA and the server are made once, by the first test that runs. */
+  function setUp(ctx: TestContext): Promise<void> {
+    need(ctx, hasTool('openssl', ['version']), 'openssl');
+    started ??= start();
+    return started;
+  }
+
+  async function start(): Promise<void> {
     dir = tempDir('support-tls-');
     const sh = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
     sh(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Support Test CA']);
@@ -77,8 +78,10 @@ describe.skipIf(!hasOpenssl())('private CA', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     proxy = await LoopbackProxy.start();
-  });
+  }
   afterAll(async () => {
+    if (!started) return;
+    await started;
     await proxy.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -87,7 +90,8 @@ describe.skipIf(!hasOpenssl())('private CA', () => {
 
   const env = () => ({ SUPPORT_PORTAL: url, SUPPORT_TOKEN: TOKEN, SUPPORT_KEYRING: 'off' });
 
-  it('refuses an unknown CA and says how to trust it', async () => {
+  it('refuses an unknown CA and says how to trust it', async (ctx) => {
+    await setUp(ctx);
     const r = await runCli(['whoami'], { env: env() });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('127.0.0.1');
@@ -96,25 +100,29 @@ describe.skipIf(!hasOpenssl())('private CA', () => {
     expect(r.stderr).toContain('NODE_EXTRA_CA_CERTS');
   });
 
-  it('trusts the CA given with --ca-file', async () => {
+  it('trusts the CA given with --ca-file', async (ctx) => {
+    await setUp(ctx);
     const r = await runCli(['whoami', '--ca-file', ca], { env: env() });
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('account\tNet Admin');
     expect(r.code).toBe(0);
   });
 
-  it('trusts the CA given with NODE_EXTRA_CA_CERTS', async () => {
+  it('trusts the CA given with NODE_EXTRA_CA_CERTS', async (ctx) => {
+    await setUp(ctx);
     const r = await runCli(['whoami'], { env: { ...env(), NODE_EXTRA_CA_CERTS: ca } });
     expect(r.code).toBe(0);
   });
 
-  it('tunnels https through HTTPS_PROXY and still verifies with the private CA', async () => {
+  it('tunnels https through HTTPS_PROXY and still verifies with the private CA', async (ctx) => {
+    await setUp(ctx);
     const r = await runCli(['whoami', '--ca-file', ca], { env: { ...env(), HTTPS_PROXY: proxy.url } });
     expect(r.code).toBe(0);
     expect(proxy.seen).toContain(`CONNECT ${new URL(url).host}`);
   });
 
-  it('explains an unreadable CA file', async () => {
+  it('explains an unreadable CA file', async (ctx) => {
+    await setUp(ctx);
     const r = await runCli(['whoami', '--ca-file', path.join(dir, 'nope.pem')], { env: env() });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Cannot use the CA file');

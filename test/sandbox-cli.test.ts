@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import { fakeClock, runCli, tempDir, testDeps } from './support/harness.js';
+import { isBuilt, need } from './support/needs.js';
 import { caller, createBody } from './support/sandbox-client.js';
 
 const API = '/rest/servicedeskapi';
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'support.js');
-const built = fs.existsSync(path.resolve(import.meta.dirname, '..', 'dist', 'main.js'));
 const dirs: string[] = [];
 function dir(): string {
   const d = tempDir('support-sandbox-cli-');
@@ -57,7 +57,8 @@ describe('support sandbox (parsing)', () => {
   it('reports a damaged data folder with exit 1 and a hint', async () => {
     const data = dir();
     fs.writeFileSync(path.join(data, 'state.json'), '{"version": 1, "requests": [');
-    const r = await runCli(['sandbox', '--data', data]);
+    // Any free port: the well-known one may be held by another test file's `--portal sandbox`.
+    const r = await runCli(['sandbox', '--port', '0', '--data', data]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/state\.json/);
     expect(r.stderr).toMatch(/hint:/);
@@ -114,7 +115,8 @@ describe('support sandbox (running)', () => {
     }
     const ac = new AbortController();
     const { deps, stdout, stderr } = testDeps({ signal: ac.signal });
-    const running = run(['sandbox', '--data', data], deps);
+    // Any free port: the well-known one may be held by another test file's `--portal sandbox`.
+    const running = run(['sandbox', '--port', '0', '--data', data], deps);
     const out = await until(() => (stdout().split('\n').length > 4 ? stdout() : undefined), 'the facts');
     expect(out.split('\n').map((l) => l.split('\t')[0])).toEqual(['url', 'email', 'token', 'data', '']);
     expect(stderr()).toContain('Ctrl-C');
@@ -123,7 +125,7 @@ describe('support sandbox (running)', () => {
   });
 });
 
-describe.skipIf(!built)('support sandbox (the built binary)', () => {
+describe('support sandbox (the built binary)', () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -139,7 +141,8 @@ describe.skipIf(!built)('support sandbox (the built binary)', () => {
     });
   }
 
-  it('node bin/support.js sandbox --json prints the JSON line, serves, and stops with exit 0 on SIGINT', async () => {
+  it('node bin/support.js sandbox --json prints the JSON line, serves, and stops with exit 0 on SIGINT', async (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
     const data = dir();
     const { child, facts } = await serve(data);
     expect(facts).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), email: expect.stringContaining('@'), data });
@@ -150,7 +153,8 @@ describe.skipIf(!built)('support sandbox (the built binary)', () => {
     expect(await exited).toBe(0);
   });
 
-  it('two sandbox processes on one folder, writing at the same time, lose no request and leave a valid state', async () => {
+  it('two sandbox processes on one folder, writing at the same time, lose no request and leave a valid state', async (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
     const data = dir();
     const [a, b] = await Promise.all([serve(data), serve(data)]);
     expect(a.facts.token).toBe(b.facts.token);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Clock } from '../../src/lib/clock.js';
 import { startSandbox, type Exchange, type SandboxHandle, type SandboxStartOptions } from '../../src/sandbox/index.js';
-import { expectConformance, loadSpec, type Exchange as SpecExchange } from './openapi.js';
+import { conformEachTest, type EachTestOptions } from './openapi.js';
 import { fakeClock, runCli, tempDir, type RunOptions, type RunResult } from './harness.js';
 import { caller, createBody, shiftFieldIds, validFields } from './sandbox-client.js';
 
@@ -78,13 +78,10 @@ export function pollClock(box: FollowSandbox, onPoll: (n: number, ms: number) =>
 /** Platform API calls (`/rest/api/3/attachment/meta`, `/myself`) are outside the JSM spec; NOTES.md documents them. */
 export const PLATFORM_API = ['GET /rest/api/'] as const;
 
-/** Every exchange validates against the JSM spec (skipped, visibly, when the spec is absent). */
-export function expectFollowConformance(exchanges: readonly SpecExchange[]): void {
-  const spec = loadSpec();
-  if (!spec) {
-    console.warn('JSM spec not found (SUPPORT_JSM_SPEC): conformance check skipped');
-    return;
-  }
-  if (exchanges.length === 0) throw new Error('no exchanges recorded');
-  expectConformance(spec, exchanges, { undocumented: PLATFORM_API });
+/**
+ * After every test of the calling `describe`, the exchanges that test made with the sandbox validate
+ * against the JSM spec (platform calls aside); without the spec the check is reported as skipped.
+ */
+export function conformFollow(exchanges: Parameters<typeof conformEachTest>[0], opts: EachTestOptions = {}): void {
+  conformEachTest(exchanges, { undocumented: PLATFORM_API, ...opts });
 }

@@ -8,17 +8,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'vitest';
 
-/** Whether a command-line tool answers `-v` (Info-ZIP's `zip` and `unzip` do). */
-export function hasTool(tool: string): boolean {
-  return spawnSync(tool, ['-v']).status === 0;
+/** Whether a command-line tool answers its version flag: `-v` for Info-ZIP's `zip` and `unzip`, `-V` for tmux, `version` for openssl. */
+export function hasTool(tool: string, versionArgs: readonly string[] = ['-v']): boolean {
+  return spawnSync(tool, versionArgs, { stdio: 'ignore' }).status === 0;
 }
 
 /** The built bundle worker (`npm run build`): the threaded tests run the compiled code. */
 export const BUILT_WORKER = path.join(import.meta.dirname, '../../dist/bundle/worker.js');
 
+/** The built CLI that `bin/support.js` loads. */
+export const BUILT_MAIN = path.join(import.meta.dirname, '../../dist/main.js');
+
 /** Whether `npm run build` has been run. */
 export function isBuilt(): boolean {
-  return fs.existsSync(BUILT_WORKER);
+  return fs.existsSync(BUILT_MAIN) && fs.existsSync(BUILT_WORKER);
 }
 
 /** Ends the test as skipped (or failed, under `CI=true`) when `available` is false. */

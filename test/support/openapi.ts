@@ -292,20 +292,22 @@ export interface EachTestOptions extends ConformanceOptions {
 /**
  * Checks, after every test of the calling `describe`, that the exchanges made DURING that test
  * conform to the spec, so the check neither depends on the order of the tests nor on other tests
- * having run. Without the spec, one test says so and is reported as skipped, never as passed.
+ * having run. Give one recorder per server the tests talk to. Without the spec, one test says so and
+ * is reported as skipped, never as passed.
  */
-export function conformEachTest(exchanges: () => readonly Exchange[], opts: EachTestOptions = {}): void {
+export function conformEachTest(exchanges: (() => readonly Exchange[]) | readonly (() => readonly Exchange[])[], opts: EachTestOptions = {}): void {
   const spec = loadSpec();
   if (!spec) {
     it.skip(`conformance of every exchange: no JSM spec at ${specPath()} (set SUPPORT_JSM_SPEC)`, () => undefined);
     return;
   }
-  let mark = 0;
+  const recorders = typeof exchanges === 'function' ? [exchanges] : exchanges;
+  let marks: number[] = [];
   beforeEach(() => {
-    mark = exchanges().length;
+    marks = recorders.map((r) => r().length);
   });
   afterEach(() => {
-    const made = exchanges().slice(mark);
+    const made = recorders.flatMap((r, i) => r().slice(marks[i]));
     expectConformance(spec, opts.filter ? made.filter(opts.filter) : made, opts);
   });
 }
