@@ -62,7 +62,8 @@ describe('login (scripted)', () => {
     expect(JSON.parse(w.stdout)).toEqual({
       account: { accountId: sb.users[0]!.accountId, displayName: sb.users[0]!.displayName, emailAddress: sb.users[0]!.email },
       portal: sb.url,
-      deployment: 'dc',
+      // The sandbox's /info reports a Cloud build (an e-mail alone would not make it Cloud).
+      deployment: 'cloud',
       profile: 'default',
       tokenSource: 'file',
     });
@@ -80,7 +81,7 @@ describe('login (scripted)', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       profile: 'default',
       portal: sb.url,
-      deployment: 'dc',
+      deployment: 'cloud',
       account: { accountId: sb.users[0]!.accountId, displayName: sb.users[0]!.displayName, emailAddress: sb.users[0]!.email },
       tokenStore: 'file',
     });
@@ -130,16 +131,35 @@ describe('login (scripted)', () => {
 describe('login (interactive)', () => {
   it('asks the portal and the token (masked) for Data Center', async () => {
     const h = home();
-    const p = new ScriptedPrompter([
-      { kind: 'input', message: /Portal URL/, answer: `${sb.url}/servicedesk/customer/portals` },
-      { kind: 'password', message: /Personal access token/, answer: sb.users[0]!.token },
-    ]);
-    const r = await cli(h, ['login'], { tty: true, prompter: p });
-    expect(r.code).toBe(0);
-    expect(p.done).toBe(true);
-    expect(r.stderr).toContain('Deployment: Data Center');
-    expect(r.stderr).toContain('Create a personal access token');
-    expect(JSON.parse(fs.readFileSync(configFile(h), 'utf8')).profiles.default).toMatchObject({ portal: sb.url, deployment: 'dc' });
+    const dir = tempDir('support-auth-dc-');
+    const dc = await startSandbox({ dataDir: dir, clock: fakeClock(), flavor: 'dc' });
+    try {
+      const p = new ScriptedPrompter([
+        { kind: 'input', message: /Portal URL/, answer: `${dc.url}/servicedesk/customer/portals` },
+        { kind: 'password', message: /Personal access token/, answer: dc.users[0]!.token },
+      ]);
+      const r = await cli(h, ['login'], { tty: true, prompter: p });
+      expect(r.code).toBe(0);
+      expect(p.done).toBe(true);
+      expect(r.stderr).toContain('Deployment: Data Center');
+      expect(r.stderr).toContain('Create a personal access token');
+      expect(JSON.parse(fs.readFileSync(configFile(h), 'utf8')).profiles.default).toMatchObject({ portal: dc.url, deployment: 'dc' });
+    } finally {
+      await dc.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('saves the deployment /info reports, whatever the host or an e-mail suggest; --deployment overrides it', async () => {
+    const cloud = await login(home());
+    expect(cloud.code).toBe(0);
+    const h = home();
+    const forced = await cli(h, ['login', '--portal', sb.url, '--email', sb.users[0]!.email, '--token-stdin', '--deployment', 'dc'], { stdin: `${sb.users[0]!.token}\n` });
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(configFile(h), 'utf8')).profiles.default.deployment).toBe('dc');
+    const bad = await cli(home(), ['login', '--portal', sb.url, '--deployment', 'server', '--token-stdin'], { stdin: 'x\n' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--deployment');
   });
 
   it('asks the e-mail too for Cloud, with a pointer to where API tokens are made', async () => {

@@ -127,7 +127,8 @@ describe('create on a Cloud portal (Basic): e-mails become accountIds', () => {
     stub.stub('GET', '/rest/api/3/user/search', { json: [{ accountId: 'a3', displayName: 'hidden@example.com', active: true }] }, { query: { query: 'hidden@example.com' } });
     const r = await create(['--participant', 'ghost@example.com,twin@example.com', '--on-behalf-of', 'hidden@example.com'], cloudEnv);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('ghost@example.com (no active user with this exact e-mail)');
+    // The search answered nobody at all: what a customer account sees, not proof that nobody has the e-mail.
+    expect(r.stderr).toContain('ghost@example.com (the user search showed nobody: customer accounts are usually not allowed to search users');
     expect(r.stderr).toContain('twin@example.com (several users have this e-mail)');
     expect(r.stderr).toContain('hidden@example.com (no active user with this exact e-mail)');
     expect(r.stderr).toMatch(/account ids/);
@@ -178,7 +179,7 @@ describe('guided create: the review shows what each e-mail became', () => {
     const r = await runCli(['--portal', stub.url, 'create', '--summary', 'Printer on fire', '--details', 'Smoke.'], { clock, home, env: cloudEnv, tty: true, prompter: p });
     expect(r.code).toBe(0);
     expect(p.done).toBe(true);
-    expect(r.stderr).toContain(`Participants: ghost@example.com (no active user with this exact e-mail), ann@example.com → ${ANN} (Ann)`);
+    expect(r.stderr).toContain(`Participants: ghost@example.com (the user search showed nobody: customer accounts are usually not allowed to search users, so give the accountId (Cloud) or username (Data Center) instead), ann@example.com → ${ANN} (Ann)`);
     expect(r.stderr).toContain('No portal account found for: ghost@example.com');
     expect(r.stderr).toContain(`Participants: ann@example.com → ${ANN} (Ann)`);
     expect(posted().requestParticipants).toEqual([ANN]);
@@ -320,7 +321,7 @@ describe('sandbox end to end', () => {
     const before = exchanges.filter((x) => x.method === 'POST').length;
     const r = await run(['--summary', 'Nobody', '--participant', 'nobody@sandbox.invalid'], { SUPPORT_EMAIL: h.email, SUPPORT_TOKEN: h.token });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nobody@sandbox.invalid (no active user with this exact e-mail)');
+    expect(r.stderr).toContain('nobody@sandbox.invalid (the user search showed nobody');
     expect(exchanges.filter((x) => x.method === 'POST').length).toBe(before);
   });
 

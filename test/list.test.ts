@@ -53,9 +53,10 @@ describe('support list', () => {
     const r = await s.cli(['list', '--status', 'all', '--limit', '0', '--json']);
     expect(r.code).toBe(0);
     const arr = JSON.parse(r.stdout) as Record<string, unknown>[];
-    expect(arr.map((x) => x.key)).toEqual([keys[4], keys[3], keys[2], keys[1], keys[0]]);
+    // Latest activity first: keys[2] was resolved after the others were filed.
+    expect(arr.map((x) => x.key)).toEqual([keys[2], keys[4], keys[3], keys[1], keys[0]]);
     expect(Object.keys(arr[0]!).sort()).toEqual(['created', 'impact', 'key', 'requestTypeId', 'serviceDeskId', 'status', 'statusCategory', 'summary', 'updated', 'url']);
-    expect(arr[0]!.url).toBe(`${s.h.url}/servicedesk/customer/portal/1/${keys[4]}`);
+    expect(arr[0]!.url).toBe(`${s.h.url}/servicedesk/customer/portal/1/${keys[2]}`);
     const pages = s.exchanges.slice(before).filter((x) => x.path === `${API}/request`);
     expect(pages.length).toBeGreaterThanOrEqual(3);
     const limited = JSON.parse((await s.cli(['list', '--status', 'all', '--limit', '3', '--json'])).stdout) as unknown[];

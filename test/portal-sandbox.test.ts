@@ -79,8 +79,10 @@ describe('JsmClient against the sandbox', () => {
     await api.removeParticipants(key, [sb.users[1]!.accountId]);
     expect(await all(api.participants(key))).toEqual([]);
 
-    // The sandbox has no /request/validate (like older portals): undefined, not an error.
-    expect(await api.validateRequest({ serviceDeskId: '1', requestTypeId: '1', requestFieldValues: validFields('1') })).toBeUndefined();
+    // The Cloud sandbox has /request/validate, as newer Cloud sites do (the Data Center flavor, like older portals, has not).
+    expect(await api.validateRequest({ serviceDeskId: '1', requestTypeId: '1', requestFieldValues: validFields('1') })).toEqual({ valid: true });
+    const invalid = await api.validateRequest({ serviceDeskId: '1', requestTypeId: '1', requestFieldValues: { summary: 'x' } });
+    expect(invalid).toMatchObject({ valid: false, errorMessage: expect.stringMatching(/Product/) });
     const missing = await api.request('SUP-9999').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(PortalError);
     expect((missing as PortalError).kind).toBe('not-found');

@@ -152,7 +152,7 @@ describe('sandbox: requests', () => {
     for (const f of ['customfield_10010', 'customfield_10013', 'description', 'customfield_10018']) expect(missing.json.errorMessage).toContain(f);
     expect(missing.json.errorMessage).not.toContain('customfield_10017');
 
-    const numeric = await you('POST', `${API}/request`, { ...createBody('1'), serviceDeskId: 1 });
+    const numeric = await you('POST', `${API}/request`, { ...createBody('1'), serviceDeskId: true });
     expect(numeric.status).toBe(400);
     expect(numeric.json.errorMessage).toMatch(/serviceDeskId/);
     const badOption = await you('POST', `${API}/request`, createBody('1', { ...validFields('1'), customfield_10013: { value: 'Level 9' } }));

@@ -7,9 +7,9 @@ import { SANDBOX_PORT } from '../config/paths.js';
 import { AuthError, CliError, UsageError } from '../lib/errors.js';
 import type { PortalApi } from '../portal/api.js';
 import type { Credentials, JsmClient } from '../portal/client.js';
-import type { NetworkOptions } from '../portal/http.js';
+import type { NetworkOptions, PortalNotice } from '../portal/http.js';
 import type { MyselfDTO } from '../portal/types.js';
-import { detectFlavor, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
+import { detectFlavor, flavorOfInfo, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
 import type { Ctx } from './context.js';
 
 /** Where the token in use came from (`whoami` reports it). */
@@ -20,8 +20,13 @@ export interface PortalSession {
   /** Base URL, no trailing slash. */
   portalUrl: string;
   profile: string;
-  /** The portal's flavor, or the built-in sandbox. */
+  /** The portal's flavor (as login saved it, else as the host suggests), or the built-in sandbox. */
   flavor: PortalFlavor | 'sandbox';
+  /**
+   * The deployment, for what must be named its way (user fields): the saved one; without a profile,
+   * what the portal's `/info` reports (asked once), else the host's guess. The sandbox is Cloud.
+   */
+  deployment(): Promise<PortalFlavor>;
   /** Closes the client (and the in-process sandbox when --portal sandbox). */
   close(): Promise<void>;
   /** Where the token came from. */
@@ -65,7 +70,13 @@ export function networkOptions(ctx: Ctx): NetworkOptions {
 }
 
 /** A client for `portalUrl` with the context's network settings, User-Agent, signal and `--debug` trace. */
-export async function buildClient(ctx: Ctx, portalUrl: string, credentials: Credentials, network: NetworkOptions = networkOptions(ctx)): Promise<JsmClient> {
+export async function buildClient(
+  ctx: Ctx,
+  portalUrl: string,
+  credentials: Credentials,
+  network: NetworkOptions = networkOptions(ctx),
+  deployment?: PortalFlavor,
+): Promise<JsmClient> {
   const { JsmClient } = await import('../portal/client.js');
   return new JsmClient({
     ...network,
@@ -76,7 +87,16 @@ export async function buildClient(ctx: Ctx, portalUrl: string, credentials: Cred
     clock: ctx.clock,
     signal: ctx.signal,
     debug: ctx.globals.debug ? (line) => ctx.io.err(`debug: ${line}`) : undefined,
+    onNotice: (n) => ctx.io.err(noticeText(ctx, n)),
+    ...(deployment ? { deployment } : {}),
   });
+}
+
+/** A notice of the client, as the user reads it on stderr. */
+export function noticeText(ctx: Ctx, n: PortalNotice): string {
+  const u = new URL(n.url);
+  if (n.kind === 'rate-limited') return ctx.t('portal.notice.rateLimited', u.host, Math.ceil(n.waitMs / 1000), n.attempt, n.maxAttempts);
+  return ctx.t('portal.notice.paging', u.pathname, n.reason, n.items);
 }
 
 /** The portal URL as typed, normalised; a UsageError (exit 2) when it is not one. */
@@ -114,6 +134,7 @@ async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
     portalUrl: handle.url,
     profile,
     flavor: 'sandbox',
+    deployment: async () => 'cloud',
     tokenSource: 'sandbox',
     email: handle.email,
     close: async () => {
@@ -127,6 +148,8 @@ async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
 interface Resolved {
   portalUrl: string;
   flavor: PortalFlavor;
+  /** Whether `flavor` is what login saved (else the host's guess). */
+  saved: boolean;
   email?: string;
   token: string;
   source: TokenSource;
@@ -145,15 +168,18 @@ async function resolve(ctx: Ctx, profile: string, requested: string | undefined)
   const same = saved !== undefined && saved.portal === url ? saved : undefined;
   const envToken = ctx.env.SUPPORT_TOKEN?.trim();
   const email = ctx.env.SUPPORT_EMAIL?.trim() || same?.email;
-  const flavor: PortalFlavor = same?.deployment ?? (ctx.env.SUPPORT_EMAIL?.trim() ? 'cloud' : detectFlavor(url));
-  if (envToken) return { portalUrl: url, flavor, email, token: envToken, source: 'env' };
+  // What login found (from /info, or --deployment); without a profile, the host says it. An e-mail
+  // does not make a portal Cloud: Data Center takes username and password as Basic too.
+  const flavor: PortalFlavor = same?.deployment ?? detectFlavor(url);
+  const known = same?.deployment !== undefined;
+  if (envToken) return { portalUrl: url, flavor, saved: known, email, token: envToken, source: 'env' };
   if (same) {
     const tok = await store.token(profile);
     if (!tok) {
       if (same.tokenStore === 'keyring') throw new AuthError(t('auth.err.keyringLost', profile));
       throw notSignedIn();
     }
-    return { portalUrl: url, flavor, email, token: tok.token, source: tok.source };
+    return { portalUrl: url, flavor, saved: known, email, token: tok.token, source: tok.source };
   }
   if (portalUrl) throw new AuthError(t('auth.err.noTokenForPortal', url), { hint: t('auth.err.notSignedIn.hint', profile) });
   throw notSignedIn();
@@ -172,14 +198,35 @@ export async function openPortal(ctx: Ctx): Promise<PortalSession> {
   if (wantsSandbox(requested)) return openSandbox(ctx, profile);
   const r = await resolve(ctx, profile, requested);
   const credentials: Credentials = r.email ? { kind: 'basic', email: r.email, token: r.token } : { kind: 'bearer', token: r.token };
-  const client = await buildClient(ctx, r.portalUrl, credentials);
+  const client = await buildClient(ctx, r.portalUrl, credentials, networkOptions(ctx), r.flavor);
+  let asked: Promise<PortalFlavor> | undefined;
+  const deployment = (): Promise<PortalFlavor> => {
+    if (r.saved) return Promise.resolve(r.flavor);
+    asked ??= client.info().then(
+      (info) => flavorOfInfo(info) ?? r.flavor,
+      () => r.flavor,
+    );
+    return asked;
+  };
   return {
     api: client,
     portalUrl: r.portalUrl,
     profile,
     flavor: r.flavor,
+    deployment,
     tokenSource: r.source,
     ...(r.email ? { email: r.email } : {}),
     close: () => client.close(),
   };
+}
+
+/**
+ * An answer of the portal this client could not read (a date JavaScript cannot hold, a member of
+ * another type than the spec says, a list where an object belongs) surfaces as a TypeError or
+ * RangeError while it is used: said as what it is, with the way to see the answer, never as a bug.
+ * Other errors are returned unchanged.
+ */
+export function oddAnswer(ctx: Ctx, portalUrl: string, err: unknown): unknown {
+  if (!(err instanceof TypeError || err instanceof RangeError)) return err;
+  return new CliError(ctx.t('portal.err.oddAnswer', new URL(portalUrl).host, err.message), { hint: ctx.t('portal.hint.oddAnswer'), cause: err });
 }

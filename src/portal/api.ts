@@ -74,8 +74,9 @@ export interface PortalApi {
   statusHistory(issueIdOrKey: string): AsyncIterable<CustomerRequestStatusDTO>;
 
   participants(issueIdOrKey: string): AsyncIterable<UserDTO>;
-  addParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>>;
-  removeParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>>;
+  /** Adds participants named as the deployment names people: accountIds (Cloud) or usernames (Data Center). */
+  addParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>>;
+  removeParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>>;
 
   sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO>;
 
@@ -130,6 +131,8 @@ export interface UploadFile {
   name?: string;
   /** Size in bytes when known (saves a stat). */
   size?: number;
+  /** The MIME type to send (default: from the name's extension, `application/octet-stream` when unknown). */
+  mimeType?: string;
 }
 
 export interface UploadProgress {

@@ -3,7 +3,7 @@
  * `isLastPage` and advance by `size` (servers cap `limit`); uploads stream from disk in a
  * multipart body with a known length; only idempotent calls are retried.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -17,7 +17,8 @@ import type {
   ValidationResult,
 } from './api.js';
 import { PortalError } from './errors.js';
-import { HttpTransport, type HttpCall, type TransportOptions } from './http.js';
+import { HttpTransport, type HttpCall, type PagingStop, type TransportOptions } from './http.js';
+import { mimeTypeOf } from './mime.js';
 import type {
   AttachmentCreateDTO,
   AttachmentCreateResultDTO,
@@ -57,7 +58,15 @@ export interface JsmClientOptions extends Omit<TransportOptions, 'authorization'
   credentials: Credentials;
   /** Page size asked of list endpoints (the server may cap it); default 50. */
   pageSize?: number;
+  /** Names people by accountId (`cloud`, the default) or by username (`dc`) where the API takes a list of them. */
+  deployment?: 'cloud' | 'dc';
 }
+
+/**
+ * More items than any customer's list holds: a list still going past this is a server that never
+ * says its last page, and it is cut there.
+ */
+const MAX_LIST_ITEMS = 100_000;
 
 /** Chunk size of file reads: Node's 64 KiB default costs throughput on large uploads. */
 const READ_CHUNK = 1024 * 1024;
@@ -103,17 +112,33 @@ export class JsmClient implements PortalApi {
     return this.json<T>({ method: 'GET', path: p, query, idempotent: true });
   }
 
-  /** Follows a list endpoint page by page: advance by `size`, stop on `isLastPage`, an empty page, or a short page without the flag. */
+  /**
+   * Follows a list endpoint page by page: advance by `size`, stop on `isLastPage`, an empty page, or
+   * a short page without the flag. A server (or a proxy) that ignores `start`, repeats a page or
+   * never ends would otherwise be followed forever: the list stops there, says why through
+   * `onNotice`, and keeps what it had.
+   */
   private async *paged<T>(p: string, query: HttpCall['query'] = {}, pageSize = this.pageSize): AsyncGenerator<T> {
     let start = 0;
+    let items = 0;
+    const seen = new Set<string>();
+    const stop = (reason: PagingStop) => this.http.notice({ kind: 'paging-stopped', url: this.http.url(p).split('?')[0]!, reason, items });
     for (;;) {
       const page = (await this.get<PagedDTO<T>>(p, { ...query, start, limit: pageSize })) ?? {};
-      const values = page.values ?? [];
+      const values = Array.isArray(page.values) ? page.values : [];
+      if (start > 0 && typeof page.start === 'number' && page.start !== start) return stop('start-ignored');
+      // A digest per page, not the page: a long list must not keep a copy of itself.
+      const fingerprint = createHash('sha1').update(JSON.stringify(values)).digest('base64');
+      if (values.length > 0 && seen.has(fingerprint)) return stop('repeated-page');
+      seen.add(fingerprint);
       for (const v of values) yield v;
-      const size = page.size ?? values.length;
+      items += values.length;
+      const size = typeof page.size === 'number' ? page.size : values.length;
       if (page.isLastPage === true || size === 0 || values.length === 0) return;
       // Without the flag, a page shorter than asked is taken as the last one.
       if (page.isLastPage === undefined && size < pageSize) return;
+      if (!(size > 0) || !Number.isSafeInteger(start + size)) return stop('not-advancing');
+      if (items >= MAX_LIST_ITEMS) return stop('too-many');
       start += size;
     }
   }
@@ -209,7 +234,10 @@ export class JsmClient implements PortalApi {
     onProgress?: (p: UploadProgress) => void,
   ): Promise<TemporaryAttachment[]> {
     const parts = await Promise.all(
-      files.map(async (f) => ({ path: f.path, name: f.name ?? path.basename(f.path), size: f.size ?? (await fsp.stat(f.path)).size })),
+      files.map(async (f) => {
+        const name = f.name ?? path.basename(f.path);
+        return { path: f.path, name, size: f.size ?? (await fsp.stat(f.path)).size, type: f.mimeType ?? mimeTypeOf(name) };
+      }),
     );
     const boundary = `----support-${randomBytes(12).toString('hex')}`;
     const clock = this.opts.clock;
@@ -259,12 +287,17 @@ export class JsmClient implements PortalApi {
     return this.paged(`${API}/request/${enc(issueIdOrKey)}/participant`);
   }
 
-  addParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>> {
-    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, idempotent: false });
+  /** The participants body: `accountIds` on Cloud, `usernames` on Data Center (which has no accountIds). */
+  private people(ids: readonly string[]): { accountIds: readonly string[] } | { usernames: readonly string[] } {
+    return this.opts.deployment === 'dc' ? { usernames: ids } : { accountIds: ids };
   }
 
-  removeParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>> {
-    return this.json({ method: 'DELETE', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, idempotent: false });
+  addParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>> {
+    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: this.people(ids), idempotent: false });
+  }
+
+  removeParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>> {
+    return this.json({ method: 'DELETE', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: this.people(ids), idempotent: false });
   }
 
   sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO> {
@@ -319,6 +352,8 @@ interface Part {
   path: string;
   name: string;
   size: number;
+  /** The part's Content-Type, which Jira keeps as the attachment's MIME type. */
+  type: string;
 }
 
 /** Quotes a file name for a Content-Disposition header (UTF-8 as browsers send it; quotes and line breaks escaped). */
@@ -338,7 +373,7 @@ export function multipartBody(
 ): { stream: AsyncIterable<Uint8Array>; length: number } {
   const heads = parts.map((p) =>
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoteName(p.name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoteName(p.name)}"\r\nContent-Type: ${p.type}\r\n\r\n`,
       'utf8',
     ),
   );

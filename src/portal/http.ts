@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
 import { CaFileError, PortalError, transportCode, transportCodeOf, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
-import { DEFAULT_RETRY_POLICY, nextAttempt, parseRetryAfter, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, nextAttempt, parseRateLimitReset, parseRetryAfter, type RetryPolicy } from './retry.js';
 
 /** Network settings an admin controls. */
 export interface NetworkOptions {
@@ -41,11 +41,25 @@ export interface TransportOptions extends NetworkOptions {
   retry?: Partial<RetryPolicy>;
   /** One line per event of the `--debug` trace (already masked). */
   debug?: (line: string) => void;
+  /** What the user should hear about even without `--debug` (a rate-limit wait, a list cut short). */
+  onNotice?: (notice: PortalNotice) => void;
   /** Aborts the call in flight (Ctrl-C). */
   signal?: AbortSignal;
   /** Use this dispatcher instead of building one (tests share one across clients). */
   dispatcher?: Dispatcher;
 }
+
+/**
+ * Something the client did on its own that the user should know about: waiting out a rate limit
+ * before sending a call again, or stopping a list whose pages do not add up (a server or proxy that
+ * ignores `start`, repeats a page, or never ends).
+ */
+export type PortalNotice =
+  | { kind: 'rate-limited'; method: string; url: string; waitMs: number; attempt: number; maxAttempts: number }
+  | { kind: 'paging-stopped'; url: string; reason: PagingStop; items: number };
+
+/** Why a list was cut short. */
+export type PagingStop = 'start-ignored' | 'repeated-page' | 'not-advancing' | 'too-many';
 
 /** One HTTP call. */
 export interface HttpCall {
@@ -120,7 +134,9 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-const SAFE_HEADERS = new Set(['content-type', 'content-length', 'accept', 'accept-language', 'user-agent', 'x-atlassian-token', 'retry-after', 'x-seraph-loginreason', 'location', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-aaccountid']);
+const SERVICEDESK_API = '/rest/servicedeskapi/';
+
+const SAFE_HEADERS = new Set(['ratelimit-reason', 'content-type', 'content-length', 'accept', 'accept-language', 'user-agent', 'x-atlassian-token', 'retry-after', 'x-seraph-loginreason', 'location', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-aaccountid']);
 
 /** Performs calls against one portal; owns its dispatcher unless one was given. */
 export class HttpTransport {
@@ -150,9 +166,17 @@ export class HttpTransport {
     this.opts.debug?.(maskSecrets(line, this.secrets));
   }
 
+  /** Tells the user (through `onNotice`) about something the client did on its own. */
+  notice(n: PortalNotice): void {
+    this.opts.onNotice?.(n);
+  }
+
   /** The absolute URL of a call (query included). */
   url(path: string, query?: HttpCall['query']): string {
     const u = new URL(this.baseUrl + path);
+    // JSM translates request type names, statuses and messages into `requestLanguage` (the
+    // Accept-Language header is sent too, for the platform API and for proxies that drop queries).
+    if (this.opts.language && path.startsWith(SERVICEDESK_API)) u.searchParams.set('requestLanguage', this.opts.language);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v === undefined) continue;
       for (const item of Array.isArray(v) ? v : [v]) u.searchParams.append(k, String(item));
@@ -181,6 +205,7 @@ export class HttpTransport {
         }
         const after = err.retryAfterMs !== undefined ? ' (Retry-After)' : '';
         this.trace(`retry ${attempt + 1}/${max} in ${next.waitMs} ms after ${err.status ?? err.code ?? err.kind}${after}`);
+        if (err.status === 429) this.notice({ kind: 'rate-limited', method: call.method, url: err.url, waitMs: next.waitMs, attempt: attempt + 1, maxAttempts: max });
         await this.opts.clock.sleep(next.waitMs, this.opts.signal);
       }
     }
@@ -238,7 +263,8 @@ export class HttpTransport {
       throw new PortalError({ kind: 'auth', status: answer.status, loginReason: login, method: call.method, url: bareUrl, ...portalMessages(answer) });
     }
     if ((answer.status >= 200 && answer.status < 300) || call.accept?.includes(answer.status)) return answer;
-    throw errorFromAnswer(call.method, bareUrl, answer, parseRetryAfter(answer.headers['retry-after'], this.opts.clock.now()));
+    const now = this.opts.clock.now();
+    throw errorFromAnswer(call.method, bareUrl, answer, parseRetryAfter(answer.headers['retry-after'], now) ?? parseRateLimitReset(answer.headers['x-ratelimit-reset'], now));
   }
 }
 

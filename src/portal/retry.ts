@@ -49,6 +49,18 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /**
+ * Parses `X-RateLimit-Reset` (Cloud sends an ISO-8601 time at which the budget refills; some
+ * gateways send epoch seconds) into milliseconds from `now`, for a 429 without Retry-After;
+ * `undefined` when absent or unreadable.
+ */
+export function parseRateLimitReset(value: string | undefined, now: number): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  const at = /^\d{9,11}$/.test(v) ? Number(v) * 1000 : Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
  * The wait after failed attempt number `attempt` (from 1): the capped exponential backoff (half of
  * it guaranteed and half jitter, when the backoff has `random`), or the portal's Retry-After when
  * that is longer.

@@ -49,3 +49,15 @@ export function detectFlavor(portalUrl: string): PortalFlavor {
     return 'dc';
   }
 }
+
+/**
+ * The deployment a portal's `GET /rest/servicedeskapi/info` names: Cloud builds are versioned
+ * `1001.0.0-…`, Data Center releases `major.minor.patch` (JSM 4.x and 5.x, then 10.x with Jira).
+ * Undefined when the answer says neither.
+ */
+export function flavorOfInfo(info: { version?: string; platformVersion?: string } | undefined): PortalFlavor | undefined {
+  const v = info?.version ?? info?.platformVersion;
+  if (typeof v !== 'string') return undefined;
+  if (/^1001\./.test(v)) return 'cloud';
+  return /^\d{1,2}\.\d+(\.\d+)?([-.].*)?$/.test(v) ? 'dc' : undefined;
+}

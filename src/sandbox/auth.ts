@@ -4,9 +4,12 @@
  */
 import type { T } from '../i18n/index.js';
 import { HttpError } from './http.js';
-import type { StoredUser } from './store.js';
+import { usernameOf, type StoredUser } from './store.js';
 
-/** The customer the Authorization header names, or undefined when it names none. */
+/**
+ * The customer the Authorization header names, or undefined when it names none. Basic takes the
+ * e-mail (Cloud) or the username (Data Center) with the token.
+ */
 export function authenticate(authorization: string | undefined, users: readonly StoredUser[]): StoredUser | undefined {
   if (!authorization) return undefined;
   const basic = /^Basic\s+(\S+)$/i.exec(authorization);
@@ -16,7 +19,7 @@ export function authenticate(authorization: string | undefined, users: readonly 
     if (i < 0) return undefined;
     const email = decoded.slice(0, i).toLowerCase();
     const token = decoded.slice(i + 1);
-    return users.find((u) => u.email.toLowerCase() === email && safeEqual(u.token, token));
+    return users.find((u) => (u.email.toLowerCase() === email || usernameOf(u).toLowerCase() === email) && safeEqual(u.token, token));
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (bearer) return users.find((u) => safeEqual(u.token, bearer[1]!));

@@ -5,10 +5,10 @@
  */
 import type http from 'node:http';
 import type { T } from '../i18n/index.js';
-import type { PageQuery, View } from './dto.js';
+import type { SandboxCatalog, SeedRequestType } from './catalog.js';
+import type { PageQuery, SandboxFlavor, View } from './dto.js';
 import { HttpError, readJsonBody, type Exchange } from './http.js';
-import { DESK, REQUEST_TYPES, type SeedFields, type SeedRequestType } from './seed.js';
-import type { SandboxState, StoredRequest, StoredUser, Store } from './store.js';
+import { usernameOf, type SandboxState, type StoredRequest, type StoredUser, type Store } from './store.js';
 import { settle } from './workflow.js';
 
 export const DEFAULT_MAX_PAGE_SIZE = 50;
@@ -21,12 +21,15 @@ export interface SandboxContext {
   now(state: SandboxState): number;
   /** A start option, or else the data folder's setting. */
   setting(state: SandboxState, key: ServedSetting): number | undefined;
-  /** The fields this server serves. */
-  fields: SeedFields;
+  /** The desk, request types and fields this server serves. */
+  catalog: SandboxCatalog;
+  flavor: SandboxFlavor;
+  /** Answer every page from the start, whatever `start` asks for (a proxy that drops it). */
+  ignorePagingStart: boolean;
 }
 
 /** The data folder's settings that a start option overrides request by request. */
-export type ServedSetting = 'maxPageSize' | 'attachmentLimit' | 'rateLimitPerMinute';
+export type ServedSetting = 'maxPageSize' | 'attachmentLimit' | 'rateLimitPerMinute' | 'rateLimitWritesPerMinute';
 
 export interface Call {
   req: http.IncomingMessage;
@@ -88,7 +91,7 @@ export function boolParam(c: Call, name: string): boolean | undefined {
 
 export function paging(c: Call): PageQuery {
   const cap = c.sandbox.setting(c.view.state, 'maxPageSize') ?? DEFAULT_MAX_PAGE_SIZE;
-  const start = intParam(c, 'start') ?? 0;
+  const start = c.sandbox.ignorePagingStart ? 0 : (intParam(c, 'start') ?? 0);
   const limit = intParam(c, 'limit') ?? DEFAULT_MAX_PAGE_SIZE;
   // Like JSM, a limit above the server's maximum is silently capped (clients must follow
   // isLastPage), and out-of-range values are clamped rather than refused.
@@ -96,29 +99,42 @@ export function paging(c: Call): PageQuery {
 }
 
 /** A desk id in any of the forms JSM accepts: `1`, `SUP`, `projectKey:SUP`, `projectId:10000`, `serviceDeskId:1`. */
-export function resolveDesk(id: string): string | undefined {
-  const forms = [DESK.id, DESK.projectKey, `projectKey:${DESK.projectKey}`, `projectId:${DESK.projectId}`, `serviceDeskId:${DESK.id}`];
-  return forms.includes(id) ? DESK.id : undefined;
+export function resolveDesk(catalog: SandboxCatalog, id: string): string | undefined {
+  const d = catalog.desk;
+  const forms = [d.id, d.projectKey, `projectKey:${d.projectKey}`, `projectId:${d.projectId}`, `serviceDeskId:${d.id}`];
+  return forms.includes(id) ? d.id : undefined;
 }
 
 /** The desk `id` names, or 404. */
 export function desk(c: Call, id: string): string {
-  const d = resolveDesk(id);
+  const d = resolveDesk(c.view.catalog, id);
   if (!d) throw new HttpError(404, c.t('sandbox.api.noDesk', id), 'sandbox.error.servicedesk.notFound');
   return d;
 }
 
 /** The request type `id`, or 404. */
 export function requestTypeOf(c: Call, id: string): SeedRequestType {
-  const rt = REQUEST_TYPES.find((x) => x.id === id);
+  const rt = c.view.catalog.requestType(id);
   if (!rt) throw new HttpError(404, c.t('sandbox.api.noRequestType', id), 'sandbox.error.requesttype.notFound');
   return rt;
 }
 
-/** A customer by accountId or e-mail. */
-export function resolveUser(s: SandboxState, idOrEmail: string): string | undefined {
-  const low = idOrEmail.toLowerCase();
-  return s.users.find((u) => u.accountId === idOrEmail || u.email.toLowerCase() === low)?.accountId;
+/**
+ * The accountId of a customer named as the flavor's API names people: by accountId on Cloud, by
+ * username on Data Center (whose usernames are case-insensitive). Either also takes an e-mail
+ * address, as the sandbox always has.
+ */
+export function resolveUser(s: SandboxState, flavor: SandboxFlavor, ref: string): string | undefined {
+  const low = ref.toLowerCase();
+  const named = (u: StoredUser) => (flavor === 'dc' ? usernameOf(u).toLowerCase() === low : u.accountId === ref);
+  return s.users.find((u) => named(u) || u.email.toLowerCase() === low)?.accountId;
+}
+
+/** A JSON id given as a string or a whole number (Jira reads both), as a string. */
+export function idString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  return undefined;
 }
 
 /** A request by key (any case) or issue id, if the user may see it: reporter or participant. */

@@ -13,22 +13,32 @@ import type {
   DurationDTO,
   PagedDTO,
   RequestTypeDTO,
+  RequestTypeFieldValueDTO,
   ServiceDeskDTO,
   SlaInformationDTO,
   UserDTO,
 } from '../portal/types.js';
 import { formatDuration } from '../lib/units.js';
-import { AGENT, DESK, REQUEST_TYPES, firstResponseGoalMs, type SeedFields, type SeedRequestType } from './seed.js';
-import type { SandboxState, StoredAttachment, StoredComment, StoredRequest, StoredStatus } from './store.js';
+import type { SandboxCatalog, SeedRequestType } from './catalog.js';
+import { AGENT, firstResponseGoalMs } from './seed.js';
+import { usernameOf, type SandboxState, type StoredAttachment, type StoredComment, type StoredRequest, type StoredStatus } from './store.js';
 import { categoryOf, currentStatus, isDone } from './workflow.js';
 
-/** What rendering needs besides the object: where the server is, the state, sandbox time and the fields it serves. */
+/**
+ * Which portal the sandbox imitates: Jira Service Management Cloud, or Data Center, whose answers
+ * carry no status categories, name people by username (and key) instead of accountId, and whose
+ * platform API is `/rest/api/2` only.
+ */
+export type SandboxFlavor = 'cloud' | 'dc';
+
+/** What rendering needs besides the object: where the server is, the state, sandbox time and the portal it serves. */
 export interface View {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   url: string;
   state: SandboxState;
   now: number;
-  fields: SeedFields;
+  catalog: SandboxCatalog;
+  flavor: SandboxFlavor;
 }
 
 export const API = '/rest/servicedeskapi';
@@ -75,47 +85,53 @@ export function page<T>(view: View, items: readonly T[], q: PageQuery, selfPath:
   return { _expands: [], size: values.length, start: q.start, limit: q.limit, isLastPage, values, _links: links };
 }
 
-/** A customer or the agent, by accountId. */
+/** A customer or the agent, by accountId; on Data Center by username and key instead. */
 export function user(view: View, accountId: string): UserDTO {
   const u = view.state.users.find((x) => x.accountId === accountId);
-  const displayName = u?.displayName ?? (accountId === AGENT.accountId ? AGENT.displayName : accountId);
-  const emailAddress = u?.email ?? (accountId === AGENT.accountId ? AGENT.emailAddress : undefined);
-  const avatar = `${view.url}/secure/useravatar?accountId=${encodeURIComponent(accountId)}`;
+  const isAgent = accountId === AGENT.accountId;
+  const displayName = u?.displayName ?? (isAgent ? AGENT.displayName : accountId);
+  const emailAddress = u?.email ?? (isAgent ? AGENT.emailAddress : undefined);
+  const id = view.flavor === 'dc' ? { name: u ? usernameOf(u) : isAgent ? AGENT.username : accountId } : { accountId };
+  const ref = view.flavor === 'dc' ? `username=${encodeURIComponent(id.name!)}` : `accountId=${encodeURIComponent(accountId)}`;
+  const avatar = `${view.url}/secure/useravatar?${ref}`;
   return {
-    accountId,
+    ...(view.flavor === 'dc' ? { name: id.name, key: id.name } : id),
     ...(emailAddress ? { emailAddress } : {}),
     displayName,
     active: true,
     timeZone: 'Etc/UTC',
     _links: {
-      jiraRest: `${view.url}/rest/api/2/user?accountId=${encodeURIComponent(accountId)}`,
+      jiraRest: `${view.url}/rest/api/2/user?${ref}`,
       avatarUrls: { '48x48': `${avatar}&size=48`, '24x24': `${avatar}&size=24`, '16x16': `${avatar}&size=16`, '32x32': `${avatar}&size=32` },
-      self: `${view.url}/rest/api/2/user?accountId=${encodeURIComponent(accountId)}`,
+      self: `${view.url}/rest/api/2/user?${ref}`,
     },
   };
 }
 
 export function serviceDesk(view: View): ServiceDeskDTO {
+  const d = view.catalog.desk;
   return {
-    id: DESK.id,
-    projectId: DESK.projectId,
-    projectKey: DESK.projectKey,
-    projectName: DESK.projectName,
-    projectTypeKey: DESK.projectTypeKey,
-    _links: { self: `${view.url}${API}/servicedesk/${DESK.id}` },
+    id: d.id,
+    projectId: d.projectId,
+    projectKey: d.projectKey,
+    projectName: d.projectName,
+    projectTypeKey: d.projectTypeKey,
+    _links: { self: `${view.url}${API}/servicedesk/${d.id}` },
   };
 }
 
 export function fieldMeta(view: View, requestTypeId: string): CustomerRequestCreateMetaDTO {
   return {
-    requestTypeFields: view.fields.fieldsOf(requestTypeId).map(({ field, required }) => ({
+    requestTypeFields: view.catalog.fieldsOf(requestTypeId).map(({ field, required }) => ({
       fieldId: field.fieldId,
       name: field.name,
       description: field.description,
       required,
       visible: true,
       jiraSchema: { ...field.jiraSchema },
-      validValues: (field.validValues ?? []).map((o) => ({ value: o.value, label: o.label, children: [] })),
+      validValues: (field.validValues ?? []).map(function option(o): RequestTypeFieldValueDTO {
+        return { value: o.value, label: o.label, children: (o.children ?? []).map(option) };
+      }),
       defaultValues: [],
       presetValues: [],
     })),
@@ -129,13 +145,13 @@ export function requestType(view: View, rt: SeedRequestType, withFields: boolean
   return {
     _expands: withFields ? [] : ['field'],
     id: rt.id,
-    _links: { self: `${view.url}${API}/servicedesk/${DESK.id}/requesttype/${rt.id}` },
+    _links: { self: `${view.url}${API}/servicedesk/${view.catalog.desk.id}/requesttype/${rt.id}` },
     name: rt.name,
     description: rt.description,
     helpText: rt.helpText,
     issueTypeId: rt.issueTypeId,
-    serviceDeskId: DESK.id,
-    portalId: DESK.portalId,
+    serviceDeskId: view.catalog.desk.id,
+    portalId: view.catalog.desk.portalId,
     groupIds: [...rt.groupIds],
     icon: {
       id: rt.icon,
@@ -147,7 +163,9 @@ export function requestType(view: View, rt: SeedRequestType, withFields: boolean
   };
 }
 
-export function status(s: StoredStatus): CustomerRequestStatusDTO {
+/** A status as the portal reports it: Data Center gives no category. */
+export function status(view: View, s: StoredStatus): CustomerRequestStatusDTO {
+  if (view.flavor === 'dc') return { status: s.status, statusDate: date(s.at) };
   return { status: s.status, statusCategory: categoryOf(s.status), statusDate: date(s.at) };
 }
 
@@ -187,7 +205,7 @@ export function comment(view: View, r: StoredRequest, c: StoredComment, expand: 
 }
 
 function fieldValue(view: View, r: StoredRequest, fieldId: string): CustomerRequestFieldValueDTO {
-  const field = view.fields.all.find((f) => f.fieldId === fieldId);
+  const field = view.catalog.fieldsOf(r.requestTypeId).find((f) => f.field.fieldId === fieldId)?.field;
   const v = r.fieldValues[fieldId];
   if (fieldId === 'attachment' && Array.isArray(v)) {
     const ids = v as string[];
@@ -197,12 +215,17 @@ function fieldValue(view: View, r: StoredRequest, fieldId: string): CustomerRequ
       value: r.attachments.filter((a) => ids.includes(a.id)).map((a) => ({ id: a.id, filename: a.filename, size: a.size })),
     };
   }
+  // People are stored by accountId and shown as the flavor's API shows them.
+  const asUser = (x: unknown) => user(view, (x as { accountId: string }).accountId);
+  if (field?.jiraSchema.type === 'user' && v !== null && typeof v === 'object') return { fieldId, label: field.name, value: asUser(v) };
+  if (field?.jiraSchema.items === 'user' && Array.isArray(v)) return { fieldId, label: field.name, value: v.map(asUser) };
   return { fieldId, label: field?.name ?? fieldId, value: v };
 }
 
 /** The first-response SLA: stopped by the first agent reply (or the request being resolved first). */
 export function sla(view: View, r: StoredRequest): SlaInformationDTO {
-  const impact = r.fieldValues[view.fields.impactFieldId] as { id?: string } | undefined;
+  const impactId = view.catalog.impactFieldId;
+  const impact = impactId === undefined ? undefined : (r.fieldValues[impactId] as { id?: string } | undefined);
   const goal = firstResponseGoalMs(impact?.id);
   const start = r.created;
   const breachAt = start + goal;
@@ -250,8 +273,8 @@ export function sla(view: View, r: StoredRequest): SlaInformationDTO {
 export const REQUEST_EXPANDS = ['serviceDesk', 'requestType', 'participant', 'sla', 'status', 'attachment', 'action', 'comment'] as const;
 
 export function request(view: View, r: StoredRequest, expand: ReadonlySet<string>): CustomerRequestDTO {
-  const rt = REQUEST_TYPES.find((x) => x.id === r.requestTypeId)!;
-  const fieldOrder = view.fields.fieldsOf(r.requestTypeId).map((f) => f.field.fieldId);
+  const rt = view.catalog.requestType(r.requestTypeId);
+  const fieldOrder = view.catalog.fieldsOf(r.requestTypeId).map((f) => f.field.fieldId);
   const summary = typeof r.fieldValues.summary === 'string' ? r.fieldValues.summary : '';
   const dto: CustomerRequestDTO = {
     _expands: REQUEST_EXPANDS.filter((e) => !expand.has(e)),
@@ -263,20 +286,20 @@ export function request(view: View, r: StoredRequest, expand: ReadonlySet<string
     createdDate: date(r.created),
     reporter: user(view, r.reporter),
     requestFieldValues: fieldOrder.filter((id) => id in r.fieldValues).map((id) => fieldValue(view, r, id)),
-    currentStatus: status(currentStatus(r)),
+    currentStatus: status(view, currentStatus(r)),
     _links: {
       jiraRest: `${view.url}/rest/api/2/issue/${r.issueId}`,
-      web: `${view.url}/servicedesk/customer/portal/${DESK.portalId}/${r.key}`,
-      agent: `${view.url}/browse/${r.key}`,
+      web: `${view.url}/servicedesk/customer/portal/${view.catalog.desk.portalId}/${r.key}`,
+      ...(view.flavor === 'cloud' ? { agent: `${view.url}/browse/${r.key}` } : {}),
       self: `${view.url}${API}/request/${r.issueId}`,
     },
   };
   const all = { start: 0, limit: 50 };
   if (expand.has('serviceDesk')) dto.serviceDesk = serviceDesk(view);
-  if (expand.has('requestType')) dto.requestType = requestType(view, rt, false);
+  if (expand.has('requestType') && rt) dto.requestType = requestType(view, rt, false);
   if (expand.has('participant')) dto.participants = page(view, r.participants.map((p) => user(view, p)), all, `${API}/request/${r.key}/participant`);
   if (expand.has('sla')) dto.sla = page(view, [sla(view, r)], all, `${API}/request/${r.key}/sla`);
-  if (expand.has('status')) dto.status = page(view, [...r.history].reverse().map(status), all, `${API}/request/${r.key}/status`);
+  if (expand.has('status')) dto.status = page(view, [...r.history].reverse().map((h) => status(view, h)), all, `${API}/request/${r.key}/status`);
   if (expand.has('attachment')) dto.attachments = page(view, r.attachments.map((a) => attachment(view, r, a)), all, `${API}/request/${r.key}/attachment`);
   if (expand.has('comment')) {
     dto.comments = page(view, r.comments.filter((c) => c.public).map((c) => comment(view, r, c, new Set())), all, `${API}/request/${r.key}/comment`);

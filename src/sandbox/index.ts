@@ -4,15 +4,19 @@
  * when a sandbox runs.
  */
 import { systemClock, type Clock } from '../lib/clock.js';
-import { AGENT, seedFields } from './seed.js';
+import { buildCatalog, type CatalogSource } from './catalog.js';
+import type { SandboxFlavor } from './dto.js';
+import { AGENT, seedCatalog } from './seed.js';
 import type { Exchange } from './http.js';
 import { SandboxServer } from './server.js';
-import { Store, type SandboxState } from './store.js';
+import { Store, usernameOf, type SandboxState } from './store.js';
 import { AGENT_REPLY, applyMove, settle } from './workflow.js';
 
 export type { Exchange } from './http.js';
 export { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MAX_PAGE_SIZE } from './call.js';
 export { SandboxDataError } from './store.js';
+export { SandboxCatalogError, loadCatalogFile, type CatalogSource } from './catalog.js';
+export type { SandboxFlavor } from './dto.js';
 
 /** How to run a sandbox. */
 export interface SandboxStartOptions {
@@ -31,6 +35,17 @@ export interface SandboxStartOptions {
   /** When set, requests beyond this many per minute get 429 with Retry-After (or `settings.rateLimitPerMinute`). */
   rateLimitPerMinute?: number;
   /**
+   * When set, writes (POST, DELETE) beyond this many per minute get 429 with Retry-After,
+   * X-RateLimit-Reset and RateLimit-Reason, as Cloud refuses writes (or `settings.rateLimitWritesPerMinute`).
+   */
+  rateLimitWritesPerMinute?: number;
+  /** Which portal to imitate (default `cloud`); `dc` answers in Data Center's shapes. */
+  flavor?: SandboxFlavor;
+  /** The desk, request types and fields to serve instead of the built-in ones (see `loadCatalogFile`). */
+  catalog?: CatalogSource;
+  /** Answer every list from its first page whatever `start` asks for, as a proxy that drops the parameter would. */
+  ignorePagingStart?: boolean;
+  /**
    * Added to the number of every custom field id the portal has: with 10000, `customfield_10010`
    * is served, validated and stored as `customfield_20010` (and so on), so that clients can be tested
    * against field ids they do not know. A whole number, default the data folder's
@@ -47,6 +62,8 @@ export interface SandboxUser {
   email: string;
   token: string;
   accountId: string;
+  /** The Data Center username (what the `dc` flavor names the user by). */
+  username?: string;
   displayName: string;
 }
 
@@ -101,7 +118,10 @@ export async function startSandbox(opts: SandboxStartOptions): Promise<SandboxHa
   const state = await store.init();
   const fieldIdOffset = await fieldIdOffsetFor(store, state, opts.fieldIdOffset);
   const server = new SandboxServer({
-    fields: seedFields(fieldIdOffset),
+    catalog: opts.catalog ? buildCatalog(opts.catalog, fieldIdOffset) : seedCatalog(fieldIdOffset),
+    flavor: opts.flavor ?? 'cloud',
+    ignorePagingStart: opts.ignorePagingStart ?? false,
+    rateLimitWritesPerMinute: opts.rateLimitWritesPerMinute,
     store,
     clock: opts.clock ?? systemClock,
     host: opts.host ?? '127.0.0.1',
@@ -112,7 +132,7 @@ export async function startSandbox(opts: SandboxStartOptions): Promise<SandboxHa
     onExchange: opts.onExchange,
   });
   const url = await server.listen();
-  const users = state.users.map((u) => ({ email: u.email, token: u.token, accountId: u.accountId, displayName: u.displayName }));
+  const users = state.users.map((u) => ({ email: u.email, token: u.token, accountId: u.accountId, username: usernameOf(u), displayName: u.displayName }));
   return {
     url,
     email: users[0]!.email,

@@ -3,6 +3,7 @@
  * segment). A path that matches with another method is a 405 with `Allow`, not a 404.
  */
 import type { Handler } from './call.js';
+import type { SandboxFlavor } from './dto.js';
 
 /** One entry of the table, as the route files declare it. */
 export interface RouteDef {
@@ -12,6 +13,8 @@ export interface RouteDef {
   handler: Handler;
   /** Anonymous access allowed (JSM's /info). */
   anonymous?: boolean;
+  /** Served only by these flavors (default: every flavor). */
+  flavors?: readonly SandboxFlavor[];
 }
 
 interface Route extends RouteDef {
@@ -24,8 +27,9 @@ export type Match = { route: RouteDef; params: string[] } | { route?: undefined;
 export class Router {
   private readonly routes: Route[];
 
-  constructor(defs: readonly RouteDef[]) {
-    this.routes = defs.map((d) => ({ ...d, pattern: new RegExp(`^${d.path.replace(/\{[^}]+\}/g, '([^/]+)')}/?$`) }));
+  /** The routes `flavor` serves. */
+  constructor(defs: readonly RouteDef[], flavor: SandboxFlavor) {
+    this.routes = defs.filter((d) => !d.flavors || d.flavors.includes(flavor)).map((d) => ({ ...d, pattern: new RegExp(`^${d.path.replace(/\{[^}]+\}/g, '([^/]+)')}/?$`) }));
   }
 
   match(method: string, path: string): Match {

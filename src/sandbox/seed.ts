@@ -1,20 +1,21 @@
 /**
- * The sandbox's fixed portal: one service desk shaped like Atlassian's technical-support portal,
+ * The sandbox's built-in portal: one service desk shaped like Atlassian's technical-support portal,
  * its request types, their fields, its customers and support engineer (the workflow is in
  * `workflow.ts`). The ids are fixed so that tests can rely on them; only the custom field ids move,
- * by the offset a sandbox is started with (`seedFields`).
+ * by the offset a sandbox is started with (`seedCatalog`). `--catalog FILE` replaces the desk,
+ * groups, request types and fields (`catalog.ts`), never the people.
  */
-import type { JsonTypeBean } from '../portal/types.js';
+import { buildCatalog, type CatalogField, type SandboxCatalog, type SandboxDesk, type SeedOption, type SeedRequestType } from './catalog.js';
 
 /** The service desk every request lives in. */
-export const DESK = {
+const DESK: SandboxDesk = {
   id: '1',
   projectId: '10000',
   projectKey: 'SUP',
   projectName: 'Atlassian Support (sandbox)',
   projectTypeKey: 'service_desk',
   portalId: '1',
-} as const;
+};
 
 /** Temporary attachments that are not attached within this time expire (as on JSM). */
 export const TEMP_ATTACHMENT_TTL_MS = 60 * 60_000;
@@ -22,17 +23,7 @@ export const TEMP_ATTACHMENT_TTL_MS = 60 * 60_000;
 /** Most files one attachTemporaryFile call accepts (JSM answers 413 beyond it). */
 export const MAX_FILES_PER_UPLOAD = 60;
 
-export interface SeedOption {
-  value: string;
-  label: string;
-}
-
-export interface SeedField {
-  fieldId: string;
-  name: string;
-  description: string;
-  jiraSchema: JsonTypeBean;
-  validValues?: readonly SeedOption[];
+interface SeedField extends CatalogField {
   /** Request type ids the field is on, and whether it is required there. */
   on: Readonly<Record<string, boolean>>;
 }
@@ -187,23 +178,13 @@ const FIELDS: readonly SeedField[] = [
   },
 ];
 
-export const GROUPS = [
+const GROUPS = [
   { id: '1', name: 'Technical issues and bugs' },
   { id: '2', name: 'Billing, payments and pricing' },
   { id: '3', name: 'Account' },
 ] as const;
 
-export interface SeedRequestType {
-  id: string;
-  name: string;
-  description: string;
-  helpText: string;
-  issueTypeId: string;
-  groupIds: readonly string[];
-  icon: string;
-}
-
-export const REQUEST_TYPES: readonly SeedRequestType[] = [
+const REQUEST_TYPES: readonly SeedRequestType[] = [
   {
     id: '1',
     name: 'Technical issues and bugs (Server / Data Center)',
@@ -242,32 +223,14 @@ export const REQUEST_TYPES: readonly SeedRequestType[] = [
   },
 ];
 
-/** The portal's fields as one sandbox serves them. */
-export interface SeedFields {
-  /** Added to every custom field's number: with 10000, `customfield_10010` is served as `customfield_20010`. */
-  readonly fieldIdOffset: number;
-  /** Every field, in form order. */
-  readonly all: readonly SeedField[];
-  /** The business impact field's id (its option sets the first-response goal). */
-  readonly impactFieldId: string;
-  /** The fields of a request type, in form order, with `required` for that type. */
-  fieldsOf(requestTypeId: string): { field: SeedField; required: boolean }[];
-}
-
-/** The seed's fields with every custom field id (and `jiraSchema.customId`) shifted by `fieldIdOffset`. */
-export function seedFields(fieldIdOffset = 0): SeedFields {
-  const shift = (f: SeedField): SeedField => {
-    const n = f.jiraSchema.customId;
-    if (n === undefined) return f;
-    return { ...f, fieldId: `customfield_${n + fieldIdOffset}`, jiraSchema: { ...f.jiraSchema, customId: n + fieldIdOffset } };
-  };
-  const all = FIELDS.map(shift);
-  return {
+/** The built-in portal with every custom field id (and `jiraSchema.customId`) shifted by `fieldIdOffset`. */
+export function seedCatalog(fieldIdOffset = 0): SandboxCatalog {
+  const fieldsOf = (rt: SeedRequestType) =>
+    FIELDS.filter((f) => rt.id in f.on).map(({ on, ...field }) => ({ field, required: on[rt.id]! }));
+  return buildCatalog(
+    { desk: DESK, groups: GROUPS, requestTypes: REQUEST_TYPES.map((type) => ({ type, fields: fieldsOf(type) })), impactFieldId: IMPACT_FIELD },
     fieldIdOffset,
-    all,
-    impactFieldId: all[FIELDS.findIndex((f) => f.fieldId === IMPACT_FIELD)]!.fieldId,
-    fieldsOf: (requestTypeId) => all.filter((f) => requestTypeId in f.on).map((field) => ({ field, required: field.on[requestTypeId]! })),
-  };
+  );
 }
 
 /** First-response goal by impact option id: L1 1h, L2 2h, L3 8h, L4 24h (and 24h without an impact). */
@@ -279,12 +242,13 @@ export function firstResponseGoalMs(impactOptionId: string | undefined): number 
 /** The simulated support engineer whose replies `support sandbox reply` posts. */
 export const AGENT = {
   accountId: '5b10ac8d82e05b22cc7d0000',
+  username: 'support-engineer',
   displayName: 'Atlassian Support (sandbox engineer)',
   emailAddress: 'support-engineer@sandbox.invalid',
 } as const;
 
 /** The customers created with a new data folder; `users[0]` is "you". */
 export const CUSTOMERS = [
-  { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Sandbox Customer', email: 'you@sandbox.invalid' },
-  { accountId: '5b10ac8d82e05b22cc7d4ef6', displayName: 'Another Customer', email: 'colleague@sandbox.invalid' },
+  { accountId: '5b10ac8d82e05b22cc7d4ef5', username: 'you', displayName: 'Sandbox Customer', email: 'you@sandbox.invalid' },
+  { accountId: '5b10ac8d82e05b22cc7d4ef6', username: 'colleague', displayName: 'Another Customer', email: 'colleague@sandbox.invalid' },
 ] as const;

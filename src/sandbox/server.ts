@@ -9,13 +9,13 @@ import { createT } from '../i18n/index.js';
 import type { Clock } from '../lib/clock.js';
 import { authenticate, unauthorized } from './auth.js';
 import type { SandboxContext, ServedSetting } from './call.js';
-import type { View } from './dto.js';
+import type { SandboxCatalog } from './catalog.js';
+import type { SandboxFlavor, View } from './dto.js';
 import { HttpError, errorBody, exchangeOf, headersOf, langOf, sendJson, type Exchange } from './http.js';
 import { RateLimiter } from './rate-limit.js';
 import { Router } from './router.js';
 import { ROUTES } from './routes/index.js';
-import type { SeedFields } from './seed.js';
-import type { SandboxState, Store } from './store.js';
+import { usernameOf, type SandboxState, type Store } from './store.js';
 import { settle } from './workflow.js';
 
 export interface ServerConfig {
@@ -26,16 +26,22 @@ export interface ServerConfig {
   maxPageSize?: number;
   attachmentLimit?: number;
   rateLimitPerMinute?: number;
-  /** The fields served, validated and stored (their ids depend on the data folder's field id offset). */
-  fields: SeedFields;
+  rateLimitWritesPerMinute?: number;
+  /** The desk, request types and fields served (custom field ids depend on the data folder's offset). */
+  catalog: SandboxCatalog;
+  flavor: SandboxFlavor;
+  ignorePagingStart: boolean;
   onExchange?: (x: Exchange) => void;
 }
+
+const WRITES = new Set(['POST', 'PUT', 'DELETE']);
 
 /** The sandbox server; `listen()` resolves once it accepts connections. */
 export class SandboxServer {
   private readonly server: http.Server;
-  private readonly router = new Router(ROUTES);
+  private readonly router: Router;
   private readonly rateLimiter = new RateLimiter();
+  private readonly writeLimiter = new RateLimiter();
   private readonly sandbox: SandboxContext;
   url = '';
 
@@ -44,8 +50,11 @@ export class SandboxServer {
       store: cfg.store,
       now: (state: SandboxState) => cfg.clock.now() + state.clockOffsetMs,
       setting: (state: SandboxState, key: ServedSetting) => cfg[key] ?? state.settings[key],
-      fields: cfg.fields,
+      catalog: cfg.catalog,
+      flavor: cfg.flavor,
+      ignorePagingStart: cfg.ignorePagingStart,
     };
+    this.router = new Router(ROUTES, cfg.flavor);
     this.server = http.createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -94,8 +103,11 @@ export class SandboxServer {
       }
       const user = authenticate(req.headers.authorization, state.users);
       if (!user && !found.route.anonymous) throw unauthorized(t, req.headers.authorization !== undefined);
-      if (user) res.setHeader('X-AACCOUNTID', user.accountId);
-      const view: View = { url: this.url, state, now, fields: this.cfg.fields };
+      // Cloud names the caller by accountId on every answer, Data Center by username.
+      if (user && this.cfg.flavor === 'cloud') res.setHeader('X-AACCOUNTID', user.accountId);
+      if (user && this.cfg.flavor === 'dc') res.setHeader('X-AUSERNAME', usernameOf(user));
+      if (WRITES.has(exchange.method)) this.writeLimiter.check(this.sandbox.setting(state, 'rateLimitWritesPerMinute'), this.cfg.clock.now(), t, true);
+      const view: View = { url: this.url, state, now, catalog: this.cfg.catalog, flavor: this.cfg.flavor };
       // Anonymous routes never read `user`.
       const reply = await found.route.handler({ req, res, url, params: found.params, t, view, user: user!, exchange, sandbox: this.sandbox });
       if ('streamed' in reply) {

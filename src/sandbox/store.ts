@@ -15,9 +15,17 @@ import { CUSTOMERS } from './seed.js';
 /** A customer who can log in to the sandbox. */
 export interface StoredUser {
   accountId: string;
+  /** The Data Center username (folders made before it existed: the e-mail's local part). */
+  username?: string;
   displayName: string;
   email: string;
   token: string;
+}
+
+/** The user's Data Center username. */
+export function usernameOf(u: StoredUser): string {
+  const at = u.email.indexOf('@');
+  return u.username ?? (at > 0 ? u.email.slice(0, at) : u.accountId);
 }
 
 export interface StoredStatus {
@@ -83,6 +91,8 @@ export interface StoredSettings {
   attachmentLimit?: number;
   rateLimitPerMinute?: number;
   maxPageSize?: number;
+  /** Writes (POST, DELETE) allowed per minute before 429; absent or 0: no limit. */
+  rateLimitWritesPerMinute?: number;
   /**
    * Added to the number of every custom field id the folder's requests are stored with (absent: 0).
    * Set when a sandbox starts with another offset on a folder without requests.

@@ -70,6 +70,14 @@ export function currentStatus(r: StoredRequest): StoredStatus {
   return r.history[r.history.length - 1]!;
 }
 
+/**
+ * When anything last happened on the request: created, a comment, an attachment or a status
+ * change. `GET /request` lists the latest activity first, as JSM does.
+ */
+export function lastActivity(r: StoredRequest): number {
+  return Math.max(r.created, currentStatus(r).at, ...r.comments.map((c) => c.created), ...r.attachments.map((a) => a.created));
+}
+
 /** The category of a status by name (statuses the workflow does not know count as in progress). */
 export function categoryOf(statusName: string): WorkflowStatus['category'] {
   return STATUSES.find((s) => s.name === statusName)?.category ?? 'INDETERMINATE';

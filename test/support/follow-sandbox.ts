@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Clock } from '../../src/lib/clock.js';
-import { startSandbox, type Exchange, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type Exchange, type SandboxHandle, type SandboxStartOptions } from '../../src/sandbox/index.js';
 import { conformEachTest, type EachTestOptions } from './openapi.js';
 import { fakeClock, runCli, tempDir, type RunOptions, type RunResult } from './harness.js';
 import { caller, createBody, shiftFieldIds, validFields } from './sandbox-client.js';
@@ -26,7 +26,7 @@ export interface FollowSandbox {
 }
 
 export async function followSandbox(
-  opts: { maxPageSize?: number; attachmentLimit?: number; rateLimitPerMinute?: number; fieldIdOffset?: number } = {},
+  opts: Pick<SandboxStartOptions, 'maxPageSize' | 'attachmentLimit' | 'rateLimitPerMinute' | 'rateLimitWritesPerMinute' | 'fieldIdOffset' | 'flavor' | 'ignorePagingStart'> = {},
 ): Promise<FollowSandbox> {
   const dataDir = tempDir('support-follow-');
   const exchanges: Exchange[] = [];

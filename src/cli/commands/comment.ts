@@ -64,17 +64,18 @@ export async function runComment(opts: CommentOptions, ctx: Ctx): Promise<void> 
   const { t } = ctx;
   const body = (await readBody(opts, ctx)).replace(/\s+$/, '');
   if (body.trim() === '') throw new UsageError(t('follow.comment.err.empty'));
-  const { withPortal, fetchRequest, notVisible, isoOf } = await import('../shared/common.js');
+  const { withPortal, fetchRequest, notVisible, isoOf, isResolved } = await import('../shared/common.js');
   await withPortal(ctx, async (api) => {
     const before = await fetchRequest(api, opts.key, t);
     const key = before.issueKey ?? opts.key;
+    const wasResolved = await isResolved(api, before);
     const comment = await api.addComment(key, body).catch((err: unknown) => {
       throw notVisible(err, key, t);
     });
     const after = await fetchRequest(api, key, t);
     const was = before.currentStatus?.status ?? '';
     const now = after.currentStatus?.status ?? '';
-    const reopened = before.currentStatus?.statusCategory === 'DONE' && after.currentStatus?.statusCategory !== 'DONE';
+    const reopened = wasResolved && !(await isResolved(api, after));
     if (ctx.globals.json) {
       ctx.output.json({
         key,

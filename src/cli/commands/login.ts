@@ -27,6 +27,7 @@ interface RawLogin {
   tokenStdin?: boolean;
   cloud?: boolean;
   dc?: boolean;
+  deployment?: string;
 }
 
 /** What `support login --json` prints. */
@@ -36,7 +37,13 @@ export type LoginResult = LoginJson;
 /** Checks the flags that contradict each other (exit 2). */
 export function parseLoginOptions(raw: RawLogin, ctx: Ctx): LoginOptions {
   const { t } = ctx;
-  if (raw.cloud && raw.dc) throw new UsageError(t('auth.login.bothFlavors'), { hint: t('err.seeHelp', 'support login') });
+  if (raw.deployment !== undefined && raw.deployment !== 'cloud' && raw.deployment !== 'dc') {
+    throw new UsageError(t('auth.login.badDeployment', raw.deployment), { hint: t('err.seeHelp', 'support login') });
+  }
+  const named = [raw.cloud && 'cloud', raw.dc && 'dc', raw.deployment].filter(Boolean);
+  if (new Set(named).size > 1) throw new UsageError(t('auth.login.bothFlavors'), { hint: t('err.seeHelp', 'support login') });
+  if (raw.deployment === 'cloud') raw.cloud = true;
+  if (raw.deployment === 'dc') raw.dc = true;
   if (raw.token !== undefined && raw.tokenStdin) throw new UsageError(t('auth.login.tokenSources'), { hint: t('err.seeHelp', 'support login') });
   const portal = ctx.globals.portal?.trim() || ctx.env.SUPPORT_PORTAL?.trim() || undefined;
   return {
@@ -143,15 +150,18 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
     await client.close();
   }
   if (info?.isLicensedForUse === false) io.err(t('auth.login.unlicensedWarning', host));
+  // The portal says what it is; --cloud, --dc or --deployment say otherwise when it is wrong.
+  const { flavorOfInfo } = await import('../../portal/url.js');
+  const deployment = opts.flavor ?? flavorOfInfo(info) ?? flavor;
 
   const store = new ProfileStore(ctx.paths.configDir, ctx.env);
   const account = accountOf(me);
   const tokenStore = await store.save(
     profile,
-    { portal: portalUrl, deployment: flavor, ...(email ? { email } : {}), account, savedAt: new Date(ctx.clock.now()).toISOString() },
+    { portal: portalUrl, deployment, ...(email ? { email } : {}), account, savedAt: new Date(ctx.clock.now()).toISOString() },
     token,
   );
-  const result: LoginResult = { profile, portal: portalUrl, deployment: flavor, account, tokenStore };
+  const result: LoginResult = { profile, portal: portalUrl, deployment, account, tokenStore };
   if (ctx.globals.json) {
     ctx.output.json(result);
   } else {
@@ -171,6 +181,7 @@ export function register(r: Registrar): void {
     .option('--token <token>', t('auth.login.opt.token'))
     .option('--cloud', t('auth.login.opt.cloud'))
     .option('--dc', t('auth.login.opt.dc'))
+    .option('--deployment <cloud|dc>', t('auth.login.opt.deployment'))
     .addHelpText(
       'after',
       `${t('auth.login.help.after')}${examples(t, [

@@ -16,6 +16,12 @@ export interface SandboxCommandOptions {
   maxPageSize?: number;
   attachmentLimit?: number;
   fieldIdOffset?: number;
+  /** Default cloud. */
+  flavor: 'cloud' | 'dc';
+  /** Absolute path of a request type catalog (JSON or YAML). */
+  catalog?: string;
+  ignorePagingStart: boolean;
+  rateLimitWrites?: number;
 }
 
 export interface SandboxReplyOptions {
@@ -36,6 +42,10 @@ interface RawServe {
   maxPageSize?: string;
   attachmentLimit?: string;
   fieldIdOffset?: string;
+  flavor?: string;
+  catalog?: string;
+  ignorePagingStart?: boolean;
+  rateLimitWrites?: string;
 }
 
 function dataDir(raw: string | undefined, ctx: Ctx): string {
@@ -50,10 +60,22 @@ export function parseSandboxCommandOptions(raw: RawServe, ctx: Ctx): SandboxComm
     v !== undefined && /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? Number(v) : undefined;
   const port = raw.port === undefined ? SANDBOX_PORT : whole(raw.port, 0, 65_535);
   if (port === undefined) problems.push(t('sandbox.err.port', raw.port ?? ''));
-  const opts: SandboxCommandOptions = { port: port ?? 0, data: dataDir(raw.data, ctx) };
-  if (raw.rateLimit !== undefined) {
-    opts.rateLimit = whole(raw.rateLimit, 1, Number.MAX_SAFE_INTEGER);
-    if (opts.rateLimit === undefined) problems.push(t('sandbox.err.positive', '--rate-limit', raw.rateLimit));
+  const flavor = raw.flavor ?? 'cloud';
+  if (flavor !== 'cloud' && flavor !== 'dc') problems.push(t('sandbox.err.flavor', flavor));
+  const opts: SandboxCommandOptions = {
+    port: port ?? 0,
+    data: dataDir(raw.data, ctx),
+    flavor: flavor === 'dc' ? 'dc' : 'cloud',
+    ignorePagingStart: raw.ignorePagingStart === true,
+  };
+  if (raw.catalog !== undefined) opts.catalog = path.resolve(ctx.cwd, raw.catalog);
+  for (const [flag, key, v] of [
+    ['--rate-limit', 'rateLimit', raw.rateLimit],
+    ['--rate-limit-writes', 'rateLimitWrites', raw.rateLimitWrites],
+  ] as const) {
+    if (v === undefined) continue;
+    opts[key] = whole(v, 1, Number.MAX_SAFE_INTEGER);
+    if (opts[key] === undefined) problems.push(t('sandbox.err.positive', flag, v));
   }
   if (raw.maxPageSize !== undefined) {
     opts.maxPageSize = whole(raw.maxPageSize, 1, 10_000);
@@ -78,9 +100,10 @@ export function parseSandboxCommandOptions(raw: RawServe, ctx: Ctx): SandboxComm
  */
 export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise<number> {
   const { t, io } = ctx;
-  const { startSandbox, SandboxDataError, SandboxFieldIdOffsetError } = await import('../../sandbox/index.js');
+  const { startSandbox, loadCatalogFile, SandboxCatalogError, SandboxDataError, SandboxFieldIdOffsetError } = await import('../../sandbox/index.js');
   let handle;
   try {
+    const catalog = opts.catalog === undefined ? undefined : await loadCatalogFile(opts.catalog);
     handle = await startSandbox({
       dataDir: opts.data,
       port: opts.port,
@@ -89,6 +112,10 @@ export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise
       maxPageSize: opts.maxPageSize,
       attachmentLimit: opts.attachmentLimit,
       fieldIdOffset: opts.fieldIdOffset,
+      flavor: opts.flavor,
+      catalog,
+      ignorePagingStart: opts.ignorePagingStart,
+      rateLimitWritesPerMinute: opts.rateLimitWrites,
       // --debug shows the traffic; never the Authorization header.
       onExchange: ctx.globals.debug ? (x) => io.err(`${x.method} ${x.path} ${x.status}`) : undefined,
     });
@@ -98,6 +125,7 @@ export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise
     if (err instanceof SandboxFieldIdOffsetError) {
       throw new CliError(t('sandbox.err.fieldIdOffsetInUse', err.dataDir, err.stored, err.wanted), { hint: t('sandbox.err.fieldIdOffsetInUse.hint', err.stored), cause: err });
     }
+    if (err instanceof SandboxCatalogError) throw new CliError(t('sandbox.err.catalog', err.message), { hint: t('sandbox.err.catalog.hint'), cause: err });
     if (err instanceof SandboxDataError) throw new CliError(t('sandbox.err.data', err.message), { hint: t('sandbox.err.data.hint'), cause: err });
     const syscall = (err as NodeJS.ErrnoException).syscall;
     if (syscall !== 'listen' && (code === 'EACCES' || code === 'ENOTDIR' || code === 'EROFS' || code === 'EPERM')) throw new CliError(t('sandbox.err.data', (err as Error).message), { cause: err });
@@ -167,6 +195,10 @@ export function register(r: Registrar): void {
     .option('--max-page-size <n>', t('sandbox.opt.maxPageSize'))
     .option('--attachment-limit <size>', t('sandbox.opt.attachmentLimit'))
     .option('--field-id-offset <n>', t('sandbox.opt.fieldIdOffset'))
+    .option('--flavor <cloud|dc>', t('sandbox.opt.flavor'))
+    .option('--catalog <file>', t('sandbox.opt.catalog'))
+    .option('--ignore-paging-start', t('sandbox.opt.ignorePagingStart'))
+    .option('--rate-limit-writes <n>', t('sandbox.opt.rateLimitWrites'))
     .addHelpText(
       'after',
       `${t('sandbox.help.after')}\n${examples(t, [
@@ -174,6 +206,9 @@ export function register(r: Registrar): void {
         'support sandbox --port 8080 --data ./sandbox-data',
         'support sandbox --json --port 0 --rate-limit 30 --max-page-size 5 --attachment-limit 1MB',
         'support sandbox --data ./other-ids --field-id-offset 10000',
+        'support sandbox --flavor dc --data ./dc-sandbox',
+        'support sandbox --catalog ./it-help-desk.yaml --data ./it-sandbox',
+        'support sandbox --ignore-paging-start --rate-limit-writes 2 --max-page-size 2',
         'support sandbox reply SUP-1 "Please attach the support zip."',
         'support sandbox advance 6d',
       ])}`,

@@ -3,7 +3,7 @@ import type { CustomerTransitionDTO } from '../../portal/types.js';
 import { defineCommand, type Registrar } from '../command.js';
 import type { Ctx } from '../context.js';
 import type { TransitionJson } from '../json-types.js';
-import { parseKey } from '../shared/common.js';
+import { parseKey, summaryOf } from '../shared/common.js';
 
 /**
  * `support resolve`, `support escalate` and `support reopen`: the customer actions that map to a
@@ -96,7 +96,7 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
     }
     if (!opts.yes) {
       const p = await ctx.prompter(ctx.signal);
-      const ok = await p.confirm({ message: t('follow.transition.confirm', tr.name ?? kind, key, req.summary ?? ''), default: true });
+      const ok = await p.confirm({ message: t('follow.transition.confirm', tr.name ?? kind, key, summaryOf(req)), default: true });
       if (!ok) throw new CancelledError();
     }
     const before = req.currentStatus?.status ?? '';

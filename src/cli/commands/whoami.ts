@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { accountOf, openPortal } from '../session.js';
+import { accountOf, oddAnswer, openPortal } from '../session.js';
 import { examples, type Registrar } from '../command.js';
 import type { WhoamiJson } from '../json-types.js';
 
@@ -15,6 +15,8 @@ export async function runWhoami(ctx: Ctx): Promise<WhoamiResult> {
   let me;
   try {
     me = await session.api.myself();
+  } catch (err) {
+    throw oddAnswer(ctx, session.portalUrl, err);
   } finally {
     await session.close();
   }

@@ -10,8 +10,11 @@ import { isUserSearchDenied, type PortalApi } from '../../portal/api.js';
 import type { RequestCreateDTO, UserDTO } from '../../portal/types.js';
 import type { PeopleJson } from './json.js';
 
-/** Why an e-mail names no account: nobody has it, several do, or this account may not search users. */
-export type Unresolved = 'none' | 'several' | 'denied';
+/**
+ * Why an e-mail names no account: nobody has it, several do, this account may not search users, or
+ * the search showed nobody at all (what a customer account sees: the search is allowed but empty).
+ */
+export type Unresolved = 'none' | 'several' | 'denied' | 'hidden';
 
 /** What a value given for a participant or the reporter became. */
 export interface Person {
@@ -58,6 +61,8 @@ export class PeopleResolver {
       this.denied = true;
       return { input, problem: 'denied' };
     }
+    // A customer account's search answers nothing at all rather than refusing: not "no such user".
+    if (users.length === 0) return { input, problem: 'hidden' };
     // Cloud's `query` also matches names and e-mail prefixes: only an exact e-mail counts.
     const want = input.toLowerCase();
     const hits = users.filter((u) => u.active !== false && u.emailAddress?.toLowerCase() === want && idOf(u) !== undefined);
@@ -111,6 +116,6 @@ export class PeopleResolver {
   }
 }
 
-function reasonKey(p: Unresolved | undefined): 'create.unresolved.none' | 'create.unresolved.several' | 'create.unresolved.denied' {
-  return p === 'several' ? 'create.unresolved.several' : p === 'denied' ? 'create.unresolved.denied' : 'create.unresolved.none';
+function reasonKey(p: Unresolved | undefined): 'create.unresolved.none' | 'create.unresolved.several' | 'create.unresolved.denied' | 'create.unresolved.hidden' {
+  return p === 'several' ? 'create.unresolved.several' : p === 'denied' ? 'create.unresolved.denied' : p === 'hidden' ? 'create.unresolved.hidden' : 'create.unresolved.none';
 }

@@ -11,7 +11,7 @@ import type { RequestCreateDTO } from '../../portal/types.js';
 import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
 import { prepareBundle, type SendableBundle } from '../shared/bundle-send.js';
-import { openPortal } from '../session.js';
+import { oddAnswer, openPortal } from '../session.js';
 import { applyFlags } from './apply-flags.js';
 import { attachAfterCreate, attachIncomplete, checkAttachments, type AttachOutcome } from './attach.js';
 import { bundleDryRun, bundleOffer, bundleOptionsFor } from './bundle.js';
@@ -32,7 +32,7 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
   try {
     await fileRequest(s);
   } catch (e) {
-    throw await keepAnswers(s, e);
+    throw await keepAnswers(s, oddAnswer(ctx, portal.portalUrl, e));
   } finally {
     await portal.close();
   }
@@ -65,7 +65,9 @@ async function fileRequest(s: CreateSession): Promise<void> {
     return;
   }
   const people = await reviewPeople(s, meta);
-  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { draftId: draft.id, t: ctx.t }));
+  // Only user fields are named differently per deployment: ask the portal only when there are some.
+  const deployment = meta.fields.some((f) => f.kind === 'user' || f.kind === 'users') ? await s.portal.deployment() : undefined;
+  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { draftId: draft.id, t: ctx.t, deployment }));
   const state = draft.state;
   const peopleJson = people.json({
     participants: body.requestParticipants ? state.participants : undefined,

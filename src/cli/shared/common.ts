@@ -32,10 +32,12 @@ export function notVisible(err: unknown, key: string, t: T): unknown {
 
 /** Runs `fn` with an open portal session, closing it whatever happens. */
 export async function withPortal<R>(ctx: Ctx, fn: (api: PortalApi, portalUrl: string, session: PortalSession) => Promise<R>): Promise<R> {
-  const { openPortal } = await import('../session.js');
+  const { openPortal, oddAnswer } = await import('../session.js');
   const session = await openPortal(ctx);
   try {
     return await fn(session.api, session.portalUrl, session);
+  } catch (err) {
+    throw oddAnswer(ctx, session.portalUrl, err);
   } finally {
     await session.close();
   }
@@ -55,14 +57,51 @@ export async function fetchRequest(
   }
 }
 
+/**
+ * The request's summary: the top-level `summary`, which the spec makes optional (its own examples
+ * leave it out), else the `summary` among `requestFieldValues`; empty when neither is text.
+ */
+export function summaryOf(r: CustomerRequestDTO): string {
+  if (typeof r.summary === 'string') return r.summary;
+  const v = (Array.isArray(r.requestFieldValues) ? r.requestFieldValues : []).find((f) => f.fieldId === 'summary')?.value;
+  return typeof v === 'string' ? v : '';
+}
+
+/** How many closed requests {@link isResolved} reads at most looking for one key. */
+const CLOSED_LOOKUP_LIMIT = 1_000;
+
+/**
+ * Whether the request is resolved, from what any portal gives: the status category where the portal
+ * reports one (Cloud: DONE); else (Data Center reports none) whether the portal lists the request
+ * among the caller's closed requests (`requestStatus=CLOSED_REQUESTS`, narrowed to its desk and type).
+ */
+export async function isResolved(api: PortalApi, r: CustomerRequestDTO): Promise<boolean> {
+  const category = r.currentStatus?.statusCategory;
+  if (typeof category === 'string' && category !== '') return category === 'DONE';
+  const key = r.issueKey;
+  if (!key) return false;
+  // The list filters take numbers: narrow only by ids that are.
+  const numeric = (id: string | undefined) => (id !== undefined && /^\d+$/.test(id) ? id : undefined);
+  const serviceDeskId = numeric(r.serviceDeskId);
+  const requestTypeId = serviceDeskId ? numeric(r.requestTypeId) : undefined;
+  let read = 0;
+  for await (const closed of api.requests({ status: 'CLOSED_REQUESTS', serviceDeskId, requestTypeId })) {
+    if (closed.issueKey === key || (r.issueId !== undefined && closed.issueId === r.issueId)) return true;
+    if (++read >= CLOSED_LOOKUP_LIMIT) return false;
+  }
+  return false;
+}
+
 /** Milliseconds of a DateDTO (epochMillis, else the ISO text), or undefined. */
 export function millisOf(d: DateDTO | undefined): number | undefined {
-  if (!d) return undefined;
-  if (typeof d.epochMillis === 'number') return d.epochMillis;
+  if (!d || typeof d !== 'object') return undefined;
+  // A date JavaScript cannot hold (a portal's or a mock's odd value) counts as unknown.
+  const inRange = (ms: number) => (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : undefined);
+  if (typeof d.epochMillis === 'number') return inRange(d.epochMillis);
+  if (typeof d.epochMillis === 'string' && /^-?\d+$/.test(d.epochMillis)) return inRange(Number(d.epochMillis));
   const iso = d.iso8601 ?? d.jira;
-  if (!iso) return undefined;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : ms;
+  if (typeof iso !== 'string' || !iso) return undefined;
+  return inRange(Date.parse(iso));
 }
 
 /** ISO-8601 in UTC (stable for scripts), or '' when unknown. */

@@ -5,7 +5,7 @@ import { theme } from '../../ui/theme.js';
 import { layoutTable } from '../../ui/table.js';
 import type { Ctx } from '../context.js';
 import type { ListItem } from '../json-types.js';
-import { impactOf, isoOf, relative, shortImpact, statusOf } from './common.js';
+import { impactOf, isoOf, relative, shortImpact, statusOf, summaryOf } from './common.js';
 
 /** A request as one list item (the --json element). */
 export function listItem(r: CustomerRequestDTO): ListItem {
@@ -15,7 +15,7 @@ export function listItem(r: CustomerRequestDTO): ListItem {
     status: status?.status ?? '',
     statusCategory: status?.statusCategory ?? '',
     impact: impactOf(r.requestFieldValues),
-    summary: r.summary ?? '',
+    summary: summaryOf(r),
     requestTypeId: r.requestTypeId ?? '',
     serviceDeskId: r.serviceDeskId ?? '',
     created: isoOf(r.createdDate),

@@ -7,7 +7,7 @@ import { theme } from '../../ui/theme.js';
 import type { Ctx } from '../context.js';
 import type { RequestView } from '../json-types.js';
 import type { PortalSession } from '../session.js';
-import { autoResolveRule, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, relative } from './common.js';
+import { autoResolveRule, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, relative, summaryOf } from './common.js';
 import { toArray } from '../../lib/iter.js';
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
@@ -48,7 +48,7 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, fla
   const view: RequestView = {
     key: k,
     id: r.issueId ?? '',
-    summary: r.summary ?? '',
+    summary: summaryOf(r),
     url: r._links?.web ?? '',
     serviceDesk: { id: r.serviceDeskId ?? r.serviceDesk?.id ?? '', name: r.serviceDesk?.projectName ?? '' },
     requestType: { id: r.requestTypeId ?? r.requestType?.id ?? '', name: r.requestType?.name ?? '' },

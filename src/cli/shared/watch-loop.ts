@@ -5,11 +5,11 @@ import { backoffDelay, isRetryable, retryAfterOf } from '../../portal/retry.js';
 import type { CommentDTO, CustomerRequestDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import type { WatchEvent } from '../json-types.js';
-import { fetchRequest, humanTime, isoOf, millisOf } from './common.js';
+import { fetchRequest, humanTime, isoOf, isResolved, millisOf } from './common.js';
 
 export interface WatchOptions {
   key: string;
-  /** A status name, or `done` for any resolved status (category DONE). */
+  /** A status name, or `done` for any resolved status (category DONE, or among the closed requests where the portal gives no category). */
   until: string;
   intervalMs: number;
   timeoutMs?: number;
@@ -18,10 +18,9 @@ export interface WatchOptions {
 /** The longest wait between polls after errors. */
 const MAX_BACKOFF_MS = 10 * 60_000;
 
-function reached(until: string, r: CustomerRequestDTO): boolean {
-  const s = r.currentStatus;
-  if (until.toLowerCase() === 'done') return s?.statusCategory === 'DONE';
-  return (s?.status ?? '').trim().toLowerCase() === until.toLowerCase();
+async function reached(api: PortalApi, until: string, r: CustomerRequestDTO): Promise<boolean> {
+  if (until.toLowerCase() === 'done') return isResolved(api, r);
+  return (r.currentStatus?.status ?? '').trim().toLowerCase() === until.toLowerCase();
 }
 
 export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx): Promise<void> {
@@ -57,7 +56,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx)
   let failures = 0;
   let backoff = 0;
   for (;;) {
-    if (reached(opts.until, req)) {
+    if (await reached(api, opts.until, req)) {
       emit({ event: 'done', key, status, statusCategory: req.currentStatus?.statusCategory ?? '', at: at() }, t('follow.watch.done', stamp(), key, status));
       return;
     }

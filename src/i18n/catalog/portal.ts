@@ -20,6 +20,20 @@ export const en = {
   'portal.hint.notFound': 'Check the key or id; the portal also answers 404 for what you are not allowed to see.',
   'portal.err.validation': (host: string, status: number) => `${host} refused the request (HTTP ${status}).`,
   'portal.err.rateLimited': (host: string) => `${host} is limiting the rate of requests (HTTP 429).`,
+  'portal.notice.rateLimited': (host: string, seconds: number, attempt: number, max: number) =>
+    `${host} is limiting the rate of requests (HTTP 429); nothing was changed. Sending again in ${seconds} s (attempt ${attempt} of ${max}).`,
+  'portal.notice.paging': (path: string, reason: 'start-ignored' | 'repeated-page' | 'not-advancing' | 'too-many', items: number) =>
+    `The list ${path} was cut short after ${items} item(s): ${
+      {
+        'start-ignored': 'the server (or a proxy) ignored the page position (start) and answered another page',
+        'repeated-page': 'the server sent the same page again',
+        'not-advancing': 'the server reported a page size that does not advance',
+        'too-many': 'the server never reported its last page',
+      }[reason]
+    }. What was read so far is shown.`,
+  'portal.err.oddAnswer': (host: string, detail: string) =>
+    `${host} answered in a shape this client cannot read (${detail}): a value outside what the JSM API documents, such as a date out of range or a number where text belongs.`,
+  'portal.hint.oddAnswer': 'Run the command again with --debug to see the answer; if the portal is a proxy or a mock, check what it returns.',
   'portal.hint.rateLimited': (seconds: number | undefined) =>
     seconds === undefined ? 'Wait a little and try again.' : `Try again in ${seconds} s.`,
   'portal.err.server': (host: string, status: number) => `${host} failed to answer the request (HTTP ${status}).`,
@@ -70,6 +84,20 @@ export const ja: Catalog<typeof en> = {
   'portal.hint.notFound': 'キーや ID を確認してください。閲覧権限のないものにもポータルは 404 を返します。',
   'portal.err.validation': (host, status) => `${host} がリクエストを受け付けませんでした (HTTP ${status})。`,
   'portal.err.rateLimited': (host) => `${host} がリクエストの頻度を制限しています (HTTP 429)。`,
+  'portal.notice.rateLimited': (host, seconds, attempt, max) =>
+    `${host} がリクエストの頻度を制限しています (HTTP 429)。何も変更されていません。${seconds} 秒後に再送します (${max} 回中 ${attempt} 回目)。`,
+  'portal.notice.paging': (path, reason, items) =>
+    `一覧 ${path} は ${items} 件を読んだところで打ち切りました: ${
+      {
+        'start-ignored': 'サーバー (またはプロキシ) がページ位置 (start) を無視して別のページを返しました',
+        'repeated-page': 'サーバーが同じページを繰り返し返しました',
+        'not-advancing': 'サーバーが進まないページサイズを返しました',
+        'too-many': 'サーバーが最後のページを示しませんでした',
+      }[reason]
+    }。ここまでに読んだ分を表示します。`,
+  'portal.err.oddAnswer': (host, detail) =>
+    `${host} の応答はこのクライアントが読めない形でした (${detail})。範囲外の日付や、文字列の場所に数値があるなど、JSM API の文書にない値です。`,
+  'portal.hint.oddAnswer': '--debug を付けて再実行すると応答を確認できます。ポータルがプロキシやモックなら、その返す内容を確認してください。',
   'portal.hint.rateLimited': (seconds) => (seconds === undefined ? '少し待ってから再実行してください。' : `${seconds} 秒後に再実行してください。`),
   'portal.err.server': (host, status) => `${host} がリクエストを処理できませんでした (HTTP ${status})。`,
   'portal.hint.server': 'ポータル側の問題です。しばらくしてから再実行してください。--debug でやり取りを確認できます。',

@@ -49,6 +49,11 @@ async function receive(c: Call, boundary: string, limit: number): Promise<Receiv
   }
 }
 
+/** The platform API's attachment settings (`/rest/api/{2,3}/attachment/meta`). */
+function attachmentMeta(c: Call): { enabled: boolean; uploadLimit: number } {
+  return { enabled: true, uploadLimit: uploadLimit(c) };
+}
+
 async function upload(c: Call): Promise<Reply> {
   const deskId = desk(c, c.params[0]!);
   if (String(c.req.headers['x-atlassian-token'] ?? '').toLowerCase() !== 'no-check') {
@@ -107,11 +112,8 @@ async function download(c: Call): Promise<Reply> {
 }
 
 export const attachmentRoutes: RouteDef[] = [
-  {
-    method: 'GET',
-    path: '/rest/api/3/attachment/meta',
-    handler: async (c) => ({ status: 200, body: { enabled: true, uploadLimit: uploadLimit(c) } }),
-  },
+  { method: 'GET', path: '/rest/api/3/attachment/meta', flavors: ['cloud'], handler: async (c) => ({ status: 200, body: attachmentMeta(c) }) },
+  { method: 'GET', path: '/rest/api/2/attachment/meta', handler: async (c) => ({ status: 200, body: attachmentMeta(c) }) },
   { method: 'POST', path: `${API}/servicedesk/{id}/attachTemporaryFile`, handler: upload },
   {
     method: 'GET',

@@ -3,7 +3,6 @@ import { expands, desk, intParam, paging, requestTypeOf, type Call, type Reply }
 import * as dto from '../dto.js';
 import { API } from '../dto.js';
 import type { RouteDef } from '../router.js';
-import { GROUPS, REQUEST_TYPES } from '../seed.js';
 
 /** Request types matching `searchQuery` (name or description) and `groupId`. */
 async function requestTypes(c: Call): Promise<Reply> {
@@ -11,7 +10,7 @@ async function requestTypes(c: Call): Promise<Reply> {
   const search = c.url.searchParams.get('searchQuery')?.toLowerCase();
   const groupId = intParam(c, 'groupId');
   const withFields = expands(c.url).has('field');
-  const list = REQUEST_TYPES.filter(
+  const list = c.view.catalog.requestTypes.filter(
     (rt) =>
       (search === undefined || rt.name.toLowerCase().includes(search) || rt.description.toLowerCase().includes(search)) &&
       (groupId === undefined || rt.groupIds.includes(String(groupId))),
@@ -38,7 +37,7 @@ export const deskRoutes: RouteDef[] = [
     path: `${API}/servicedesk/{id}/requesttypegroup`,
     handler: async (c) => {
       desk(c, c.params[0]!);
-      return { status: 200, body: dto.page(c.view, GROUPS.map((g) => ({ ...g })), paging(c), c.url.pathname) };
+      return { status: 200, body: dto.page(c.view, c.view.catalog.groups.map((g) => ({ id: g.id, name: g.name })), paging(c), c.url.pathname) };
     },
   },
   { method: 'GET', path: `${API}/servicedesk/{id}/requesttype`, handler: requestTypes },

@@ -1,4 +1,4 @@
-/** A request's participants: list, add and remove (by accountId, e-mail or Data Center username). */
+/** A request's participants: list, add and remove (by accountId on Cloud, username on Data Center, or e-mail). */
 import { DEFAULT_MAX_PAGE_SIZE, changeRequest, objectBody, paging, resolveUser, visible, type Call, type Reply } from '../call.js';
 import * as dto from '../dto.js';
 import { API } from '../dto.js';
@@ -13,10 +13,12 @@ async function participants(c: Call, op: 'add' | 'remove'): Promise<Reply> {
   const key = c.params[0]!;
   visible(c, key);
   const body = await objectBody(c);
-  const ids = [...asStrings(body.accountIds), ...asStrings(body.usernames)];
-  if (ids.length === 0) throw new HttpError(400, c.t('sandbox.api.noAccountIds'), 'sandbox.error.participant');
+  // Data Center names people by username only; Cloud by accountId, and still reads the deprecated usernames.
+  const dc = c.sandbox.flavor === 'dc';
+  const ids = dc ? asStrings(body.usernames) : [...asStrings(body.accountIds), ...asStrings(body.usernames)];
+  if (ids.length === 0) throw new HttpError(400, c.t(dc ? 'sandbox.api.noUsernames' : 'sandbox.api.noAccountIds'), 'sandbox.error.participant');
   const { result: shown, view } = await changeRequest(c, key, (s, r) => {
-    const resolved = ids.map((id) => ({ id, accountId: resolveUser(s, id) }));
+    const resolved = ids.map((id) => ({ id, accountId: resolveUser(s, c.sandbox.flavor, id) }));
     const unknown = resolved.filter((x) => !x.accountId).map((x) => x.id);
     if (unknown.length > 0) throw new HttpError(400, c.t('sandbox.api.noUsers', unknown.join(', ')), 'sandbox.error.user');
     const accountIds = [...new Set(resolved.map((x) => x.accountId!))];

@@ -6,7 +6,6 @@ import { visible, type Call, type Reply } from '../call.js';
 import * as dto from '../dto.js';
 import { HttpError } from '../http.js';
 import type { RouteDef } from '../router.js';
-import { DESK } from '../seed.js';
 import { currentStatus } from '../workflow.js';
 
 const esc = (x: unknown): string => dto.escapeHtml(String(x ?? ''));
@@ -22,7 +21,7 @@ function show(x: unknown): string {
 }
 
 async function webPage(c: Call): Promise<Reply> {
-  if (c.params[0] !== DESK.portalId) throw new HttpError(404, c.t('sandbox.api.noDesk', c.params[0]!), 'sandbox.error.servicedesk.notFound');
+  if (c.params[0] !== c.view.catalog.desk.portalId) throw new HttpError(404, c.t('sandbox.api.noDesk', c.params[0]!), 'sandbox.error.servicedesk.notFound');
   const r = visible(c, c.params[1]!);
   const v = c.view;
   const cur = currentStatus(r);

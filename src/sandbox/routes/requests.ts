@@ -1,14 +1,13 @@
 /** Customer requests: create (validated against the request type's fields), list with filters, one by key, its status history and SLA. */
-import { expands, intParam, isObject, objectBody, paging, resolveDesk, resolveUser, visible, type Call, type Reply } from '../call.js';
+import { expands, idString, intParam, isObject, objectBody, paging, resolveDesk, resolveUser, visible, type Call, type Reply } from '../call.js';
 import * as dto from '../dto.js';
 import { API } from '../dto.js';
-import { checkFields } from '../fields.js';
+import { checkFields, type UserLookup } from '../fields.js';
 import { HttpError } from '../http.js';
 import type { RouteDef } from '../router.js';
-import { DESK, REQUEST_TYPES } from '../seed.js';
-import type { StoredRequest } from '../store.js';
+import type { SandboxState, StoredRequest } from '../store.js';
 import { consumeTemporary } from '../temporary.js';
-import { INITIAL_STATUS, currentStatus, isDone, settle } from '../workflow.js';
+import { INITIAL_STATUS, currentStatus, isDone, lastActivity, settle } from '../workflow.js';
 
 const OWNERSHIPS = ['OWNED_REQUESTS', 'PARTICIPATED_REQUESTS', 'ORGANIZATION', 'ALL_ORGANIZATIONS', 'APPROVER', 'ALL_REQUESTS'];
 const DEFAULT_OWNERSHIP = ['OWNED_REQUESTS', 'PARTICIPATED_REQUESTS', 'ALL_ORGANIZATIONS'];
@@ -30,7 +29,7 @@ async function list(c: Call): Promise<Reply> {
   if (typeId !== undefined && deskId === undefined) {
     throw new HttpError(404, c.t('sandbox.api.typeNeedsDesk'), 'sandbox.error.param');
   }
-  if (deskId !== undefined && String(deskId) !== DESK.id) {
+  if (deskId !== undefined && String(deskId) !== c.view.catalog.desk.id) {
     throw new HttpError(404, c.t('sandbox.api.noDesk', String(deskId)), 'sandbox.error.servicedesk.notFound');
   }
   // Matches the summary, as JSM documents, and also the description: a client that is unsure
@@ -54,7 +53,8 @@ async function list(c: Call): Promise<Reply> {
       }
       return true;
     })
-    .sort((a, b) => b.created - a.created || Number(b.issueId) - Number(a.issueId));
+    // Latest activity first, as JSM lists them.
+    .sort((a, b) => lastActivity(b) - lastActivity(a) || Number(b.issueId) - Number(a.issueId));
   const ex = expands(c.url);
   const values = found.map((r) => dto.request(c.view, r, ex));
   const keep: Record<string, string[]> = {};
@@ -62,15 +62,17 @@ async function list(c: Call): Promise<Reply> {
   return { status: 200, body: dto.page(c.view, values, paging(c), c.url.pathname, keep) };
 }
 
-async function create(c: Call): Promise<Reply> {
-  const body = await objectBody(c);
-  if (typeof body.serviceDeskId !== 'string') throw new HttpError(400, c.t('sandbox.api.mustBeString', 'serviceDeskId'), 'sandbox.error.field');
-  if (typeof body.requestTypeId !== 'string') throw new HttpError(400, c.t('sandbox.api.mustBeString', 'requestTypeId'), 'sandbox.error.field');
-  if (resolveDesk(body.serviceDeskId) === undefined) {
-    throw new HttpError(400, c.t('sandbox.api.noDesk', body.serviceDeskId), 'sandbox.error.servicedesk.notFound');
+/** The create body's fields checked as JSM reads them (ids as strings or numbers); 400 for what is wrong. */
+function createFields(c: Call, body: Record<string, unknown>) {
+  const deskRef = idString(body.serviceDeskId);
+  const typeId = idString(body.requestTypeId);
+  if (deskRef === undefined) throw new HttpError(400, c.t('sandbox.api.mustBeString', 'serviceDeskId'), 'sandbox.error.field');
+  if (typeId === undefined) throw new HttpError(400, c.t('sandbox.api.mustBeString', 'requestTypeId'), 'sandbox.error.field');
+  if (resolveDesk(c.view.catalog, deskRef) === undefined) {
+    throw new HttpError(400, c.t('sandbox.api.noDesk', deskRef), 'sandbox.error.servicedesk.notFound');
   }
-  const rt = REQUEST_TYPES.find((x) => x.id === body.requestTypeId);
-  if (!rt) throw new HttpError(400, c.t('sandbox.api.noRequestType', body.requestTypeId), 'sandbox.error.requesttype.notFound');
+  const rt = c.view.catalog.requestType(typeId);
+  if (!rt) throw new HttpError(400, c.t('sandbox.api.noRequestType', typeId), 'sandbox.error.requesttype.notFound');
   const values = body.requestFieldValues ?? {};
   if (!isObject(values)) throw new HttpError(400, c.t('sandbox.api.mustBeObject', 'requestFieldValues'), 'sandbox.error.field');
   const participants = body.requestParticipants ?? [];
@@ -81,23 +83,36 @@ async function create(c: Call): Promise<Reply> {
   if (onBehalf !== undefined && typeof onBehalf !== 'string') {
     throw new HttpError(400, c.t('sandbox.api.mustBeString', 'raiseOnBehalfOf'), 'sandbox.error.field');
   }
+  return { rt, values, participants: participants as string[], onBehalf };
+}
+
+/** The people a create body names, as the flavor names them, checked against the customers (400 naming the unknown ones). */
+function people(c: Call, s: SandboxState, refs: readonly string[]): UserLookup {
+  const users: UserLookup = { flavor: c.sandbox.flavor, resolve: (ref) => resolveUser(s, c.sandbox.flavor, ref) };
+  const unknown = refs.filter((u) => users.resolve(u) === undefined);
+  if (unknown.length > 0) throw new HttpError(400, c.t('sandbox.api.noUsers', unknown.join(', ')), 'sandbox.error.user');
+  return users;
+}
+
+async function create(c: Call): Promise<Reply> {
+  const body = await objectBody(c);
+  const { rt, values, participants, onBehalf } = createFields(c, body);
   const me = c.user.accountId;
+  const desk = c.view.catalog.desk;
   const created = await c.sandbox.store.transact((s) => {
     const now = c.sandbox.now(s);
     settle(s, now);
-    const userIds = new Set(s.users.map((u) => u.accountId));
-    const unknownUsers = [...(participants as string[]), ...(onBehalf ? [onBehalf] : [])].filter((u) => !userIds.has(resolveUser(s, u) ?? ''));
-    if (unknownUsers.length > 0) throw new HttpError(400, c.t('sandbox.api.noUsers', unknownUsers.join(', ')), 'sandbox.error.user');
-    const fieldValues = checkFields(c.t, c.view.fields, rt.id, values);
+    const users = people(c, s, [...participants, ...(onBehalf ? [onBehalf] : [])]);
+    const fieldValues = checkFields(c.t, c.view.catalog, rt.id, values, users);
     const n = s.nextIssue++;
     const attachmentIds = (fieldValues.attachment as string[] | undefined) ?? [];
     const req: StoredRequest = {
       issueId: String(10_000 + n),
-      key: `${DESK.projectKey}-${n}`,
-      serviceDeskId: DESK.id,
+      key: `${desk.projectKey}-${n}`,
+      serviceDeskId: desk.id,
       requestTypeId: rt.id,
-      reporter: onBehalf ? resolveUser(s, onBehalf)! : me,
-      participants: [...new Set((participants as string[]).map((p) => resolveUser(s, p)!))],
+      reporter: onBehalf ? users.resolve(onBehalf)! : me,
+      participants: [...new Set(participants.map((p) => users.resolve(p)!))],
       created: now,
       fieldValues,
       history: [{ status: INITIAL_STATUS.name, at: now }],
@@ -106,7 +121,7 @@ async function create(c: Call): Promise<Reply> {
       escalated: false,
     };
     if (attachmentIds.length > 0) {
-      const moved = consumeTemporary(c.t, s, attachmentIds, me, now, DESK.id);
+      const moved = consumeTemporary(c.t, s, attachmentIds, me, now, desk.id);
       req.attachments.push(...moved.map((m) => ({ ...m, id: String(s.nextId++) })));
       req.fieldValues.attachment = req.attachments.map((a) => a.id);
     }
@@ -117,8 +132,25 @@ async function create(c: Call): Promise<Reply> {
   return { status: 201, body: dto.request(view, created, new Set()) };
 }
 
+/**
+ * `POST /request/validate` (newer Cloud only): the create checks without creating anything,
+ * `{valid: true}` or 400 `{valid: false, errorMessage, errorMessages, fieldErrors, formErrors, reasonKey}`.
+ */
+async function validate(c: Call): Promise<Reply> {
+  const body = await objectBody(c);
+  try {
+    const { rt, values, participants, onBehalf } = createFields(c, body);
+    checkFields(c.t, c.view.catalog, rt.id, values, people(c, c.view.state, [...participants, ...(onBehalf ? [onBehalf] : [])]));
+  } catch (err) {
+    if (!(err instanceof HttpError) || err.status !== 400) throw err;
+    return { status: 400, body: { valid: false, errorMessage: err.message, errorMessages: [err.message], fieldErrors: [], formErrors: [], reasonKey: err.i18nKey } };
+  }
+  return { status: 200, body: { valid: true } };
+}
+
 export const requestRoutes: RouteDef[] = [
   { method: 'POST', path: `${API}/request`, handler: create },
+  { method: 'POST', path: `${API}/request/validate`, flavors: ['cloud'], handler: validate },
   { method: 'GET', path: `${API}/request`, handler: list },
   {
     method: 'GET',
@@ -133,7 +165,7 @@ export const requestRoutes: RouteDef[] = [
     path: `${API}/request/{key}/status`,
     handler: async (c) => {
       const req = visible(c, c.params[0]!);
-      return { status: 200, body: dto.page(c.view, [...req.history].reverse().map(dto.status), paging(c), c.url.pathname) };
+      return { status: 200, body: dto.page(c.view, [...req.history].reverse().map((h) => dto.status(c.view, h)), paging(c), c.url.pathname) };
     },
   },
   {

@@ -1,6 +1,6 @@
 /** The transitions the workflow offers on a request, and taking one (with an optional comment). */
 import type { CustomerTransitionDTO } from '../../portal/types.js';
-import { changeRequest, isObject, paging, visible, type Call, type Reply } from '../call.js';
+import { changeRequest, idString, isObject, paging, visible, type Call, type Reply } from '../call.js';
 import * as dto from '../dto.js';
 import { API } from '../dto.js';
 import { HttpError, readJsonBody } from '../http.js';
@@ -11,9 +11,10 @@ async function transition(c: Call): Promise<Reply> {
   const key = c.params[0]!;
   visible(c, key);
   const body = await readJsonBody(c.req, c.exchange, c.t);
-  if (!isObject(body) || typeof body.id !== 'string') throw new HttpError(400, c.t('sandbox.api.transitionId'), 'sandbox.error.transition');
+  // Jira reads the id as a string or a number.
+  const id = isObject(body) ? idString(body.id) : undefined;
+  if (!isObject(body) || id === undefined) throw new HttpError(400, c.t('sandbox.api.transitionId'), 'sandbox.error.transition');
   const comment = isObject(body.additionalComment) && typeof body.additionalComment.body === 'string' ? body.additionalComment.body : undefined;
-  const id = body.id;
   await changeRequest(c, key, (s, r, now) => {
     const tr = offeredTransitions(r).find((x) => x.id === id);
     if (!tr) throw new HttpError(400, c.t('sandbox.api.transitionInvalid', id, r.key), 'sandbox.error.transition');

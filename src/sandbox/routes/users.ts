@@ -3,7 +3,7 @@ import type { MyselfDTO } from '../../portal/types.js';
 import type { Call, Reply } from '../call.js';
 import { HttpError } from '../http.js';
 import type { RouteDef } from '../router.js';
-import type { StoredUser } from '../store.js';
+import { usernameOf, type StoredUser } from '../store.js';
 
 /** A Cloud `/rest/api/3/user/search` entry (a customer's account), also what `myself` answers. */
 function cloudUser(c: Call, u: StoredUser): MyselfDTO {
@@ -19,12 +19,17 @@ function cloudUser(c: Call, u: StoredUser): MyselfDTO {
   };
 }
 
-/** A Data Center `/rest/api/2/user/search` entry: the sandbox's username and key are the accountId. */
+/**
+ * A Data Center `/rest/api/2/user/search` entry, also what its `myself` answers: the username and
+ * key, no accountId. (The Cloud flavor's entries here carry the accountId as name and key, as
+ * Cloud's deprecated fields do.)
+ */
 function dcUser(c: Call, u: StoredUser): Record<string, unknown> {
+  const name = c.sandbox.flavor === 'dc' ? usernameOf(u) : u.accountId;
   return {
-    self: `${c.view.url}/rest/api/2/user?username=${encodeURIComponent(u.accountId)}`,
-    name: u.accountId,
-    key: u.accountId,
+    self: `${c.view.url}/rest/api/2/user?username=${encodeURIComponent(name)}`,
+    name,
+    key: name,
     emailAddress: u.email,
     displayName: u.displayName,
     active: true,
@@ -45,11 +50,12 @@ function userSearch(c: Call, param: 'query' | 'username'): StoredUser[] {
   return users.slice(0, Number.isInteger(max) && max > 0 ? max : 50);
 }
 
-const myself = async (c: Call): Promise<Reply> => ({ status: 200, body: cloudUser(c, c.user) });
+const myself = async (c: Call): Promise<Reply> => ({ status: 200, body: c.sandbox.flavor === 'dc' ? dcUser(c, c.user) : cloudUser(c, c.user) });
 
+/** Data Center has no `/rest/api/3`. */
 export const userRoutes: RouteDef[] = [
   { method: 'GET', path: '/rest/api/2/myself', handler: myself },
-  { method: 'GET', path: '/rest/api/3/myself', handler: myself },
-  { method: 'GET', path: '/rest/api/3/user/search', handler: async (c) => ({ status: 200, body: userSearch(c, 'query').map((u) => cloudUser(c, u)) }) },
+  { method: 'GET', path: '/rest/api/3/myself', flavors: ['cloud'], handler: myself },
+  { method: 'GET', path: '/rest/api/3/user/search', flavors: ['cloud'], handler: async (c) => ({ status: 200, body: userSearch(c, 'query').map((u) => cloudUser(c, u)) }) },
   { method: 'GET', path: '/rest/api/2/user/search', handler: async (c) => ({ status: 200, body: userSearch(c, 'username').map((u) => dcUser(c, u)) }) },
 ];
