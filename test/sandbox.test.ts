@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { advanceSandboxClock, sandboxReply, startSandbox, type Exchange, type SandboxHandle, type SandboxOptions } from '../src/sandbox/index.js';
+import { advanceSandboxClock, sandboxReply, startSandbox, type Exchange, type SandboxHandle, type SandboxStartOptions } from '../src/sandbox/index.js';
 import { fakeClock, tempDir } from './support/harness.js';
 import { expectConformance, loadSpec, specPath, validateExchange } from './support/openapi.js';
 import { caller, createBody, validFields } from './support/sandbox-client.js';
@@ -13,7 +13,7 @@ const exchanges: Exchange[] = [];
 const open: SandboxHandle[] = [];
 const dirs: string[] = [];
 
-async function sandbox(opts: Partial<SandboxOptions> = {}) {
+async function sandbox(opts: Partial<SandboxStartOptions> = {}) {
   const clock = fakeClock();
   const dataDir = opts.dataDir ?? tempDir('support-sandbox-');
   dirs.push(dataDir);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxReply, startSandbox } from '../src/sandbox/index.js';
-import { AUTO_RESOLVE_MS } from '../src/sandbox/seed.js';
+import { AUTO_RESOLVE } from '../src/sandbox/workflow.js';
 import { ScriptedPrompter } from './support/scripted-prompter.js';
 import { API, followSandbox, expectFollowConformance, type FollowSandbox } from './support/follow-sandbox.js';
 import { fakeClock, runCli, tempDir } from './support/harness.js';
@@ -144,7 +144,7 @@ describe('support view: the auto-resolve countdown only where the portal’s rul
       expect(r.stdout).toMatch(/Auto-resolve: in 4d 23h \(.+\) unless you reply \(sandbox rule: 5 days waiting for you\)\n/);
       const v = JSON.parse((await runCli(['--portal', 'sandbox', 'view', key, '--json'], { home, clock })).stdout);
       // The countdown is the sandbox's own: it resolves the request at that very time.
-      expect(v.autoResolve).toMatchObject({ rule: 'sandbox', at: new Date(Date.parse(v.status.since) + AUTO_RESOLVE_MS).toISOString() });
+      expect(v.autoResolve).toMatchObject({ rule: 'sandbox', at: new Date(Date.parse(v.status.since) + AUTO_RESOLVE.afterMs).toISOString() });
       const ja = await runCli(['--lang', 'ja', '--portal', 'sandbox', 'view', key], { home, clock });
       expect(ja.stdout).toContain('(サンドボックスのルール: お客様の返信待ちが 5 日続くと解決)');
     } finally {

@@ -18,15 +18,17 @@ import type {
   UserDTO,
 } from '../portal/types.js';
 import { formatDuration } from '../lib/units.js';
-import { AGENT, DESK, FIELDS, IMPACT_FIELD, REQUEST_TYPES, STATUSES, fieldsOf, firstResponseGoalMs, type SeedRequestType } from './seed.js';
-import { currentStatus, type SandboxState, type StoredAttachment, type StoredComment, type StoredRequest, type StoredStatus } from './store.js';
+import { AGENT, DESK, REQUEST_TYPES, firstResponseGoalMs, type SeedFields, type SeedRequestType } from './seed.js';
+import type { SandboxState, StoredAttachment, StoredComment, StoredRequest, StoredStatus } from './store.js';
+import { categoryOf, currentStatus, isDone } from './workflow.js';
 
-/** What rendering needs besides the object: where the server is, the state, and sandbox time. */
+/** What rendering needs besides the object: where the server is, the state, sandbox time and the fields it serves. */
 export interface View {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   url: string;
   state: SandboxState;
   now: number;
+  fields: SeedFields;
 }
 
 export const API = '/rest/servicedeskapi';
@@ -104,9 +106,9 @@ export function serviceDesk(view: View): ServiceDeskDTO {
   };
 }
 
-export function fieldMeta(requestTypeId: string): CustomerRequestCreateMetaDTO {
+export function fieldMeta(view: View, requestTypeId: string): CustomerRequestCreateMetaDTO {
   return {
-    requestTypeFields: fieldsOf(requestTypeId).map(({ field, required }) => ({
+    requestTypeFields: view.fields.fieldsOf(requestTypeId).map(({ field, required }) => ({
       fieldId: field.fieldId,
       name: field.name,
       description: field.description,
@@ -141,13 +143,12 @@ export function requestType(view: View, rt: SeedRequestType, withFields: boolean
     },
     canCreateRequest: true,
     restrictionStatus: 'OPEN',
-    ...(withFields ? { fields: fieldMeta(rt.id) } : {}),
+    ...(withFields ? { fields: fieldMeta(view, rt.id) } : {}),
   };
 }
 
 export function status(s: StoredStatus): CustomerRequestStatusDTO {
-  const cat = STATUSES.find((x) => x.name === s.status)?.category ?? 'INDETERMINATE';
-  return { status: s.status, statusCategory: cat, statusDate: date(s.at) };
+  return { status: s.status, statusCategory: categoryOf(s.status), statusDate: date(s.at) };
 }
 
 export function attachment(view: View, r: StoredRequest, a: StoredAttachment): AttachmentDTO {
@@ -162,7 +163,8 @@ export function attachment(view: View, r: StoredRequest, a: StoredAttachment): A
   };
 }
 
-function escapeHtml(s: string): string {
+/** Text made safe to put in HTML. */
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -184,8 +186,8 @@ export function comment(view: View, r: StoredRequest, c: StoredComment, expand: 
   return dto;
 }
 
-function fieldValue(r: StoredRequest, fieldId: string): CustomerRequestFieldValueDTO {
-  const field = FIELDS.find((f) => f.fieldId === fieldId);
+function fieldValue(view: View, r: StoredRequest, fieldId: string): CustomerRequestFieldValueDTO {
+  const field = view.fields.all.find((f) => f.fieldId === fieldId);
   const v = r.fieldValues[fieldId];
   if (fieldId === 'attachment' && Array.isArray(v)) {
     const ids = v as string[];
@@ -200,11 +202,11 @@ function fieldValue(r: StoredRequest, fieldId: string): CustomerRequestFieldValu
 
 /** The first-response SLA: stopped by the first agent reply (or the request being resolved first). */
 export function sla(view: View, r: StoredRequest): SlaInformationDTO {
-  const impact = r.fieldValues[IMPACT_FIELD] as { id?: string } | undefined;
+  const impact = r.fieldValues[view.fields.impactFieldId] as { id?: string } | undefined;
   const goal = firstResponseGoalMs(impact?.id);
   const start = r.created;
   const breachAt = start + goal;
-  const resolvedAt = r.history.find((h) => h.status === 'Resolved')?.at;
+  const resolvedAt = r.history.find((h) => isDone(h.status))?.at;
   const stop = r.firstResponseAt ?? resolvedAt;
   const base: SlaInformationDTO = {
     id: '1',
@@ -249,7 +251,7 @@ export const REQUEST_EXPANDS = ['serviceDesk', 'requestType', 'participant', 'sl
 
 export function request(view: View, r: StoredRequest, expand: ReadonlySet<string>): CustomerRequestDTO {
   const rt = REQUEST_TYPES.find((x) => x.id === r.requestTypeId)!;
-  const fieldOrder = fieldsOf(r.requestTypeId).map((f) => f.field.fieldId);
+  const fieldOrder = view.fields.fieldsOf(r.requestTypeId).map((f) => f.field.fieldId);
   const summary = typeof r.fieldValues.summary === 'string' ? r.fieldValues.summary : '';
   const dto: CustomerRequestDTO = {
     _expands: REQUEST_EXPANDS.filter((e) => !expand.has(e)),
@@ -260,7 +262,7 @@ export function request(view: View, r: StoredRequest, expand: ReadonlySet<string
     serviceDeskId: r.serviceDeskId,
     createdDate: date(r.created),
     reporter: user(view, r.reporter),
-    requestFieldValues: fieldOrder.filter((id) => id in r.fieldValues).map((id) => fieldValue(r, id)),
+    requestFieldValues: fieldOrder.filter((id) => id in r.fieldValues).map((id) => fieldValue(view, r, id)),
     currentStatus: status(currentStatus(r)),
     _links: {
       jiraRest: `${view.url}/rest/api/2/issue/${r.issueId}`,

@@ -4,16 +4,18 @@
  * when a sandbox runs.
  */
 import { systemClock, type Clock } from '../lib/clock.js';
-import { AGENT, WAITING } from './seed.js';
-import { SandboxServer, type Exchange } from './server.js';
-import { Store, currentStatus, settle } from './store.js';
+import { AGENT, seedFields } from './seed.js';
+import type { Exchange } from './http.js';
+import { SandboxServer } from './server.js';
+import { Store, type SandboxState } from './store.js';
+import { AGENT_REPLY, applyMove, settle } from './workflow.js';
 
-export type { Exchange } from './server.js';
-export { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MAX_PAGE_SIZE } from './server.js';
+export type { Exchange } from './http.js';
+export { DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MAX_PAGE_SIZE } from './call.js';
 export { SandboxDataError } from './store.js';
 
 /** How to run a sandbox. */
-export interface SandboxOptions {
+export interface SandboxStartOptions {
   /** Created if missing; survives restarts; safe to share between processes. */
   dataDir: string;
   /** Default 0 (an ephemeral port). */
@@ -28,6 +30,14 @@ export interface SandboxOptions {
   attachmentLimit?: number;
   /** When set, requests beyond this many per minute get 429 with Retry-After (or `settings.rateLimitPerMinute`). */
   rateLimitPerMinute?: number;
+  /**
+   * Added to the number of every custom field id the portal has: with 10000, `customfield_10010`
+   * is served, validated and stored as `customfield_20010` (and so on), so that clients can be tested
+   * against field ids they do not know. A whole number, default the data folder's
+   * `settings.fieldIdOffset`, else 0. A folder keeps the offset its requests were stored with: another
+   * one is recorded only while the folder has no requests ({@link SandboxFieldIdOffsetError} otherwise).
+   */
+  fieldIdOffset?: number;
   /** Called with every request/response pair (tests check them against the spec). */
   onExchange?: (x: Exchange) => void;
 }
@@ -59,11 +69,39 @@ export class SandboxRequestNotFoundError extends Error {
   }
 }
 
+/** Raised by {@link startSandbox} for a field id offset other than the one the folder's requests use. */
+export class SandboxFieldIdOffsetError extends Error {
+  constructor(
+    readonly dataDir: string,
+    /** The offset the folder's requests are stored with. */
+    readonly stored: number,
+    readonly wanted: number,
+  ) {
+    super(`the requests in ${dataDir} use the field id offset ${stored}, not ${wanted}`);
+    this.name = 'SandboxFieldIdOffsetError';
+  }
+}
+
+/** The offset to serve: the one asked for (recorded in a folder without requests), else the folder's. */
+async function fieldIdOffsetFor(store: Store, state: SandboxState, wanted: number | undefined): Promise<number> {
+  if (wanted === undefined) return state.settings.fieldIdOffset ?? 0;
+  if (!Number.isSafeInteger(wanted) || wanted < 0) throw new RangeError(`fieldIdOffset must be a whole number of 0 or more (got ${wanted})`);
+  if (wanted === (state.settings.fieldIdOffset ?? 0)) return wanted;
+  await store.update((s) => {
+    const stored = s.settings.fieldIdOffset ?? 0;
+    if (stored !== wanted && s.requests.length > 0) throw new SandboxFieldIdOffsetError(store.dir, stored, wanted);
+    s.settings.fieldIdOffset = wanted;
+  });
+  return wanted;
+}
+
 /** Starts a sandbox on `host:port` over `dataDir` and resolves once it is listening. */
-export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
+export async function startSandbox(opts: SandboxStartOptions): Promise<SandboxHandle> {
   const store = new Store(opts.dataDir);
   const state = await store.init();
+  const fieldIdOffset = await fieldIdOffsetFor(store, state, opts.fieldIdOffset);
   const server = new SandboxServer({
+    fields: seedFields(fieldIdOffset),
     store,
     clock: opts.clock ?? systemClock,
     host: opts.host ?? '127.0.0.1',
@@ -85,9 +123,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   };
 }
 
+/** The status a request is in after {@link sandboxReply}. */
+export const STATUS_AFTER_REPLY: string = AGENT_REPLY.to.name;
+
 /**
- * Posts a public comment as the sandbox's support engineer and moves the request to "Waiting for
- * customer" (the first reply also stops the first-response SLA). Works with or without a running
+ * Posts a public comment as the sandbox's support engineer, which makes the request wait for the
+ * customer (the first reply also stops the first-response SLA). Works with or without a running
  * server on the folder. `clock` defaults to the system clock.
  */
 export async function sandboxReply(dataDir: string, key: string, text: string, clock: Clock = systemClock): Promise<void> {
@@ -100,7 +141,7 @@ export async function sandboxReply(dataDir: string, key: string, text: string, c
     if (!r) throw new SandboxRequestNotFoundError(key);
     r.comments.push({ id: String(s.nextId++), body: text, public: true, author: AGENT.accountId, created: now, attachmentIds: [] });
     r.firstResponseAt ??= now;
-    if (currentStatus(r).status !== WAITING.name) r.history.push({ status: WAITING.name, at: now });
+    applyMove(r, AGENT_REPLY, now);
   });
 }
 

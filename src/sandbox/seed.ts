@@ -1,7 +1,8 @@
 /**
- * The sandbox's fixed portal: one service desk shaped like Atlassian's technical-support portal
- * (DESIGN §2), its request types, their fields, the customer statuses and transitions. Ids follow
- * the shared contract in the task brief so that every engineer's tests can rely on them.
+ * The sandbox's fixed portal: one service desk shaped like Atlassian's technical-support portal,
+ * its request types, their fields, its customers and support engineer (the workflow is in
+ * `workflow.ts`). The ids are fixed so that tests can rely on them; only the custom field ids move,
+ * by the offset a sandbox is started with (`seedFields`).
  */
 import type { JsonTypeBean } from '../portal/types.js';
 
@@ -14,27 +15,6 @@ export const DESK = {
   projectTypeKey: 'service_desk',
   portalId: '1',
 } as const;
-
-/** A customer status and the category the API reports for it. */
-export interface SeedStatus {
-  name: string;
-  category: 'INDETERMINATE' | 'DONE';
-}
-
-export const INVESTIGATING: SeedStatus = { name: 'Atlassian investigating', category: 'INDETERMINATE' };
-export const WAITING: SeedStatus = { name: 'Waiting for customer', category: 'INDETERMINATE' };
-export const RESOLVED: SeedStatus = { name: 'Resolved', category: 'DONE' };
-export const STATUSES: readonly SeedStatus[] = [INVESTIGATING, WAITING, RESOLVED];
-
-/** Customer transitions by id; `from` lists the statuses in which the portal offers them. */
-export const TRANSITIONS = [
-  { id: '11', name: 'Resolve', from: [INVESTIGATING.name, WAITING.name], to: RESOLVED.name },
-  { id: '21', name: 'Escalate', from: [INVESTIGATING.name, WAITING.name], to: INVESTIGATING.name },
-  { id: '31', name: 'Reopen', from: [RESOLVED.name], to: INVESTIGATING.name },
-] as const;
-
-/** A request left this long in "Waiting for customer" is resolved by the portal. */
-export const AUTO_RESOLVE_MS = 5 * 24 * 3_600_000;
 
 /** Temporary attachments that are not attached within this time expire (as on JSM). */
 export const TEMP_ATTACHMENT_TTL_MS = 60 * 60_000;
@@ -68,17 +48,18 @@ function options(first: number, labels: readonly string[]): SeedOption[] {
 
 const ALL = { '1': false, '2': false, '3': false, '4': false };
 
+/** The business impact field as written below (before any shift); its option sets the first-response goal. */
+const IMPACT_FIELD = 'customfield_10013';
 /** Impact option ids, for the SLA goal: Level 1 is the first. */
-export const IMPACT_FIELD = 'customfield_10013';
-export const IMPACT_OPTIONS = options(10100, [
+const IMPACT_OPTIONS = options(10100, [
   'Level 1 - Critical',
   'Level 2 - Significant',
   'Level 3 - Some',
   'Level 4 - Minimal',
 ]);
 
-/** Every field of the portal, in form order. */
-export const FIELDS: readonly SeedField[] = [
+/** Every field of the portal, in form order, with the custom field ids of a portal started without an offset. */
+const FIELDS: readonly SeedField[] = [
   {
     fieldId: 'customfield_10010',
     name: 'Product',
@@ -261,9 +242,32 @@ export const REQUEST_TYPES: readonly SeedRequestType[] = [
   },
 ];
 
-/** The fields of a request type, in form order, with `required` for that type. */
-export function fieldsOf(requestTypeId: string): { field: SeedField; required: boolean }[] {
-  return FIELDS.filter((f) => requestTypeId in f.on).map((field) => ({ field, required: field.on[requestTypeId]! }));
+/** The portal's fields as one sandbox serves them. */
+export interface SeedFields {
+  /** Added to every custom field's number: with 10000, `customfield_10010` is served as `customfield_20010`. */
+  readonly fieldIdOffset: number;
+  /** Every field, in form order. */
+  readonly all: readonly SeedField[];
+  /** The business impact field's id (its option sets the first-response goal). */
+  readonly impactFieldId: string;
+  /** The fields of a request type, in form order, with `required` for that type. */
+  fieldsOf(requestTypeId: string): { field: SeedField; required: boolean }[];
+}
+
+/** The seed's fields with every custom field id (and `jiraSchema.customId`) shifted by `fieldIdOffset`. */
+export function seedFields(fieldIdOffset = 0): SeedFields {
+  const shift = (f: SeedField): SeedField => {
+    const n = f.jiraSchema.customId;
+    if (n === undefined) return f;
+    return { ...f, fieldId: `customfield_${n + fieldIdOffset}`, jiraSchema: { ...f.jiraSchema, customId: n + fieldIdOffset } };
+  };
+  const all = FIELDS.map(shift);
+  return {
+    fieldIdOffset,
+    all,
+    impactFieldId: all[FIELDS.findIndex((f) => f.fieldId === IMPACT_FIELD)]!.fieldId,
+    fieldsOf: (requestTypeId) => all.filter((f) => requestTypeId in f.on).map((field) => ({ field, required: field.on[requestTypeId]! })),
+  };
 }
 
 /** First-response goal by impact option id: L1 1h, L2 2h, L3 8h, L4 24h (and 24h without an impact). */

@@ -10,7 +10,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readFileIfExists, writeFileAtomic } from '../lib/atomic-file.js';
-import { AUTO_RESOLVE_MS, CUSTOMERS, RESOLVED, WAITING } from './seed.js';
+import { CUSTOMERS } from './seed.js';
 
 /** A customer who can log in to the sandbox. */
 export interface StoredUser {
@@ -83,6 +83,11 @@ export interface StoredSettings {
   attachmentLimit?: number;
   rateLimitPerMinute?: number;
   maxPageSize?: number;
+  /**
+   * Added to the number of every custom field id the folder's requests are stored with (absent: 0).
+   * Set when a sandbox starts with another offset on a folder without requests.
+   */
+  fieldIdOffset?: number;
 }
 
 export interface SandboxState {
@@ -271,26 +276,4 @@ export class Store {
   blobPath(blob: string): string {
     return path.join(this.blobDir, path.basename(blob));
   }
-}
-
-/** The request's current status. */
-export function currentStatus(r: StoredRequest): StoredStatus {
-  return r.history[r.history.length - 1]!;
-}
-
-/**
- * Applies what time alone does to the requests: one left in "Waiting for customer" for more than
- * five days is resolved, recorded at the moment it became due (so reading and writing at different
- * times give the same history). Returns true when something changed.
- */
-export function settle(state: SandboxState, now: number): boolean {
-  let changed = false;
-  for (const r of state.requests) {
-    const cur = currentStatus(r);
-    if (cur.status === WAITING.name && now - cur.at > AUTO_RESOLVE_MS) {
-      r.history.push({ status: RESOLVED.name, at: cur.at + AUTO_RESOLVE_MS });
-      changed = true;
-    }
-  }
-  return changed;
 }

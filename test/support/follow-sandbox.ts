@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { startSandbox, type Exchange, type SandboxHandle } from '../../src/sandbox/index.js';
 import { expectConformance, loadSpec, type Exchange as SpecExchange } from './openapi.js';
 import { fakeClock, runCli, tempDir, type RunOptions, type RunResult } from './harness.js';
-import { caller, createBody, validFields } from './sandbox-client.js';
+import { caller, createBody, shiftFieldIds, validFields } from './sandbox-client.js';
 
 export const API = '/rest/servicedeskapi';
 
@@ -18,13 +18,15 @@ export interface FollowSandbox {
   clock: ReturnType<typeof fakeClock>;
   /** `support --portal <sandbox> ...argv` as users[0] (or `opts.env` overrides). */
   cli(argv: string[], opts?: RunOptions): Promise<RunResult>;
-  /** Files a request through the API as users[0] (or `as: 1`); returns its key. */
+  /** Files a request through the API as users[0] (or `as: 1`), with the sandbox's field ids; returns its key. */
   create(summary: string, opts?: { type?: string; as?: 0 | 1; impact?: string }): Promise<string>;
   call: ReturnType<typeof caller>;
   close(): Promise<void>;
 }
 
-export async function followSandbox(opts: { maxPageSize?: number; attachmentLimit?: number; rateLimitPerMinute?: number } = {}): Promise<FollowSandbox> {
+export async function followSandbox(
+  opts: { maxPageSize?: number; attachmentLimit?: number; rateLimitPerMinute?: number; fieldIdOffset?: number } = {},
+): Promise<FollowSandbox> {
   const dataDir = tempDir('support-follow-');
   const exchanges: Exchange[] = [];
   const clock = fakeClock();
@@ -43,7 +45,7 @@ export async function followSandbox(opts: { maxPageSize?: number; attachmentLimi
       const type = o.type ?? '1';
       const fields = validFields(type, summary);
       if (o.impact && 'customfield_10013' in fields) fields.customfield_10013 = { value: o.impact };
-      const r = await callers[o.as ?? 0]!('POST', `${API}/request`, createBody(type, fields));
+      const r = await callers[o.as ?? 0]!('POST', `${API}/request`, createBody(type, shiftFieldIds(fields, opts.fieldIdOffset ?? 0)));
       if (r.status !== 201) throw new Error(`create failed: ${r.status} ${r.text}`);
       // Distinct times keep "newest activity first" deterministic.
       clock.advance(60_000);

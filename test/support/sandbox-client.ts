@@ -61,6 +61,11 @@ export function validFields(requestTypeId: string, summary = 'Japanese text is m
   }
 }
 
+/** The same values keyed by the ids of a sandbox started with `fieldIdOffset` (`customfield_N` becomes `customfield_{N + offset}`). */
+export function shiftFieldIds(fields: Record<string, unknown>, fieldIdOffset: number): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([id, v]) => [id.replace(/^customfield_(\d+)$/, (_, n: string) => `customfield_${Number(n) + fieldIdOffset}`), v]));
+}
+
 export function createBody(requestTypeId = '1', fields: Record<string, unknown> = validFields(requestTypeId), extra: Record<string, unknown> = {}) {
   return { serviceDeskId: '1', requestTypeId, requestFieldValues: fields, ...extra };
 }

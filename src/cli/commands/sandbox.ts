@@ -7,13 +7,14 @@ import type { Ctx } from '../context.js';
 import { examples, type Registrar } from './index.js';
 
 /** `support sandbox` after parsing. */
-export interface SandboxOptions {
+export interface SandboxCommandOptions {
   port: number;
   /** Absolute data folder. */
   data: string;
   rateLimit?: number;
   maxPageSize?: number;
   attachmentLimit?: number;
+  fieldIdOffset?: number;
 }
 
 export interface SandboxReplyOptions {
@@ -33,6 +34,7 @@ interface RawServe {
   rateLimit?: string;
   maxPageSize?: string;
   attachmentLimit?: string;
+  fieldIdOffset?: string;
 }
 
 function dataDir(raw: string | undefined, ctx: Ctx): string {
@@ -40,14 +42,14 @@ function dataDir(raw: string | undefined, ctx: Ctx): string {
 }
 
 /** Checks the flags of `support sandbox`, naming every bad one at once. */
-export function parseSandboxOptions(raw: RawServe, ctx: Ctx): SandboxOptions {
+export function parseSandboxCommandOptions(raw: RawServe, ctx: Ctx): SandboxCommandOptions {
   const { t } = ctx;
   const problems: string[] = [];
   const whole = (v: string | undefined, min: number, max: number): number | undefined =>
     v !== undefined && /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max ? Number(v) : undefined;
   const port = raw.port === undefined ? SANDBOX_PORT : whole(raw.port, 0, 65_535);
   if (port === undefined) problems.push(t('sandbox.err.port', raw.port ?? ''));
-  const opts: SandboxOptions = { port: port ?? 0, data: dataDir(raw.data, ctx) };
+  const opts: SandboxCommandOptions = { port: port ?? 0, data: dataDir(raw.data, ctx) };
   if (raw.rateLimit !== undefined) {
     opts.rateLimit = whole(raw.rateLimit, 1, Number.MAX_SAFE_INTEGER);
     if (opts.rateLimit === undefined) problems.push(t('sandbox.err.positive', '--rate-limit', raw.rateLimit));
@@ -61,6 +63,10 @@ export function parseSandboxOptions(raw: RawServe, ctx: Ctx): SandboxOptions {
     if (n === undefined || n < 1) problems.push(t('sandbox.err.size', raw.attachmentLimit));
     else opts.attachmentLimit = n;
   }
+  if (raw.fieldIdOffset !== undefined) {
+    opts.fieldIdOffset = whole(raw.fieldIdOffset, 0, 1_000_000_000);
+    if (opts.fieldIdOffset === undefined) problems.push(t('sandbox.err.fieldIdOffset', raw.fieldIdOffset));
+  }
   if (problems.length > 0) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support sandbox') });
   return opts;
 }
@@ -69,9 +75,9 @@ export function parseSandboxOptions(raw: RawServe, ctx: Ctx): SandboxOptions {
  * Serves the sandbox until `ctx.signal` aborts (Ctrl-C), then closes it. Returns 0: stopping is
  * the normal end of a server, not a cancelled operation.
  */
-export async function runSandbox(opts: SandboxOptions, ctx: Ctx): Promise<number> {
+export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise<number> {
   const { t, io } = ctx;
-  const { startSandbox, SandboxDataError } = await import('../../sandbox/index.js');
+  const { startSandbox, SandboxDataError, SandboxFieldIdOffsetError } = await import('../../sandbox/index.js');
   let handle;
   try {
     handle = await startSandbox({
@@ -81,12 +87,16 @@ export async function runSandbox(opts: SandboxOptions, ctx: Ctx): Promise<number
       rateLimitPerMinute: opts.rateLimit,
       maxPageSize: opts.maxPageSize,
       attachmentLimit: opts.attachmentLimit,
+      fieldIdOffset: opts.fieldIdOffset,
       // --debug shows the traffic; never the Authorization header.
       onExchange: ctx.globals.debug ? (x) => io.err(`${x.method} ${x.path} ${x.status}`) : undefined,
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(t('sandbox.err.portInUse', opts.port), { hint: t('sandbox.err.portInUse.hint'), cause: err });
+    if (err instanceof SandboxFieldIdOffsetError) {
+      throw new CliError(t('sandbox.err.fieldIdOffsetInUse', err.dataDir, err.stored, err.wanted), { hint: t('sandbox.err.fieldIdOffsetInUse.hint', err.stored), cause: err });
+    }
     if (err instanceof SandboxDataError) throw new CliError(t('sandbox.err.data', err.message), { hint: t('sandbox.err.data.hint'), cause: err });
     const syscall = (err as NodeJS.ErrnoException).syscall;
     if (syscall !== 'listen' && (code === 'EACCES' || code === 'ENOTDIR' || code === 'EROFS' || code === 'EPERM')) throw new CliError(t('sandbox.err.data', (err as Error).message), { cause: err });
@@ -120,9 +130,9 @@ export async function runSandbox(opts: SandboxOptions, ctx: Ctx): Promise<number
   return 0;
 }
 
-/** `support sandbox reply KEY TEXT`: an agent reply, which moves the request to Waiting for customer. */
+/** `support sandbox reply KEY TEXT`: an agent reply, which makes the request wait for the customer. */
 export async function runSandboxReply(opts: SandboxReplyOptions, ctx: Ctx): Promise<number> {
-  const { sandboxReply, SandboxRequestNotFoundError } = await import('../../sandbox/index.js');
+  const { sandboxReply, SandboxRequestNotFoundError, STATUS_AFTER_REPLY } = await import('../../sandbox/index.js');
   try {
     await sandboxReply(opts.data, opts.key, opts.text, ctx.clock);
   } catch (err) {
@@ -130,8 +140,8 @@ export async function runSandboxReply(opts: SandboxReplyOptions, ctx: Ctx): Prom
     throw err;
   }
   const key = opts.key.toUpperCase();
-  if (ctx.globals.json) ctx.io.out(JSON.stringify({ key, status: 'Waiting for customer' }));
-  else ctx.io.out(ctx.t('sandbox.out.replied', key));
+  if (ctx.globals.json) ctx.io.out(JSON.stringify({ key, status: STATUS_AFTER_REPLY }));
+  else ctx.io.out(ctx.t('sandbox.out.replied', key, STATUS_AFTER_REPLY));
   return 0;
 }
 
@@ -155,19 +165,21 @@ export function register(r: Registrar): void {
     .option('--rate-limit <n>', t('sandbox.opt.rateLimit'))
     .option('--max-page-size <n>', t('sandbox.opt.maxPageSize'))
     .option('--attachment-limit <size>', t('sandbox.opt.attachmentLimit'))
+    .option('--field-id-offset <n>', t('sandbox.opt.fieldIdOffset'))
     .addHelpText(
       'after',
       `${t('sandbox.help.after')}\n${examples(t, [
         'support sandbox',
         'support sandbox --port 8080 --data ./sandbox-data',
         'support sandbox --json --port 0 --rate-limit 30 --max-page-size 5 --attachment-limit 1MB',
+        'support sandbox --data ./other-ids --field-id-offset 10000',
         'support sandbox reply SUP-1 "Please attach the support zip."',
         'support sandbox advance 6d',
       ])}`,
     )
     .action(async (raw: RawServe, cmd: Command) => {
       const ctx = r.ctx(cmd);
-      await runSandbox(parseSandboxOptions(raw, ctx), ctx);
+      await runSandbox(parseSandboxCommandOptions(raw, ctx), ctx);
     });
 
   sandbox

@@ -1,0 +1,161 @@
+/**
+ * One call as the routes see it (the request, the caller, the state it was answered from) and the
+ * helpers every route shares: query parameters, paging, finding the desk, request type or request
+ * the caller may see, and changing a request under the store lock.
+ */
+import type http from 'node:http';
+import type { T } from '../i18n/index.js';
+import type { PageQuery, View } from './dto.js';
+import { HttpError, readJsonBody, type Exchange } from './http.js';
+import { DESK, REQUEST_TYPES, type SeedFields, type SeedRequestType } from './seed.js';
+import type { SandboxState, StoredRequest, StoredUser, Store } from './store.js';
+import { settle } from './workflow.js';
+
+export const DEFAULT_MAX_PAGE_SIZE = 50;
+export const DEFAULT_ATTACHMENT_LIMIT = 100 * 1024 * 1024;
+
+/** What the routes need of the running server. */
+export interface SandboxContext {
+  store: Store;
+  /** Sandbox time in `state`: the host clock plus the data folder's offset. */
+  now(state: SandboxState): number;
+  /** A start option, or else the data folder's setting. */
+  setting(state: SandboxState, key: ServedSetting): number | undefined;
+  /** The fields this server serves. */
+  fields: SeedFields;
+}
+
+/** The data folder's settings that a start option overrides request by request. */
+export type ServedSetting = 'maxPageSize' | 'attachmentLimit' | 'rateLimitPerMinute';
+
+export interface Call {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  url: URL;
+  /** The path parameters, decoded, in order. */
+  params: string[];
+  t: T;
+  view: View;
+  /** The authenticated customer (absent only on anonymous routes). */
+  user: StoredUser;
+  exchange: Exchange;
+  sandbox: SandboxContext;
+}
+
+/** What a handler answers: JSON, nothing (204), or an answer the handler already wrote itself. */
+export type Reply = { status: number; body?: unknown } | { streamed: true };
+
+export type Handler = (c: Call) => Promise<Reply>;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The call's JSON body, which must be an object (400 otherwise). */
+export async function objectBody(c: Call): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(c.req, c.exchange, c.t);
+  if (!isObject(body)) throw new HttpError(400, c.t('sandbox.api.bodyNotObject'), 'sandbox.error.body');
+  return body;
+}
+
+/** The values of every `expand` parameter, comma-separated or repeated. */
+export function expands(url: URL): Set<string> {
+  return new Set(url.searchParams.getAll('expand').flatMap((v) => v.split(',').map((x) => x.trim())).filter(Boolean));
+}
+
+/**
+ * Jira's REST layer (Jersey) answers 404 when a query parameter cannot be read as its declared type,
+ * and the spec declares no 400 on the list endpoints, so the sandbox does the same (with a message
+ * that says which parameter).
+ */
+function badParam(c: Call, name: string): HttpError {
+  return new HttpError(404, c.t('sandbox.api.badParam', name), 'sandbox.error.param');
+}
+
+export function intParam(c: Call, name: string): number | undefined {
+  const v = c.url.searchParams.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw badParam(c, name);
+  return Number(v);
+}
+
+export function boolParam(c: Call, name: string): boolean | undefined {
+  const v = c.url.searchParams.get(name);
+  if (v === null || v === '') return undefined;
+  if (v !== 'true' && v !== 'false') throw badParam(c, name);
+  return v === 'true';
+}
+
+export function paging(c: Call): PageQuery {
+  const cap = c.sandbox.setting(c.view.state, 'maxPageSize') ?? DEFAULT_MAX_PAGE_SIZE;
+  const start = intParam(c, 'start') ?? 0;
+  const limit = intParam(c, 'limit') ?? DEFAULT_MAX_PAGE_SIZE;
+  // Like JSM, a limit above the server's maximum is silently capped (clients must follow
+  // isLastPage), and out-of-range values are clamped rather than refused.
+  return { start: Math.max(0, start), limit: Math.min(Math.max(1, limit), cap) };
+}
+
+/** A desk id in any of the forms JSM accepts: `1`, `SUP`, `projectKey:SUP`, `projectId:10000`, `serviceDeskId:1`. */
+export function resolveDesk(id: string): string | undefined {
+  const forms = [DESK.id, DESK.projectKey, `projectKey:${DESK.projectKey}`, `projectId:${DESK.projectId}`, `serviceDeskId:${DESK.id}`];
+  return forms.includes(id) ? DESK.id : undefined;
+}
+
+/** The desk `id` names, or 404. */
+export function desk(c: Call, id: string): string {
+  const d = resolveDesk(id);
+  if (!d) throw new HttpError(404, c.t('sandbox.api.noDesk', id), 'sandbox.error.servicedesk.notFound');
+  return d;
+}
+
+/** The request type `id`, or 404. */
+export function requestTypeOf(c: Call, id: string): SeedRequestType {
+  const rt = REQUEST_TYPES.find((x) => x.id === id);
+  if (!rt) throw new HttpError(404, c.t('sandbox.api.noRequestType', id), 'sandbox.error.requesttype.notFound');
+  return rt;
+}
+
+/** A customer by accountId or e-mail. */
+export function resolveUser(s: SandboxState, idOrEmail: string): string | undefined {
+  const low = idOrEmail.toLowerCase();
+  return s.users.find((u) => u.accountId === idOrEmail || u.email.toLowerCase() === low)?.accountId;
+}
+
+/** A request by key (any case) or issue id, if the user may see it: reporter or participant. */
+function findVisible(s: SandboxState, key: string, user: StoredUser): StoredRequest | undefined {
+  const k = key.toUpperCase();
+  const r = s.requests.find((x) => x.key === k || x.issueId === key);
+  return r && (r.reporter === user.accountId || r.participants.includes(user.accountId)) ? r : undefined;
+}
+
+function notFoundRequest(c: Call, key: string): HttpError {
+  // The same answer whether the request does not exist or belongs to someone else, as on JSM.
+  return new HttpError(404, c.t('sandbox.api.noRequest', key), 'sandbox.error.request.notFound');
+}
+
+/** The request `key` as the caller may see it, or 404. */
+export function visible(c: Call, key: string): StoredRequest {
+  const r = findVisible(c.view.state, key, c.user);
+  if (!r) throw notFoundRequest(c, key);
+  return r;
+}
+
+/**
+ * Runs `change` on the request `key` under the store lock (404 when the caller cannot see it) and
+ * returns the changed request, what `change` returned, and a view of the saved state.
+ */
+export async function changeRequest<R>(
+  c: Call,
+  key: string,
+  change: (s: SandboxState, r: StoredRequest, now: number) => R,
+): Promise<{ req: StoredRequest; result: R; view: View }> {
+  let now = 0;
+  const out = await c.sandbox.store.transact((s) => {
+    now = c.sandbox.now(s);
+    settle(s, now);
+    const r = findVisible(s, key, c.user);
+    if (!r) throw notFoundRequest(c, key);
+    return { req: r, result: change(s, r, now), state: s };
+  });
+  return { req: out.req, result: out.result, view: { ...c.view, state: out.state, now } };
+}
