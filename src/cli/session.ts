@@ -9,7 +9,7 @@ import type { PortalApi } from '../portal/api.js';
 import type { Credentials, JsmClient } from '../portal/client.js';
 import type { NetworkOptions } from '../portal/http.js';
 import type { MyselfDTO } from '../portal/types.js';
-import { detectFlavor, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
+import { detectFlavor, httpsUrlOf, isCleartext, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
 import type { Ctx } from './context.js';
 
 /** Where the token in use came from (`whoami` reports it). */
@@ -64,8 +64,26 @@ export function networkOptions(ctx: Ctx): NetworkOptions {
   };
 }
 
-/** A client for `portalUrl` with the context's network settings, User-Agent, signal and `--debug` trace. */
+/**
+ * Refuses a portal that would receive credentials in clear text: plain http:// to a host other
+ * than this machine (exit 2, naming the https address), unless SUPPORT_ALLOW_INSECURE_HTTP=1 says
+ * a lab portal without TLS is meant; then it only warns (when `warn`).
+ */
+export function requireSecureTransport(ctx: Ctx, portalUrl: string, warn = true): void {
+  if (!isCleartext(portalUrl)) return;
+  if (ctx.env.SUPPORT_ALLOW_INSECURE_HTTP?.trim() === '1') {
+    if (warn) ctx.io.err(ctx.t('portal.warn.insecureHttp', portalUrl));
+    return;
+  }
+  throw new UsageError(ctx.t('portal.err.insecureHttp', portalUrl, httpsUrlOf(portalUrl)), { hint: ctx.t('portal.hint.insecureHttp') });
+}
+
+/**
+ * A client for `portalUrl` with the context's network settings, User-Agent, signal and `--debug`
+ * trace. Credentials never go over plain http:// to another machine (see {@link requireSecureTransport}).
+ */
 export async function buildClient(ctx: Ctx, portalUrl: string, credentials: Credentials, network: NetworkOptions = networkOptions(ctx)): Promise<JsmClient> {
+  requireSecureTransport(ctx, portalUrl);
   const { JsmClient } = await import('../portal/client.js');
   return new JsmClient({
     ...network,
@@ -84,7 +102,8 @@ export function parsePortalUrl(ctx: Ctx, input: string): string {
   try {
     return normalizePortalUrl(input);
   } catch (err) {
-    if (err instanceof PortalUrlError) throw new UsageError(ctx.t('portal.err.badUrl', input));
+    if (err instanceof PortalUrlError && err.credentials) throw new UsageError(ctx.t('portal.err.credentialsInUrl', err.input), { hint: ctx.t('portal.hint.credentialsInUrl') });
+    if (err instanceof PortalUrlError) throw new UsageError(ctx.t('portal.err.badUrl', err.input));
     throw err;
   }
 }
