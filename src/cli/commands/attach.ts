@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { BundleOptions } from '../../bundle/build.js';
+import type { BundleOptions } from '../../bundle/index.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';

@@ -33,7 +33,7 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
   const plan = await planFromFlags(o, ctx);
   const { t, io } = ctx;
   if (opts.dryRun) {
-    const { estimateZipSize } = await import('../../bundle/build.js');
+    const { estimateZipSize } = await import('../../bundle/index.js');
     const estimate = estimateZipSize(plan.files, o);
     const collected = plan.files.reduce((s, f) => s + Math.min(f.size, o.maxFileSize), 0);
     if (ctx.globals.json) {
@@ -90,5 +90,5 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
     return;
   }
   io.out(result.output);
-  for (const line of summaryLines(result, o, t)) io.err(line);
+  for (const line of await summaryLines(result, o, t)) io.err(line);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { BundleOptions } from '../../bundle/build.js';
+import type { BundleOptions } from '../../bundle/index.js';
 import type { MessageKey, T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import {

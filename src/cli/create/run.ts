@@ -163,6 +163,5 @@ async function send(s: CreateSession, target: Target, meta: FormMeta, body: Requ
 async function keepAnswers(s: CreateSession, e: unknown): Promise<unknown> {
   if (!(e instanceof CancelledError) || !s.draft.hasAnswers) return e;
   await s.draft.save().catch(() => undefined);
-  const t = s.ctx.t;
-  return new CancelledError(s.cancelledAtPrompt(e) ? t('create.cancelled') : e.message, { hint: t('create.hint.resume') });
+  return new CancelledError({ ...(e.reason ? { reason: e.reason } : {}), resumable: true, cause: e });
 }
