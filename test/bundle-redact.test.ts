@@ -5,22 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { isConfigFile } from '../src/bundle/redact-rules.js';
 import { MAX_LINE, redactBuffer, Redactor } from '../src/bundle/redact.js';
 import { Obfuscator } from '../src/bundle/obfuscate.js';
+import { streamed } from './support/redact-stream.js';
 
 const dir = path.join(import.meta.dirname, 'fixtures/bundle/redact');
 const goldens = fs.readdirSync(dir).filter((f) => !f.endsWith('.expected'));
-
-/** Feeds `input` to a Redactor in pieces cut at `cuts`. */
-function streamed(input: Buffer, cuts: number[], config = false): Buffer {
-  const r = new Redactor({ config });
-  const out: Buffer[] = [];
-  let at = 0;
-  for (const c of [...cuts].sort((a, b) => a - b)) {
-    out.push(r.push(input.subarray(at, c)));
-    at = c;
-  }
-  out.push(r.push(input.subarray(at)), r.end());
-  return Buffer.concat(out);
-}
 
 describe('redaction golden files', () => {
   it('has a golden for every rule', () => {

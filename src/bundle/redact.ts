@@ -4,11 +4,14 @@
  * Works on bytes decoded as latin1 (one char per byte), so a multibyte UTF-8 character is never
  * split or altered, and text without secrets comes out byte for byte. Input is processed line-wise
  * with a carry of the incomplete last line; a line longer than {@link MAX_LINE} is cut at a point
- * no rule match straddles. A cheap trigger scan picks the lines worth running the rules on, and
- * private-key blocks are dropped across chunk boundaries.
+ * no rule match straddles. A cheap trigger scan picks the lines worth running the rules on; secrets
+ * that span lines (a private key's body, a licence, a value below its key) are masked across chunk
+ * boundaries (see `redact-blocks.ts`).
  */
 import type { Obfuscator } from './obfuscate.js';
-import { CONFIG_RULES, familyOf, LOG_RULES, marker, PEM_BEGIN, PEM_END, PEM_SEP, TRIGGER, type Rule } from './redact-rules.js';
+import { blockStep, endsLine, eolOf, LICENCE_BEGIN, licenceEnds, nextBlock, OPENER_LINES, PEM_BEGIN, pemOnOneLine, type OpenBlock } from './redact-blocks.js';
+import { marker, type Rule } from './redact-rule.js';
+import { CONFIG_OPENER, CONFIG_RULES, familyOf, LOG_OPENER, LOG_RULES, TRIGGER } from './redact-rules.js';
 
 /** A line longer than this is processed in pieces (1 MiB keeps memory bounded on minified dumps). */
 export const MAX_LINE = 1024 * 1024;
@@ -34,9 +37,12 @@ export interface RedactOptions {
 export class Redactor {
   readonly counts: Record<string, number> = {};
   private carry = '';
-  private inPem = false;
-  private pemEol = '\n';
+  /** A multi-line secret being masked (a key's body, a licence), carried across chunks. */
+  private block: OpenBlock | undefined;
+  /** Lines a run's continuation still needs: handed back to the carry until they arrive. */
+  private held = '';
   private readonly rules: Rule[];
+  private readonly opener: RegExp;
   private readonly redact: boolean;
   private readonly obfuscator: Obfuscator | undefined;
   private readonly mk = (rule: string): string => {
@@ -46,6 +52,7 @@ export class Redactor {
 
   constructor(opts: RedactOptions = {}) {
     this.rules = opts.config ? CONFIG_RULES : LOG_RULES;
+    this.opener = opts.config ? CONFIG_OPENER : LOG_OPENER;
     this.redact = opts.redact !== false;
     this.obfuscator = opts.obfuscator;
   }
@@ -103,7 +110,11 @@ export class Redactor {
       block = '';
       this.carry = s;
     }
-    let out = block === '' ? '' : this.process(block);
+    let out = block === '' ? '' : this.process(block, true);
+    if (this.held !== '') {
+      this.carry = this.held + this.carry;
+      this.held = '';
+    }
     if (this.carry.length > MAX_LINE) out += this.forcedCut();
     return out;
   }
@@ -111,17 +122,12 @@ export class Redactor {
   private endText(): string {
     const rest = this.carry;
     this.carry = '';
-    return rest === '' ? '' : this.process(rest);
+    return rest === '' ? '' : this.process(rest, false);
   }
 
   /** Cuts an over-long line where no match straddles the cut, and processes the part before it. */
   private forcedCut(): string {
     const s = this.carry;
-    if (this.inPem) {
-      // Inside a key body everything is dropped; keep enough back to see an END marker whole.
-      this.carry = s.slice(s.length - 64);
-      return this.process(s.slice(0, s.length - 64));
-    }
     let cut = s.length - OVERLAP;
     const ws = Math.max(s.lastIndexOf(' ', cut), s.lastIndexOf('\t', cut));
     if (ws > cut - OVERLAP) cut = ws + 1;
@@ -132,7 +138,7 @@ export class Redactor {
     }
     if (cut <= 0) cut = s.length - OVERLAP;
     this.carry = s.slice(cut);
-    return this.process(s.slice(0, cut));
+    return this.process(s.slice(0, cut), false);
   }
 
   /** The start of a rule match that spans `cut`, if any, looking at a window around it. */
@@ -141,7 +147,7 @@ export class Redactor {
     const win = s.slice(from, Math.min(s.length, cut + 4096));
     const at = cut - from;
     let earliest: number | undefined;
-    for (const r of [...this.rules.map((x) => x.span ?? x.re), PEM_BEGIN]) {
+    for (const r of [...this.rules.map((x) => x.span ?? x.re), PEM_BEGIN, LICENCE_BEGIN]) {
       const re = new RegExp(r.source, r.flags);
       let m: RegExpExecArray | null;
       while ((m = re.exec(win)) !== null) {
@@ -155,87 +161,157 @@ export class Redactor {
     return earliest === undefined ? undefined : from + earliest;
   }
 
-  /** Redacts a run of complete lines (or a forced piece), tracking PEM blocks across calls. */
-  private process(text: string): string {
+  /**
+   * Redacts a run of complete lines (or a forced piece), masking multi-line blocks across calls.
+   * With `open`, more input follows: a value expected on lines not yet read is held back.
+   */
+  private process(text: string, open: boolean): string {
     let out = '';
     let i = 0;
     while (i < text.length) {
-      if (this.inPem) {
-        PEM_END.lastIndex = i;
-        const e = PEM_END.exec(text);
-        if (!e) return out; // the rest is key material
-        out += this.pemEol;
-        this.inPem = false;
-        i = e.index;
+      if (this.block) {
+        const [o, next] = this.inBlock(text, i);
+        out += o;
+        i = next;
         continue;
       }
-      if (!this.redact) {
-        out += this.rest(text.slice(i));
-        break;
-      }
-      PEM_BEGIN.lastIndex = i;
-      const b = PEM_BEGIN.exec(text);
+      const b = this.redact ? nextBlock(text, i) : undefined;
       if (!b) {
-        out += this.rest(text.slice(i));
+        out += this.rest(text.slice(i), open);
         break;
       }
-      const afterBegin = b.index + b[0].length;
-      out += this.rest(text.slice(i, afterBegin));
-      const sep = PEM_SEP.exec(text.slice(afterBegin, afterBegin + 8))?.[0] ?? '';
-      this.pemEol = sep;
-      out += sep + this.mk('private-key');
-      this.inPem = true;
-      i = afterBegin;
+      out += this.rest(text.slice(i, b.at), false);
+      const nl = text.indexOf('\n', b.end);
+      const lineEnd = nl < 0 ? text.length : nl + 1;
+      if (b.kind === 'license') {
+        out += this.mk('license');
+        i = b.end;
+        const after = text.slice(i, lineEnd);
+        if (!licenceEnds(text.slice(b.at, b.end)) && /^\\?[ \t]*\r?\n?$/.test(after)) {
+          this.block = { kind: 'license', lines: 0, bytes: 0, masked: true };
+          out += after;
+          i = lineEnd;
+        }
+        continue;
+      }
+      out += this.rest(text.slice(b.at, b.end), false);
+      i = b.end;
+      const one = pemOnOneLine(text, i, lineEnd);
+      if (one) {
+        out += one.sep + (one.body.trim() === '' ? one.body : this.mk('private-key')) + one.sepEnd;
+        i = one.end;
+      } else if (endsLine(text.slice(i, lineEnd))) {
+        this.block = { kind: 'private-key', lines: 0, bytes: 0, masked: false };
+        out += text.slice(i, lineEnd);
+        i = lineEnd;
+      }
     }
     return out;
   }
 
-  /** The shape and key rules, then obfuscation, over text with no PEM marker in it. */
-  private rest(text: string): string {
-    let s = this.redact ? this.redactLines(text) : text;
+  /** Masks the lines of the open block from `i`; returns the output and where normal text resumes. */
+  private inBlock(text: string, i: number): [string, number] {
+    let out = '';
+    const b = this.block!;
+    while (i < text.length) {
+      const nl = text.indexOf('\n', i);
+      const le = nl < 0 ? text.length : nl + 1;
+      const line = text.slice(i, le);
+      const step = blockStep(b, line);
+      if (step.do === 'close') {
+        if (step.at > 0 && !b.masked) out += this.mk(b.kind);
+        this.block = undefined;
+        return [out, i + step.at];
+      }
+      b.lines++;
+      b.bytes += line.length;
+      if (step.do === 'keep') out += line;
+      else if (step.do === 'replace') out += step.with;
+      else if (!b.masked) out += this.mk(b.kind) + eolOf(line);
+      if (step.do !== 'keep') b.masked = true;
+      i = le;
+      if (step.do === 'replace' && step.close) {
+        this.block = undefined;
+        break;
+      }
+    }
+    return [out, i];
+  }
+
+  /** The shape and key rules, then obfuscation, over text with no block marker in it. */
+  private rest(text: string, open: boolean): string {
+    let s = this.redact ? this.redactLines(text, open) : text;
     if (this.obfuscator) s = this.obfuscator.apply(s);
     return s;
   }
 
-  /** Runs the rules on the lines a trigger hits, and copies the others as they are. */
-  private redactLines(text: string): string {
+  /**
+   * Runs the rules on the lines a trigger hits, and copies the others as they are. A flagged
+   * line that leaves its value for the next lines (see {@link openerFor}) takes them along;
+   * with `open`, such lines not read yet are held back (`held`) until they are.
+   */
+  private redactLines(text: string, open: boolean): string {
     // Latin-1 lowercasing keeps every character at its index, so positions carry over to `text`.
     const lower = text.toLowerCase();
     const re = TRIGGER;
     re.lastIndex = 0;
-    let out = '';
-    let pos = 0;
-    // The current run of flagged lines (adjacent ones merge) and the families seen in it.
-    let start = -1;
-    let end = -1;
-    let mask = 0;
+    // Runs of flagged lines (adjacent ones merge) and the families seen in each.
+    const runs: [start: number, end: number, mask: number][] = [];
     let m: RegExpExecArray | null;
     while ((m = re.exec(lower)) !== null) {
       const at = m.index;
       re.lastIndex = at + 1;
-      if (at < end) {
-        mask |= familyOf(m[0]);
+      const last = runs[runs.length - 1];
+      if (last && at < last[1]) {
+        last[2] |= familyOf(m[0]);
         continue;
       }
       const ls = text.lastIndexOf('\n', at - 1) + 1;
       const nl = text.indexOf('\n', at);
-      const le = nl < 0 ? text.length : nl + 1;
-      if (start >= 0 && ls <= end) {
-        end = le;
-        mask |= familyOf(m[0]);
+      let le = nl < 0 ? text.length : nl + 1;
+      le = this.continued(text, ls, le);
+      if (last && ls <= last[1]) {
+        last[1] = Math.max(last[1], le);
+        last[2] |= familyOf(m[0]);
         continue;
       }
-      if (start >= 0) {
-        out += text.slice(pos, start) + this.applyRules(text.slice(start, end), mask);
-        pos = end;
-      }
-      start = ls;
-      end = le;
-      mask = familyOf(m[0]);
+      runs.push([ls, le, familyOf(m[0])]);
+      re.lastIndex = Math.max(re.lastIndex, at + 1);
     }
-    if (start < 0) return text;
-    out += text.slice(pos, start) + this.applyRules(text.slice(start, end), mask);
-    return out + text.slice(end);
+    if (runs.length === 0) return text;
+    let out = '';
+    let pos = 0;
+    for (const [start, end, mask] of runs) {
+      if (open && end > text.length) {
+        this.held = text.slice(start);
+        return out + text.slice(pos, start);
+      }
+      out += text.slice(pos, start) + this.applyRules(text.slice(start, Math.min(end, text.length)), mask);
+      pos = Math.min(end, text.length);
+    }
+    return out + text.slice(pos);
+  }
+
+  /**
+   * Where a flagged line's run ends: after the line, or, when the line leaves its value for the
+   * lines below, after them (up to the first line with a tag, at most {@link OPENER_LINES}). Past
+   * the end of `text` when those lines have not all been read.
+   */
+  private continued(text: string, ls: number, le: number): number {
+    const opened = this.opener.exec(text.slice(ls, le));
+    if (!opened) return le;
+    // An XML value ends at the next tag; SMTP's password is the one line after its prompt.
+    const lines = opened[0].startsWith('<') ? OPENER_LINES : 1;
+    let end = le;
+    for (let n = 0; n < lines; n++) {
+      if (end >= text.length) return text.length + 1;
+      const nl = text.indexOf('\n', end);
+      const next = nl < 0 ? text.length : nl + 1;
+      const line = text.slice(end, next);
+      end = next;
+      if (line.includes('<')) break;
+    }
+    return end;
   }
 
   /**
@@ -270,4 +346,3 @@ export function redactBuffer(input: Buffer, opts: RedactOptions = {}): { output:
   const output = Buffer.concat([r.push(input), r.end()]);
   return { output, counts: r.counts };
 }
-
