@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { processEntry } from '../src/bundle/entry.js';
 import { MAX_LINE, redactBuffer } from '../src/bundle/redact.js';
 import { isConfigFile } from '../src/bundle/redact-rules.js';
 import { benignText, framed, SHAPES, type Shape } from './support/planted.js';
+import { tempDir } from './support/harness.js';
 import { streamed } from './support/redact-stream.js';
 
 const goldens = path.join(import.meta.dirname, 'fixtures/bundle/shapes');
@@ -114,4 +117,51 @@ describe('every shape at chunk boundaries', () => {
       { numRuns: 20 },
     );
   });
+});
+
+/** The content of one entry built from `file` (not deflated, so the bytes are the text). */
+async function entryText(file: string, gunzip: boolean, config: boolean): Promise<{ text: string; notes: string[] }> {
+  const spillDir = fs.mkdtempSync(path.join(path.dirname(file), 'spill-'));
+  const res = await processEntry({ id: 0, source: file, maxFileSize: 1 << 30, gunzip, deflate: false, level: 0, redact: true, config, obfuscate: undefined, spillDir, zlib: 'auto' });
+  if (!res.ok) throw new Error(`${res.reason}: ${res.detail}`);
+  const data = res.spill ? fs.readFileSync(res.spill) : Buffer.concat(res.chunks);
+  return { text: data.toString('utf8'), notes: res.notes };
+}
+
+describe('every shape at chunk boundaries, in a rotated .gz and in UTF-16', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('is masked when the file is gzip, UTF-16 with or without a byte-order mark, wherever a boundary falls', async () => {
+    const dir = tempDir('support-shapes-');
+    dirs.push(dir);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: SHAPES.length - 1 }),
+        fc.constantFrom(64 * 1024, 1024 * 1024),
+        fc.integer({ min: 0, max: 400 }),
+        fc.constantFrom('gzip', 'utf-16le', 'utf-16le-bom', 'utf-16be-bom'),
+        async (which, boundary, into, form) => {
+          const s = SHAPES[which]!;
+          const config = isConfigFile(s.file);
+          const text = fillerLine(boundary - (into % s.text.length)) + s.text + 'tail line\n';
+          const file = path.join(dir, `${s.id}.${form}.log${form === 'gzip' ? '.gz' : ''}`);
+          const le = Buffer.from(text, 'utf16le');
+          const data =
+            form === 'gzip' ? zlib.gzipSync(text)
+            : form === 'utf-16le' ? le
+            : form === 'utf-16le-bom' ? Buffer.concat([Buffer.from([0xff, 0xfe]), le])
+            : Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()]);
+          fs.writeFileSync(file, data);
+          const out = await entryText(file, form === 'gzip', config);
+          expectMasked(out.text, s);
+          if (form !== 'gzip') expect(out.notes).toContain(`transcoded-from-${form.startsWith('utf-16be') ? 'utf-16be' : 'utf-16le'}`);
+          fs.rmSync(file);
+        },
+      ),
+      { numRuns: 24 },
+    );
+  }, 120_000);
 });
