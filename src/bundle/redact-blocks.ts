@@ -40,21 +40,21 @@ export interface OpenBlock {
   masked: boolean;
 }
 
-/** The next block marker in `text` at or after `from`. */
-export function nextBlock(text: string, from: number): { kind: OpenBlock['kind']; at: number; end: number } | undefined {
-  let best: { kind: OpenBlock['kind']; at: number; end: number } | undefined;
-  if (text.indexOf('-----BEGIN ', from) >= 0) {
-    PEM_BEGIN.lastIndex = from;
-    const b = PEM_BEGIN.exec(text);
-    if (b) best = { kind: 'private-key', at: b.index, end: b.index + b[0].length };
-  }
-  const l = text.indexOf('0ODAoPeN', from);
-  if (l >= 0 && (!best || l < best.at + 16)) {
-    LICENCE_BEGIN.lastIndex = Math.max(from, l - 6);
-    const m = LICENCE_BEGIN.exec(text);
-    if (m && (!best || m.index < best.at)) best = { kind: 'license', at: m.index, end: m.index + m[0].length };
-  }
-  return best;
+/** The markers anchored where a trigger hit says they start. */
+const PEM_BEGIN_AT = new RegExp(PEM_BEGIN.source, 'y');
+const LICENCE_BEGIN_AT = new RegExp(LICENCE_BEGIN.source, 'y');
+
+/**
+ * The block whose marker the engine's trigger scan hit at `at` in `text` (`begin ` inside
+ * `-----BEGIN … PRIVATE KEY-----`, `aopen` inside a licence's `0ODAoPeN`), or undefined when the
+ * hit is only a word.
+ */
+export function blockAt(text: string, at: number, hit: string): { kind: OpenBlock['kind']; at: number; end: number } | undefined {
+  const [re, kind, back] = hit === 'begin ' ? [PEM_BEGIN_AT, 'private-key' as const, 5] : [LICENCE_BEGIN_AT, 'license' as const, 9];
+  if (at < back) return undefined;
+  re.lastIndex = at - back;
+  const m = re.exec(text);
+  return m ? { kind, at: m.index, end: m.index + m[0].length } : undefined;
 }
 
 /** The line ending of `line` ('' for a line cut before its end). */

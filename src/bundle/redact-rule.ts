@@ -24,10 +24,17 @@ export const F_JDBC = 128;
 export const F_TOKEN = 256;
 /** A SAS signature: `sig=`. */
 export const F_SIG = 512;
-/** Short command-line password flags: ` -p`, ` -w`. */
+/** Command lines of mysql, mariadb and ldapsearch, whose short flags take a password (`-pX`, `-w X`). */
 export const F_CLI = 1024;
 /** SMTP authentication: `AUTH PLAIN`, `AUTH LOGIN`, the base64 `Password:` prompt. */
 export const F_SMTP = 2048;
+/**
+ * The families a marker's own words can bring to a line (`[REDACTED:url-password]` holds "pass",
+ * `[REDACTED:authorization]` "authori"): once a rule has replaced something, these rules run too.
+ */
+export const MARKER_FAMILIES = F_WORD | F_AUTH;
+/** Not a rule's: where a multi-line block (a private key, a licence) may start. */
+export const F_BLOCK = 4096;
 
 /** A secret-shaped match: `replace` builds the text that stands in for it. */
 export interface Rule {

@@ -64,21 +64,22 @@ export const TOKEN_RULES: Rule[] = [
     // `--password X`, `-password X` on a command line (`--password=X` is a key-value).
     name: 'password',
     family: F_WORD,
-    re: new RegExp(`((?:^|[ \\t])--?(?:password|passwd|pass|pwd)[ \\t]+)([^${END}-][^${END}]*)`, 'gim'),
-    replace: (m, mk) => flagValue(m, 'password', mk),
+    // Anchored on the dashes (a leading blank or line start is checked in `replace`): much cheaper.
+    re: new RegExp(`(-{1,2}(?:password|passwd|pass|pwd)[ \\t]+)([^${END}-][^${END}]*)`, 'gi'),
+    replace: (m, mk, offset, input) => (offset === 0 || ' \t\n'.includes(input[offset - 1]!) ? flagValue(m, 'password', mk) : undefined),
   },
   {
     // mysql -u jira -pSECRET: a password glued to `-p`, on a mysql or mariadb command line.
     name: 'password',
     family: F_CLI,
-    re: new RegExp(`([ \\t]-p)([^${END}-][^${END}]*)`, 'g'),
-    replace: (m, mk, offset, input) => (/\b(?:mysql|mariadb)|[ \t]-u[ \t]?[^ \t-]/.test(lineAt(input, offset)) ? flagValue(m, 'password', mk) : undefined),
+    re: new RegExp(`(?<=[ \\t])(-p)([^${END}-][^${END}]*)`, 'g'),
+    replace: (m, mk, offset, input) => (/mysql|mariadb/i.test(lineAt(input, offset)) ? flagValue(m, 'password', mk) : undefined),
   },
   {
     // ldapsearch -D "cn=..." -w SECRET
     name: 'password',
     family: F_CLI,
-    re: new RegExp(`([ \\t]-w[ \\t]+)([^${END}-][^${END}]*)`, 'g'),
+    re: new RegExp(`(?<=[ \\t])(-w[ \\t]+)([^${END}-][^${END}]*)`, 'g'),
     replace: (m, mk, offset, input) => (/\bldap/i.test(lineAt(input, offset)) ? flagValue(m, 'password', mk) : undefined),
   },
   {

@@ -9,8 +9,8 @@
  * boundaries (see `redact-blocks.ts`).
  */
 import type { Obfuscator } from './obfuscate.js';
-import { blockStep, endsLine, eolOf, LICENCE_BEGIN, licenceEnds, nextBlock, OPENER_LINES, PEM_BEGIN, pemOnOneLine, type OpenBlock } from './redact-blocks.js';
-import { marker, type Rule } from './redact-rule.js';
+import { blockAt, blockStep, endsLine, eolOf, LICENCE_BEGIN, licenceEnds, OPENER_LINES, PEM_BEGIN, pemOnOneLine, type OpenBlock } from './redact-blocks.js';
+import { F_BLOCK, marker, MARKER_FAMILIES, type Rule } from './redact-rule.js';
 import { CONFIG_OPENER, CONFIG_RULES, familyOf, LOG_OPENER, LOG_RULES, TRIGGER } from './redact-rules.js';
 
 /** A line longer than this is processed in pieces (1 MiB keeps memory bounded on minified dumps). */
@@ -19,6 +19,9 @@ export const MAX_LINE = 1024 * 1024;
 const OVERLAP = 64 * 1024;
 /** Input is redacted in slices of this size (see `push`). */
 const SLICE = 64 * 1024;
+
+/** Where a multi-line block starts in a text, and its marker's end. */
+type Block = NonNullable<ReturnType<typeof blockAt>>;
 
 /** Options of one file's redaction. */
 export interface RedactOptions {
@@ -175,12 +178,10 @@ export class Redactor {
         i = next;
         continue;
       }
-      const b = this.redact ? nextBlock(text, i) : undefined;
-      if (!b) {
-        out += this.rest(text.slice(i), open);
-        break;
-      }
-      out += this.rest(text.slice(i, b.at), false);
+      const [o, found] = this.rest(i === 0 ? text : text.slice(i), open);
+      out += o;
+      if (!found) break;
+      const b = { kind: found.kind, at: found.at + i, end: found.end + i };
       const nl = text.indexOf('\n', b.end);
       const lineEnd = nl < 0 ? text.length : nl + 1;
       if (b.kind === 'license') {
@@ -194,7 +195,7 @@ export class Redactor {
         }
         continue;
       }
-      out += this.rest(text.slice(b.at, b.end), false);
+      out += text.slice(b.at, b.end);
       i = b.end;
       const one = pemOnOneLine(text, i, lineEnd);
       if (one) {
@@ -238,11 +239,14 @@ export class Redactor {
     return [out, i];
   }
 
-  /** The shape and key rules, then obfuscation, over text with no block marker in it. */
-  private rest(text: string, open: boolean): string {
-    let s = this.redact ? this.redactLines(text, open) : text;
-    if (this.obfuscator) s = this.obfuscator.apply(s);
-    return s;
+  /**
+   * The shape and key rules, then obfuscation, over `text` up to the first block marker in it;
+   * returns the output and that marker (its place in `text`), if any.
+   */
+  private rest(text: string, open: boolean): [string, Block | undefined] {
+    if (!this.redact) return [this.obfuscator ? this.obfuscator.apply(text) : text, undefined];
+    const [s, block] = this.redactLines(text, open);
+    return [this.obfuscator ? this.obfuscator.apply(s) : s, block];
   }
 
   /**
@@ -250,46 +254,54 @@ export class Redactor {
    * line that leaves its value for the next lines (see {@link openerFor}) takes them along;
    * with `open`, such lines not read yet are held back (`held`) until they are.
    */
-  private redactLines(text: string, open: boolean): string {
+  private redactLines(text: string, open: boolean): [string, Block | undefined] {
     // Latin-1 lowercasing keeps every character at its index, so positions carry over to `text`.
     const lower = text.toLowerCase();
     const re = TRIGGER;
     re.lastIndex = 0;
     // Runs of flagged lines (adjacent ones merge) and the families seen in each.
     const runs: [start: number, end: number, mask: number][] = [];
+    let block: Block | undefined;
     let m: RegExpExecArray | null;
     while ((m = re.exec(lower)) !== null) {
       const at = m.index;
       re.lastIndex = at + 1;
+      const family = familyOf(m[0]);
+      if (family === F_BLOCK) {
+        // A block starts here: the text before it is done, the caller masks the block.
+        block = blockAt(text, at, m[0]);
+        if (block) break;
+        continue;
+      }
       const last = runs[runs.length - 1];
       if (last && at < last[1]) {
-        last[2] |= familyOf(m[0]);
+        last[2] |= family;
         continue;
       }
       const ls = text.lastIndexOf('\n', at - 1) + 1;
       const nl = text.indexOf('\n', at);
-      let le = nl < 0 ? text.length : nl + 1;
-      le = this.continued(text, ls, le);
+      const le = this.continued(text, ls, nl < 0 ? text.length : nl + 1);
       if (last && ls <= last[1]) {
         last[1] = Math.max(last[1], le);
-        last[2] |= familyOf(m[0]);
+        last[2] |= family;
         continue;
       }
-      runs.push([ls, le, familyOf(m[0])]);
-      re.lastIndex = Math.max(re.lastIndex, at + 1);
+      runs.push([ls, le, family]);
     }
-    if (runs.length === 0) return text;
+    const upTo = block ? block.at : text.length;
     let out = '';
     let pos = 0;
     for (const [start, end, mask] of runs) {
-      if (open && end > text.length) {
+      if (start >= upTo) break;
+      if (open && !block && end > text.length) {
         this.held = text.slice(start);
-        return out + text.slice(pos, start);
+        return [out + text.slice(pos, start), undefined];
       }
-      out += text.slice(pos, start) + this.applyRules(text.slice(start, Math.min(end, text.length)), mask);
-      pos = Math.min(end, text.length);
+      const stop = Math.min(end, upTo);
+      out += text.slice(pos, start) + this.applyRules(text.slice(start, stop), mask);
+      pos = stop;
     }
-    return out + text.slice(pos);
+    return [out + text.slice(pos, upTo), block];
   }
 
   /**
@@ -298,7 +310,10 @@ export class Redactor {
    * the end of `text` when those lines have not all been read.
    */
   private continued(text: string, ls: number, le: number): number {
-    const opened = this.opener.exec(text.slice(ls, le));
+    // Every opener holds a tag or SMTP's 334 prompt: most flagged lines are ruled out without the regex.
+    const first = text.slice(ls, le);
+    if (!first.includes('<') && !first.includes('334')) return le;
+    const opened = this.opener.exec(first);
     if (!opened) return le;
     // An XML value ends at the next tag; SMTP's password is the one line after its prompt.
     const lines = opened[0].startsWith('<') ? OPENER_LINES : 1;
@@ -317,13 +332,13 @@ export class Redactor {
   /**
    * Runs the rules over flagged lines. A rule whose trigger family is not in `mask` cannot match
    * and is skipped, until a replacement has been made: markers carry words of their own
-   * (`[REDACTED:url-password]`), so from then on every rule runs, as if none were skipped.
+   * (`[REDACTED:url-password]`), so from then on the rules those words trigger run too.
    */
   private applyRules(text: string, mask: number): string {
     let s = text;
     let changed = false;
     for (const r of this.rules) {
-      if (!changed && (r.family & mask) === 0) continue;
+      if ((r.family & (changed ? mask | MARKER_FAMILIES : mask)) === 0) continue;
       r.re.lastIndex = 0;
       if (!r.re.test(s)) continue;
       r.re.lastIndex = 0;
