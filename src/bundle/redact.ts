@@ -261,6 +261,8 @@ export class Redactor {
     re.lastIndex = 0;
     // Runs of flagged lines (adjacent ones merge) and the families seen in each.
     const runs: [start: number, end: number, mask: number][] = [];
+    // Every opener holds a tag or SMTP's base64 prompt: a text with neither has none (most logs).
+    const mayOpen = text.includes('<') || text.includes('UGFzc3dvcmQ6');
     let block: Block | undefined;
     let m: RegExpExecArray | null;
     while ((m = re.exec(lower)) !== null) {
@@ -280,7 +282,7 @@ export class Redactor {
       }
       const ls = text.lastIndexOf('\n', at - 1) + 1;
       const nl = text.indexOf('\n', at);
-      const le = this.continued(text, ls, nl < 0 ? text.length : nl + 1);
+      const le = mayOpen ? this.continued(text, ls, nl < 0 ? text.length : nl + 1) : nl < 0 ? text.length : nl + 1;
       if (last && ls <= last[1]) {
         last[1] = Math.max(last[1], le);
         last[2] |= family;
@@ -312,7 +314,7 @@ export class Redactor {
   private continued(text: string, ls: number, le: number): number {
     // Every opener holds a tag or SMTP's 334 prompt: most flagged lines are ruled out without the regex.
     const first = text.slice(ls, le);
-    if (!first.includes('<') && !first.includes('334')) return le;
+    if (!first.includes('<') && !first.includes('UGFzc3dvcmQ6')) return le;
     const opened = this.opener.exec(first);
     if (!opened) return le;
     // An XML value ends at the next tag; SMTP's password is the one line after its prompt.
