@@ -80,6 +80,7 @@ function options(over: Partial<BundleOptions> = {}): BundleOptions {
     output: undefined,
     obfuscate: [],
     redact: true,
+    followLinks: false,
     level: 6,
     ...over,
   };

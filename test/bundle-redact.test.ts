@@ -5,22 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { isConfigFile } from '../src/bundle/redact-rules.js';
 import { MAX_LINE, redactBuffer, Redactor } from '../src/bundle/redact.js';
 import { Obfuscator } from '../src/bundle/obfuscate.js';
+import { streamed } from './support/redact-stream.js';
 
 const dir = path.join(import.meta.dirname, 'fixtures/bundle/redact');
 const goldens = fs.readdirSync(dir).filter((f) => !f.endsWith('.expected'));
-
-/** Feeds `input` to a Redactor in pieces cut at `cuts`. */
-function streamed(input: Buffer, cuts: number[], config = false): Buffer {
-  const r = new Redactor({ config });
-  const out: Buffer[] = [];
-  let at = 0;
-  for (const c of [...cuts].sort((a, b) => a - b)) {
-    out.push(r.push(input.subarray(at, c)));
-    at = c;
-  }
-  out.push(r.push(input.subarray(at)), r.end());
-  return Buffer.concat(out);
-}
 
 describe('redaction golden files', () => {
   it('has a golden for every rule', () => {
@@ -163,7 +151,7 @@ describe('redaction properties', () => {
     const o = new Obfuscator(['hosts', 'ips', 'emails'], Buffer.alloc(32, 7));
     const a = o.apply('connect db1.corp.example.com 10.1.2.3 admin@example.com org.apache.catalina.Foo 127.0.0.1');
     const b = new Obfuscator(['hosts', 'ips', 'emails'], Buffer.alloc(32, 7)).apply('again db1.corp.example.com and 10.1.2.3');
-    expect(a).toMatch(/^connect host-[0-9a-f]{8}\.example 10\.\d+\.\d+\.\d+ user-[0-9a-f]{8}@example\.invalid org\.apache\.catalina\.Foo 127\.0\.0\.1$/);
+    expect(a).toMatch(/^connect host-[0-9a-f]{8}\.example (?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d+ user-[0-9a-f]{8}@example\.invalid org\.apache\.catalina\.Foo 127\.0\.0\.1$/);
     expect(b.split(' ')[1]).toBe(a.split(' ')[1]);
     expect(b.split(' ')[3]).toBe(a.split(' ')[2]);
     expect(a).not.toContain('corp.example.com');

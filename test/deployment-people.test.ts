@@ -1,5 +1,5 @@
 /**
- * People named as each deployment names them: user fields as `{accountId}` on Cloud and `{name}` on
+ * People named as each portal flavor names them: user fields as `{accountId}` on Cloud and `{name}` on
  * Data Center, participants as `accountIds` or `usernames`, each accepted by the matching sandbox
  * flavour (which reads no other form).
  */
@@ -33,7 +33,7 @@ afterAll(async () => {
   }
 });
 
-describe('people per deployment', () => {
+describe('people per portal flavor', () => {
   it('user fields: {accountId} on Cloud (the default), {name} on Data Center', () => {
     expect(toWire(field('user'), '5b10ac8d82e05b22cc7d4ef5')).toEqual({ accountId: '5b10ac8d82e05b22cc7d4ef5' });
     expect(toWire(field('user'), 'jsmith', 'dc')).toEqual({ name: 'jsmith' });
@@ -46,7 +46,7 @@ describe('people per deployment', () => {
       const dir = tempDir('support-people-');
       const h = await startSandbox({ dataDir: dir, clock: fakeClock(), flavor });
       open.push({ h, dir });
-      const api = new JsmClient({ baseUrl: h.url, credentials: { kind: 'basic', email: h.email, token: h.token }, userAgent: 'support/test', clock: fakeClock(), deployment: flavor });
+      const api = new JsmClient({ baseUrl: h.url, credentials: { kind: 'basic', email: h.email, token: h.token }, userAgent: 'support/test', clock: fakeClock(), flavor });
       try {
         const created = await api.createRequest(createBody('4', validFields('4')));
         const other = flavor === 'dc' ? h.users[1]!.username! : h.users[1]!.accountId;

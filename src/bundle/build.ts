@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EntryResult, EntryTask } from './entry.js';
 import { makeManifest, manifestEntry, manifestFile, type Manifest, type ManifestFile } from './manifest.js';
-import { Obfuscator } from './obfuscate.js';
+import { Obfuscator, pseudonymTable } from './obfuscate.js';
 import type { BundleEnv, BundleOptions, BundleProgress } from './options.js';
 import { sidecars } from './output.js';
 import { planBundle, type Plan } from './plan.js';
@@ -62,7 +62,9 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
   const onAbort = () => void pool.close();
   be.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    fh = await fs.promises.open(side.partial, 'w', 0o644);
+    // Only its owner may read what it collected, like the obfuscation map.
+    fh = await fs.promises.open(side.partial, 'w', 0o600);
+    await fh.chmod(0o600);
     const zip = new ZipWriter(fh, be.zip64 ?? 'auto');
     const files: ManifestFile[] = [];
     const skipped = [...plan.skipped];
@@ -73,6 +75,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
     const tasks: EntryTask[] = plan.files.map((f, id) => ({
       id,
       source: f.source,
+      ...(f.raw ? { raw: f.raw } : {}),
       maxFileSize: o.maxFileSize,
       gunzip: f.gunzip,
       deflate: f.deflate && o.level > 0,
@@ -98,14 +101,16 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
       be.signal.throwIfAborted();
       if (res.thread !== 0) threads.add(res.thread);
       const deflated = taskOf.get(res.id)!.deflate;
+      // Entry names are paths: host names in them are obfuscated like the text.
+      const entry = obf ? obf.apply(f.entry) : f.entry;
       await zip.add(
-        { name: f.entry, method: deflated ? 8 : 0, crc: res.crc, csize: res.csize, size: res.size, mtime: new Date(res.mtimeMs) },
+        { name: entry, method: deflated ? 8 : 0, crc: res.crc, csize: res.csize, size: res.size, mtime: new Date(res.mtimeMs) },
         res.spill ? fileChunks(res.spill) : res.chunks,
       );
       if (res.spill) await fs.promises.rm(res.spill, { force: true });
       for (const [k, v] of Object.entries(res.counts)) totals[k] = (totals[k] ?? 0) + v;
       for (const [a, b] of res.mapping) mapping.set(a, b);
-      files.push(manifestFile(f, res, deflated));
+      files.push(manifestFile({ ...f, entry }, res, deflated));
       progress.bytesOut = zip.bytes;
       be.onProgress?.({ ...progress });
     };
@@ -145,7 +150,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
     let mappingFile: string | undefined;
     if (obf) {
       mappingFile = side.mapping;
-      const doc = { zip: path.basename(output), created: manifest.created, pseudonyms: Object.fromEntries([...mapping].map(([a, b]) => [b, a])) };
+      const doc = { zip: path.basename(output), created: manifest.created, pseudonyms: pseudonymTable(mapping) };
       await fs.promises.writeFile(mappingFile, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 });
       await fs.promises.chmod(mappingFile, 0o600);
     }

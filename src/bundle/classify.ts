@@ -7,6 +7,11 @@ import { isConfigFile } from './redact-rules.js';
 
 /** Formats that are compressed already: stored in the zip, never deflated again or redacted. */
 const STORED = /\.(zip|jar|war|ear|jfr|png|jpe?g|gif|webp|7z|bz2|xz|zst|tgz|tar\.gz|gz\.enc)$/i;
+/**
+ * Archives and compressed files the redactor cannot read (a rotated log as `.bz2`, `.xz`, `.zip`),
+ * and key stores: left out of a redacted bundle, never stored unredacted.
+ */
+const UNREADABLE = /\.(zip|7z|bz2|xz|lz4|lzma|zst|tgz|tbz2?|txz|tar(\.\w+)?|gz\.enc|keystore|jks|p12|pfx)$/i;
 /** Binary files deflated but never run through the text redaction rules. */
 const BINARY = /\.(hprof|class|bin|dat|db|ico|so|dll|exe|keystore|jks|p12|pfx)$/i;
 /** Rotated logs compressed with gzip: decompressed and redacted like any log. */
@@ -15,7 +20,7 @@ const GZIP = /\.gz$/i;
 const LOGLIKE = /(\.log|\.out|\.txt)(\.\d+|\.\d{4}-\d\d-\d\d.*)?(\.gz)?$|\.log\.|catalina|gc[-.]|thread|access|\.current$/i;
 
 /** The decompressed size a gzip file states in its trailer (mod 4 GiB), or its own size. */
-export function gzipSize(p: string, size: number): number {
+export function gzipSize(p: fs.PathLike, size: number): number {
   if (size < 18) return size;
   try {
     const fd = fs.openSync(p, 'r');
@@ -43,6 +48,8 @@ export interface FileClass {
   text: boolean;
   /** A known configuration file: the configuration rules apply (keystore, licence ...). */
   config: boolean;
+  /** An archive or key store the redactor cannot read: left out unless `--no-redact`. */
+  unreadable: boolean;
 }
 
 /** How a file named `base` that was found as `foundAs` is bundled. */
@@ -50,7 +57,7 @@ export function classify(base: string, foundAs: FileKind): FileClass {
   const stored = STORED.test(base);
   const config = isConfigFile(base);
   const kind = config ? 'config' : foundAs === 'other' && LOGLIKE.test(base) ? 'log' : foundAs;
-  return { kind, gunzip: !stored && GZIP.test(base), deflate: !stored, text: !stored && !BINARY.test(base), config };
+  return { kind, gunzip: !stored && GZIP.test(base), deflate: !stored, text: !stored && !BINARY.test(base), config, unreadable: UNREADABLE.test(base) };
 }
 
 /** The entry name of a gzip file once decompressed: `app.log.2.gz` -> `app.log.2`. */

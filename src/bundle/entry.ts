@@ -15,6 +15,7 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { Obfuscator, type ObfuscateKind } from './obfuscate.js';
+import { utf16Of, Utf16ToUtf8 } from './encoding.js';
 import { Redactor } from './redact.js';
 import { reasonOf } from './walk.js';
 import { createDeflater, gunzipFile, zlibPath, type Deflater, type ZlibPath } from './zlib-sync.js';
@@ -35,6 +36,8 @@ const YIELD_EVERY = 8 * 1024 * 1024;
 export interface EntryTask {
   id: number;
   source: string;
+  /** The path's bytes, when a name in it is not UTF-8 (`source` shows it escaped). */
+  raw?: Uint8Array;
   /** Keep only the last `maxFileSize` bytes (of the decompressed text for `.gz`). */
   maxFileSize: number;
   /** Decompress a gzip file (a rotated log) before redaction. */
@@ -157,13 +160,17 @@ class EntryEncoder {
     this.deflater = task.deflate ? createDeflater(task.level, zlibPathOf(task)) : undefined;
   }
 
+  /** Set for UTF-16 text: turned into UTF-8 before the redactor reads it. */
+  utf16: Utf16ToUtf8 | undefined;
+
   /** Takes source bytes; `chunk` may be reused by the caller once this returns. */
   push(chunk: Buffer): void {
-    if (this.redactor) this.redactor.write(chunk, this.take);
+    if (this.redactor) this.redactor.write(this.utf16 ? this.utf16.push(chunk) : chunk, this.take);
     else this.content(chunk);
   }
 
   end(): void {
+    if (this.redactor && this.utf16) this.redactor.write(this.utf16.end(), this.take);
     if (this.redactor) this.redactor.finish(this.take);
     this.flushBlock();
     if (this.deflater) this.deflater.end(this.put);
@@ -247,7 +254,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
   let fh: fs.promises.FileHandle;
   try {
     // O_NONBLOCK: a file swapped for a FIFO after collection must not hang the bundle.
-    fh = await fs.promises.open(task.source, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    fh = await fs.promises.open(task.raw ? Buffer.from(task.raw) : task.source, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (err) {
     return failure(task.id, err);
   }
@@ -263,10 +270,12 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
     let sourceSize = sizeAtStart;
     scratch = takeScratch();
     const read = scratch.read;
+    let head: Buffer = Buffer.alloc(0);
     if (task.gunzip) {
       // First pass: the decompressed size, to know which tail to keep (and whether the gzip is sound).
       let total = 0;
       const count = (b: Buffer) => {
+        if (total === 0) head = Buffer.from(b.subarray(0, 512));
         total += b.length;
       };
       await gunzipFile(fh, sizeAtStart, read, count, zlibPathOf(task));
@@ -274,6 +283,14 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
       skip = Math.max(0, total - task.maxFileSize);
     } else {
       offset = Math.max(0, sizeAtStart - task.maxFileSize);
+      head = read.subarray(0, fs.readSync(fh.fd, read, 0, Math.min(512, sizeAtStart), 0));
+    }
+    // UTF-16 text is read as UTF-8 by the rules; a kept tail starts on a character.
+    const utf16 = task.redact ? utf16Of(head) : undefined;
+    if (utf16) {
+      notes.push(`transcoded-from-${utf16}`);
+      skip += skip & 1;
+      offset += offset & 1;
     }
 
     const redactor = task.redact || task.obfuscate
@@ -286,6 +303,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
         })
       : undefined;
     const e = new EntryEncoder(task, redactor, scratch);
+    if (utf16) e.utf16 = new Utf16ToUtf8(utf16);
     enc = e;
     const state = { read: 0 };
     if (task.gunzip) {

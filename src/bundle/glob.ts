@@ -1,6 +1,6 @@
 /** `--path` globs: `*`, `**`, `?` and `[...]` over `/`-separated paths. */
 import path from 'node:path';
-import { isDir, walk, type Found, type SkippedFile } from './walk.js';
+import { isDir, walk, type Found, type LinkPolicy, type SkippedFile } from './walk.js';
 
 const GLOB_MAGIC = /[*?[]/;
 
@@ -35,6 +35,16 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** The longest folder prefix of the absolute glob `abs` without glob characters: where its walk starts. */
+export function globBase(abs: string): string {
+  const fixed: string[] = [];
+  for (const part of abs.split(path.sep)) {
+    if (isGlob(part)) break;
+    fixed.push(part);
+  }
+  return fixed.join(path.sep) || path.sep;
+}
+
 /**
  * Walks from the longest folder prefix of the absolute glob `abs` without glob characters and hands
  * each file under a match to `onMatch`, with that folder; a match on a folder takes everything under
@@ -45,13 +55,9 @@ export function walkGlob(
   onMatch: (f: Found, base: string) => void,
   skipped: SkippedFile[],
   excluded: (p: string) => string | undefined,
+  links: LinkPolicy,
 ): number {
-  const fixed: string[] = [];
-  for (const part of abs.split(path.sep)) {
-    if (isGlob(part)) break;
-    fixed.push(part);
-  }
-  const base = fixed.join(path.sep) || path.sep;
+  const base = globBase(abs);
   const re = globToRegExp(path.relative(base, abs).split(path.sep).join('/'));
   let matched = 0;
   if (!isDir(base)) return 0;
@@ -69,6 +75,7 @@ export function walkGlob(
     },
     skipped,
     excluded,
+    links,
   );
   return matched;
 }

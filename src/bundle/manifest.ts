@@ -46,7 +46,7 @@ export interface Manifest {
 
 /** The manifest record of a built entry. */
 export function manifestFile(f: PlannedFile, res: EntryDone, deflated: boolean): ManifestFile {
-  const notes = [...res.notes, ...(f.gunzip ? ['decompressed-from-gzip'] : [])];
+  const notes = [...res.notes, ...(f.gunzip ? ['decompressed-from-gzip'] : []), ...(f.notes ?? [])];
   return {
     entry: f.entry,
     source: f.source,
@@ -77,29 +77,36 @@ export interface ManifestParts {
 
 /** The manifest of a finished bundle; `files` are sorted by entry name. */
 export function makeManifest(o: BundleOptions, be: BundleEnv, p: ManifestParts): Manifest {
-  const files = [...p.files].sort((a, b) => a.entry.localeCompare(b.entry));
+  // Paths name hosts too (`logs/jira-node-1.corp.example.com/`): obfuscated like the text.
+  const obf = p.obfuscator;
+  const hide = (s: string): string => (obf ? obf.apply(s) : s);
+  const hideOpt = (s: string | undefined): string | undefined => (s === undefined ? undefined : hide(s));
+  const files = [...p.files].map((f) => ({ ...f, source: hide(f.source) })).sort((a, b) => a.entry.localeCompare(b.entry));
+  const skipped = p.skipped.map((s) => ({ ...s, source: hide(s.source), ...(s.entry ? { entry: hide(s.entry) } : {}), ...(s.detail ? { detail: hide(s.detail) } : {}) }));
+  const products = p.products.map((f) => ({ ...f, home: hideOpt(f.home), install: hideOpt(f.install) }));
   return {
     tool: { name: 'support', version: be.version },
     created: new Date(be.now()).toISOString(),
     options: {
       product: o.product ?? null,
-      home: o.home ?? null,
-      install: o.install ?? null,
-      paths: o.paths,
+      home: hideOpt(o.home) ?? null,
+      install: hideOpt(o.install) ?? null,
+      paths: o.paths.map(hide),
       since: o.sinceMs === undefined ? null : `${Math.round(o.sinceMs / 1000)}s`,
       maxFileSize: o.maxFileSize,
       maxTotal: o.maxTotal,
       redact: o.redact,
+      followLinks: o.followLinks,
       obfuscate: o.obfuscate,
       level: o.level,
     },
     host: hostFacts(p.dir, p.products, be.env, p.obfuscator),
-    products: p.products,
+    products,
     files,
-    skipped: p.skipped,
+    skipped,
     totals: {
       files: files.length,
-      skipped: p.skipped.length,
+      skipped: skipped.length,
       bytes: files.reduce((s, f) => s + f.size, 0),
       truncated: files.filter((f) => f.truncated).length,
       redactions: p.redactions,

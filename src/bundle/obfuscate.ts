@@ -19,6 +19,19 @@ const EMAIL = /\b[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b/g;
 const IPV4 = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\d.])/g;
 const HOST = new RegExp(`(?<![\\w.@-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+(?:${TLDS})(?![\\w.-])`, 'gi');
 
+/** The IPv4 documentation networks (RFC 5737) pseudonyms are drawn from. */
+const DOC_NETS = ['192.0.2', '198.51.100', '203.0.113'];
+
+/** The mapping file's table: pseudonym -> original, or the originals when several share a pseudonym. */
+export function pseudonymTable(mapping: Map<string, string>): Record<string, string | string[]> {
+  const table: Record<string, string | string[]> = {};
+  for (const [original, pseudonym] of mapping) {
+    const had = table[pseudonym];
+    table[pseudonym] = had === undefined ? original : [...(Array.isArray(had) ? had : [had]), original];
+  }
+  return table;
+}
+
 /** Replaces hosts, IPs and e-mails in text; remembers what it replaced for the mapping file. */
 export class Obfuscator {
   /** Original value -> pseudonym, for the private mapping file. */
@@ -46,10 +59,14 @@ export class Obfuscator {
     return this.remember(name, `host-${this.digest('host', name).toString('hex', 0, 4)}.example`);
   }
 
-  /** The pseudonym of one IPv4 address, inside 10.0.0.0/8 (24 bits of the hash). */
+  /**
+   * The pseudonym of one IPv4 address, in the documentation ranges (192.0.2.0/24, 198.51.100.0/24,
+   * 203.0.113.0/24): addresses that belong to no one. Two addresses may share one (1 in 762); the
+   * mapping file then lists both.
+   */
   ip(addr: string): string {
     const d = this.digest('ip', addr);
-    return this.remember(addr, `10.${d[0]}.${d[1]}.${d[2]}`);
+    return this.remember(addr, `${DOC_NETS[d[0]! % DOC_NETS.length]}.${1 + (d[1]! % 254)}`);
   }
 
   /** The pseudonym of one e-mail address: `user-1a2b3c4d@example.invalid`. */

@@ -21,6 +21,8 @@ export interface BundleOptions {
   obfuscate: ObfuscateKind[];
   /** False with `--no-redact`. */
   redact: boolean;
+  /** `--follow-links`: follow symbolic links out of the collected folders too (never into /proc, /sys, /dev). */
+  followLinks: boolean;
   /** Deflate level 0-9. */
   level: number;
 }

@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { classify, gzipSize, withoutGzip, type FileClass, type FileKind } from './classify.js';
-import { isGlob, walkGlob } from './glob.js';
+import { globBase, isGlob, walkGlob } from './glob.js';
 import type { BundleEnv, BundleOptions } from './options.js';
 import { outputPath, sidecars, spillDirs } from './output.js';
 import { findProduct, guessProduct, jvmProps, layoutOf, PRODUCTS, type FoundProduct, type Product } from './products.js';
-import { isBrokenLink, kindOfStat, statToCollect, walk, type Found, type SkippedFile } from './walk.js';
+import { isBrokenLink, kindOfStat, statToCollect, walk, type Found, type LinkPolicy, type SkippedFile } from './walk.js';
 
 /** One file to bundle. */
 export interface PlannedFile extends FileClass {
@@ -19,10 +19,14 @@ export interface PlannedFile extends FileClass {
   /** Size on disk when listed (for `.gz`, the decompressed size from its trailer). */
   size: number;
   mtimeMs: number;
+  /** The path's bytes when a name in it is not UTF-8 (`source` shows it escaped). */
+  raw?: Buffer;
+  /** `name-escaped` when the entry name escapes bytes of the file's (see `escapeName`). */
+  notes?: string[];
 }
 
 /** What to look for and the limits to apply. */
-export interface PlanFilesOptions extends Pick<BundleOptions, 'product' | 'home' | 'install' | 'paths' | 'sinceMs' | 'maxFileSize' | 'maxTotal'> {
+export interface PlanFilesOptions extends Pick<BundleOptions, 'product' | 'home' | 'install' | 'paths' | 'sinceMs' | 'maxFileSize' | 'maxTotal' | 'followLinks' | 'redact'> {
   now: number;
   env: Record<string, string | undefined>;
   cwd: string;
@@ -51,6 +55,8 @@ export function planBundle(o: BundleOptions, be: BundleEnv): Plan & { output: st
     sinceMs: o.sinceMs,
     maxFileSize: o.maxFileSize,
     maxTotal: o.maxTotal,
+    followLinks: o.followLinks,
+    redact: o.redact,
     now: be.now(),
     env: be.env,
     cwd: be.cwd,
@@ -83,7 +89,7 @@ export function planFiles(o: PlanFilesOptions): Plan {
   const add = (f: Found, entryBase: string, kind: FileKind) => {
     let real: string;
     try {
-      real = fs.realpathSync(f.source);
+      real = f.raw ? fs.realpathSync(f.raw, { encoding: 'buffer' }).toString('latin1') : fs.realpathSync(f.source);
     } catch {
       real = f.source;
     }
@@ -93,17 +99,40 @@ export function planFiles(o: PlanFilesOptions): Plan {
     }
     if (files.has(real)) return;
     const c = classify(path.basename(f.source), kind);
+    if (c.unreadable && o.redact) {
+      skipped.push({ source: f.source, reason: 'unreadable-archive', detail: 'compressed or an archive the redactor cannot read: left out rather than bundled unredacted' });
+      return;
+    }
     let entry = safeEntry(`${entryBase}/${c.gunzip ? withoutGzip(f.rel) : f.rel}`);
     for (let n = 2; entries.has(entry); n++) entry = safeEntry(`${entryBase}/${f.rel}`) + (n > 2 ? `~${n}` : '');
     entries.add(entry);
-    files.set(real, { source: f.source, entry, size: c.gunzip ? gzipSize(f.source, f.st.size) : f.st.size, mtimeMs: f.st.mtimeMs, ...c });
+    files.set(real, {
+      source: f.source,
+      entry,
+      size: c.gunzip ? gzipSize(f.raw ?? f.source, f.st.size) : f.st.size,
+      mtimeMs: f.st.mtimeMs,
+      ...c,
+      ...(f.raw ? { raw: f.raw } : {}),
+      ...(f.escaped ? { notes: ['name-escaped'] } : {}),
+    });
+  };
+
+  // Links are followed inside the collected folders only (unless --follow-links): these, by their real paths.
+  const links: LinkPolicy = { roots: [], all: o.followLinks };
+  const root = (p: string | undefined) => {
+    if (!p) return;
+    try {
+      links.roots.push(fs.realpathSync(p));
+    } catch {
+      // Not there: nothing under it to follow into.
+    }
   };
 
   const addFile = (p: string, rel: string, entryBase: string, kind: FileKind) => {
     // An absent optional config file is normal; only a broken one is worth a note.
-    const st = statToCollect(p, skipped, excluded, true);
+    const st = statToCollect(p, skipped, excluded, true, links);
     if (!st) return;
-    if (st.isDirectory()) walk(p, (f) => add({ ...f, rel: path.join(rel, f.rel) }, entryBase, kind), skipped, excluded);
+    if (st.isDirectory()) walk(p, (f) => add({ ...f, rel: path.join(rel, f.rel) }, entryBase, kind), skipped, excluded, links);
     else if (st.isFile()) add({ source: p, rel, st }, entryBase, kind);
     else skipped.push({ source: p, reason: 'not-a-file', detail: kindOfStat(st) });
   };
@@ -117,8 +146,12 @@ export function planFiles(o: PlanFilesOptions): Plan {
       : PRODUCTS.filter((p) => p !== 'jsm');
   for (const p of wanted) {
     const f = findProduct(p, o, jvms);
-    if (!f.home && !f.install) continue;
-    products.push(f);
+    if (f.home || f.install) products.push(f);
+  }
+  for (const f of products) [f.home, f.install].forEach(root);
+  for (const g of o.paths) root(isGlob(g) ? globBase(path.resolve(o.cwd, g)) : path.resolve(o.cwd, g));
+  for (const f of products) {
+    const p = f.product;
     const L = layoutOf(p);
     // Configuration first: a file reachable both directly and through a symlinked log folder keeps its own path.
     if (f.home) for (const c of L.homeConfig) addFile(path.join(f.home, c), c, `${p}/home`, 'config');
@@ -137,7 +170,7 @@ export function planFiles(o: PlanFilesOptions): Plan {
       addFile(abs, path.basename(abs), `files/${path.dirname(abs)}`, 'other');
       continue;
     }
-    const matched = walkGlob(abs, (f, base) => add(f, `files/${base}`, 'other'), skipped, excluded);
+    const matched = walkGlob(abs, (f, base) => add(f, `files/${base}`, 'other'), skipped, excluded, links);
     if (matched === 0) skipped.push({ source: abs, reason: 'not-found', detail: g });
   }
 

@@ -1,50 +1,39 @@
 /**
  * The redaction rules: which text is a secret, and what marker stands in for it. The engine that
  * streams files through them is `redact.ts`.
- *
- * Every pattern uses an explicit ASCII whitespace class instead of `\s`, because `\s` also matches
- * 0xA0, a common UTF-8 continuation byte (the engine works on latin1-decoded bytes).
+ * Secrets found by their shape alone (vendor tokens, Azure and Slack secrets, command-line flags,
+ * SMTP) are in `redact-shapes.ts`; those that span lines in `redact-blocks.ts`.
  */
 
-const WS = '\\t\\n\\v\\f\\r ';
-/** Blanks between a key and its value: rules work within a line. */
-const SP = '\\t ';
+import { openerFor } from './redact-blocks.js';
+import {
+  F_ATL,
+  F_AUTH,
+  F_AWS,
+  F_BASIC,
+  F_BLOCK,
+  F_CLI,
+  F_JDBC,
+  F_JWT,
+  F_SIG,
+  F_SMTP,
+  F_TOKEN,
+  F_URL,
+  F_WORD,
+  isMarker,
+  isPlainWord,
+  SP,
+  trimBare,
+  WS,
+  type Rule,
+} from './redact-rule.js';
+import { TOKEN_RULES } from './redact-shapes.js';
+
 /** Words that make a key secret-named; compared case-insensitively. */
 const SECRET_WORDS =
-  'password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credentials?|storepass|keypass|sessionid|session[_.-]id';
+  'password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credentials?|storepass|keypass|sessionid|session[_.-]id|rememberme';
 /** Known configuration files also mask keystore, truststore and licence values. */
 const CONFIG_WORDS = `${SECRET_WORDS}|keystore|truststore|license|licence`;
-
-/** Trigger families: which cheap substring (lowercased) every match of a rule contains. */
-const F_WORD = 1;
-const F_AUTH = 2;
-const F_BASIC = 4;
-const F_JWT = 8;
-const F_ATL = 16;
-const F_AWS = 32;
-const F_URL = 64;
-const F_JDBC = 128;
-
-/** A secret-shaped match: `replace` builds the text that stands in for it. */
-export interface Rule {
-  name: string;
-  /** The trigger family (see {@link TRIGGER}) every match of `re` contains. */
-  family: number;
-  re: RegExp;
-  /** The whole extent of a match when `re` checks part of it with a lookbehind (see `straddle`). */
-  span?: RegExp;
-  /** The replacement for one match, or undefined to keep it; `offset` and `input` locate it. */
-  replace: (m: string[], marker: (rule: string) => string, offset: number, input: string) => string | undefined;
-}
-
-/** The marker that replaces a value: it names the rule that matched. */
-export function marker(rule: string): string {
-  return `[REDACTED:${rule}]`;
-}
-
-function isMarker(v: string): boolean {
-  return v.startsWith('[REDACTED:');
-}
 
 /** The marker name for a secret-named key: the kind of secret, as an admin would call it. */
 function kindOfKey(key: string): string {
@@ -53,7 +42,7 @@ function kindOfKey(key: string): string {
   if (/pass|pwd/.test(k)) return 'password';
   if (/licen[cs]e/.test(k)) return 'license';
   if (/keystore|truststore/.test(k)) return 'keystore';
-  if (/token|sessionid|session.id/.test(k)) return 'token';
+  if (/token|sessionid|session.id|rememberme/.test(k)) return 'token';
   if (/api.?key|access.?key|private.?key/.test(k)) return 'api-key';
   if (/credential/.test(k)) return 'credential';
   return 'secret';
@@ -61,12 +50,33 @@ function kindOfKey(key: string): string {
 
 /** Environment names that look secret-named but hold a folder. */
 const NOT_SECRET_KEYS = new Set(['pwd', 'oldpwd']);
+/**
+ * Keys that name a setting about a secret, not the secret (`passwordPolicy`, `tokenizer`,
+ * `password.length`): the secret word followed by one of these.
+ */
+const ABOUT_SECRET =
+  /(?:pass(?:word|wd)?|pwd|secret|token)[_.-]?(?:polic|length|min|max|attempt|expir|reset|strength|complex|hint|prompt|field|enabled|required|iz|type|mode|count|age|history|rule|valid|encod|algorithm|format)[a-z]*$/i;
+/** Values that say a setting is off, never a secret (`X-Atlassian-Token: no-check`). */
+const NOT_SECRET_VALUES = new Set(['no-check', 'nocheck']);
+
+/** Why a key's value is kept although the key names a secret, if it is. */
+function notASecret(key: string, value: string): boolean {
+  return NOT_SECRET_KEYS.has(key.toLowerCase()) || ABOUT_SECRET.test(key) || NOT_SECRET_VALUES.has(value.toLowerCase()) || value === key || value === '' || isMarker(value);
+}
+
+/** The key around a secret word matched at `offset`: scanned back from it, plus the match's own part. */
+function keyAt(input: string, offset: number, head: string): string {
+  let start = offset;
+  while (start > 0 && /[A-Za-z0-9_.-]/.test(input[start - 1]!)) start--;
+  return input.slice(start, offset) + /^[A-Za-z0-9_.-]*/.exec(head)![0];
+}
 
 function keyValueRule(words: string): Rule {
   // Anchored on the secret word (a leading `[\w.-]*` would be tried at every position and is ~5x
-  // slower); the rest of the key is found by scanning back from the match.
+  // slower); the rest of the key is found by scanning back from the match. A bare value runs to
+  // the next blank (passwords hold `& ; , ( )`), except in a URL query, where `&` ends it.
   const re = new RegExp(
-    `((?:${words})[A-Za-z0-9_.-]*["']?[${SP}]*(?:=>|=|:)[${SP}]*)(?:"((?:[^"\\\\\\r\\n]|\\\\.)*)"|'([^'\\r\\n]*)'|([^${WS}"'&;,<>()\\[\\]{}]+))`,
+    `((?:${words})[A-Za-z0-9_.-]*["']?[${SP}]*(?:=>|=|:)[${SP}]*)(?:"((?:[^"\\\\\\r\\n]|\\\\.)*)"|'([^'\\r\\n]*)'|(?<=[?&][A-Za-z0-9_.-]*=)([^${WS}"'<>&#]+)|([^${WS}"'<>]+))`,
     'gi',
   );
   return {
@@ -74,19 +84,48 @@ function keyValueRule(words: string): Rule {
     family: F_WORD,
     re,
     replace: (m, mk, offset, input) => {
-      const [, head = '', dq, sq, bare] = m;
-      let start = offset;
-      while (start > 0 && /[A-Za-z0-9_.-]/.test(input[start - 1]!)) start--;
-      const key = input.slice(start, offset) + /^[A-Za-z0-9_.-]*/.exec(head)![0];
-      if (NOT_SECRET_KEYS.has(key.toLowerCase())) return undefined;
-      const value = dq ?? sq ?? bare ?? '';
-      if (value === '' || isMarker(value)) return undefined;
+      const [, head = '', dq, sq, query, bare] = m;
+      const key = keyAt(input, offset, head);
+      const [value, tail] = bare !== undefined ? trimBare(bare) : [dq ?? sq ?? query ?? '', ''];
+      if (notASecret(key, value)) return undefined;
       const red = mk(kindOfKey(key));
       // Quoted values keep their quotes so JSON and XML attributes stay well-formed.
       const quoted = dq !== undefined ? `"${red}"` : sq !== undefined ? `'${red}'` : red;
-      return `${head}${quoted}`;
+      return `${head}${quoted}${tail}`;
     },
   };
+}
+
+/**
+ * Java properties at the start of a line, in every separator form (`key=value`, `key: value`,
+ * `key value`): the value runs to the end of the line. Only in configuration files.
+ */
+function propertiesRule(words: string): Rule {
+  const re = new RegExp(
+    `^([ \\t]*([A-Za-z0-9_.-]*(?:${words})[A-Za-z0-9_.-]*)(?:[ \\t]*[=:][ \\t]*|[ \\t]+))([^${WS}](?:[^\\r\\n]*[^${WS}])?)`,
+    'gim',
+  );
+  return {
+    name: 'properties',
+    family: F_WORD,
+    re,
+    replace: (m, mk) => {
+      const [, head = '', key = '', value = ''] = m;
+      if (notASecret(key, value)) return undefined;
+      const q = /^(["']).*\1$/.exec(value)?.[1] ?? '';
+      return `${head}${q}${mk(kindOfKey(key))}${q}`;
+    },
+  };
+}
+
+/** An element's text: CDATA, or characters up to the next tag (line breaks included). */
+const VALUE = '<!\\[CDATA\\[[^]*?\\]\\]>|[^<]+';
+
+/** The marker in place of an element's value, keeping the blanks around it (`<password>\n  x\n</password>`). */
+function around(value: string, red: string): string {
+  const lead = /^[\t\n\v\f\r ]*/.exec(value)![0];
+  const trail = /[\t\n\v\f\r ]*$/.exec(value)![0];
+  return `${lead}${red}${trail}`;
 }
 
 function elementRules(words: string): Rule[] {
@@ -95,11 +134,11 @@ function elementRules(words: string): Rule[] {
       // <password>x</password>, <ns:secretKey attr="1">x</ns:secretKey>
       name: 'element',
       family: F_WORD,
-      re: new RegExp(`<((?:[\\w.-]+:)?[\\w.-]*(?:${words})[\\w.-]*)((?:[${WS}][^>]*)?)>([^<]+)</\\1>`, 'gi'),
+      re: new RegExp(`<((?:[\\w.-]+:)?[\\w.-]*(?:${words})[\\w.-]*)((?:[${WS}][^>]*)?)>(${VALUE})</\\1([${WS}]*)>`, 'gi'),
       replace: (m, mk) => {
-        const [, tag = '', attrs = '', value = ''] = m;
+        const [, tag = '', attrs = '', value = '', ws = ''] = m;
         if (isMarker(value) || value.trim() === '') return undefined;
-        return `<${tag}${attrs}>${mk(kindOfKey(tag))}</${tag}>`;
+        return `<${tag}${attrs}>${around(value, mk(kindOfKey(tag)))}</${tag}${ws}>`;
       },
     },
     {
@@ -107,13 +146,27 @@ function elementRules(words: string): Rule[] {
       name: 'element',
       family: F_WORD,
       re: new RegExp(
-        `(<(property|entry|param|param-value|setting)\\b[^>]*\\b(?:name|key)[${WS}]*=[${WS}]*["']([^"']*(?:${words})[^"']*)["'][^>]*>)([^<]+)(</\\2>)`,
+        `(<(property|entry|param|param-value|setting)\\b[^>]*\\b(?:name|key)[${WS}]*=[${WS}]*["']([^"']*(?:${words})[^"']*)["'][^>]*>)(${VALUE})(</\\2[${WS}]*>)`,
         'gi',
       ),
       replace: (m, mk) => {
         const [, open = '', , name = '', value = '', close = ''] = m;
         if (isMarker(value) || value.trim() === '') return undefined;
-        return `${open}${mk(kindOfKey(name))}${close}`;
+        return `${open}${around(value, mk(kindOfKey(name)))}${close}`;
+      },
+    },
+    {
+      // <name>ldap.password</name> <value>x</value>; <param-name>password</param-name> <param-value>x</param-value>
+      name: 'element',
+      family: F_WORD,
+      re: new RegExp(
+        `(<(param-name|name|key)>[^<]*?((?:${words})[^<]*)</\\2>[${WS}]*<(param-value|value)>)(${VALUE})(</\\4[${WS}]*>)`,
+        'gi',
+      ),
+      replace: (m, mk) => {
+        const [, open = '', , name = '', , value = '', close = ''] = m;
+        if (isMarker(value) || value.trim() === '') return undefined;
+        return `${open}${around(value, mk(kindOfKey(name)))}${close}`;
       },
     },
     {
@@ -141,13 +194,14 @@ const SHAPE_RULES: Rule[] = [
       `(\\b(?:proxy-)?authorization["']?[${SP}]*[:=][${SP}]*["']?(?:(?:basic|bearer|token|digest|negotiate|ntlm|sso|ssws)[${SP}]+)?)([^${WS}"',;]+)`,
       'gi',
     ),
-    replace: (m, mk) => (isMarker(m[2] ?? '') ? undefined : `${m[1]}${mk('authorization')}`),
+    replace: (m, mk) => (isMarker(m[2] ?? '') || (isPlainWord(m[2] ?? '') && !/[ \t]$/.test(m[1] ?? '')) ? undefined : `${m[1]}${mk('authorization')}`),
   },
   {
     name: 'authorization',
     family: F_BASIC,
     re: /\b(Basic|Bearer|BASIC|BEARER|basic|bearer)([ \t]+)([A-Za-z0-9+/_.~-]{12,}=*)/g,
-    replace: (m, mk) => `${m[1]}${m[2]}${mk('authorization')}`,
+    // `Basic authentication`, `Bearer tokens`: a word, not a credential.
+    replace: (m, mk) => (isPlainWord(m[3] ?? '') ? undefined : `${m[1]}${m[2]}${mk('authorization')}`),
   },
   {
     name: 'jwt',
@@ -173,9 +227,11 @@ const SHAPE_RULES: Rule[] = [
     family: F_URL,
     // Anchored on `://`, with the scheme checked behind it: starting at every word (`\b[a-zA-Z]...`)
     // made this the costliest rule on access logs, where every line holds a URL. Same matches.
-    re: /(:\/\/(?<=\b[a-zA-Z][a-zA-Z0-9+.:-]*:\/\/)[^\t\n\v\f\r :/@"'<>]+:)([^\t\n\v\f\r @/"'<>]+)@/g,
+    // The user name may be an e-mail address (imaps://jira-mail@example.com:PASSWORD@imap...): the
+    // password runs to the last `@` before the host.
+    re: /(:\/\/(?<=\b[a-zA-Z][a-zA-Z0-9+.:-]*:\/\/)[^\t\n\v\f\r :/@"'<>]+(?:@[^\t\n\v\f\r :/@"'<>]+)?:)([^\t\n\v\f\r /"'<>]+)@/g,
     // Where a whole match starts, for cutting over-long lines (the lookbehind's scheme is outside the match).
-    span: /\b[a-zA-Z][a-zA-Z0-9+.:-]*:\/\/[^\t\n\v\f\r :/@"'<>]+:[^\t\n\v\f\r @/"'<>]+@/g,
+    span: /\b[a-zA-Z][a-zA-Z0-9+.:-]*:\/\/[^\t\n\v\f\r :/@"'<>]+(?:@[^\t\n\v\f\r :/@"'<>]+)?:[^\t\n\v\f\r /"'<>]+@/g,
     replace: (m, mk) => (isMarker(m[2] ?? '') ? undefined : `${m[1]}${mk('url-password')}@`),
   },
   {
@@ -187,35 +243,29 @@ const SHAPE_RULES: Rule[] = [
   },
 ];
 
-/** A private-key block's opening line; its body is dropped up to the matching END line. */
-export const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----/g;
-/** The line that ends a private-key block. */
-export const PEM_END = /-----END ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----/g;
-/** What separates a PEM marker from its body: real line endings, or `\n` escapes inside JSON. */
-export const PEM_SEP = /^(?:\r?\n|\\r\\n|\\n|[ \t])*/;
-
 /** The rules in the order they run: shapes first, then secret-named keys. */
 function rulesFor(config: boolean): Rule[] {
   const words = config ? CONFIG_WORDS : SECRET_WORDS;
-  return [...SHAPE_RULES, ...elementRules(words), keyValueRule(words)];
+  return [...SHAPE_RULES, ...TOKEN_RULES, ...elementRules(words), ...(config ? [propertiesRule(words)] : []), keyValueRule(words)];
 }
 
 /** The rules for logs and other text. */
 export const LOG_RULES = rulesFor(false);
-/** The rules for known configuration files: keystore, truststore and licence values too. */
-export const CONFIG_RULES = rulesFor(true);
 
 /**
  * One cheap scan, over the text lowercased, that finds the lines worth running the rules on:
  * every rule's match contains one of these (in any case, which only flags more lines), and which
  * one says which rules can match at all (its family, see {@link familyOf}). Most log lines hold
  * none, and skipping them is what makes redaction run at disk speed. One pass over lowercased
- * text without the `i` flag is ~1.5x faster than two passes, one of them with `i`. No two
- * families can start at the same position (the `a…` ones differ in their second letter), so
- * stepping one character past each hit finds every family present.
+ * text without the `i` flag is ~1.5x faster than two passes, one of them with `i`. Each costs
+ * most where its first letter is common, so a trigger may be the rarer tail of its word
+ * (`emberme` for rememberme, `pm_` for npm_, `c3dvcmq6` for SMTP's `UGFzc3dvcmQ6`). `begin ` and
+ * `aopen` find where a private key or a licence may start (see `redact-blocks.ts`). No two
+ * alternatives can match at the same position with different families (those sharing a first
+ * letter differ before they end), so stepping one character past each hit finds every family present.
  */
 export const TRIGGER =
-  /pass|pwd|secret|token|key|credential|authori|bearer|basic|licen|session|storepass|keystore|truststore|eyj|at[aco][at]t|a(?:kia|sia|bia|cca|gpa|ida|ipa|npa|nva|roa|pka|sca)|:\/\/|jdbc:/g;
+  /pass|pwd|secret|token|key|credential|authori|auth (?:plain|login|xoauth2)|bearer|basic|licen|session|emberme|storepass|keystore|truststore|eyj|at[aco][at]t|atbb|a(?:kia|sia|bia|cca|gpa|ida|ipa|npa|nva|roa|pka|sca)|aiza|gh[pousr]_|thub_pat_|xox[abposre]-|pm_|sig=|c3dvcmq6|ysql|ariadb|ldap|begin |aopen|:\/\/|jdbc:/g;
 
 /** The family of a {@link TRIGGER} hit (lowercased). */
 export function familyOf(hit: string): number {
@@ -231,12 +281,35 @@ export function familyOf(hit: string): number {
       return F_URL;
     case 'jdbc:':
       return F_JDBC;
+    case 'sig=':
+      return F_SIG;
+    case 'ysql':
+    case 'ariadb':
+    case 'ldap':
+      return F_CLI;
+    case 'c3dvcmq6':
+      return F_SMTP;
+    case 'begin ':
+    case 'aopen':
+      return F_BLOCK;
+    case 'atbb':
+    case 'aiza':
+    case 'pm_':
+    case 'thub_pat_':
+      return F_TOKEN;
     default:
+      if (hit.startsWith('auth ')) return F_SMTP;
+      if (hit.startsWith('xox') || (hit.length === 4 && hit.startsWith('gh'))) return F_TOKEN;
       if (hit.length === 5 && hit.startsWith('at')) return F_ATL;
       if (hit.length === 4 && hit[0] === 'a') return F_AWS;
       return F_WORD;
   }
 }
+/** The rules for known configuration files: keystore, truststore and licence values too. */
+export const CONFIG_RULES = rulesFor(true);
+/** Lines whose secret value follows below them, in logs and in configuration files. */
+export const LOG_OPENER = openerFor(SECRET_WORDS);
+export const CONFIG_OPENER = openerFor(CONFIG_WORDS);
 
 /** File names whose values are masked with the configuration rules (keystore, licence ...). */
 export const CONFIG_FILE_NAMES: ReadonlySet<string> = new Set([

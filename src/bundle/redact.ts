@@ -4,11 +4,14 @@
  * Works on bytes decoded as latin1 (one char per byte), so a multibyte UTF-8 character is never
  * split or altered, and text without secrets comes out byte for byte. Input is processed line-wise
  * with a carry of the incomplete last line; a line longer than {@link MAX_LINE} is cut at a point
- * no rule match straddles. A cheap trigger scan picks the lines worth running the rules on, and
- * private-key blocks are dropped across chunk boundaries.
+ * no rule match straddles. A cheap trigger scan picks the lines worth running the rules on; secrets
+ * that span lines (a private key's body, a licence, a value below its key) are masked across chunk
+ * boundaries (see `redact-blocks.ts`).
  */
 import type { Obfuscator } from './obfuscate.js';
-import { CONFIG_RULES, familyOf, LOG_RULES, marker, PEM_BEGIN, PEM_END, PEM_SEP, TRIGGER, type Rule } from './redact-rules.js';
+import { blockAt, blockStep, endsLine, eolOf, LICENCE_BEGIN, licenceEnds, OPENER_LINES, PEM_BEGIN, pemOnOneLine, type OpenBlock } from './redact-blocks.js';
+import { F_BLOCK, marker, MARKER_FAMILIES, type Rule } from './redact-rule.js';
+import { CONFIG_OPENER, CONFIG_RULES, familyOf, LOG_OPENER, LOG_RULES, TRIGGER } from './redact-rules.js';
 
 /** A line longer than this is processed in pieces (1 MiB keeps memory bounded on minified dumps). */
 export const MAX_LINE = 1024 * 1024;
@@ -16,6 +19,9 @@ export const MAX_LINE = 1024 * 1024;
 const OVERLAP = 64 * 1024;
 /** Input is redacted in slices of this size (see `push`). */
 const SLICE = 64 * 1024;
+
+/** Where a multi-line block starts in a text, and its marker's end. */
+type Block = NonNullable<ReturnType<typeof blockAt>>;
 
 /** Options of one file's redaction. */
 export interface RedactOptions {
@@ -34,9 +40,12 @@ export interface RedactOptions {
 export class Redactor {
   readonly counts: Record<string, number> = {};
   private carry = '';
-  private inPem = false;
-  private pemEol = '\n';
+  /** A multi-line secret being masked (a key's body, a licence), carried across chunks. */
+  private block: OpenBlock | undefined;
+  /** Lines a run's continuation still needs: handed back to the carry until they arrive. */
+  private held = '';
   private readonly rules: Rule[];
+  private readonly opener: RegExp;
   private readonly redact: boolean;
   private readonly obfuscator: Obfuscator | undefined;
   private readonly mk = (rule: string): string => {
@@ -46,6 +55,7 @@ export class Redactor {
 
   constructor(opts: RedactOptions = {}) {
     this.rules = opts.config ? CONFIG_RULES : LOG_RULES;
+    this.opener = opts.config ? CONFIG_OPENER : LOG_OPENER;
     this.redact = opts.redact !== false;
     this.obfuscator = opts.obfuscator;
   }
@@ -103,7 +113,11 @@ export class Redactor {
       block = '';
       this.carry = s;
     }
-    let out = block === '' ? '' : this.process(block);
+    let out = block === '' ? '' : this.process(block, true);
+    if (this.held !== '') {
+      this.carry = this.held + this.carry;
+      this.held = '';
+    }
     if (this.carry.length > MAX_LINE) out += this.forcedCut();
     return out;
   }
@@ -111,17 +125,12 @@ export class Redactor {
   private endText(): string {
     const rest = this.carry;
     this.carry = '';
-    return rest === '' ? '' : this.process(rest);
+    return rest === '' ? '' : this.process(rest, false);
   }
 
   /** Cuts an over-long line where no match straddles the cut, and processes the part before it. */
   private forcedCut(): string {
     const s = this.carry;
-    if (this.inPem) {
-      // Inside a key body everything is dropped; keep enough back to see an END marker whole.
-      this.carry = s.slice(s.length - 64);
-      return this.process(s.slice(0, s.length - 64));
-    }
     let cut = s.length - OVERLAP;
     const ws = Math.max(s.lastIndexOf(' ', cut), s.lastIndexOf('\t', cut));
     if (ws > cut - OVERLAP) cut = ws + 1;
@@ -132,7 +141,7 @@ export class Redactor {
     }
     if (cut <= 0) cut = s.length - OVERLAP;
     this.carry = s.slice(cut);
-    return this.process(s.slice(0, cut));
+    return this.process(s.slice(0, cut), false);
   }
 
   /** The start of a rule match that spans `cut`, if any, looking at a window around it. */
@@ -141,7 +150,7 @@ export class Redactor {
     const win = s.slice(from, Math.min(s.length, cut + 4096));
     const at = cut - from;
     let earliest: number | undefined;
-    for (const r of [...this.rules.map((x) => x.span ?? x.re), PEM_BEGIN]) {
+    for (const r of [...this.rules.map((x) => x.span ?? x.re), PEM_BEGIN, LICENCE_BEGIN]) {
       const re = new RegExp(r.source, r.flags);
       let m: RegExpExecArray | null;
       while ((m = re.exec(win)) !== null) {
@@ -155,99 +164,183 @@ export class Redactor {
     return earliest === undefined ? undefined : from + earliest;
   }
 
-  /** Redacts a run of complete lines (or a forced piece), tracking PEM blocks across calls. */
-  private process(text: string): string {
+  /**
+   * Redacts a run of complete lines (or a forced piece), masking multi-line blocks across calls.
+   * With `open`, more input follows: a value expected on lines not yet read is held back.
+   */
+  private process(text: string, open: boolean): string {
     let out = '';
     let i = 0;
     while (i < text.length) {
-      if (this.inPem) {
-        PEM_END.lastIndex = i;
-        const e = PEM_END.exec(text);
-        if (!e) return out; // the rest is key material
-        out += this.pemEol;
-        this.inPem = false;
-        i = e.index;
+      if (this.block) {
+        const [o, next] = this.inBlock(text, i);
+        out += o;
+        i = next;
         continue;
       }
-      if (!this.redact) {
-        out += this.rest(text.slice(i));
-        break;
+      const [o, found] = this.rest(i === 0 ? text : text.slice(i), open);
+      out += o;
+      if (!found) break;
+      const b = { kind: found.kind, at: found.at + i, end: found.end + i };
+      const nl = text.indexOf('\n', b.end);
+      const lineEnd = nl < 0 ? text.length : nl + 1;
+      if (b.kind === 'license') {
+        out += this.mk('license');
+        i = b.end;
+        const after = text.slice(i, lineEnd);
+        if (!licenceEnds(text.slice(b.at, b.end)) && /^\\?[ \t]*\r?\n?$/.test(after)) {
+          this.block = { kind: 'license', lines: 0, bytes: 0, masked: true };
+          out += after;
+          i = lineEnd;
+        }
+        continue;
       }
-      PEM_BEGIN.lastIndex = i;
-      const b = PEM_BEGIN.exec(text);
-      if (!b) {
-        out += this.rest(text.slice(i));
-        break;
+      out += text.slice(b.at, b.end);
+      i = b.end;
+      const one = pemOnOneLine(text, i, lineEnd);
+      if (one) {
+        out += one.sep + (one.body.trim() === '' ? one.body : this.mk('private-key')) + one.sepEnd;
+        i = one.end;
+      } else if (endsLine(text.slice(i, lineEnd))) {
+        this.block = { kind: 'private-key', lines: 0, bytes: 0, masked: false };
+        out += text.slice(i, lineEnd);
+        i = lineEnd;
       }
-      const afterBegin = b.index + b[0].length;
-      out += this.rest(text.slice(i, afterBegin));
-      const sep = PEM_SEP.exec(text.slice(afterBegin, afterBegin + 8))?.[0] ?? '';
-      this.pemEol = sep;
-      out += sep + this.mk('private-key');
-      this.inPem = true;
-      i = afterBegin;
     }
     return out;
   }
 
-  /** The shape and key rules, then obfuscation, over text with no PEM marker in it. */
-  private rest(text: string): string {
-    let s = this.redact ? this.redactLines(text) : text;
-    if (this.obfuscator) s = this.obfuscator.apply(s);
-    return s;
+  /** Masks the lines of the open block from `i`; returns the output and where normal text resumes. */
+  private inBlock(text: string, i: number): [string, number] {
+    let out = '';
+    const b = this.block!;
+    while (i < text.length) {
+      const nl = text.indexOf('\n', i);
+      const le = nl < 0 ? text.length : nl + 1;
+      const line = text.slice(i, le);
+      const step = blockStep(b, line);
+      if (step.do === 'close') {
+        if (step.at > 0 && !b.masked) out += this.mk(b.kind);
+        this.block = undefined;
+        return [out, i + step.at];
+      }
+      b.lines++;
+      b.bytes += line.length;
+      if (step.do === 'keep') out += line;
+      else if (step.do === 'replace') out += step.with;
+      else if (!b.masked) out += this.mk(b.kind) + eolOf(line);
+      if (step.do !== 'keep') b.masked = true;
+      i = le;
+      if (step.do === 'replace' && step.close) {
+        this.block = undefined;
+        break;
+      }
+    }
+    return [out, i];
   }
 
-  /** Runs the rules on the lines a trigger hits, and copies the others as they are. */
-  private redactLines(text: string): string {
+  /**
+   * The shape and key rules, then obfuscation, over `text` up to the first block marker in it;
+   * returns the output and that marker (its place in `text`), if any.
+   */
+  private rest(text: string, open: boolean): [string, Block | undefined] {
+    if (!this.redact) return [this.obfuscator ? this.obfuscator.apply(text) : text, undefined];
+    const [s, block] = this.redactLines(text, open);
+    return [this.obfuscator ? this.obfuscator.apply(s) : s, block];
+  }
+
+  /**
+   * Runs the rules on the lines a trigger hits, and copies the others as they are. A flagged
+   * line that leaves its value for the next lines (see {@link openerFor}) takes them along;
+   * with `open`, such lines not read yet are held back (`held`) until they are.
+   */
+  private redactLines(text: string, open: boolean): [string, Block | undefined] {
     // Latin-1 lowercasing keeps every character at its index, so positions carry over to `text`.
     const lower = text.toLowerCase();
     const re = TRIGGER;
     re.lastIndex = 0;
-    let out = '';
-    let pos = 0;
-    // The current run of flagged lines (adjacent ones merge) and the families seen in it.
-    let start = -1;
-    let end = -1;
-    let mask = 0;
+    // Runs of flagged lines (adjacent ones merge) and the families seen in each.
+    const runs: [start: number, end: number, mask: number][] = [];
+    // Every opener holds a tag or SMTP's base64 prompt: a text with neither has none (most logs).
+    const mayOpen = text.includes('<') || text.includes('UGFzc3dvcmQ6');
+    let block: Block | undefined;
     let m: RegExpExecArray | null;
     while ((m = re.exec(lower)) !== null) {
       const at = m.index;
       re.lastIndex = at + 1;
-      if (at < end) {
-        mask |= familyOf(m[0]);
+      const family = familyOf(m[0]);
+      if (family === F_BLOCK) {
+        // A block starts here: the text before it is done, the caller masks the block.
+        block = blockAt(text, at, m[0]);
+        if (block) break;
+        continue;
+      }
+      const last = runs[runs.length - 1];
+      if (last && at < last[1]) {
+        last[2] |= family;
         continue;
       }
       const ls = text.lastIndexOf('\n', at - 1) + 1;
       const nl = text.indexOf('\n', at);
-      const le = nl < 0 ? text.length : nl + 1;
-      if (start >= 0 && ls <= end) {
-        end = le;
-        mask |= familyOf(m[0]);
+      const le = mayOpen ? this.continued(text, ls, nl < 0 ? text.length : nl + 1) : nl < 0 ? text.length : nl + 1;
+      if (last && ls <= last[1]) {
+        last[1] = Math.max(last[1], le);
+        last[2] |= family;
         continue;
       }
-      if (start >= 0) {
-        out += text.slice(pos, start) + this.applyRules(text.slice(start, end), mask);
-        pos = end;
-      }
-      start = ls;
-      end = le;
-      mask = familyOf(m[0]);
+      runs.push([ls, le, family]);
     }
-    if (start < 0) return text;
-    out += text.slice(pos, start) + this.applyRules(text.slice(start, end), mask);
-    return out + text.slice(end);
+    const upTo = block ? block.at : text.length;
+    let out = '';
+    let pos = 0;
+    for (const [start, end, mask] of runs) {
+      if (start >= upTo) break;
+      if (open && !block && end > text.length) {
+        this.held = text.slice(start);
+        return [out + text.slice(pos, start), undefined];
+      }
+      const stop = Math.min(end, upTo);
+      out += text.slice(pos, start) + this.applyRules(text.slice(start, stop), mask);
+      pos = stop;
+    }
+    return [out + text.slice(pos, upTo), block];
+  }
+
+  /**
+   * Where a flagged line's run ends: after the line, or, when the line leaves its value for the
+   * lines below, after them (up to the first line with a tag, at most {@link OPENER_LINES}). Past
+   * the end of `text` when those lines have not all been read.
+   */
+  private continued(text: string, ls: number, le: number): number {
+    // Every opener holds a tag or SMTP's 334 prompt: most flagged lines are ruled out without the regex.
+    const first = text.slice(ls, le);
+    if (!first.includes('<') && !first.includes('UGFzc3dvcmQ6')) return le;
+    const opened = this.opener.exec(first);
+    if (!opened) return le;
+    // An XML value ends at the next tag; SMTP's password is the one line after its prompt.
+    const lines = opened[0].startsWith('<') ? OPENER_LINES : 1;
+    let end = le;
+    for (let n = 0; n < lines; n++) {
+      if (end >= text.length) return text.length + 1;
+      const nl = text.indexOf('\n', end);
+      const next = nl < 0 ? text.length : nl + 1;
+      const line = text.slice(end, next);
+      end = next;
+      if (line.includes('<')) break;
+    }
+    return end;
   }
 
   /**
    * Runs the rules over flagged lines. A rule whose trigger family is not in `mask` cannot match
    * and is skipped, until a replacement has been made: markers carry words of their own
-   * (`[REDACTED:url-password]`), so from then on every rule runs, as if none were skipped.
+   * (`[REDACTED:url-password]`), so from then on the rules those words trigger run too.
    */
   private applyRules(text: string, mask: number): string {
     let s = text;
     let changed = false;
     for (const r of this.rules) {
-      if (!changed && (r.family & mask) === 0) continue;
+      if ((r.family & (changed ? mask | MARKER_FAMILIES : mask)) === 0) continue;
       r.re.lastIndex = 0;
       if (!r.re.test(s)) continue;
       r.re.lastIndex = 0;
@@ -270,4 +363,3 @@ export function redactBuffer(input: Buffer, opts: RedactOptions = {}): { output:
   const output = Buffer.concat([r.push(input), r.end()]);
   return { output, counts: r.counts };
 }
-

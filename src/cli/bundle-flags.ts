@@ -26,6 +26,7 @@ export interface BundleFlagValues {
   obfuscate?: string;
   /** False with --no-redact. */
   redact?: boolean;
+  followLinks?: boolean;
   level?: string;
 }
 
@@ -55,6 +56,7 @@ export function addBundleFlags(cmd: Command, t: T): Command {
     .option('--output <file>', t('bundle.opt.output'))
     .option('--obfuscate <kinds>', t('bundle.opt.obfuscate'))
     .option('--no-redact', t('bundle.opt.noRedact'))
+    .option('--follow-links', t('bundle.opt.followLinks'))
     .option('--level <0-9>', t('bundle.opt.level'));
 }
 
@@ -98,6 +100,7 @@ export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
     output: v.output,
     obfuscate,
     redact: v.redact !== false,
+    followLinks: v.followLinks === true,
     level,
   };
 }

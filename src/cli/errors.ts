@@ -89,6 +89,7 @@ export function renderPortalError(err: PortalError, t: T): RenderedError {
         hint: t('portal.hint.rateLimited', err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000)),
       };
     case 'server':
+      if (err.redirectTo) return { message: t('portal.err.redirect', host, err.status ?? 302, err.redirectTo), hint: t('portal.hint.redirect') };
       return { message: withSaid(t('portal.err.server', host, err.status ?? 500)), hint: t('portal.hint.server') };
     case 'timeout':
       return { message: t('portal.err.timeout', host, describeCause(err.code, t)), hint: t('portal.hint.timeout') };

@@ -9,7 +9,7 @@ import type { PortalApi } from '../portal/api.js';
 import type { Credentials, JsmClient } from '../portal/client.js';
 import type { NetworkOptions, PortalNotice } from '../portal/http.js';
 import type { MyselfDTO } from '../portal/types.js';
-import { detectFlavor, flavorOfInfo, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
+import { detectFlavor, flavorOfInfo, httpsUrlOf, isCleartext, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
 import type { Ctx } from './context.js';
 
 /** Where the token in use came from (`whoami` reports it). */
@@ -23,10 +23,10 @@ export interface PortalSession {
   /** The portal's flavor (as login saved it, else as the host suggests), or the built-in sandbox. */
   flavor: PortalFlavor | 'sandbox';
   /**
-   * The deployment, for what must be named its way (user fields): the saved one; without a profile,
+   * The portal's flavor, for what must be named its way (user fields): the saved one; without a profile,
    * what the portal's `/info` reports (asked once), else the host's guess. The sandbox is Cloud.
    */
-  deployment(): Promise<PortalFlavor>;
+  portalFlavor(): Promise<PortalFlavor>;
   /** Closes the client (and the in-process sandbox when --portal sandbox). */
   close(): Promise<void>;
   /** Where the token came from. */
@@ -69,14 +69,32 @@ export function networkOptions(ctx: Ctx): NetworkOptions {
   };
 }
 
-/** A client for `portalUrl` with the context's network settings, User-Agent, signal and `--debug` trace. */
+/**
+ * Refuses a portal that would receive credentials in clear text: plain http:// to a host other
+ * than this machine (exit 2, naming the https address), unless SUPPORT_ALLOW_INSECURE_HTTP=1 says
+ * a lab portal without TLS is meant; then it only warns (when `warn`).
+ */
+export function requireSecureTransport(ctx: Ctx, portalUrl: string, warn = true): void {
+  if (!isCleartext(portalUrl)) return;
+  if (ctx.env.SUPPORT_ALLOW_INSECURE_HTTP?.trim() === '1') {
+    if (warn) ctx.io.err(ctx.t('portal.warn.insecureHttp', portalUrl));
+    return;
+  }
+  throw new UsageError(ctx.t('portal.err.insecureHttp', portalUrl, httpsUrlOf(portalUrl)), { hint: ctx.t('portal.hint.insecureHttp') });
+}
+
+/**
+ * A client for `portalUrl` with the context's network settings, User-Agent, signal and `--debug`
+ * trace. Credentials never go over plain http:// to another machine (see {@link requireSecureTransport}).
+ */
 export async function buildClient(
   ctx: Ctx,
   portalUrl: string,
   credentials: Credentials,
   network: NetworkOptions = networkOptions(ctx),
-  deployment?: PortalFlavor,
+  flavor?: PortalFlavor,
 ): Promise<JsmClient> {
+  requireSecureTransport(ctx, portalUrl);
   const { JsmClient } = await import('../portal/client.js');
   return new JsmClient({
     ...network,
@@ -88,7 +106,7 @@ export async function buildClient(
     signal: ctx.signal,
     debug: ctx.globals.debug ? (line) => ctx.io.err(`debug: ${line}`) : undefined,
     onNotice: (n) => ctx.io.err(noticeText(ctx, n)),
-    ...(deployment ? { deployment } : {}),
+    ...(flavor ? { flavor } : {}),
   });
 }
 
@@ -104,7 +122,8 @@ export function parsePortalUrl(ctx: Ctx, input: string): string {
   try {
     return normalizePortalUrl(input);
   } catch (err) {
-    if (err instanceof PortalUrlError) throw new UsageError(ctx.t('portal.err.badUrl', input));
+    if (err instanceof PortalUrlError && err.credentials) throw new UsageError(ctx.t('portal.err.credentialsInUrl', err.input), { hint: ctx.t('portal.hint.credentialsInUrl') });
+    if (err instanceof PortalUrlError) throw new UsageError(ctx.t('portal.err.badUrl', err.input));
     throw err;
   }
 }
@@ -134,7 +153,7 @@ async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
     portalUrl: handle.url,
     profile,
     flavor: 'sandbox',
-    deployment: async () => 'cloud',
+    portalFlavor: async () => 'cloud',
     tokenSource: 'sandbox',
     email: handle.email,
     close: async () => {
@@ -200,7 +219,7 @@ export async function openPortal(ctx: Ctx): Promise<PortalSession> {
   const credentials: Credentials = r.email ? { kind: 'basic', email: r.email, token: r.token } : { kind: 'bearer', token: r.token };
   const client = await buildClient(ctx, r.portalUrl, credentials, networkOptions(ctx), r.flavor);
   let asked: Promise<PortalFlavor> | undefined;
-  const deployment = (): Promise<PortalFlavor> => {
+  const portalFlavor = (): Promise<PortalFlavor> => {
     if (r.saved) return Promise.resolve(r.flavor);
     asked ??= client.info().then(
       (info) => flavorOfInfo(info) ?? r.flavor,
@@ -213,7 +232,7 @@ export async function openPortal(ctx: Ctx): Promise<PortalSession> {
     portalUrl: r.portalUrl,
     profile,
     flavor: r.flavor,
-    deployment,
+    portalFlavor,
     tokenSource: r.source,
     ...(r.email ? { email: r.email } : {}),
     close: () => client.close(),

@@ -14,20 +14,20 @@ export function markerLine(draftId: string): string {
 }
 
 /**
- * The create body (user fields as `opts.deployment` names people, Cloud by default). The description gets, below the user's details, what the engineer must know and
+ * The create body (user fields as `opts.flavor` names people, Cloud by default). The description gets, below the user's details, what the engineer must know and
  * the portal has no field for (production or not; consent given) and the draft marker.
  */
 export function buildBody(
   ids: { serviceDeskId: string; requestTypeId: string },
   meta: FormMeta,
   state: FormState,
-  opts: { draftId: string; t: T; deployment?: 'cloud' | 'dc' },
+  opts: { draftId: string; t: T; flavor?: 'cloud' | 'dc' },
 ): RequestCreateDTO {
   const values: Record<string, unknown> = {};
   for (const f of meta.fields) {
     const a = state.values[f.id];
     if (a === undefined || f.kind === 'attachment') continue;
-    values[f.id] = toWire(f, a, opts.deployment);
+    values[f.id] = toWire(f, a, opts.flavor);
   }
   const details = meta.fields.find((f) => f.role === 'details');
   if (details) {

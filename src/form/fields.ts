@@ -298,11 +298,11 @@ function isReadableFile(p: string): boolean {
 /**
  * The value in the field input format of the JSM API (`requestFieldValues`): strings for text,
  * `{id}` for options, `[{id}]` for multi-selects, `{id, child:{id}}` for cascading selects, numbers,
- * `yyyy-MM-dd` dates, string arrays for labels, and users as the deployment names them:
+ * `yyyy-MM-dd` dates, string arrays for labels, and users as the portal's flavor names them:
  * `{accountId}` on Cloud (the default), `{name}` (the username) on Data Center.
  */
-export function toWire(f: FormField, a: Answer, deployment: 'cloud' | 'dc' = 'cloud'): unknown {
-  const person = (id: string) => (deployment === 'dc' ? { name: id } : { accountId: id });
+export function toWire(f: FormField, a: Answer, flavor: 'cloud' | 'dc' = 'cloud'): unknown {
+  const person = (id: string) => (flavor === 'dc' ? { name: id } : { accountId: id });
   const arr = typeof a === 'string' ? [a] : a;
   const one = typeof a === 'string' ? a : (a[0] ?? '');
   switch (f.kind) {

@@ -74,7 +74,7 @@ export interface PortalApi {
   statusHistory(issueIdOrKey: string): AsyncIterable<CustomerRequestStatusDTO>;
 
   participants(issueIdOrKey: string): AsyncIterable<UserDTO>;
-  /** Adds participants named as the deployment names people: accountIds (Cloud) or usernames (Data Center). */
+  /** Adds participants named as the portal's flavor names people: accountIds (Cloud) or usernames (Data Center). */
   addParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>>;
   removeParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>>;
 

@@ -19,6 +19,7 @@ import type {
 import { PortalError } from './errors.js';
 import { HttpTransport, type HttpCall, type PagingStop, type TransportOptions } from './http.js';
 import { mimeTypeOf } from './mime.js';
+import type { PortalFlavor } from './url.js';
 import type {
   AttachmentCreateDTO,
   AttachmentCreateResultDTO,
@@ -59,7 +60,7 @@ export interface JsmClientOptions extends Omit<TransportOptions, 'authorization'
   /** Page size asked of list endpoints (the server may cap it); default 50. */
   pageSize?: number;
   /** Names people by accountId (`cloud`, the default) or by username (`dc`) where the API takes a list of them. */
-  deployment?: 'cloud' | 'dc';
+  flavor?: PortalFlavor;
 }
 
 /**
@@ -289,7 +290,7 @@ export class JsmClient implements PortalApi {
 
   /** The participants body: `accountIds` on Cloud, `usernames` on Data Center (which has no accountIds). */
   private people(ids: readonly string[]): { accountIds: readonly string[] } | { usernames: readonly string[] } {
-    return this.opts.deployment === 'dc' ? { usernames: ids } : { accountIds: ids };
+    return this.opts.flavor === 'dc' ? { usernames: ids } : { accountIds: ids };
   }
 
   addParticipants(issueIdOrKey: string, ids: readonly string[]): Promise<PagedDTO<UserDTO>> {

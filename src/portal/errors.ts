@@ -48,6 +48,8 @@ export interface PortalErrorInit {
   loginReason?: string;
   /** Milliseconds the server asked us to wait (429). */
   retryAfterMs?: number;
+  /** Where a 3xx answer pointed (no query string, no credentials): redirects are never followed. */
+  redirectTo?: string;
   /** True when the request body may have reached the server (an ambiguous failure for a create). */
   mayHaveBeenSent?: boolean;
   cause?: unknown;
@@ -71,6 +73,7 @@ export class PortalError extends Error {
   readonly code: string | undefined;
   readonly loginReason: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly redirectTo: string | undefined;
   readonly mayHaveBeenSent: boolean;
 
   constructor(init: PortalErrorInit) {
@@ -87,6 +90,7 @@ export class PortalError extends Error {
     this.code = init.code;
     this.loginReason = init.loginReason;
     this.retryAfterMs = init.retryAfterMs;
+    this.redirectTo = init.redirectTo;
     this.mayHaveBeenSent = init.mayHaveBeenSent ?? false;
   }
 

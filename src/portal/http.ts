@@ -10,6 +10,7 @@ import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
 import { CaFileError, PortalError, transportCode, transportCodeOf, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, nextAttempt, parseRateLimitReset, parseRetryAfter, type RetryPolicy } from './retry.js';
+import { withoutPassword } from './url.js';
 
 /** Network settings an admin controls. */
 export interface NetworkOptions {
@@ -331,5 +332,16 @@ export function errorFromAnswer(method: string, url: string, a: HttpAnswer, retr
   const html = s === 403 && isHtml(a) ? htmlKind(a.text) : undefined;
   // A gateway that gave up (502/504) may have passed the body on before it did.
   const mayHaveBeenSent = method !== 'GET' && (s === 502 || s === 504);
-  return new PortalError({ kind, status: s, method, url, html, retryAfterMs, mayHaveBeenSent, ...portalMessages(a) });
+  const redirectTo = s >= 300 && s < 400 && a.headers.location ? redirectTarget(a.headers.location, url) : undefined;
+  return new PortalError({ kind, status: s, method, url, html, retryAfterMs, mayHaveBeenSent, redirectTo, ...portalMessages(a) });
+}
+
+/** Where a redirect points, resolved against the request: scheme, host and path only (a query may carry a ticket). */
+function redirectTarget(location: string, from: string): string {
+  try {
+    const u = new URL(location, from);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return withoutPassword(location.replace(/[?#].*$/s, ''));
+  }
 }

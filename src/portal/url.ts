@@ -3,12 +3,45 @@
 /** Which kind of portal: Atlassian Cloud (e-mail + API token) or Data Center (personal access token). */
 export type PortalFlavor = 'cloud' | 'dc';
 
-/** Raised for an address that is not an http(s) URL. */
+/**
+ * Raised for an address that is not an http(s) URL, or that holds a user name or password.
+ * `input` is what was typed with any password in it masked: it may be shown.
+ */
 export class PortalUrlError extends Error {
-  constructor(readonly input: string) {
-    super(`not a portal URL: ${input}`);
+  readonly input: string;
+  /** The address held a user name or password (`https://user:PASS@host`). */
+  readonly credentials: boolean;
+  constructor(input: string, credentials = false) {
+    const shown = withoutPassword(input);
+    super(`not a portal URL: ${shown}`);
     this.name = 'PortalUrlError';
+    this.input = shown;
+    this.credentials = credentials;
   }
+}
+
+/** `text` with the password of any `scheme://user:password@` (or a leading `user:password@`) replaced by `***`. */
+export function withoutPassword(text: string): string {
+  return text.replace(/(^|\b[a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*:)[^\s/?#]*@/gi, '$1$2***@');
+}
+
+/** True for a host that never leaves the machine: `localhost`, 127.0.0.0/8, `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** True when credentials sent to `portalUrl` would cross the network in clear text. */
+export function isCleartext(portalUrl: string): boolean {
+  const u = new URL(portalUrl);
+  return u.protocol === 'http:' && !isLoopbackHost(u.hostname);
+}
+
+/** The https address of an http portal URL (the same host, path and non-default port). */
+export function httpsUrlOf(portalUrl: string): string {
+  const u = new URL(portalUrl);
+  const port = u.port === '' || u.port === '80' ? '' : `:${u.port}`;
+  return `https://${u.hostname}${port}${u.pathname.replace(/\/+$/, '')}`;
 }
 
 /**
@@ -26,7 +59,8 @@ export function normalizePortalUrl(input: string): string {
   } catch {
     throw new PortalUrlError(input);
   }
-  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || !u.hostname || u.username || u.password) throw new PortalUrlError(input);
+  if (u.username || u.password) throw new PortalUrlError(input, true);
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || !u.hostname) throw new PortalUrlError(input);
   let p = u.pathname;
   const cut = /\/(servicedesk|browse|rest|secure|plugins|projects|login\.jsp)(\/|$)/i.exec(p);
   if (cut) p = p.slice(0, cut.index);
@@ -51,7 +85,7 @@ export function detectFlavor(portalUrl: string): PortalFlavor {
 }
 
 /**
- * The deployment a portal's `GET /rest/servicedeskapi/info` names: Cloud builds are versioned
+ * The flavor a portal's `GET /rest/servicedeskapi/info` names: Cloud builds are versioned
  * `1001.0.0-…`, Data Center releases `major.minor.patch` (JSM 4.x and 5.x, then 10.x with Jira).
  * Undefined when the answer says neither.
  */

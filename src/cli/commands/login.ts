@@ -4,7 +4,7 @@ import type { Credentials } from '../../portal/client.js';
 import type { PortalFlavor } from '../../portal/url.js';
 import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
-import { accountOf, buildClient, parsePortalUrl, profileName, wantsSandbox } from '../session.js';
+import { accountOf, buildClient, parsePortalUrl, profileName, requireSecureTransport, wantsSandbox } from '../session.js';
 import { examples, type Registrar } from '../command.js';
 import { readText } from '../../lib/iter.js';
 import type { LoginJson } from '../json-types.js';
@@ -87,7 +87,7 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
       validate: (v) => {
         if (v.trim() === '') return t('auth.login.ask.empty');
         try {
-          parsePortalUrl(ctx, v);
+          requireSecureTransport(ctx, parsePortalUrl(ctx, v), false);
           return true;
         } catch (err) {
           return err instanceof Error ? err.message : String(err);
@@ -96,6 +96,8 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
     });
     portalUrl = parsePortalUrl(ctx, answer);
   } else missing.push('--portal URL');
+  // Refused before the token is asked for: it would travel in clear text.
+  if (portalUrl) requireSecureTransport(ctx, portalUrl, false);
 
   const { detectFlavor } = await import('../../portal/url.js');
   const flavor = opts.flavor ?? (portalUrl ? detectFlavor(portalUrl) : undefined);

@@ -65,9 +65,9 @@ async function fileRequest(s: CreateSession): Promise<void> {
     return;
   }
   const people = await reviewPeople(s, meta);
-  // Only user fields are named differently per deployment: ask the portal only when there are some.
-  const deployment = meta.fields.some((f) => f.kind === 'user' || f.kind === 'users') ? await s.portal.deployment() : undefined;
-  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { draftId: draft.id, t: ctx.t, deployment }));
+  // Only user fields are named differently per flavor: ask the portal only when there are some.
+  const flavor = meta.fields.some((f) => f.kind === 'user' || f.kind === 'users') ? await s.portal.portalFlavor() : undefined;
+  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { draftId: draft.id, t: ctx.t, flavor }));
   const state = draft.state;
   const peopleJson = people.json({
     participants: body.requestParticipants ? state.participants : undefined,

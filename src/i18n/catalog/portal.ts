@@ -64,6 +64,14 @@ export const en = {
   'portal.hint.caFile': 'Give a PEM file holding one or more "-----BEGIN CERTIFICATE-----" blocks.',
   'portal.err.insecureConfig': (file: string, mode: string) => `${file} has mode ${mode}, and could not be set to 600; not saving a token there.`,
   'portal.err.badUrl': (input: string) => `"${input}" is not a portal URL (expected https://your-site.atlassian.net or https://jira.example.com).`,
+  'portal.err.credentialsInUrl': (input: string) => `"${input}" holds a user name or password; give the portal's address alone.`,
+  'portal.hint.credentialsInUrl': 'Sign in with: support login --portal URL --token-stdin (the token is stored apart from the address).',
+  'portal.err.insecureHttp': (url: string, https: string) =>
+    `Refusing to send credentials in clear text to ${url}: plain http:// is allowed only to this machine (localhost). Use ${https}`,
+  'portal.hint.insecureHttp': 'For a lab portal without TLS, set SUPPORT_ALLOW_INSECURE_HTTP=1 to send them anyway.',
+  'portal.warn.insecureHttp': (url: string) => `warning: sending credentials in clear text to ${url} (SUPPORT_ALLOW_INSECURE_HTTP=1).`,
+  'portal.err.redirect': (host: string, status: number, target: string) => `${host} redirected the request (HTTP ${status}) to ${target}; redirects are not followed.`,
+  'portal.hint.redirect': 'If that is the portal\'s real address, use it with --portal; a login page there means a proxy or single sign-on sits in front of the REST API.',
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -126,4 +134,12 @@ export const ja: Catalog<typeof en> = {
   'portal.hint.caFile': '"-----BEGIN CERTIFICATE-----" ブロックを 1 つ以上含む PEM ファイルを指定してください。',
   'portal.err.insecureConfig': (file, mode) => `${file} のモードが ${mode} で、600 に変更できませんでした。トークンは保存しません。`,
   'portal.err.badUrl': (input) => `"${input}" はポータルの URL ではありません (例: https://your-site.atlassian.net、https://jira.example.com)。`,
+  'portal.err.credentialsInUrl': (input) => `"${input}" にユーザー名またはパスワードが含まれています。ポータルのアドレスだけを指定してください。`,
+  'portal.hint.credentialsInUrl': 'サインインは support login --portal URL --token-stdin で行ってください (トークンはアドレスとは別に保存されます)。',
+  'portal.err.insecureHttp': (url, https) =>
+    `${url} へ認証情報を平文で送ることを拒否しました: 暗号化されない http:// はこのマシン (localhost) 宛てにのみ使えます。${https} を使ってください`,
+  'portal.hint.insecureHttp': 'TLS のない検証用ポータルでは、SUPPORT_ALLOW_INSECURE_HTTP=1 を設定すると送信できます。',
+  'portal.warn.insecureHttp': (url) => `警告: ${url} へ認証情報を平文で送信します (SUPPORT_ALLOW_INSECURE_HTTP=1)。`,
+  'portal.err.redirect': (host, status, target) => `${host} がリクエストを ${target} へリダイレクトしました (HTTP ${status})。リダイレクトには従いません。`,
+  'portal.hint.redirect': 'それがポータルの正しいアドレスなら --portal に指定してください。ログインページであれば、REST API の前にプロキシやシングルサインオンがあります。',
 };
