@@ -26,12 +26,11 @@ async function main(): Promise<number> {
   // code take ~30 MiB of malloc arenas that are never given back (peak RSS of a 1 GiB bundle
   // 168 -> 139 MiB), and buy no speed there: the time is in regexes and zlib, not in JS.
   if (argv[0] === 'bundle') v8.setFlagsFromString('--no-opt');
-  const [{ run }, { productionDeps }, { processIO }, { systemClock }, { createT, resolveLang }] = await Promise.all([
+  const [{ run }, { productionDeps }, { processIO }, { systemClock }] = await Promise.all([
     import('./cli/run.js'),
     import('./cli/deps.js'),
     import('./ui/io.js'),
     import('./lib/clock.js'),
-    import('./i18n/index.js'),
   ]);
   // A reader that stops early (`support list | head`) closes the pipe: that ends the command
   // quietly, as `git log | head` does, instead of an unhandled EPIPE stack trace.
@@ -55,7 +54,6 @@ async function main(): Promise<number> {
     version: version(),
     signal: controller.signal,
     clock: systemClock,
-    cancelMessage: () => createT(resolveLang(undefined, process.env))('err.cancelled'),
   });
   return run(argv, deps);
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../src/cli/errors.js';
 import { systemClock } from '../src/lib/clock.js';
 import { attachFiles, checkFiles, UnreadableFilesError, type CheckedFile } from '../src/portal/attach-files.js';
 import { JsmClient } from '../src/portal/client.js';
@@ -144,7 +145,7 @@ describe('checkFiles', () => {
       { path: dir, reason: 'not-a-file' },
     ]);
     if (!rootCanRead) expect(problems[2]).toEqual({ path: locked, reason: 'unreadable' });
-    expect((err as UnreadableFilesError).exitCode).toBe(2);
+    expect(exitCodeFor(err)).toBe(2);
     expect((err as Error).message).toContain('nope.log');
     const good = await checkFiles([ok!]);
     expect(good).toEqual([{ path: ok, name: path.basename(ok!), size: 5 }]);
@@ -168,8 +169,8 @@ describe('attachFiles', () => {
     expect(Math.max(...seen)).toBe(610);
   });
 
-  it('tries a failed temporary upload again', async () => {
-    await setup(1);
+  it('tries a failed temporary upload again (the client retries it)', async () => {
+    await setup(2);
     stub.uploadStatus = (n) => (n === 0 ? 503 : 201);
     const files = await checkFiles(makeFiles(2, 10, 'retry'));
     const r = await attachFiles(api, { serviceDeskId: '1', issueKey: 'SUP-1', files });
@@ -192,7 +193,7 @@ describe('attachFiles', () => {
   });
 
   it('reports a partial failure precisely: the batch that failed twice, and the one that made it', async () => {
-    await setup();
+    await setup(2);
     stub.uploadStatus = (n) => (n === 0 ? 201 : 500);
     const files = await checkFiles(makeFiles(3, 10, 'part'));
     const r = await attachFiles(api, { serviceDeskId: '1', issueKey: 'SUP-1', files, batchSize: 2 });
@@ -200,6 +201,16 @@ describe('attachFiles', () => {
     expect(r.failed.map((f) => [f.file.name, f.reason])).toEqual([['part002.log', 'upload']]);
     expect(r.failed[0]!.message).toMatch(/500|stub failure/);
     expect(stub.uploads.map((u) => u.status)).toEqual([201, 500, 500]);
+  });
+
+  it('sends one batch at most maxAttempts times in total: no retry loop around the client', async () => {
+    await setup(3);
+    stub.uploadStatus = () => 503;
+    const files = await checkFiles(makeFiles(1, 10, 'down'));
+    const r = await attachFiles(api, { serviceDeskId: '1', issueKey: 'SUP-1', files });
+    expect(r.failed.map((f) => f.reason)).toEqual(['upload']);
+    expect(stub.uploads.map((u) => u.status)).toEqual([503, 503, 503]);
+    expect(stub.attaches).toHaveLength(0);
   });
 
   it('does not retry a refusal (400) and attaches nothing when attachments are off', async () => {

@@ -158,6 +158,14 @@ describe('login (interactive)', () => {
     expect(r.code).toBe(130);
     expect(fs.existsSync(configFile(h))).toBe(false);
   });
+
+  it('a cancel is worded in the language of the run (--lang ja)', async () => {
+    const h = home();
+    const p = new ScriptedPrompter([{ kind: 'input', answer: 'cancel' }]);
+    const r = await cli(h, ['login', '--lang', 'ja'], { tty: true, prompter: p });
+    expect(r.code).toBe(130);
+    expect(r.stderr.trim()).toBe('キャンセルしました。');
+  });
 });
 
 describe('profiles and precedence', () => {

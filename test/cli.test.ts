@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { AuthError, CancelledError, CliError, exitCodeFor, renderError, UsageError } from '../src/cli/errors.js';
+import { createT } from '../src/i18n/index.js';
+import { PortalError, UnreadableFilesError, type PortalErrorKind } from '../src/portal/errors.js';
 import { runCli } from './support/harness.js';
 
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'support.js');
@@ -88,5 +92,42 @@ describe('support (the frame)', () => {
         expect(loaded.filter((l) => l.includes(heavy)), `${args.join(' ')} loaded ${heavy}`).toEqual([]);
       }
     }
+  });
+});
+
+describe('errors and exit codes', () => {
+  it('the inquirer prompter turns Ctrl-C into a CancelledError without text, worded when rendered', async () => {
+    const { createInquirerPrompter } = await import('../src/ui/prompter.js');
+    const ac = new AbortController();
+    ac.abort();
+    const p = await createInquirerPrompter({ input: new PassThrough(), output: new PassThrough(), signal: ac.signal });
+    const err = await p.input({ message: 'Portal?' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect(exitCodeFor(err)).toBe(130);
+    expect(renderError(err, createT('ja')).message).toBe('キャンセルしました。');
+    expect(renderError(err, createT('en')).message).toBe('Cancelled.');
+  });
+
+  it('a cancel says what was cancelled, and how to resume a kept draft', () => {
+    const t = createT('en');
+    expect(renderError(new CancelledError({ reason: 'review' }), t)).toEqual({ message: 'Cancelled; nothing was filed.' });
+    expect(renderError(new CancelledError({ resumable: true }), createT('ja'))).toEqual({
+      message: 'キャンセルしました。回答は下書きに保存されています。',
+      hint: '"support create --resume" で続けられます。',
+    });
+  });
+
+  it('maps classes and portal kinds to exit codes in one place', () => {
+    const portal = (kind: PortalErrorKind) => new PortalError({ kind, method: 'GET', url: 'https://x.example/a' });
+    expect(exitCodeFor(new UsageError('x'))).toBe(2);
+    expect(exitCodeFor(new UnreadableFilesError([{ path: 'a', reason: 'missing' }], 'x'))).toBe(2);
+    expect(exitCodeFor(new AuthError('x'))).toBe(4);
+    expect(exitCodeFor(portal('auth'))).toBe(4);
+    expect(exitCodeFor(portal('permission'))).toBe(4);
+    expect(exitCodeFor(portal('validation'))).toBe(1);
+    expect(exitCodeFor(portal('network'))).toBe(1);
+    expect(exitCodeFor(new CliError('x'))).toBe(1);
+    expect(exitCodeFor(new Error('bug'))).toBe(1);
+    expect(exitCodeFor(new CancelledError())).toBe(130);
   });
 });

@@ -3,6 +3,7 @@
 // and unresolvable e-mails (exit 2, nothing filed), and the sandbox end to end.
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../src/cli/errors.js';
 import { createT } from '../src/i18n/index.js';
 import { isUserSearchDenied } from '../src/portal/api.js';
 import { JsmClient, type Credentials } from '../src/portal/client.js';
@@ -242,8 +243,8 @@ describe('JsmClient.findUsers', () => {
       for (const status of [401, 403]) {
         const e = await c.findUsers('x@example.com').catch((x: unknown) => x);
         expect(isUserSearchDenied(e)).toBe(true);
-        expect((e as { status?: number; exitCode?: number }).status).toBe(status);
-        expect((e as { exitCode?: number }).exitCode).toBe(4);
+        expect((e as { status?: number }).status).toBe(status);
+        expect(exitCodeFor(e)).toBe(4);
       }
       const other = await c.findUsers('x@example.com').catch((x: unknown) => x);
       expect(isUserSearchDenied(other)).toBe(false);

@@ -3,6 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CreatedJson, DryRunJson, RedirectJson } from '../src/cli/create/json.js';
+import { CancelledError } from '../src/lib/errors.js';
 import { startSandbox, type Exchange, type SandboxHandle } from '../src/sandbox/index.js';
 import { fakeClock, runCli, tempDir, type RunOptions } from './support/harness.js';
 import { expectConformance, loadSpec } from './support/openapi.js';
@@ -296,6 +298,114 @@ describe('support create (guided, scripted prompter)', () => {
     expect(second.done).toBe(true);
     expect(await countBySummary('Resume me')).toBe(1);
     expect(fs.existsSync(draftFile())).toBe(false);
+  });
+});
+
+/** Cancels carry no text of their own: what create says must not depend on it. */
+class TextlessCancels extends ScriptedPrompter {
+  override async input(q: Parameters<ScriptedPrompter['input']>[0]): Promise<string> {
+    try {
+      return await super.input(q);
+    } catch (e) {
+      throw e instanceof CancelledError ? new CancelledError('') : e;
+    }
+  }
+}
+
+describe('support create: cancelling keeps the answers', () => {
+  it('Ctrl-C at a question says the answers are in the draft, whatever text the cancel carried (exit 130)', async () => {
+    const p = new TextlessCancels([
+      { kind: 'select', message: /What do you need help with/, pick: /^Account$/ },
+      { kind: 'input', message: /Summary/, answer: 'Cancel me' },
+      { kind: 'input', message: /Details/, answer: 'cancel' },
+    ]);
+    const r = await cli(['create'], { tty: true, prompter: p });
+    expect(r.code).toBe(130);
+    expect(p.done).toBe(true);
+    expect(r.stderr).toContain('Cancelled; your answers are saved in a draft.');
+    expect(r.stderr).toContain('support create --resume');
+    expect(JSON.parse(fs.readFileSync(draftFile(), 'utf8'))).toMatchObject({ state: { values: { summary: 'Cancel me' } } });
+  });
+
+  it('in Japanese too', async () => {
+    const p = new TextlessCancels([
+      { kind: 'select', pick: /^Account$/ },
+      { kind: 'input', answer: 'Cancel me' },
+      { kind: 'input', answer: 'cancel' },
+    ]);
+    const r = await cli(['--lang', 'ja', 'create'], { tty: true, prompter: p });
+    expect(r.stderr).not.toMatch(/ScriptedPrompter/);
+    expect(r.code).toBe(130);
+    expect(p.done).toBe(true);
+    expect(r.stderr).toContain('キャンセルしました。回答は下書きに保存されています。');
+  });
+
+  it('"Cancel" on the review keeps its own reason, with the resume hint', async () => {
+    // Flags answer the required questions; the four optional ones (files, phone, participants, on behalf of) are skipped.
+    const skipOptional = Array.from({ length: 4 }, () => ({ kind: 'input' as const, answer: '' }));
+    const p = new ScriptedPrompter([...skipOptional, { kind: 'select', message: /Send this request/, pick: /^Cancel$/ }]);
+    const r = await cli(['create', '--type', 'account', '--summary', 'Cancel me', '--details', 'd', '--field', 'customfield_10020=Other'], {
+      tty: true,
+      prompter: p,
+    });
+    expect(r.code).toBe(130);
+    expect(p.done).toBe(true);
+    expect(r.stderr).toContain('Cancelled; nothing was filed.');
+    expect(r.stderr).toContain('support create --resume');
+    expect(fs.existsSync(draftFile())).toBe(true);
+  });
+});
+
+/** Each member of a --json document: whether it is always there. Typed so a change to the shape must change these. */
+type Members<J> = Record<keyof J, 'always' | 'sometimes'>;
+const CREATED: Members<CreatedJson> = {
+  key: 'always',
+  url: 'always',
+  status: 'always',
+  fields: 'always',
+  attachments: 'always',
+  bundle: 'sometimes',
+  participants: 'sometimes',
+  onBehalfOf: 'sometimes',
+};
+const DRY_RUN: Members<DryRunJson> = {
+  dryRun: 'always',
+  valid: 'always',
+  validatedBy: 'always',
+  problems: 'always',
+  body: 'always',
+  participants: 'sometimes',
+  onBehalfOf: 'sometimes',
+};
+const REDIRECT: Members<RedirectJson> = { filed: 'always', redirect: 'always' };
+
+function expectShape(doc: Record<string, unknown>, members: Record<string, 'always' | 'sometimes'>) {
+  expect(Object.keys(doc).filter((k) => !(k in members))).toEqual([]);
+  expect(Object.keys(members).filter((k) => members[k] === 'always' && !(k in doc))).toEqual([]);
+}
+
+describe('support create --json: the documents match their exported types', () => {
+  const ACCOUNT = ['create', '--json', '--type', 'account', '--summary', 'Typed', '--details', 'd', '--field', 'customfield_10020=Other'];
+
+  it('filed: CreatedJson', async () => {
+    const r = await cli([...ACCOUNT, '--participant', h.users[1]!.email]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expectShape(doc, CREATED);
+    expect(doc.participants).toEqual([{ input: h.users[1]!.email, id: h.users[1]!.accountId }]);
+  });
+
+  it('--dry-run: DryRunJson', async () => {
+    const r = await cli([...ACCOUNT, '--dry-run']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expectShape(doc, DRY_RUN);
+    expect(doc).toMatchObject({ dryRun: true, valid: true, problems: [] });
+  });
+
+  it('redirected: RedirectJson', async () => {
+    const r = await cli(['create', '--json', '--type', 'technical', '--deployment', 'cloud', '--product', 'Trello', '--summary', 's']);
+    expectShape(JSON.parse(r.stdout) as Record<string, unknown>, REDIRECT);
   });
 });
 

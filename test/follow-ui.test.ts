@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listOptions } from '../src/cli/commands/list.js';
+import { exitCodeFor } from '../src/cli/errors.js';
 import { autoResolveRule, fieldText, impactOf, parseKey, relative, shortImpact } from '../src/cli/follow/common.js';
 import { createT } from '../src/i18n/index.js';
 import { UsageError } from '../src/lib/errors.js';
@@ -99,7 +100,7 @@ describe('follow helpers', () => {
       }
       return undefined;
     })();
-    expect(err?.exitCode).toBe(2);
+    expect(exitCodeFor(err)).toBe(2);
     expect(err?.message.split('\n')).toHaveLength(3);
   });
 });

@@ -2,15 +2,16 @@
 // both forms, resets, timeouts, HTML 403 pages, X-Seraph-LoginReason, capped paging, the portal's
 // own messages, streamed multipart uploads, and a --debug trace without secrets.
 import fs from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import http, { type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderPortalError } from '../src/cli/errors.js';
+import { exitCodeFor, renderPortalError } from '../src/cli/errors.js';
 import { createT } from '../src/i18n/index.js';
 import { JsmClient, type Credentials } from '../src/portal/client.js';
 import { PortalError } from '../src/portal/errors.js';
 import { parseRetryAfter } from '../src/portal/retry.js';
-import { detectDeployment, normalizePortalUrl } from '../src/portal/url.js';
+import { detectFlavor, normalizePortalUrl } from '../src/portal/url.js';
 import { fakeClock, tempDir } from './support/harness.js';
 import { StubServer, type StubRequest } from './support/stub-server.js';
 
@@ -103,7 +104,7 @@ describe('retries', () => {
   it('does not wait for a Retry-After beyond the cap: fails as rate limited, saying when to retry', async () => {
     stub.stub('GET', `${API}/info`, { status: 429, headers: { 'retry-after': '3600' } });
     const err = await failure(client().info());
-    expect([err.kind, err.retryAfterMs, err.exitCode]).toEqual(['rate-limited', 3_600_000, 1]);
+    expect([err.kind, err.retryAfterMs, exitCodeFor(err)]).toEqual(['rate-limited', 3_600_000, 1]);
     expect(renderPortalError(err, t).hint).toBe('Try again in 3600 s.');
     stub.assertDone();
   });
@@ -119,7 +120,7 @@ describe('retries', () => {
     const err = await failure(client({ clock, maxAttempts: 3 }).serviceDesk('2'));
     expect(err.kind).toBe('server');
     expect(err.status).toBe(502);
-    expect(err.exitCode).toBe(1);
+    expect(exitCodeFor(err)).toBe(1);
     stub.assertDone();
   });
 
@@ -133,6 +134,51 @@ describe('retries', () => {
     // A 504 gateway timeout may hide a request that went through; a 503 did not.
     expect([e1.mayHaveBeenSent, e2.mayHaveBeenSent]).toEqual([false, true]);
     expect(stub.requests).toHaveLength(2);
+    stub.assertDone();
+  });
+
+  it('sends a create again after 429: the portal refused it unprocessed', async () => {
+    const clock = fakeClock();
+    const start = clock.now();
+    stub.stub('POST', `${API}/request`, { status: 429, headers: { 'retry-after': '2' } });
+    stub.stub('POST', `${API}/request`, { status: 201, json: { issueKey: 'SUP-7' } });
+    const r = await client({ clock }).createRequest({ serviceDeskId: '1', requestTypeId: '2', requestFieldValues: { summary: 'x' } });
+    expect(r.issueKey).toBe('SUP-7');
+    expect(stub.requests.map((q) => q.method)).toEqual(['POST', 'POST']);
+    expect(clock.now() - start).toBe(2000);
+    stub.assertDone();
+  });
+
+  it('sends a create again when the connection was refused (nothing reached the portal), once it listens', async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ issueKey: 'SUP-8' }));
+    });
+    const listen = (port: number) => new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    await listen(0);
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    let sleeps = 0;
+    const clock = { now: () => 0, sleep: async () => void (++sleeps === 1 && (await listen(port))) };
+    const c = new JsmClient({ baseUrl: `http://127.0.0.1:${port}`, credentials: { kind: 'none' }, userAgent: 'x', clock, retry: { random: () => 0 } });
+    clients.push(c);
+    try {
+      expect((await c.createRequest({ serviceDeskId: '1', requestTypeId: '2', requestFieldValues: {} })).issueKey).toBe('SUP-8');
+      expect(seen).toEqual([`POST ${API}/request`]);
+      expect(sleeps).toBe(1);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('never sends a write again when it may have been processed, whatever maxAttempts allows', async () => {
+    stub.stub('POST', `${API}/request/SUP-1/comment`, { status: 502 });
+    const err = await failure(client({ maxAttempts: 5 }).addComment('SUP-1', 'hello'));
+    expect([err.status, err.mayHaveBeenSent]).toEqual([502, true]);
+    expect(stub.requests).toHaveLength(1);
     stub.assertDone();
   });
 
@@ -178,7 +224,7 @@ describe('errors', () => {
       text: '<!DOCTYPE html><html><body>Jira Service Management is not licensed. Contact your administrator.</body></html>',
     });
     const proxy = await failure(client().serviceDesks()[Symbol.asyncIterator]().next());
-    expect([proxy.kind, proxy.html, proxy.exitCode]).toEqual(['permission', 'proxy', 4]);
+    expect([proxy.kind, proxy.html, exitCodeFor(proxy)]).toEqual(['permission', 'proxy', 4]);
     expect(renderPortalError(proxy, t).message).toMatch(/proxy or firewall/);
     const unlicensed = await failure(client().serviceDesks()[Symbol.asyncIterator]().next());
     expect(unlicensed.html).toBe('unlicensed');
@@ -190,7 +236,7 @@ describe('errors', () => {
     stub.stub('GET', `${API}/request`, { headers: { 'x-seraph-loginreason': 'AUTHENTICATED_FAILED' }, json: { size: 0, values: [], isLastPage: true } });
     stub.stub('GET', `${API}/request`, { headers: { 'x-seraph-loginreason': 'AUTHENTICATION_DENIED' }, json: { size: 0, values: [], isLastPage: true } });
     const a = await failure(client().requests()[Symbol.asyncIterator]().next());
-    expect([a.kind, a.status, a.exitCode, a.loginReason]).toEqual(['auth', 200, 4, 'AUTHENTICATED_FAILED']);
+    expect([a.kind, a.status, exitCodeFor(a), a.loginReason]).toEqual(['auth', 200, 4, 'AUTHENTICATED_FAILED']);
     expect(renderPortalError(a, t).hint).toContain('support login');
     const d = await failure(client().requests()[Symbol.asyncIterator]().next());
     expect(renderPortalError(d, t).message).toContain('CAPTCHA');
@@ -206,7 +252,7 @@ describe('errors', () => {
     });
     const c = client();
     const v = await failure(c.createRequest({ serviceDeskId: '1', requestTypeId: '1', requestFieldValues: {} }));
-    expect([v.kind, v.exitCode]).toEqual(['validation', 1]);
+    expect([v.kind, exitCodeFor(v)]).toEqual(['validation', 1]);
     expect(renderPortalError(v, t).message).toContain('  Summary: Please provide a value for Summary.');
     const a = await failure(c.myself());
     expect(a.messages).toEqual(['You are not authenticated.']);
@@ -348,8 +394,8 @@ describe('portal URLs', () => {
     expect(normalizePortalUrl('https://jira.example.com/jira/servicedesk/customer/portals/')).toBe('https://jira.example.com/jira');
     expect(normalizePortalUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
     expect(() => normalizePortalUrl('ftp://x')).toThrow();
-    expect(detectDeployment('https://example.atlassian.net')).toBe('cloud');
-    expect(detectDeployment('https://old.jira.com')).toBe('cloud');
-    expect(detectDeployment('https://jira.example.com/jira')).toBe('dc');
+    expect(detectFlavor('https://example.atlassian.net')).toBe('cloud');
+    expect(detectFlavor('https://old.jira.com')).toBe('cloud');
+    expect(detectFlavor('https://jira.example.com/jira')).toBe('dc');
   });
 });

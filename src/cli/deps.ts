@@ -31,7 +31,6 @@ export function productionDeps(parts: {
   version: string;
   signal: AbortSignal;
   clock: Clock;
-  cancelMessage: () => string;
 }): Deps {
   return {
     io: parts.io,
@@ -46,7 +45,6 @@ export function productionDeps(parts: {
       return createInquirerPrompter({
         input: parts.io.stdin,
         output: parts.io.stderr,
-        cancelMessage: parts.cancelMessage(),
         signal,
       });
     },

@@ -1,13 +1,23 @@
 import { InsecureConfigError } from '../config/errors.js';
-import type { T } from '../i18n/index.js';
-import { exitCodeOf } from '../lib/errors.js';
-import { CaFileError, isUnknownCa, PortalError } from '../portal/errors.js';
+import { catalogs, type MessageKey, type T } from '../i18n/index.js';
+import { AuthError, CancelledError, CliError, UsageError, type CancelReason } from '../lib/errors.js';
+import { CaFileError, isUnknownCa, PortalError, UnreadableFilesError } from '../portal/errors.js';
 
 export { AuthError, CancelledError, CliError, UsageError } from '../lib/errors.js';
 
-/** Exit code for an error (DESIGN §3): 1, 2, 4 or 130. */
-export function exitCodeFor(err: unknown): number {
-  return exitCodeOf(err);
+/** The exit codes of the CLI: 0 done, 1 failure, 2 bad input or usage, 4 authentication or permission, 130 cancelled. */
+export type ExitCode = 0 | 1 | 2 | 4 | 130;
+
+/**
+ * The exit code for a thrown value; the only place that assigns one. Lower layers throw typed
+ * errors (and the portal classifies its failures by kind); this maps them.
+ */
+export function exitCodeFor(err: unknown): ExitCode {
+  if (err instanceof CancelledError) return 130;
+  if (err instanceof UsageError || err instanceof UnreadableFilesError) return 2;
+  if (err instanceof AuthError) return 4;
+  if (err instanceof PortalError && (err.kind === 'auth' || err.kind === 'permission')) return 4;
+  return 1;
 }
 
 /** A thrown value turned into the lines the user reads on stderr. */
@@ -16,39 +26,41 @@ export interface RenderedError {
   hint?: string;
 }
 
+const CANCEL_MESSAGES = {
+  review: 'form.review.cancelled',
+  'consent-refused': 'form.consent.refused',
+  'redirect-edit': 'form.review.redirectEdit',
+  bundle: 'bundle.err.cancelled',
+} as const satisfies Record<CancelReason, MessageKey>;
+
+/** A cancellation in the user's language: what was cancelled, and how to go on when a draft was kept. */
+export function renderCancel(err: CancelledError, t: T): RenderedError {
+  if (err.text !== undefined) return { message: err.text, ...(err.hint !== undefined ? { hint: err.hint } : {}) };
+  const key = err.reason ? CANCEL_MESSAGES[err.reason] : err.resumable ? 'create.cancelled' : 'err.cancelled';
+  return { message: t(key), ...(err.resumable ? { hint: t('create.hint.resume') } : {}) };
+}
+
 /**
- * Errors we threw ourselves carry a translated message (and maybe a hint). Anything else is a bug
- * or an unexpected failure: say so, with the original message.
+ * Errors we threw ourselves carry a translated message (and maybe a hint); portal failures and
+ * cancellations are worded here. Anything else is a bug or an unexpected failure: say so, with
+ * the original message.
  */
 export function renderError(err: unknown, t: T): RenderedError {
   if (err instanceof PortalError) return renderPortalError(err, t);
+  if (err instanceof CancelledError) return renderCancel(err, t);
   if (err instanceof CaFileError) return { message: t('portal.err.caFile', err.file, err.reason), hint: t('portal.hint.caFile') };
   if (err instanceof InsecureConfigError) return { message: t('portal.err.insecureConfig', err.file, err.mode.toString(8)) };
-  if (err && typeof err === 'object' && 'exitCode' in err && err instanceof Error) {
-    const hint = (err as { hint?: unknown }).hint;
-    return { message: err.message, ...(typeof hint === 'string' ? { hint } : {}) };
-  }
+  if (err instanceof UnreadableFilesError) return { message: err.message };
+  if (err instanceof CliError) return { message: err.message, ...(err.hint !== undefined ? { hint: err.hint } : {}) };
   const msg = err instanceof Error ? err.message : String(err);
   return { message: t('err.unexpected', msg) };
 }
 
-/** A cause code in words ("connection refused"), or the code itself when we have no words for it. */
+/** A cause code in words ("connection refused"), or the code itself when the catalog has no words for it. */
 export function describeCause(code: string | undefined, t: T): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'ECONNRESET':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'UND_ERR_SOCKET':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return `${t(`portal.cause.${code}`)} (${code})`;
-    default:
-      return t('portal.cause.other', code ?? 'unknown');
-  }
+  const key = `portal.cause.${code ?? ''}`;
+  if (code !== undefined && code !== 'other' && Object.hasOwn(catalogs.en, key)) return `${t(key as 'portal.cause.ECONNREFUSED')} (${code})`;
+  return t('portal.cause.other', code ?? 'unknown');
 }
 
 /**

@@ -4,24 +4,24 @@
  * admin's network settings (proxy, CAs, timeouts), a User-Agent and the `--debug` trace.
  */
 import { SANDBOX_PORT } from '../config/paths.js';
-import type { Deployment } from '../config/profiles.js';
 import { AuthError, CliError, UsageError } from '../lib/errors.js';
 import type { PortalApi } from '../portal/api.js';
 import type { Credentials, JsmClient } from '../portal/client.js';
 import type { NetworkOptions } from '../portal/http.js';
 import type { MyselfDTO } from '../portal/types.js';
-import { detectDeployment, normalizePortalUrl, PortalUrlError } from '../portal/url.js';
+import { detectFlavor, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
 import type { Ctx } from './context.js';
 
 /** Where the token in use came from (`whoami` reports it). */
-export type TokenSource = 'flag' | 'env' | 'keyring' | 'file' | 'sandbox';
+export type TokenSource = 'env' | 'keyring' | 'file' | 'sandbox';
 
 export interface PortalSession {
   api: PortalApi;
   /** Base URL, no trailing slash. */
   portalUrl: string;
   profile: string;
-  deployment: 'cloud' | 'dc' | 'sandbox';
+  /** The portal's flavor, or the built-in sandbox. */
+  flavor: PortalFlavor | 'sandbox';
   /** Closes the client (and the in-process sandbox when --portal sandbox). */
   close(): Promise<void>;
   /** Where the token came from. */
@@ -113,7 +113,7 @@ async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
     api: client,
     portalUrl: handle.url,
     profile,
-    deployment: 'sandbox',
+    flavor: 'sandbox',
     tokenSource: 'sandbox',
     email: handle.email,
     close: async () => {
@@ -126,7 +126,7 @@ async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
 /** The credentials a profile or the environment gives for a portal, and their source. */
 interface Resolved {
   portalUrl: string;
-  deployment: Deployment;
+  flavor: PortalFlavor;
   email?: string;
   token: string;
   source: TokenSource;
@@ -145,15 +145,15 @@ async function resolve(ctx: Ctx, profile: string, requested: string | undefined)
   const same = saved !== undefined && saved.portal === url ? saved : undefined;
   const envToken = ctx.env.SUPPORT_TOKEN?.trim();
   const email = ctx.env.SUPPORT_EMAIL?.trim() || same?.email;
-  const deployment: Deployment = same?.deployment ?? (ctx.env.SUPPORT_EMAIL?.trim() ? 'cloud' : detectDeployment(url));
-  if (envToken) return { portalUrl: url, deployment, email, token: envToken, source: 'env' };
+  const flavor: PortalFlavor = same?.deployment ?? (ctx.env.SUPPORT_EMAIL?.trim() ? 'cloud' : detectFlavor(url));
+  if (envToken) return { portalUrl: url, flavor, email, token: envToken, source: 'env' };
   if (same) {
     const tok = await store.token(profile);
     if (!tok) {
       if (same.tokenStore === 'keyring') throw new AuthError(t('auth.err.keyringLost', profile));
       throw notSignedIn();
     }
-    return { portalUrl: url, deployment, email, token: tok.token, source: tok.source };
+    return { portalUrl: url, flavor, email, token: tok.token, source: tok.source };
   }
   if (portalUrl) throw new AuthError(t('auth.err.noTokenForPortal', url), { hint: t('auth.err.notSignedIn.hint', profile) });
   throw notSignedIn();
@@ -176,7 +176,7 @@ export async function openPortal(ctx: Ctx): Promise<PortalSession> {
     api: client,
     portalUrl: r.portalUrl,
     profile,
-    deployment: r.deployment,
+    flavor: r.flavor,
     tokenSource: r.source,
     ...(r.email ? { email: r.email } : {}),
     close: () => client.close(),

@@ -1,5 +1,5 @@
 /**
- * Profiles: which portal, which deployment, which account; and where their token lives. Stored
+ * Profiles: which portal (and its flavor), which account; and where their token lives. Stored
  * with conf in `<configDir>/config.json` (mode 0600, directory 0700, checked after every write);
  * reading is a plain JSON read, so commands that only need credentials don't load conf (and its
  * schema validator): about 50 ms of start-up;
@@ -9,13 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Conf from 'conf';
 import type { Env } from '../lib/env.js';
+import type { PortalFlavor } from '../portal/url.js';
 import { InsecureConfigError } from './errors.js';
 import { openKeyring, type SecretStore } from './keyring.js';
 
 export { InsecureConfigError } from './errors.js';
-
-/** Cloud: e-mail + API token (Basic). Data Center: personal access token (Bearer). */
-export type Deployment = 'cloud' | 'dc';
 
 /** Where a profile's token is kept. */
 export type TokenStore = 'keyring' | 'file';
@@ -23,7 +21,8 @@ export type TokenStore = 'keyring' | 'file';
 /** A saved profile (the token itself is only here when `tokenStore` is `file`). */
 export interface Profile {
   portal: string;
-  deployment: Deployment;
+  /** The portal's flavor, stored under its historical key. Cloud: e-mail + API token (Basic); Data Center: personal access token (Bearer). */
+  deployment: PortalFlavor;
   /** The sign-in e-mail (Cloud). */
   email?: string;
   tokenStore: TokenStore;
@@ -36,11 +35,6 @@ export interface Profile {
 
 interface ConfigFile {
   profiles: Record<string, Profile>;
-}
-
-/** The default profile name: `SUPPORT_PROFILE`, else `default`. */
-export function defaultProfileName(env: Env): string {
-  return env.SUPPORT_PROFILE?.trim() || 'default';
 }
 
 /** A valid profile name: letters, digits, dot, dash, underscore (it becomes a keyring account). */

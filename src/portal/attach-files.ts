@@ -6,40 +6,22 @@
 import { constants as fsc } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError } from '../lib/errors.js';
-import { httpStatusOf } from '../lib/http-status.js';
+import { CancelledError } from '../lib/errors.js';
 import type { PortalApi, TemporaryAttachment, UploadFile } from './api.js';
+import { PortalError, UnreadableFilesError, type FileProblem } from './errors.js';
+import { stopsEveryCall } from './retry.js';
 import type { CommentDTO } from './types.js';
+
+export { UnreadableFilesError, type FileProblem, type FileProblemReason } from './errors.js';
 
 /** At most this many files per `attachTemporaryFile` call (the portal answers 413 beyond it). */
 export const MAX_FILES_PER_UPLOAD = 60;
-
-/** Why a path given on the command line cannot be sent. */
-export type FileProblemReason = 'missing' | 'unreadable' | 'not-a-file';
-
-export interface FileProblem {
-  path: string;
-  reason: FileProblemReason;
-}
 
 /** A file that passed {@link checkFiles}: readable, a regular file, with its size. */
 export interface CheckedFile extends UploadFile {
   path: string;
   name: string;
   size: number;
-}
-
-/**
- * Raised by {@link checkFiles} (exit 2) with every bad path at once, so the user fixes them all in
- * one go. `problems` lets a caller build its own (translated) message.
- */
-export class UnreadableFilesError extends UsageError {
-  constructor(
-    readonly problems: readonly FileProblem[],
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 function defaultMessage(problems: readonly FileProblem[]): string {
@@ -99,8 +81,6 @@ export interface AttachFilesOptions {
   /** Text of the comment the portal creates with the attachments (on the first attach call). */
   comment?: string;
   onProgress?: (p: AttachProgress) => void;
-  /** Attempts per temporary upload batch, on top of the client's own retries (default 2). */
-  attempts?: number;
   /** Files per temporary upload (default and maximum 60). */
   batchSize?: number;
 }
@@ -126,27 +106,15 @@ export interface AttachFilesResult {
   uploadLimit?: number;
 }
 
-/** Whether another attempt could succeed: not for a refusal (4xx other than 408/429) or a cancel. */
-function retryable(err: unknown): boolean {
-  if (err && typeof err === 'object' && 'exitCode' in err) {
-    const code = (err as { exitCode: unknown }).exitCode;
-    if (code === 2 || code === 4 || code === 130) return false;
-  }
-  if ((err as { name?: unknown } | undefined)?.name === 'AbortError') return false;
-  const s = httpStatusOf(err);
-  if (s === undefined) return true;
-  return s >= 500 || s === 408 || s === 429;
-}
-
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
 /**
  * Uploads `files` and attaches them to `issueKey`: checks the portal's size limit first
- * (`attachmentMeta`), sends at most 60 files per temporary upload, tries a failed batch again
- * (beyond the client's own retries of transient errors), then attaches each batch right away
- * (temporary files expire). Never throws for a file that could not be sent: the result says
+ * (`attachmentMeta`), sends at most 60 files per temporary upload (a batch is retried by the
+ * client's retry policy only, so it is sent at most `maxAttempts` times), then attaches each batch
+ * right away (temporary files expire). Never throws for a file that could not be sent: the result says
  * exactly what was attached and what was not, and why. Throws only what the caller must stop on
  * (authentication, cancellation) before anything was attached.
  */
@@ -162,8 +130,9 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
     enabled = meta.enabled !== false;
     if (typeof meta.uploadLimit === 'number' && meta.uploadLimit > 0) uploadLimit = meta.uploadLimit;
   } catch (err) {
-    // Portals without the platform API (some DC proxies) still take uploads; the upload itself says no.
-    if (!retryable(err) && httpStatusOf(err) !== 404 && httpStatusOf(err) !== 403) throw err;
+    // The settings are optional: portals without the platform API (some DC proxies) or that hide it
+    // still take uploads, and the upload itself says no. Refused credentials or a cancel stop here.
+    if (err instanceof CancelledError || (err instanceof PortalError && err.kind === 'auth')) throw err;
   }
   if (!enabled) {
     return { attached, failed: opts.files.map((file) => ({ file, reason: 'disabled' as const })), comments };
@@ -176,7 +145,6 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
   }
 
   const size = Math.max(1, Math.min(opts.batchSize ?? MAX_FILES_PER_UPLOAD, MAX_FILES_PER_UPLOAD));
-  const attempts = Math.max(1, opts.attempts ?? 2);
   const total = sendable.reduce((n, f) => n + f.size, 0);
   let sentBefore = 0;
   let commentPending = opts.comment !== undefined && opts.comment.trim() !== '';
@@ -184,23 +152,15 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
   for (let i = 0; i < sendable.length; i += size) {
     const batch = sendable.slice(i, i + size);
     const batchBytes = batch.reduce((n, f) => n + f.size, 0);
-    let temps: TemporaryAttachment[] | undefined;
-    let lastErr: unknown;
-    for (let attempt = 1; attempt <= attempts && temps === undefined; attempt++) {
-      try {
-        temps = await api.uploadTemporaryFiles(opts.serviceDeskId, batch, (p) =>
-          opts.onProgress?.({ bytes: sentBefore + p.bytes, total, file: p.file }),
-        );
-      } catch (err) {
-        lastErr = err;
-        if (!retryable(err)) break;
-      }
-    }
-    if (temps === undefined) {
-      // Authentication and cancellation stop the whole job: nothing later would succeed either.
-      const code = (lastErr as { exitCode?: unknown } | undefined)?.exitCode;
-      if ((code === 4 || code === 130) && attached.length === 0) throw lastErr;
-      for (const file of batch) failed.push({ file, reason: 'upload', message: messageOf(lastErr) });
+    let temps: TemporaryAttachment[];
+    try {
+      temps = await api.uploadTemporaryFiles(opts.serviceDeskId, batch, (p) =>
+        opts.onProgress?.({ bytes: sentBefore + p.bytes, total, file: p.file }),
+      );
+    } catch (err) {
+      // Refused credentials and cancellation stop the whole job: nothing later would succeed either.
+      if (stopsEveryCall(err) && attached.length === 0) throw err;
+      for (const file of batch) failed.push({ file, reason: 'upload', message: messageOf(err) });
       sentBefore += batchBytes;
       continue;
     }
@@ -222,8 +182,7 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
       if (res.comment) comments.push(res.comment);
       attached.push(...present);
     } catch (err) {
-      const code = (err as { exitCode?: unknown }).exitCode;
-      if ((code === 4 || code === 130) && attached.length === 0) throw err;
+      if (stopsEveryCall(err) && attached.length === 0) throw err;
       for (const file of present) failed.push({ file, reason: 'attach', message: messageOf(err) });
     }
   }

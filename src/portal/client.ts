@@ -100,7 +100,7 @@ export class JsmClient implements PortalApi {
   }
 
   private get<T>(p: string, query?: HttpCall['query']): Promise<T> {
-    return this.json<T>({ method: 'GET', path: p, query, retry: true });
+    return this.json<T>({ method: 'GET', path: p, query, idempotent: true });
   }
 
   /** Follows a list endpoint page by page: advance by `size`, stop on `isLastPage`, an empty page, or a short page without the flag. */
@@ -151,13 +151,13 @@ export class JsmClient implements PortalApi {
   }
 
   createRequest(body: RequestCreateDTO): Promise<CustomerRequestDTO> {
-    return this.json({ method: 'POST', path: `${API}/request`, json: body, retry: false });
+    return this.json({ method: 'POST', path: `${API}/request`, json: body, idempotent: false });
   }
 
   async validateRequest(body: RequestCreateDTO): Promise<ValidationResult | undefined> {
     // Creates nothing, so it is safe to retry. Older portals lack the endpoint: 404, or 405 because
     // the path then matches `GET /request/{issueIdOrKey}` with "validate" as the key.
-    const a = await this.http.send({ method: 'POST', path: `${API}/request/validate`, json: body, retry: true, accept: [400, 404, 405] });
+    const a = await this.http.send({ method: 'POST', path: `${API}/request/validate`, json: body, idempotent: true, accept: [400, 404, 405] });
     if (a.status === 404 || a.status === 405) return undefined;
     let parsed: ValidationResult | undefined;
     try {
@@ -193,12 +193,12 @@ export class JsmClient implements PortalApi {
   }
 
   addComment(issueIdOrKey: string, body: string): Promise<CommentDTO> {
-    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/comment`, json: { body, public: true }, retry: false });
+    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/comment`, json: { body, public: true }, idempotent: false });
   }
 
   async attachmentMeta(): Promise<AttachmentSettingsDTO> {
     // Cloud serves v3; Data Center only v2.
-    const a = await this.http.send({ method: 'GET', path: '/rest/api/3/attachment/meta', retry: true, accept: [404] });
+    const a = await this.http.send({ method: 'GET', path: '/rest/api/3/attachment/meta', idempotent: true, accept: [404] });
     if (a.status !== 404) return JSON.parse(a.text) as AttachmentSettingsDTO;
     return this.get('/rest/api/2/attachment/meta');
   }
@@ -225,13 +225,13 @@ export class JsmClient implements PortalApi {
       path: `${API}/servicedesk/${enc(serviceDeskId)}/attachTemporaryFile`,
       headers: { 'x-atlassian-token': 'no-check' },
       stream: multipart,
-      retry: true,
+      idempotent: true,
     });
     return (res?.temporaryAttachments ?? []).map((t) => ({ temporaryAttachmentId: t.temporaryAttachmentId ?? '', fileName: t.fileName ?? '' }));
   }
 
   attachTemporaryFiles(issueIdOrKey: string, body: AttachmentCreateDTO): Promise<AttachmentCreateResultDTO> {
-    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/attachment`, json: body, retry: false });
+    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/attachment`, json: body, idempotent: false });
   }
 
   attachments(issueIdOrKey: string): AsyncIterable<AttachmentDTO> {
@@ -247,7 +247,7 @@ export class JsmClient implements PortalApi {
       method: 'POST',
       path: `${API}/request/${enc(issueIdOrKey)}/transition`,
       json: { id: transitionId, ...(comment ? { additionalComment: { body: comment } } : {}) },
-      retry: false,
+      idempotent: false,
     });
   }
 
@@ -260,11 +260,11 @@ export class JsmClient implements PortalApi {
   }
 
   addParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>> {
-    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, retry: false });
+    return this.json({ method: 'POST', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, idempotent: false });
   }
 
   removeParticipants(issueIdOrKey: string, accountIds: readonly string[]): Promise<PagedDTO<UserDTO>> {
-    return this.json({ method: 'DELETE', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, retry: false });
+    return this.json({ method: 'DELETE', path: `${API}/request/${enc(issueIdOrKey)}/participant`, json: { accountIds }, idempotent: false });
   }
 
   sla(issueIdOrKey: string): AsyncIterable<SlaInformationDTO> {
@@ -281,7 +281,7 @@ export class JsmClient implements PortalApi {
       const o = order[i]!;
       const last = i === order.length - 1;
       try {
-        const a = await this.http.send({ method: 'GET', path: o.path, query: o.query, retry: true, accept: last ? [] : [404] });
+        const a = await this.http.send({ method: 'GET', path: o.path, query: o.query, idempotent: true, accept: last ? [] : [404] });
         if (a.status === 404) continue;
         let parsed: unknown;
         try {

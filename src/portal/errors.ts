@@ -54,8 +54,9 @@ export interface PortalErrorInit {
 }
 
 /**
- * A failed portal call. `exitCode` follows DESIGN §3: 4 for authentication and permission, 1 for
- * everything else (a caller that treats a validation error as bad input maps it to 2 itself).
+ * A failed portal call, classified: `kind` and `status` say what happened, `mayHaveBeenSent` whether
+ * a write may have been processed anyway, `retryAfterMs` how long the portal asked us to wait. The
+ * retry policy (`retry.ts`) decides from these; `cli/errors.ts` picks the exit code.
  */
 export class PortalError extends Error {
   readonly kind: PortalErrorKind;
@@ -71,7 +72,6 @@ export class PortalError extends Error {
   readonly loginReason: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly mayHaveBeenSent: boolean;
-  readonly exitCode: number;
 
   constructor(init: PortalErrorInit) {
     super(describe(init), init.cause === undefined ? undefined : { cause: init.cause });
@@ -88,7 +88,6 @@ export class PortalError extends Error {
     this.loginReason = init.loginReason;
     this.retryAfterMs = init.retryAfterMs;
     this.mayHaveBeenSent = init.mayHaveBeenSent ?? false;
-    this.exitCode = init.kind === 'auth' || init.kind === 'permission' ? 4 : 1;
   }
 
   /** Every message the portal gave, field errors included (`field: message`). */
@@ -126,42 +125,100 @@ export function errorCodes(err: unknown): string[] {
   return codes;
 }
 
-const TLS_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-]);
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+/** What a transport failure (no HTTP answer) means, by its system, undici or TLS error code. */
+export interface TransportCode {
+  kind: 'network' | 'timeout' | 'tls';
+  /** False when the connection never opened, so no byte of the request reached the server. */
+  mayHaveBeenSent: boolean;
+  /** Whether sending again may succeed (resets, refusals, timeouts; not DNS misses nor TLS trust). */
+  retryable: boolean;
+  /** A TLS trust failure that a private CA (`--ca-file`, `NODE_EXTRA_CA_CERTS`) would fix. */
+  unknownCa?: boolean;
+}
 
-/** Classifies a transport failure (no HTTP answer) as network, timeout or tls, with its most telling code. */
-export function classifyTransportError(err: unknown): { kind: 'network' | 'timeout' | 'tls'; code: string | undefined } {
+const notConnected = (kind: TransportCode['kind'], retryable: boolean): TransportCode => ({ kind, mayHaveBeenSent: false, retryable });
+const cut = (kind: TransportCode['kind']): TransportCode => ({ kind, mayHaveBeenSent: true, retryable: true });
+const untrusted = (unknownCa: boolean): TransportCode => ({ kind: 'tls', mayHaveBeenSent: false, retryable: false, ...(unknownCa ? { unknownCa } : {}) });
+
+/**
+ * Every transport error code the client knows, in one table: its kind, whether the request may have
+ * reached the server, and whether it is worth retrying. An unknown code is a network failure that
+ * may have been sent and is not retried.
+ */
+export const TRANSPORT_CODES: Readonly<Record<string, TransportCode>> = {
+  ECONNREFUSED: notConnected('network', true),
+  ENOTFOUND: notConnected('network', false),
+  EAI_AGAIN: notConnected('network', true),
+  EHOSTUNREACH: notConnected('network', true),
+  ENETUNREACH: notConnected('network', true),
+  UND_ERR_CONNECT_TIMEOUT: notConnected('timeout', true),
+  ECONNRESET: cut('network'),
+  EPIPE: cut('network'),
+  UND_ERR_SOCKET: cut('network'),
+  UND_ERR_CLOSED: cut('network'),
+  ETIMEDOUT: cut('timeout'),
+  UND_ERR_HEADERS_TIMEOUT: cut('timeout'),
+  UND_ERR_BODY_TIMEOUT: cut('timeout'),
+  SELF_SIGNED_CERT_IN_CHAIN: untrusted(true),
+  DEPTH_ZERO_SELF_SIGNED_CERT: untrusted(true),
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: untrusted(true),
+  UNABLE_TO_GET_ISSUER_CERT: untrusted(true),
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: untrusted(true),
+  CERT_UNTRUSTED: untrusted(true),
+  CERT_HAS_EXPIRED: untrusted(false),
+  CERT_NOT_YET_VALID: untrusted(false),
+  ERR_TLS_CERT_ALTNAME_INVALID: untrusted(false),
+  CERT_REJECTED: untrusted(false),
+};
+
+const UNKNOWN_CODE: TransportCode = { kind: 'network', mayHaveBeenSent: true, retryable: false };
+
+/** The table's entry for a code, when the table knows it. */
+export function knownTransportCode(code: string | undefined): TransportCode | undefined {
+  return code !== undefined && Object.hasOwn(TRANSPORT_CODES, code) ? TRANSPORT_CODES[code] : undefined;
+}
+
+/** The table's entry for a code (an unknown or absent code: a network failure that may have been sent). */
+export function transportCode(code: string | undefined): TransportCode {
+  return knownTransportCode(code) ?? UNKNOWN_CODE;
+}
+
+/**
+ * The most telling code of a transport failure and its causes: a TLS code first, then a timeout,
+ * then a system code (`ECONNREFUSED` rather than undici's wrapper `UND_ERR_SOCKET`), else the outermost.
+ */
+export function transportCodeOf(err: unknown): string | undefined {
   const codes = errorCodes(err);
-  const tls = codes.find((c) => TLS_CODES.has(c));
-  if (tls) return { kind: 'tls', code: tls };
-  const timeout = codes.find((c) => TIMEOUT_CODES.has(c));
-  if (timeout) return { kind: 'timeout', code: timeout };
-  // Prefer the system code (ECONNREFUSED) over undici's wrapper (UND_ERR_SOCKET).
-  const sys = codes.find((c) => /^E[A-Z]+$/.test(c));
-  return { kind: 'network', code: sys ?? codes[0] };
+  const known = (kind: TransportCode['kind']) => codes.find((c) => knownTransportCode(c)?.kind === kind);
+  return known('tls') ?? known('timeout') ?? codes.find((c) => /^E[A-Z]+$/.test(c)) ?? codes[0];
 }
 
 /** True for TLS trust failures that a private CA (`--ca-file`, `NODE_EXTRA_CA_CERTS`) would fix. */
 export function isUnknownCa(code: string | undefined): boolean {
-  return (
-    code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
-    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
-    code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
-    code === 'UNABLE_TO_GET_ISSUER_CERT' ||
-    code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' ||
-    code === 'CERT_UNTRUSTED'
-  );
+  return transportCode(code).unknownCa === true;
+}
+
+/** Why a path given on the command line cannot be sent. */
+export type FileProblemReason = 'missing' | 'unreadable' | 'not-a-file';
+
+export interface FileProblem {
+  path: string;
+  reason: FileProblemReason;
+}
+
+/**
+ * Files that cannot be sent (bad input: the CLI exits 2), every bad path at once so the user fixes
+ * them all in one go. `problems` lets a caller build its own (translated) message; `message` is
+ * the one the caller gave.
+ */
+export class UnreadableFilesError extends Error {
+  constructor(
+    readonly problems: readonly FileProblem[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnreadableFilesError';
+  }
 }
 
 /** Raised when a CA file cannot be read or holds no certificate. */

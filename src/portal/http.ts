@@ -1,6 +1,6 @@
 /**
  * The transport under the JSM client: one undici dispatcher (proxy from the given environment,
- * private CAs, connect and read timeouts), a retry loop for idempotent calls, classification of
+ * private CAs, connect and read timeouts), retries as `retry.ts` decides, classification of
  * answers into {@link PortalError}, and a `--debug` trace that never shows a secret.
  */
 import fs from 'node:fs';
@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
-import { CaFileError, classifyTransportError, PortalError, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, isRetryableTransportError, parseRetryAfter, type RetryPolicy } from './retry.js';
+import { CaFileError, PortalError, transportCode, transportCodeOf, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
+import { DEFAULT_RETRY_POLICY, nextAttempt, parseRetryAfter, type RetryPolicy } from './retry.js';
 
 /** Network settings an admin controls. */
 export interface NetworkOptions {
@@ -58,8 +58,11 @@ export interface HttpCall {
   json?: unknown;
   /** A streamed body, built afresh for each attempt. */
   stream?: () => { body: AsyncIterable<Uint8Array>; length: number; contentType: string };
-  /** May this call be sent again after a failure? (GETs and temporary uploads: yes; creates: never.) */
-  retry: boolean;
+  /**
+   * Whether sending the call twice does no harm (GETs, validation, temporary uploads). A call that
+   * is not (a create, a comment) is sent again only when it certainly was not processed.
+   */
+  idempotent: boolean;
   /** Statuses that are answers, not errors (e.g. 404 for an optional endpoint). */
   accept?: readonly number[];
 }
@@ -117,17 +120,6 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** The secrets derived from credentials: the token, its URL-encoded form, and the Basic pair in base64. */
-export function secretsOf(token: string | undefined, email?: string): string[] {
-  if (!token) return [];
-  const out = [token, encodeURIComponent(token)];
-  if (email) out.push(Buffer.from(`${email}:${token}`, 'utf8').toString('base64'));
-  return [...new Set(out)];
-}
-
-/** Failures that happen before a request could be sent. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
 const SAFE_HEADERS = new Set(['content-type', 'content-length', 'accept', 'accept-language', 'user-agent', 'x-atlassian-token', 'retry-after', 'x-seraph-loginreason', 'location', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-aaccountid']);
 
 /** Performs calls against one portal; owns its dispatcher unless one was given. */
@@ -169,85 +161,84 @@ export class HttpTransport {
   }
 
   /**
-   * Sends a call, retrying idempotent ones on 429/502/503/504 and connection failures, and returns
-   * a 2xx (or accepted) answer; anything else becomes a {@link PortalError}.
+   * Sends a call and returns a 2xx (or accepted) answer; anything else becomes a
+   * {@link PortalError}. Failed attempts are sent again as the retry policy says (`nextAttempt`):
+   * an idempotent call after any transient failure, a write only when it certainly was not
+   * processed. One call is sent at most `maxAttempts` times.
    */
   async send(call: HttpCall): Promise<HttpAnswer> {
     const url = this.url(call.path, call.query);
-    const bareUrl = url.split('?')[0]!;
-    const max = call.retry ? Math.max(1, this.policy.maxAttempts) : 1;
+    const max = Math.max(1, this.policy.maxAttempts);
     for (let attempt = 1; ; attempt++) {
-      const headers: Record<string, string> = {
-        accept: 'application/json',
-        'user-agent': this.opts.userAgent,
-        ...(this.opts.language ? { 'accept-language': this.opts.language } : {}),
-        ...(this.opts.authorization ? { authorization: this.opts.authorization } : {}),
-        ...call.headers,
-      };
-      let body: string | Readable | undefined;
-      if (call.json !== undefined) {
-        body = JSON.stringify(call.json);
-        headers['content-type'] = 'application/json';
-      } else if (call.stream) {
-        const s = call.stream();
-        body = Readable.from(s.body, { objectMode: false });
-        headers['content-type'] = s.contentType;
-        headers['content-length'] = String(s.length);
-      }
-      this.trace(`> ${call.method} ${url}${attempt > 1 ? ` (attempt ${attempt}/${max})` : ''}`);
-      for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${k === 'authorization' ? v.replace(/^(\S+)\s.*$/, '$1 ****') : v}`);
-      if (typeof body === 'string' && this.opts.debug) this.trace(`> ${truncate(body)}`);
-      const started = this.opts.clock.now();
-      let answer: HttpAnswer;
       try {
-        const res = await request(url, {
-          method: call.method,
-          headers,
-          body,
-          dispatcher: this.dispatcher,
-          signal: this.opts.signal,
-        });
-        const text = await res.body.text();
-        answer = { status: res.statusCode, headers: flatHeaders(res.headers), text };
+        return await this.attempt(call, url, attempt > 1 ? ` (attempt ${attempt}/${max})` : '');
       } catch (err) {
-        if (this.opts.signal?.aborted) throw err;
-        const { kind, code } = classifyTransportError(err);
-        const ms = this.opts.clock.now() - started;
-        this.trace(`< ${code ?? kind} after ${ms} ms: ${err instanceof Error ? err.message : String(err)}`);
-        const retryable = call.retry && kind !== 'tls' && isRetryableTransportError(err);
-        if (retryable && attempt < max) {
-          const wait = backoffDelay(attempt, this.policy);
-          this.trace(`retry ${attempt + 1}/${max} in ${wait} ms after ${code ?? kind}`);
-          await this.opts.clock.sleep(wait, this.opts.signal);
-          continue;
+        if (!(err instanceof PortalError)) throw err;
+        const next = nextAttempt(err, attempt, this.policy, call.idempotent);
+        if ('giveUp' in next) {
+          if (next.giveUp === 'retry-after') this.trace(`no retry: Retry-After ${err.retryAfterMs} ms is longer than ${this.policy.maxRetryAfterMs} ms`);
+          throw err;
         }
-        // Unless the connection never opened, a body that left may have reached the server.
-        const neverConnected = kind === 'tls' || (code !== undefined && NOT_CONNECTED.has(code));
-        throw new PortalError({ kind, code, method: call.method, url: bareUrl, cause: err, mayHaveBeenSent: call.method !== 'GET' && !neverConnected });
+        const after = err.retryAfterMs !== undefined ? ' (Retry-After)' : '';
+        this.trace(`retry ${attempt + 1}/${max} in ${next.waitMs} ms after ${err.status ?? err.code ?? err.kind}${after}`);
+        await this.opts.clock.sleep(next.waitMs, this.opts.signal);
       }
-      const ms = this.opts.clock.now() - started;
-      this.trace(`< ${answer.status} (${ms} ms, ${answer.text.length} bytes)`);
-      for (const [k, v] of Object.entries(answer.headers)) if (SAFE_HEADERS.has(k)) this.trace(`< ${k}: ${v}`);
-      if (this.opts.debug && answer.text) this.trace(`< ${truncate(answer.text)}`);
-
-      const login = answer.headers['x-seraph-loginreason'];
-      if (login && /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i.test(login)) {
-        throw new PortalError({ kind: 'auth', status: answer.status, loginReason: login, method: call.method, url: bareUrl, ...portalMessages(answer) });
-      }
-      if ((answer.status >= 200 && answer.status < 300) || call.accept?.includes(answer.status)) return answer;
-
-      const retryAfter = parseRetryAfter(answer.headers['retry-after'], this.opts.clock.now());
-      if (call.retry && isRetryableStatus(answer.status) && attempt < max) {
-        if (retryAfter === undefined || retryAfter <= this.policy.maxRetryAfterMs) {
-          const wait = retryAfter ?? backoffDelay(attempt, this.policy);
-          this.trace(`retry ${attempt + 1}/${max} in ${wait} ms after ${answer.status}${retryAfter !== undefined ? ' (Retry-After)' : ''}`);
-          await this.opts.clock.sleep(wait, this.opts.signal);
-          continue;
-        }
-        this.trace(`no retry: Retry-After ${retryAfter} ms is longer than ${this.policy.maxRetryAfterMs} ms`);
-      }
-      throw errorFromAnswer(call.method, bareUrl, answer, retryAfter);
     }
+  }
+
+  /** One attempt: the answer when it is a success (or accepted), else the classified PortalError. */
+  private async attempt(call: HttpCall, url: string, note: string): Promise<HttpAnswer> {
+    const bareUrl = url.split('?')[0]!;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.opts.userAgent,
+      ...(this.opts.language ? { 'accept-language': this.opts.language } : {}),
+      ...(this.opts.authorization ? { authorization: this.opts.authorization } : {}),
+      ...call.headers,
+    };
+    let body: string | Readable | undefined;
+    if (call.json !== undefined) {
+      body = JSON.stringify(call.json);
+      headers['content-type'] = 'application/json';
+    } else if (call.stream) {
+      const s = call.stream();
+      body = Readable.from(s.body, { objectMode: false });
+      headers['content-type'] = s.contentType;
+      headers['content-length'] = String(s.length);
+    }
+    this.trace(`> ${call.method} ${url}${note}`);
+    for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${k === 'authorization' ? v.replace(/^(\S+)\s.*$/, '$1 ****') : v}`);
+    if (typeof body === 'string' && this.opts.debug) this.trace(`> ${truncate(body)}`);
+    const started = this.opts.clock.now();
+    let answer: HttpAnswer;
+    try {
+      const res = await request(url, {
+        method: call.method,
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        signal: this.opts.signal,
+      });
+      const text = await res.body.text();
+      answer = { status: res.statusCode, headers: flatHeaders(res.headers), text };
+    } catch (err) {
+      if (this.opts.signal?.aborted) throw err;
+      const code = transportCodeOf(err);
+      const { kind, mayHaveBeenSent } = transportCode(code);
+      this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
+      // A GET changes nothing; a write that left may have reached the server unless the connection never opened.
+      throw new PortalError({ kind, code, method: call.method, url: bareUrl, cause: err, mayHaveBeenSent: call.method !== 'GET' && mayHaveBeenSent });
+    }
+    this.trace(`< ${answer.status} (${this.opts.clock.now() - started} ms, ${answer.text.length} bytes)`);
+    for (const [k, v] of Object.entries(answer.headers)) if (SAFE_HEADERS.has(k)) this.trace(`< ${k}: ${v}`);
+    if (this.opts.debug && answer.text) this.trace(`< ${truncate(answer.text)}`);
+
+    const login = answer.headers['x-seraph-loginreason'];
+    if (login && /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i.test(login)) {
+      throw new PortalError({ kind: 'auth', status: answer.status, loginReason: login, method: call.method, url: bareUrl, ...portalMessages(answer) });
+    }
+    if ((answer.status >= 200 && answer.status < 300) || call.accept?.includes(answer.status)) return answer;
+    throw errorFromAnswer(call.method, bareUrl, answer, parseRetryAfter(answer.headers['retry-after'], this.opts.clock.now()));
   }
 }
 

@@ -1,22 +1,29 @@
 /**
- * The retry policy of the portal client, in one place: which failures are retried, how long to
- * wait (Retry-After first, else capped exponential backoff with full jitter), and when to give up.
- * Time and randomness are injected so that tests neither sleep nor flake.
+ * The retry policy, in one place: which failures another attempt may get past, which calls may be
+ * sent again (a write only when it certainly was not processed), how long to wait (one backoff,
+ * stretched to a Retry-After), and when to give up. Decisions read the {@link PortalError}'s kind,
+ * status and transport code, never an exit code. Time and randomness are injected so that tests
+ * neither sleep nor flake.
  */
-import { errorCodes } from './errors.js';
+import { CancelledError } from '../lib/errors.js';
+import { knownTransportCode, PortalError, transportCode, transportCodeOf, type TransportCode } from './errors.js';
 
-/** How the client retries. */
-export interface RetryPolicy {
-  /** Total attempts including the first (1 disables retries). */
-  maxAttempts: number;
+/** A capped exponential backoff, with full jitter when `random` is given. */
+export interface Backoff {
   /** Backoff before the second attempt, doubled each time. */
   baseDelayMs: number;
   /** Cap of one backoff. */
   maxDelayMs: number;
+  /** A number in [0, 1) for jitter (`Math.random` in production); without it, the full backoff. */
+  random?: () => number;
+}
+
+/** How the client retries. */
+export interface RetryPolicy extends Backoff {
+  /** Total attempts including the first (1 disables retries). */
+  maxAttempts: number;
   /** A Retry-After longer than this is not waited for: the call fails as rate limited. */
   maxRetryAfterMs: number;
-  /** A number in [0, 1) for jitter (`Math.random` in production). */
-  random: () => number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -41,34 +48,85 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, at - now);
 }
 
-/** Backoff before attempt `attempt + 1` (attempt counts from 1): full jitter over a capped exponential. */
-export function backoffDelay(attempt: number, policy: RetryPolicy): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  // Never zero: half the ceiling is guaranteed, the other half is jitter.
-  return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
+/**
+ * The wait after failed attempt number `attempt` (from 1): the capped exponential backoff (half of
+ * it guaranteed and half jitter, when the backoff has `random`), or the portal's Retry-After when
+ * that is longer.
+ */
+export function backoffDelay(attempt: number, backoff: Backoff, retryAfterMs?: number): number {
+  const ceiling = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  const wait = backoff.random ? Math.round(ceiling / 2 + (backoff.random() * ceiling) / 2) : ceiling;
+  return Math.max(wait, retryAfterMs ?? 0);
 }
 
-/** HTTP statuses worth retrying for an idempotent call. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 502 || status === 503 || status === 504;
+/** Statuses another attempt may get past: a timeout, a rate limit, a failing or overloaded server. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Whether another attempt at the same call may succeed: a retryable status (408, 429, 5xx) or a
+ * transport failure the code table calls retryable (resets, refusals, timeouts). Anything else
+ * (a refusal, a TLS trust failure, a cancellation, a bug) is final. Takes any thrown value.
+ */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof PortalError) {
+    return err.status !== undefined ? RETRYABLE_STATUSES.has(err.status) : transportCode(err.code).retryable;
+  }
+  return rawTransportCode(err)?.retryable ?? false;
 }
 
-const RETRYABLE_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
+/**
+ * Whether a failed write may nevertheless have been processed (the body may have reached the
+ * portal: a reset, a read timeout, a gateway that gave up). A refused connection or a refusal
+ * answer processed nothing. Takes any thrown value; false for anything that is not a transport or
+ * portal failure.
+ */
+export function mayHaveBeenSent(err: unknown): boolean {
+  if (err instanceof PortalError) return err.mayHaveBeenSent;
+  return rawTransportCode(err)?.mayHaveBeenSent ?? false;
+}
 
-/** Transport failures worth retrying for an idempotent call (resets, refusals, timeouts). */
-export function isRetryableTransportError(err: unknown): boolean {
-  return errorCodes(err).some((c) => RETRYABLE_CODES.has(c));
+/** Milliseconds the portal asked us to wait before the next call (429 Retry-After), if it did. */
+export function retryAfterOf(err: unknown): number | undefined {
+  return err instanceof PortalError ? err.retryAfterMs : undefined;
+}
+
+/**
+ * Failures no later call gets past either: the credentials were refused, access was denied, or
+ * the user cancelled. A job of many calls (an upload in batches) stops on these.
+ */
+export function stopsEveryCall(err: unknown): boolean {
+  if (err instanceof CancelledError) return true;
+  return err instanceof PortalError && (err.kind === 'auth' || err.kind === 'permission');
+}
+
+/**
+ * Whether to send a call again after `err`. An idempotent call is sent again after any retryable
+ * failure; a write only when it certainly was not processed: the connection never opened, or the
+ * portal refused it with 429.
+ */
+export function shouldRetry(err: unknown, idempotent: boolean): boolean {
+  if (!isRetryable(err)) return false;
+  if (idempotent) return true;
+  return err instanceof PortalError && (err.status === 429 || (err.status === undefined && !err.mayHaveBeenSent));
+}
+
+/** Why the policy gave up after a failed attempt, for the `--debug` trace. */
+export type GiveUp = 'final' | 'attempts' | 'retry-after';
+
+/**
+ * The policy's answer after failed attempt number `attempt` of a call: how long to wait before the
+ * next one, or why not to try again (not retryable for this call, out of attempts, or a
+ * Retry-After longer than the policy waits).
+ */
+export function nextAttempt(err: unknown, attempt: number, policy: RetryPolicy, idempotent: boolean): { waitMs: number } | { giveUp: GiveUp } {
+  if (!shouldRetry(err, idempotent)) return { giveUp: 'final' };
+  if (attempt >= Math.max(1, policy.maxAttempts)) return { giveUp: 'attempts' };
+  const after = retryAfterOf(err);
+  if (after !== undefined && after > policy.maxRetryAfterMs) return { giveUp: 'retry-after' };
+  return { waitMs: backoffDelay(attempt, policy, after) };
+}
+
+/** The code table's entry for a raw transport failure (not yet a PortalError), when it knows the code. */
+function rawTransportCode(err: unknown): TransportCode | undefined {
+  return knownTransportCode(transportCodeOf(err));
 }

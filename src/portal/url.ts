@@ -1,4 +1,7 @@
-/** Portal addresses as users type them, and what they tell about the deployment. */
+/** Portal addresses as users type them, and what they tell about the portal's flavor. */
+
+/** Which kind of portal: Atlassian Cloud (e-mail + API token) or Data Center (personal access token). */
+export type PortalFlavor = 'cloud' | 'dc';
 
 /** Raised for an address that is not an http(s) URL. */
 export class PortalUrlError extends Error {
@@ -39,7 +42,7 @@ export function isCloudHost(hostname: string): boolean {
 }
 
 /** `cloud` for `*.atlassian.net` (and the older `*.jira.com`), `dc` for any other host. */
-export function detectDeployment(portalUrl: string): 'cloud' | 'dc' {
+export function detectFlavor(portalUrl: string): PortalFlavor {
   try {
     return isCloudHost(new URL(portalUrl).hostname) ? 'cloud' : 'dc';
   } catch {

@@ -10,7 +10,6 @@ import type { Choice, ChoiceSeparator, Prompter } from '../lib/prompter.js';
 export async function createInquirerPrompter(opts: {
   input: Readable;
   output: Writable;
-  cancelMessage: string;
   signal?: AbortSignal;
 }): Promise<Prompter> {
   const inq = await import('@inquirer/prompts');
@@ -21,7 +20,8 @@ export async function createInquirerPrompter(opts: {
     } catch (e) {
       const name = (e as { name?: string } | null)?.name;
       if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') {
-        throw new CancelledError(opts.cancelMessage);
+        // Worded when rendered, in the language of the run.
+        throw new CancelledError({ cause: e });
       }
       throw e;
     }

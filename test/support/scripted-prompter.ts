@@ -50,7 +50,7 @@ export class ScriptedPrompter implements Prompter {
     if (step.message && !step.message.test(message)) {
       throw new Error(`ScriptedPrompter: prompt "${message}" does not match ${String(step.message)}`);
     }
-    if ('answer' in step && step.answer === 'cancel') throw new CancelledError('Cancelled.');
+    if ('answer' in step && step.answer === 'cancel') throw new CancelledError();
     return step;
   }
 

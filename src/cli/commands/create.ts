@@ -1,6 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { BundleOptions } from '../../bundle/build.js';
-import type { T } from '../../i18n/index.js';
+import type { MessageKey, T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import {
   normalizePerson,
@@ -45,7 +45,7 @@ export interface CreateOptions {
   dryRun: boolean;
   resume: boolean;
   /**
-   * With `--bundle`: the checked bundle options. `product` is `--bundle-product`; without it, run.ts
+   * With `--bundle`: the checked bundle options. `product` is `--bundle-product`; without it, create/bundle.ts
    * takes the request's product (`--product` or the form's answer) when it names one found here.
    */
   bundle?: BundleOptions;
@@ -84,33 +84,57 @@ export interface RawCreateOptions extends Omit<BundleFlagValues, 'product'> {
   bundleProduct?: unknown;
 }
 
-/** Keys a `--from` file may use: the flag names without dashes. */
-const FROM_KEYS: Record<string, keyof RawCreateOptions> = {
-  'service-desk': 'serviceDesk',
-  'request-type': 'requestType',
-  type: 'type',
-  deployment: 'deployment',
-  product: 'product',
-  sen: 'sen',
-  'site-url': 'siteUrl',
-  summary: 'summary',
-  impact: 'impact',
-  production: 'production',
-  'not-production': 'notProduction',
-  details: 'details',
-  'details-file': 'detailsFile',
-  'product-version': 'productVersion',
-  participant: 'participant',
-  participants: 'participant',
-  'on-behalf-of': 'onBehalfOf',
-  phone: 'phone',
-  'grant-access': 'grantAccess',
-  attach: 'attach',
-  field: 'field',
-  fields: 'field',
-};
+/** One flag of `support create`: commander's flags string, its help, and how it is given. */
+interface FlagSpec {
+  flags: string;
+  help: MessageKey;
+  /** Each use adds a value (`--attach a --attach b`). */
+  repeatable?: true;
+  /** Accepted in a `--from` file, under the flag's name without dashes and these other names. */
+  from?: readonly string[];
+}
 
-function collect(v: string, prev: string[] = []): string[] {
+/** The flags, in the order `--help` lists them (the bundle's own flags follow). */
+const FLAGS: readonly FlagSpec[] = [
+  { flags: '--service-desk <id|name>', help: 'create.opt.serviceDesk', from: [] },
+  { flags: '--request-type <id|name>', help: 'create.opt.requestType', from: [] },
+  { flags: '--type <technical|billing|account>', help: 'create.opt.type', from: [] },
+  { flags: '--deployment <server|cloud>', help: 'create.opt.deployment', from: [] },
+  { flags: '--product <name>', help: 'create.opt.product', from: [] },
+  { flags: '--sen <number>', help: 'create.opt.sen', from: [] },
+  { flags: '--site-url <url>', help: 'create.opt.siteUrl', from: [] },
+  { flags: '--summary <text>', help: 'create.opt.summary', from: [] },
+  { flags: '--impact <1-4>', help: 'create.opt.impact', from: [] },
+  { flags: '--production', help: 'create.opt.production', from: [] },
+  { flags: '--not-production', help: 'create.opt.notProduction', from: [] },
+  { flags: '--details <text>', help: 'create.opt.details', from: [] },
+  { flags: '--details-file <file|->', help: 'create.opt.detailsFile', from: [] },
+  { flags: '--product-version <version>', help: 'create.opt.productVersion', from: [] },
+  { flags: '--participant <email|account-id>', help: 'create.opt.participant', repeatable: true, from: ['participants'] },
+  { flags: '--on-behalf-of <email|account-id>', help: 'create.opt.onBehalfOf', from: [] },
+  { flags: '--phone <number>', help: 'create.opt.phone', from: [] },
+  { flags: '--grant-access', help: 'create.opt.grantAccess', from: [] },
+  { flags: '--attach <file>', help: 'create.opt.attach', repeatable: true, from: [] },
+  { flags: '--field <id=value>', help: 'create.opt.field', repeatable: true, from: ['fields'] },
+  { flags: '--from <file>', help: 'create.opt.from' },
+  { flags: '-y, --yes', help: 'create.opt.yes' },
+  { flags: '--dry-run', help: 'create.opt.dryRun' },
+  { flags: '--resume', help: 'create.opt.resume' },
+  { flags: '--bundle', help: 'bundle.opt.bundle' },
+  { flags: '--bundle-product <name>', help: 'create.opt.bundleProduct' },
+];
+
+/** Keys a `--from` file may use, each to the option it sets. */
+const FROM_KEYS: ReadonlyMap<string, keyof RawCreateOptions> = new Map(
+  FLAGS.flatMap((f) => {
+    if (!f.from) return [];
+    const o = new Option(f.flags);
+    return [o.name(), ...f.from].map((k) => [k, o.attributeName() as keyof RawCreateOptions] as const);
+  }),
+);
+
+/** commander's accumulator for a flag that may be given several times. */
+function repeatable(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
 
@@ -136,7 +160,7 @@ async function readFrom(file: string, ctx: Ctx): Promise<RawCreateOptions> {
   const out: Record<string, unknown> = {};
   const unknown: string[] = [];
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    const key = FROM_KEYS[k];
+    const key = FROM_KEYS.get(k);
     if (!key) unknown.push(k);
     else if (key === 'field' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
       out.field = Object.entries(v as Record<string, unknown>).map(([id, val]) => `${id}=${Array.isArray(val) ? val.join(',') : String(val)}`);
@@ -168,16 +192,59 @@ function bool(v: unknown): boolean {
  */
 export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Promise<CreateOptions> {
   const t = ctx.t;
+  const raw = await withFromFile(flags, ctx);
+  const problems: string[] = [];
+  const opts = checkValues(raw, t, problems);
+  const details = await readDetails(raw, ctx, problems);
+  if (details !== undefined) opts.details = details;
+  if (problems.length) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support create') });
+  const bundle = bundleFlags(flags, t);
+  if (bundle) opts.bundle = bundle;
+  return opts;
+}
+
+/** The flags over the `--from` file; a flag replaces its file counterpart and the file's alternative to it (--details-file over details). */
+async function withFromFile(flags: RawCreateOptions, ctx: Ctx): Promise<RawCreateOptions> {
   const fromFile = typeof flags.from === 'string' ? await readFrom(flags.from, ctx) : {};
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
-  // A flag replaces its file counterpart and the file's alternative to it (--details-file over details).
   const base: Record<string, unknown> = { ...fromFile };
   for (const pair of [['details', 'detailsFile'], ['production', 'notProduction'], ['requestType', 'type']] as const) {
     if (pair.some((k) => k in given)) for (const k of pair) delete base[k];
   }
-  const raw: RawCreateOptions = { ...base, ...given };
-  const problems: string[] = [];
+  return { ...base, ...given };
+}
+
+/** `--deployment`'s spellings: where the customer's product runs. */
+const DEPLOYMENTS: ReadonlyMap<string, NonNullable<CreateOptions['deployment']>> = new Map([
+  ['server', 'server'],
+  ['dc', 'server'],
+  ['datacenter', 'server'],
+  ['data-center', 'server'],
+  ['cloud', 'cloud'],
+]);
+
+/** Every value but the details checked and normalised; what is wrong goes to `problems`. */
+function checkValues(raw: RawCreateOptions, t: T, problems: string[]): CreateOptions {
+  const s = (k: keyof RawCreateOptions) => str(raw[k])?.trim() || undefined;
+  /** `parse(value)`, or a problem (`message(value)`) when it gives nothing. */
+  const valid = <V>(value: string | undefined, parse: (v: string) => V | undefined, message: (v: string) => string): V | undefined => {
+    if (value === undefined) return undefined;
+    const v = parse(value);
+    if (v === undefined) problems.push(message(value));
+    return v;
+  };
   const opts: CreateOptions = {
+    serviceDesk: s('serviceDesk'),
+    requestType: s('requestType'),
+    type: valid(s('type')?.toLowerCase(), (v) => (v === 'technical' || v === 'billing' || v === 'account' ? v : undefined), (v) => t('create.err.type', v)),
+    deployment: valid(s('deployment')?.toLowerCase(), (v) => DEPLOYMENTS.get(v), (v) => t('create.err.deployment', v)),
+    product: s('product'),
+    sen: valid(s('sen'), normalizeSen, (v) => t('form.err.sen', v)),
+    siteUrl: valid(s('siteUrl'), normalizeSiteUrl, (v) => t('form.err.siteUrl', v)),
+    summary: s('summary'),
+    impact: valid(s('impact'), impactLevel, (v) => t('form.err.impact', v)),
+    production: productionOf(raw, t, problems),
+    productVersion: s('productVersion'),
     participants: [],
     grantAccess: bool(raw.grantAccess),
     attach: list(raw.attach),
@@ -186,79 +253,47 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
     dryRun: bool(raw.dryRun),
     resume: bool(raw.resume),
   };
-  const s = (k: keyof RawCreateOptions) => str(raw[k])?.trim() || undefined;
-  opts.serviceDesk = s('serviceDesk');
-  opts.requestType = s('requestType');
-  opts.product = s('product');
-  opts.summary = s('summary');
-  opts.productVersion = s('productVersion');
-
-  const type = s('type')?.toLowerCase();
-  if (type !== undefined) {
-    if (type === 'technical' || type === 'billing' || type === 'account') opts.type = type;
-    else problems.push(t('create.err.type', type));
-  }
-  const dep = s('deployment')?.toLowerCase();
-  if (dep !== undefined) {
-    if (dep === 'server' || dep === 'dc' || dep === 'datacenter' || dep === 'data-center') opts.deployment = 'server';
-    else if (dep === 'cloud') opts.deployment = 'cloud';
-    else problems.push(t('create.err.deployment', dep));
-  }
-  const sen = s('sen');
-  if (sen !== undefined) {
-    const v = normalizeSen(sen);
-    if (v) opts.sen = v;
-    else problems.push(t('form.err.sen', sen));
-  }
-  const site = s('siteUrl');
-  if (site !== undefined) {
-    const v = normalizeSiteUrl(site);
-    if (v) opts.siteUrl = v;
-    else problems.push(t('form.err.siteUrl', site));
-  }
-  const impact = s('impact');
-  if (impact !== undefined) {
-    const v = parseImpactLevel(impact);
-    if (v && /^(l|level|lvl)?\s*[-_ ]?\s*[1-4]$/i.test(impact)) opts.impact = v;
-    else problems.push(t('form.err.impact', impact));
-  }
-  const prod = bool(raw.production);
-  const notProd = bool(raw.notProduction);
-  if (prod && notProd) problems.push(t('create.err.productionBoth'));
-  else if (prod) opts.production = true;
-  else if (notProd) opts.production = false;
-  if (opts.impact !== undefined && opts.impact <= 2 && opts.production === false) {
-    problems.push(t('form.err.levelNotProduction', opts.impact));
-  }
-  const phone = s('phone');
-  if (phone !== undefined) {
-    const v = normalizePhone(phone);
-    if (v) opts.phone = v;
-    else problems.push(t('form.err.phone', phone));
-  }
+  if (opts.impact !== undefined && opts.impact <= 2 && opts.production === false) problems.push(t('form.err.levelNotProduction', opts.impact));
+  opts.phone = valid(s('phone'), normalizePhone, (v) => t('form.err.phone', v));
   // An e-mail is looked up on the portal later; anything without `@` is an accountId or username.
   for (const p of splitList(list(raw.participant))) {
-    const e = normalizePerson(p);
+    const e = valid(p, normalizePerson, (v) => t('form.err.email', v));
     if (e) opts.participants.push(e);
-    else problems.push(t('form.err.email', p));
   }
-  const obo = s('onBehalfOf');
-  if (obo !== undefined) {
-    const e = normalizePerson(obo);
-    if (e) opts.onBehalfOf = e;
-    else problems.push(t('form.err.email', obo));
-  }
+  opts.onBehalfOf = valid(s('onBehalfOf'), normalizePerson, (v) => t('form.err.email', v));
   for (const f of list(raw.field)) {
     const i = f.indexOf('=');
     if (i <= 0) problems.push(t('create.err.fieldSyntax', f));
     else opts.fields.push([f.slice(0, i).trim(), f.slice(i + 1)]);
   }
+  return opts;
+}
+
+/** A level written as `2`, `L2`, `level 2`... (the form's own parser also takes words, which a flag does not). */
+function impactLevel(v: string): CreateOptions['impact'] {
+  const level = parseImpactLevel(v);
+  return level && /^(l|level|lvl)?\s*[-_ ]?\s*[1-4]$/i.test(v) ? level : undefined;
+}
+
+/** true for --production, false for --not-production, undefined for neither; both is a problem. */
+function productionOf(raw: RawCreateOptions, t: T, problems: string[]): boolean | undefined {
+  const prod = bool(raw.production);
+  const notProd = bool(raw.notProduction);
+  if (prod && notProd) problems.push(t('create.err.productionBoth'));
+  else if (prod) return true;
+  else if (notProd) return false;
+  return undefined;
+}
+
+/** --details, or the text of --details-file (`-`: stdin); never both, never empty. */
+async function readDetails(raw: RawCreateOptions, ctx: Ctx, problems: string[]): Promise<string | undefined> {
+  const t = ctx.t;
   const details = str(raw.details);
-  const detailsFile = s('detailsFile');
+  const detailsFile = str(raw.detailsFile)?.trim() || undefined;
   if (details !== undefined && detailsFile !== undefined) problems.push(t('create.err.detailsBoth'));
   else if (details !== undefined) {
-    if (details.trim() === '') problems.push(t('form.details.empty'));
-    else opts.details = details;
+    if (details.trim() !== '') return details;
+    problems.push(t('form.details.empty'));
   } else if (detailsFile !== undefined) {
     try {
       let text: string;
@@ -267,14 +302,17 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
         const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
         text = await fs.readFile(path.resolve(ctx.cwd, detailsFile), 'utf8');
       }
-      if (text.trim() === '') problems.push(t('create.err.detailsFileEmpty', detailsFile));
-      else opts.details = text.replace(/\s+$/, '');
+      if (text.trim() !== '') return text.replace(/\s+$/, '');
+      problems.push(t('create.err.detailsFileEmpty', detailsFile));
     } catch (e) {
       problems.push(t('create.err.detailsFile', detailsFile, (e as Error).message));
     }
   }
-  if (problems.length) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support create') });
-  // Bundle flags come from the command line only: a --from file describes the request, not this machine.
+  return undefined;
+}
+
+/** With --bundle, the checked bundle options; without it, a bundle flag is a mistake. From the command line only: a --from file describes the request, not this machine. */
+function bundleFlags(flags: RawCreateOptions, t: T): BundleOptions | undefined {
   const bv: BundleFlagValues = {
     home: flags.home,
     install: flags.install,
@@ -288,13 +326,10 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
     level: flags.level,
   };
   const bundleProduct = str(flags.bundleProduct)?.trim() || undefined;
-  if (bool(flags.bundle)) {
-    opts.bundle = bundleOptionsFrom({ ...bv, product: bundleProduct }, t);
-  } else {
-    const stray = [...strayBundleFlags(bv, ['product']), ...(bundleProduct !== undefined ? ['--bundle-product'] : [])];
-    if (stray.length) throw new UsageError(t('follow.bundle.err.needsBundle', stray.join(', ')), { hint: t('err.seeHelp', 'support create') });
-  }
-  return opts;
+  if (bool(flags.bundle)) return bundleOptionsFrom({ ...bv, product: bundleProduct }, t);
+  const stray = [...strayBundleFlags(bv, ['product']), ...(bundleProduct !== undefined ? ['--bundle-product'] : [])];
+  if (stray.length) throw new UsageError(t('follow.bundle.err.needsBundle', stray.join(', ')), { hint: t('err.seeHelp', 'support create') });
+  return undefined;
 }
 
 /** Files the request; see `../create/run.ts` (loaded only when the command runs). */
@@ -322,35 +357,11 @@ function help(t: T): string {
 
 export function register(r: Registrar): void {
   const { program, t } = r;
-  const cmd = program
-    .command('create')
-    .description(t('create.description'))
-    .option('--service-desk <id|name>', t('create.opt.serviceDesk'))
-    .option('--request-type <id|name>', t('create.opt.requestType'))
-    .option('--type <technical|billing|account>', t('create.opt.type'))
-    .option('--deployment <server|cloud>', t('create.opt.deployment'))
-    .option('--product <name>', t('create.opt.product'))
-    .option('--sen <number>', t('create.opt.sen'))
-    .option('--site-url <url>', t('create.opt.siteUrl'))
-    .option('--summary <text>', t('create.opt.summary'))
-    .option('--impact <1-4>', t('create.opt.impact'))
-    .option('--production', t('create.opt.production'))
-    .option('--not-production', t('create.opt.notProduction'))
-    .option('--details <text>', t('create.opt.details'))
-    .option('--details-file <file|->', t('create.opt.detailsFile'))
-    .option('--product-version <version>', t('create.opt.productVersion'))
-    .option('--participant <email|account-id>', t('create.opt.participant'), collect)
-    .option('--on-behalf-of <email|account-id>', t('create.opt.onBehalfOf'))
-    .option('--phone <number>', t('create.opt.phone'))
-    .option('--grant-access', t('create.opt.grantAccess'))
-    .option('--attach <file>', t('create.opt.attach'), collect)
-    .option('--field <id=value>', t('create.opt.field'), collect)
-    .option('--from <file>', t('create.opt.from'))
-    .option('-y, --yes', t('create.opt.yes'))
-    .option('--dry-run', t('create.opt.dryRun'))
-    .option('--resume', t('create.opt.resume'))
-    .option('--bundle', t('bundle.opt.bundle'))
-    .option('--bundle-product <name>', t('create.opt.bundleProduct'));
+  const cmd = program.command('create').description(t('create.description'));
+  for (const f of FLAGS) {
+    const o = new Option(f.flags, t(f.help));
+    cmd.addOption(f.repeatable ? o.argParser(repeatable) : o);
+  }
   // create's --product is the portal's product field; the bundle's is --bundle-product.
   for (const o of addBundleFlags(new Command(), t).options) if (o.long !== '--product') cmd.addOption(o);
   cmd

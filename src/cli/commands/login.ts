@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AuthError, CliError, UsageError } from '../../lib/errors.js';
 import type { Credentials } from '../../portal/client.js';
+import type { PortalFlavor } from '../../portal/url.js';
 import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import { accountOf, buildClient, parsePortalUrl, profileName, wantsSandbox } from '../session.js';
@@ -16,7 +17,7 @@ export interface LoginOptions {
   token?: string;
   tokenStdin: boolean;
   /** --cloud / --dc; detected from the host when absent. */
-  deployment?: 'cloud' | 'dc';
+  flavor?: PortalFlavor;
 }
 
 interface RawLogin {
@@ -31,7 +32,8 @@ interface RawLogin {
 export interface LoginResult {
   profile: string;
   portal: string;
-  deployment: 'cloud' | 'dc';
+  /** The portal's flavor, under its published key. */
+  deployment: PortalFlavor;
   account: { accountId?: string; name?: string; displayName?: string; emailAddress?: string };
   tokenStore: 'keyring' | 'file';
 }
@@ -39,7 +41,7 @@ export interface LoginResult {
 /** Checks the flags that contradict each other (exit 2). */
 export function parseLoginOptions(raw: RawLogin, ctx: Ctx): LoginOptions {
   const { t } = ctx;
-  if (raw.cloud && raw.dc) throw new UsageError(t('auth.login.bothDeployments'), { hint: t('err.seeHelp', 'support login') });
+  if (raw.cloud && raw.dc) throw new UsageError(t('auth.login.bothFlavors'), { hint: t('err.seeHelp', 'support login') });
   if (raw.token !== undefined && raw.tokenStdin) throw new UsageError(t('auth.login.tokenSources'), { hint: t('err.seeHelp', 'support login') });
   const portal = ctx.globals.portal?.trim() || ctx.env.SUPPORT_PORTAL?.trim() || undefined;
   return {
@@ -47,7 +49,7 @@ export function parseLoginOptions(raw: RawLogin, ctx: Ctx): LoginOptions {
     ...(raw.email ? { email: raw.email.trim() } : {}),
     ...(raw.token !== undefined ? { token: raw.token } : {}),
     tokenStdin: Boolean(raw.tokenStdin),
-    ...(raw.cloud ? { deployment: 'cloud' as const } : raw.dc ? { deployment: 'dc' as const } : {}),
+    ...(raw.cloud ? { flavor: 'cloud' as const } : raw.dc ? { flavor: 'dc' as const } : {}),
   };
 }
 
@@ -93,12 +95,12 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
     portalUrl = parsePortalUrl(ctx, answer);
   } else missing.push('--portal URL');
 
-  const { detectDeployment } = await import('../../portal/url.js');
-  const deployment = opts.deployment ?? (portalUrl ? detectDeployment(portalUrl) : undefined);
-  if (portalUrl && deployment && ctx.interactive && !opts.deployment) io.err(t('auth.login.detected', t(`auth.deployment.${deployment}`)));
+  const { detectFlavor } = await import('../../portal/url.js');
+  const flavor = opts.flavor ?? (portalUrl ? detectFlavor(portalUrl) : undefined);
+  if (portalUrl && flavor && ctx.interactive && !opts.flavor) io.err(t('auth.login.detected', t(`auth.flavor.${flavor}`)));
 
   let email = opts.email ?? (ctx.env.SUPPORT_EMAIL?.trim() || undefined);
-  if (!email && deployment === 'cloud') {
+  if (!email && flavor === 'cloud') {
     if (ctx.interactive) email = (await (await prompter()).input({ message: t('auth.login.ask.email'), validate: nonEmpty })).trim();
     else missing.push('--email E');
   }
@@ -113,11 +115,11 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
   } else if (ctx.env.SUPPORT_TOKEN?.trim()) {
     token = ctx.env.SUPPORT_TOKEN.trim();
   } else if (ctx.interactive && portalUrl) {
-    io.err(deployment === 'cloud' ? t('auth.login.tokenPointer.cloud') : t('auth.login.tokenPointer.dc', portalUrl));
-    token = (await (await prompter()).password({ message: t(deployment === 'cloud' ? 'auth.login.ask.token.cloud' : 'auth.login.ask.token.dc'), validate: nonEmpty })).trim();
+    io.err(flavor === 'cloud' ? t('auth.login.tokenPointer.cloud') : t('auth.login.tokenPointer.dc', portalUrl));
+    token = (await (await prompter()).password({ message: t(flavor === 'cloud' ? 'auth.login.ask.token.cloud' : 'auth.login.ask.token.dc'), validate: nonEmpty })).trim();
   } else if (!ctx.interactive) missing.push('--token-stdin');
 
-  if (missing.length > 0 || !portalUrl || !token || !deployment) {
+  if (missing.length > 0 || !portalUrl || !token || !flavor) {
     throw new UsageError(t('auth.login.missing', missing.join(', ')), { hint: t('err.seeHelp', 'support login') });
   }
 
@@ -151,10 +153,10 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
   const account = accountOf(me);
   const tokenStore = await store.save(
     profile,
-    { portal: portalUrl, deployment, ...(email ? { email } : {}), account, savedAt: new Date(ctx.clock.now()).toISOString() },
+    { portal: portalUrl, deployment: flavor, ...(email ? { email } : {}), account, savedAt: new Date(ctx.clock.now()).toISOString() },
     token,
   );
-  const result: LoginResult = { profile, portal: portalUrl, deployment, account, tokenStore };
+  const result: LoginResult = { profile, portal: portalUrl, deployment: flavor, account, tokenStore };
   if (ctx.globals.json) {
     io.out(JSON.stringify(result));
   } else {

@@ -33,7 +33,7 @@ export function register(r: Registrar): void {
 export async function runView(opts: ViewOptions, ctx: Ctx): Promise<void> {
   const [{ withPortal }, v] = await Promise.all([import('../follow/common.js'), import('../follow/view-render.js')]);
   await withPortal(ctx, async (api, _url, session) => {
-    const doc = await v.loadRequestView(api, opts.key, ctx, session.deployment);
+    const doc = await v.loadRequestView(api, opts.key, ctx, session.flavor);
     if (opts.web) {
       ctx.io.out(doc.url);
       if (!ctx.globals.json) await v.openBrowser(doc.url, ctx);

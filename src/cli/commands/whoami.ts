@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { accountOf, openPortal, type TokenSource } from '../session.js';
+import { accountOf, openPortal, type PortalSession, type TokenSource } from '../session.js';
 import { examples, type Registrar } from './index.js';
 
 /** What `support whoami --json` prints. */
 export interface WhoamiResult {
   account: { accountId?: string; name?: string; displayName?: string; emailAddress?: string };
   portal: string;
-  deployment: 'cloud' | 'dc' | 'sandbox';
+  /** The portal's flavor (`cloud`, `dc`) or `sandbox`, under its published key. */
+  deployment: PortalSession['flavor'];
   profile: string;
   tokenSource: TokenSource | undefined;
 }
@@ -23,7 +24,7 @@ export async function runWhoami(ctx: Ctx): Promise<WhoamiResult> {
     await session.close();
   }
   const account = accountOf(me);
-  const result: WhoamiResult = { account, portal: session.portalUrl, deployment: session.deployment, profile: session.profile, tokenSource: session.tokenSource };
+  const result: WhoamiResult = { account, portal: session.portalUrl, deployment: session.flavor, profile: session.profile, tokenSource: session.tokenSource };
   const name = me.displayName ?? me.name ?? me.accountId ?? '';
   const email = me.emailAddress ?? session.email ?? '';
   if (ctx.globals.json) {
@@ -32,7 +33,7 @@ export async function runWhoami(ctx: Ctx): Promise<WhoamiResult> {
     io.out(`${t('auth.whoami.account')}${name}${me.accountId && me.accountId !== name ? ` (${me.accountId})` : ''}`);
     if (email) io.out(`${t('auth.whoami.email')}${email}`);
     io.out(`${t('auth.whoami.portal')}${session.portalUrl}`);
-    io.out(`${t('auth.whoami.deployment')}${t(`auth.deployment.${session.deployment}`)}`);
+    io.out(`${t('auth.whoami.deployment')}${t(`auth.flavor.${session.flavor}`)}`);
     io.out(`${t('auth.whoami.profile')}${session.profile}`);
     if (session.tokenSource) io.out(`${t('auth.whoami.token')}${t(`auth.source.${session.tokenSource}`)}`);
   } else {
@@ -41,7 +42,7 @@ export async function runWhoami(ctx: Ctx): Promise<WhoamiResult> {
     io.out(`accountId\t${me.accountId ?? me.name ?? ''}`);
     io.out(`email\t${email}`);
     io.out(`portal\t${session.portalUrl}`);
-    io.out(`deployment\t${session.deployment}`);
+    io.out(`deployment\t${session.flavor}`);
     io.out(`profile\t${session.profile}`);
     io.out(`token\t${session.tokenSource ?? ''}`);
   }

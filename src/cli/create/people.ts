@@ -8,6 +8,7 @@ import type { T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import { isUserSearchDenied, type PortalApi } from '../../portal/api.js';
 import type { RequestCreateDTO, UserDTO } from '../../portal/types.js';
+import type { PeopleJson } from './json.js';
 
 /** Why an e-mail names no account: nobody has it, several do, or this account may not search users. */
 export type Unresolved = 'none' | 'several' | 'denied';
@@ -101,10 +102,7 @@ export class PeopleResolver {
   }
 
   /** `--json`'s view: what was given and what was sent, for the participants and the reporter in `body`. */
-  json(given: { participants?: readonly string[]; onBehalfOf?: string }): {
-    participants?: { input: string; id: string | null }[];
-    onBehalfOf?: { input: string; id: string | null };
-  } {
+  json(given: { participants?: readonly string[]; onBehalfOf?: string }): PeopleJson {
     const one = (v: string) => ({ input: v, id: this.person(v).id ?? null });
     return {
       ...(given.participants?.length ? { participants: given.participants.map(one) } : {}),

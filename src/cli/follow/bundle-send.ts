@@ -99,7 +99,20 @@ export async function prepareBundle(o: BundleOptions, api: PortalApi, ctx: Ctx):
 }
 
 /** The `bundle` member of `create --json` and `attach --json`. */
-export function bundleJson(r: BundleResult): Record<string, unknown> {
+/** The `bundle` member of `create --json` and `attach --json`. */
+export interface BundleJson {
+  output: string;
+  zipBytes: number;
+  files: number;
+  collectedBytes: number;
+  truncated: number;
+  /** Replacements per redaction rule. */
+  redactions: Record<string, number>;
+  /** The obfuscation map beside the zip, or null without `--obfuscate`. */
+  mappingFile: string | null;
+}
+
+export function bundleJson(r: BundleResult): BundleJson {
   const m = r.manifest;
   return {
     output: r.output,

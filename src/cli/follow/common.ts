@@ -162,13 +162,13 @@ const ATLASSIAN_STATUSES = ['atlassian investigating', 'waiting for customer', '
  * other portals resolve waiting requests by their own rules, or never.
  */
 export function autoResolveRule(
-  deployment: PortalSession['deployment'],
+  flavor: PortalSession['flavor'],
   current: { status?: string; statusCategory?: string } | undefined,
   history: readonly string[],
 ): { rule: AutoResolveRule; afterMs: number } | undefined {
   if (!current || current.statusCategory === 'DONE') return undefined;
   const of = (rule: AutoResolveRule) => ({ rule, afterMs: AUTO_RESOLVE_MS[rule] });
-  if (deployment === 'sandbox') return isWaitingForCustomer(current.status) ? of('sandbox') : undefined;
+  if (flavor === 'sandbox') return isWaitingForCustomer(current.status) ? of('sandbox') : undefined;
   const seen = [...history, current.status ?? ''].map((s) => s.trim().toLowerCase());
   const atlassian = seen.every((s) => ATLASSIAN_STATUSES.includes(s)) && seen.includes(ATLASSIAN_STATUSES[0]!);
   return atlassian && seen.at(-1) === 'waiting for customer' ? of('atlassian') : undefined;

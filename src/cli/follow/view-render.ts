@@ -54,9 +54,9 @@ function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
 
 /**
  * Loads every part of the view: the request, then its lists in parallel (each followed page by page).
- * `deployment` is the session's: the sandbox's auto-resolve rule is known from it.
+ * `flavor` is the session's: the sandbox's auto-resolve rule is known from it.
  */
-export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, deployment: PortalSession['deployment']): Promise<RequestView> {
+export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, flavor: PortalSession['flavor']): Promise<RequestView> {
   const r = await fetchRequest(api, key, ctx.t, ['serviceDesk', 'requestType']);
   const k = r.issueKey ?? key;
   const [history, sla, participants, attachments, comments] = await Promise.all([
@@ -105,7 +105,7 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, dep
       .map(({ ms: _ms, ...c }) => c),
     commentCount: comments.length,
   };
-  const rule = autoResolveRule(deployment, cur, view.history.map((h) => h.status));
+  const rule = autoResolveRule(flavor, cur, view.history.map((h) => h.status));
   if (rule && since !== undefined) {
     const at = since + rule.afterMs;
     view.autoResolve = { at: new Date(at).toISOString(), inMs: at - now, rule: rule.rule };

@@ -1,10 +1,11 @@
 import { CancelledError, CliError } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/units.js';
 import type { PortalApi } from '../../portal/api.js';
+import { backoffDelay, isRetryable, retryAfterOf } from '../../portal/retry.js';
 import type { CommentDTO, CustomerRequestDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import type { WatchOptions } from '../commands/watch.js';
-import { fetchRequest, humanTime, isoOf, millisOf, statusOf } from './common.js';
+import { fetchRequest, humanTime, isoOf, millisOf } from './common.js';
 
 /** One line of `support watch --json`. */
 export type WatchEvent =
@@ -21,23 +22,6 @@ function reached(until: string, r: CustomerRequestDTO): boolean {
   const s = r.currentStatus;
   if (until.toLowerCase() === 'done') return s?.statusCategory === 'DONE';
   return (s?.status ?? '').trim().toLowerCase() === until.toLowerCase();
-}
-
-/** Milliseconds a 429 asked us to wait, when the client's error carries it. */
-function retryAfterOf(err: unknown): number | undefined {
-  if (err && typeof err === 'object') {
-    const v = (err as Record<string, unknown>).retryAfterMs ?? (err as Record<string, unknown>).retryAfter;
-    if (typeof v === 'number' && v >= 0) return v;
-  }
-  return undefined;
-}
-
-/** Errors a later poll will not fix: authentication, a request that is not there, a bad flag. */
-function fatal(err: unknown): boolean {
-  const code = (err as { exitCode?: unknown } | undefined)?.exitCode;
-  if (code === 2 || code === 4 || code === 130) return true;
-  const s = statusOf(err);
-  return s === 400 || s === 401 || s === 403 || s === 404;
 }
 
 export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx): Promise<void> {
@@ -114,9 +98,10 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx)
       req = next;
     } catch (err) {
       if (signal.aborted) throw new CancelledError(t('err.cancelled'));
-      if (fatal(err)) throw err;
+      // What the retry policy calls final (refused credentials, a request that is not there) a later poll will not fix.
+      if (!isRetryable(err)) throw err;
       failures++;
-      backoff = Math.max(retryAfterOf(err) ?? 0, Math.min(MAX_BACKOFF_MS, opts.intervalMs * 2 ** Math.min(failures, 10)));
+      backoff = backoffDelay(failures, { baseDelayMs: opts.intervalMs * 2, maxDelayMs: MAX_BACKOFF_MS }, retryAfterOf(err));
       io.err(t('follow.watch.retrying', err instanceof Error ? err.message : String(err), formatDuration(backoff)));
     }
   }

@@ -1,0 +1,74 @@
+import type { FormIO } from '../../form/engine.js';
+import { CancelledError } from '../../lib/errors.js';
+import type { Prompter } from '../../lib/prompter.js';
+import type { PortalApi } from '../../portal/api.js';
+import type { CreateOptions } from '../commands/create.js';
+import type { Ctx } from '../context.js';
+import type { PortalSession } from '../session.js';
+import type { DraftSession } from './draft.js';
+import type { PeopleResolver } from './people.js';
+
+/**
+ * What one `support create` run holds while it goes from the flags to a filed request: the options,
+ * the context, the open portal, the draft, the prompter (opened on the first question) and what the
+ * form learns on the way (the bundle offer, the people lookups).
+ */
+export class CreateSession {
+  /** The guided form's offer of a support bundle; set once the request type is known to want one. */
+  offer: FormIO['bundle'];
+  /** Set before the review: e-mails looked up as account ids. */
+  people: PeopleResolver | undefined;
+  private prompter: Prompter | undefined;
+  private readonly promptCancels = new WeakSet<object>();
+
+  constructor(
+    readonly opts: CreateOptions,
+    readonly ctx: Ctx,
+    readonly portal: PortalSession,
+    readonly draft: DraftSession,
+  ) {}
+
+  get api(): PortalApi {
+    return this.portal.api;
+  }
+
+  /** The prompter, opened once. A Ctrl-C at one of its questions is remembered (see {@link cancelledAtPrompt}). */
+  async ask(): Promise<Prompter> {
+    this.prompter ??= watchCancels(await this.ctx.prompter(this.ctx.signal), this.promptCancels);
+    return this.prompter;
+  }
+
+  /** True when `err` is the person leaving a question (Ctrl-C), not a cancel with its own reason. */
+  cancelledAtPrompt(err: unknown): boolean {
+    return err instanceof CancelledError && this.promptCancels.has(err);
+  }
+
+  /** What the form engine needs to ask, save and offer, through `p`. */
+  formIO(p: Prompter): FormIO {
+    const { ctx, offer, people } = this;
+    return {
+      prompter: p,
+      t: ctx.t,
+      note: (l) => ctx.io.err(l),
+      editor: Boolean(ctx.env.VISUAL || ctx.env.EDITOR),
+      save: () => this.draft.save(),
+      ...(offer ? { bundle: offer } : {}),
+      ...(people ? { people: { resolve: (v: readonly string[]) => people.resolve(v), label: (v: string) => people.label(v) } } : {}),
+    };
+  }
+}
+
+/** `p`, recording in `seen` each cancellation its questions throw. */
+function watchCancels(p: Prompter, seen: WeakSet<object>): Prompter {
+  const note = (e: unknown): never => {
+    if (e instanceof CancelledError) seen.add(e);
+    throw e;
+  };
+  return {
+    input: (q) => p.input(q).catch(note),
+    password: (q) => p.password(q).catch(note),
+    confirm: (q) => p.confirm(q).catch(note),
+    select: (q) => p.select(q).catch(note),
+    editor: (q) => p.editor(q).catch(note),
+  };
+}
