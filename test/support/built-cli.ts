@@ -25,8 +25,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** `'ignore'` (default: an empty stdin), a string fed then closed, a stream piped in, or a file descriptor. */
   stdin?: 'ignore' | string | Readable | number;
-  /** A file descriptor (e.g. of a file) for stdout instead of a collecting pipe. */
-  stdout?: number;
+  /** A file descriptor (e.g. of a file) for stdout, or `'raw'` for a pipe the test reads itself, instead of a collecting pipe. */
+  stdout?: number | 'raw';
 }
 
 export interface CliChild {
@@ -65,11 +65,11 @@ export function spawnCli(argv: readonly string[], opts: SpawnOptions): CliChild 
   const child = spawn(process.execPath, [BIN, ...argv], {
     cwd: opts.cwd ?? opts.home,
     env: cliEnv(opts.home, opts.env),
-    stdio: [stdinSpec, opts.stdout ?? 'pipe', 'pipe'],
+    stdio: [stdinSpec, typeof opts.stdout === 'number' ? opts.stdout : 'pipe', 'pipe'],
   });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  if (opts.stdout !== 'raw') child.stdout?.on('data', (c: Buffer) => out.push(c));
   child.stderr?.on('data', (c: Buffer) => err.push(c));
   if (typeof opts.stdin === 'string') child.stdin?.end(opts.stdin);
   else if (opts.stdin instanceof Readable) {
@@ -186,4 +186,26 @@ export function fillDisk(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The exit code a shell reports for each signal the CLI handles (128 + its number). */
+export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** Words of the catch-all for errors nobody expected, or a stack trace: never what a user should see. */
+export const NOT_A_BUG = /unexpected error|this is a bug|\n\s+at /i;
+
+/** Sends `signal` to the CLI and waits until it ended. */
+export async function killAndWait(c: CliChild, signal: NodeJS.Signals): Promise<void> {
+  c.kill(signal);
+  await c.exited;
+}
+
+/**
+ * The command in the `hint:` line of a run's stderr (`hint: Run "support create --resume" to
+ * continue.`), as argv without `support`; single-quoted words stay whole.
+ */
+export function hintCommand(stderr: string): string[] | undefined {
+  const hint = /^hint: (.*)$/m.exec(stderr)?.[1];
+  const cmd = hint ? /(?:^|["`\s])support ((?:[^"`'\s]+|'[^']*')(?: (?:[^"`'\s]+|'[^']*'))*)/.exec(hint)?.[1] : undefined;
+  return cmd ? [...cmd.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!) : undefined;
 }
