@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
 import { examples, type Registrar } from './index.js';
-import { readText } from '../../lib/iter.js';
+import { readStdin } from '../stdin.js';
 
 export interface CommentOptions {
   key: string;
@@ -36,7 +36,7 @@ async function readBody(opts: CommentOptions, ctx: Ctx): Promise<string> {
   const { t } = ctx;
   if (opts.body !== undefined) return opts.body;
   if (opts.bodyFile === '-') {
-    return readText(ctx.io.stdin);
+    return readStdin(ctx, '--body-file -', 'text');
   }
   if (opts.bodyFile !== undefined) {
     const fs = await import('node:fs/promises');

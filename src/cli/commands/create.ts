@@ -12,9 +12,9 @@ import {
 } from '../../form/validators.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
+import { readStdin } from '../stdin.js';
 import { strayBundleFlags } from '../follow/bundle-send.js';
 import { examples, type Registrar } from './index.js';
-import { readText } from '../../lib/iter.js';
 
 /** The options of `support create`, after `--from` is merged in and each value is checked. */
 export interface CreateOptions {
@@ -297,7 +297,7 @@ async function readDetails(raw: RawCreateOptions, ctx: Ctx, problems: string[]):
   } else if (detailsFile !== undefined) {
     try {
       let text: string;
-      if (detailsFile === '-') text = await readText(ctx.io.stdin);
+      if (detailsFile === '-') text = await readStdin(ctx, '--details-file -', 'text');
       else {
         const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
         text = await fs.readFile(path.resolve(ctx.cwd, detailsFile), 'utf8');
@@ -305,7 +305,7 @@ async function readDetails(raw: RawCreateOptions, ctx: Ctx, problems: string[]):
       if (text.trim() !== '') return text.replace(/\s+$/, '');
       problems.push(t('create.err.detailsFileEmpty', detailsFile));
     } catch (e) {
-      problems.push(t('create.err.detailsFile', detailsFile, (e as Error).message));
+      problems.push(e instanceof UsageError ? e.message : t('create.err.detailsFile', detailsFile, (e as Error).message));
     }
   }
   return undefined;

@@ -6,7 +6,7 @@ import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import { accountOf, buildClient, parsePortalUrl, profileName, wantsSandbox } from '../session.js';
 import { examples, type Registrar } from './index.js';
-import { readText } from '../../lib/iter.js';
+import { readStdin } from '../stdin.js';
 
 /** `support login` after parsing. */
 export interface LoginOptions {
@@ -107,7 +107,7 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
 
   let token: string | undefined;
   if (opts.tokenStdin) {
-    token = (await readText(ctx.io.stdin)).replace(/\r?\n$/, '').trim();
+    token = (await readStdin(ctx, '--token-stdin', 'token')).replace(/\r?\n$/, '').trim();
     if (!token) throw new UsageError(t('auth.login.emptyStdin'));
   } else if (opts.token !== undefined) {
     io.err(t('auth.login.tokenFlagWarning'));

@@ -60,6 +60,7 @@ export const en = {
   'err.unexpected': (msg: string) =>
     `unexpected error: ${msg}\nThis is a bug in support; please report it with the output of --debug.`,
   'err.cancelled': 'Cancelled.',
+  'err.stdinTooLong': (option: string, max: string) => `${option}: stdin is longer than ${max}, the most it takes (a portal text field holds 32,767 characters)`,
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -120,4 +121,5 @@ export const ja: Catalog<typeof en> = {
   'err.unexpected': (msg: string) =>
     `予期しないエラー: ${msg}\nsupport の不具合です。--debug の出力を添えて報告してください。`,
   'err.cancelled': 'キャンセルしました。',
+  'err.stdinTooLong': (option: string, max: string) => `${option}: 標準入力が上限の ${max} を超えています (ポータルのテキスト項目は 32,767 文字まで)`,
 };
