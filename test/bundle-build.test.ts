@@ -4,11 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildBundle, BUNDLE_DEFAULTS, planBundle, type BundleEnv, type BundleOptions, type Manifest } from '../src/bundle/build.js';
-import { createDeflater } from '../src/bundle/entry.js';
-import { checkBundleSize } from '../src/bundle/limit.js';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type * as BundleLayer from '../src/bundle/index.js';
+import { buildBundle, checkBundleSize, planBundle, type BundleEnv, type BundleOptions, type Manifest } from '../src/bundle/index.js';
+import { createDeflater, deflatesLikeZlib, zlibPath, type ZlibPath } from '../src/bundle/zlib-sync.js';
+import { BUNDLE_DEFAULTS } from '../src/cli/bundle-flags.js';
 import { runCli, tempDir } from './support/harness.js';
+import { BUILT_WORKER, hasTool, isBuilt, need } from './support/needs.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -22,6 +25,11 @@ function tmp(): string {
 
 /** Reads a zip through its central directory (zip64 aware): name -> content. */
 function readZip(file: string): Map<string, Buffer> {
+  return new Map([...readZipRaw(file)].map(([name, e]) => [name, e.method === 8 ? zlib.inflateRawSync(e.data) : e.data]));
+}
+
+/** Reads a zip through its central directory (zip64 aware): name -> method and data as stored. */
+function readZipRaw(file: string): Map<string, { method: number; data: Buffer }> {
   const b = fs.readFileSync(file);
   const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   let count = b.readUInt16LE(eocd + 10);
@@ -31,7 +39,7 @@ function readZip(file: string): Map<string, Buffer> {
     count = Number(b.readBigUInt64LE(z + 32));
     cd = Number(b.readBigUInt64LE(z + 48));
   }
-  const out = new Map<string, Buffer>();
+  const out = new Map<string, { method: number; data: Buffer }>();
   for (let i = 0, p = cd; i < count; i++) {
     expect(b.readUInt32LE(p)).toBe(0x02014b50);
     const method = b.readUInt16LE(p + 10);
@@ -54,7 +62,7 @@ function readZip(file: string): Map<string, Buffer> {
     }
     const lh = off + 30 + b.readUInt16LE(off + 26) + b.readUInt16LE(off + 28);
     const data = b.subarray(lh, lh + csize);
-    out.set(name, method === 8 ? zlib.inflateRawSync(data) : Buffer.from(data));
+    out.set(name, { method, data: Buffer.from(data) });
     p += 46 + nlen + xlen + clen;
   }
   return out;
@@ -86,6 +94,7 @@ function env(cwd: string, over: Partial<BundleEnv> = {}): BundleEnv {
     version: '0.0.0-test',
     configDir: path.join(cwd, 'config'),
     signal: new AbortController().signal,
+    threads: 'in-process',
     ...over,
   };
 }
@@ -113,19 +122,59 @@ function jiraTree(root: string): { home: string; install: string } {
   return { home, install };
 }
 
+/** Temp dirs that live for the whole file (shared, memoized fixtures). */
+const fileDirs: string[] = [];
+afterAll(() => {
+  for (const d of fileDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+let cliBundle: { root: string; doc: { output: string; redactions: Record<string, number> } } | undefined;
+
+/**
+ * One bundle written by the built CLI (`bin/support.js`, production settings: worker threads), made
+ * on first use by whichever test asks first: six logs and a file larger than what a worker keeps in
+ * memory, so it goes through the spill folder.
+ */
+function builtCliBundle(): NonNullable<typeof cliBundle> {
+  if (cliBundle) return cliBundle;
+  const bin = path.join(import.meta.dirname, '../bin/support.js');
+  const root = tempDir('support-bundle-cli-');
+  fileDirs.push(root);
+  for (let i = 0; i < 6; i++) write(path.join(root, `l/app.log.${i}`), `INFO ok ${i}\npassword=pw${i}\n`.repeat(30000 + i * 7000));
+  write(path.join(root, 'l/shot.png'), crypto.randomBytes(5 * 1024 * 1024 + 17));
+  const res = spawnSync(process.execPath, [bin, 'bundle', '--path', 'l', '--output', 'b.zip', '--json'], {
+    cwd: root,
+    env: { ...process.env, SUPPORT_CONFIG_DIR: path.join(root, 'config'), SUPPORT_BUNDLE_ROOT: root },
+    encoding: 'utf8',
+  });
+  expect(res.status).toBe(0);
+  cliBundle = { root, doc: JSON.parse(res.stdout) as { output: string; redactions: Record<string, number> } };
+  return cliBundle;
+}
+
+/** The round-trip bundle: a Jira tree with a symlink loop and a FIFO, zip64 records throughout. */
+async function roundTrip(): Promise<{ out: string; r: Awaited<ReturnType<typeof buildBundle>> }> {
+  const root = tmp();
+  jiraTree(root);
+  fs.symlinkSync('..', path.join(root, 'var/atlassian/application-data/jira/log/loop'));
+  spawnSync('mkfifo', [path.join(root, 'opt/atlassian/jira/logs/pipe')]);
+  const out = path.join(root, 'out/b.zip');
+  const r = await buildBundle(options({ output: out, sinceMs: 7 * 86_400_000 }), env(root, { zip64: 'always' }));
+  return { out, r };
+}
+
 describe('buildBundle', () => {
-  it('round trip: discovers Jira, redacts, zips; unzip -t passes and every entry matches the manifest', async () => {
-    const root = tmp();
-    jiraTree(root);
-    fs.symlinkSync('..', path.join(root, 'var/atlassian/application-data/jira/log/loop'));
-    spawnSync('mkfifo', [path.join(root, 'opt/atlassian/jira/logs/pipe')]);
-    const out = path.join(root, 'out/b.zip');
-    const r = await buildBundle(options({ output: out, sinceMs: 7 * 86_400_000 }), env(root, { zip64: 'always' }));
+  it('unzip -t accepts the round-trip bundle (zip64 records)', async (ctx) => {
+    need(ctx, hasTool('unzip'), 'unzip');
+    const { out } = await roundTrip();
+    expect(execFileSync('unzip', ['-t', out]).toString()).toContain('No errors detected');
+  });
+
+  it('round trip: discovers Jira, redacts, zips in process; every entry matches the manifest', async () => {
+    const { out, r } = await roundTrip();
     expect(r.output).toBe(out);
+    expect(r.workerThreads).toBe(0);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['b.zip']);
-    if (spawnSync('unzip', ['-v']).status === 0) {
-      expect(execFileSync('unzip', ['-t', out]).toString()).toContain('No errors detected');
-    }
     const zip = readZip(out);
     const m = JSON.parse(zip.get('manifest.json')!.toString()) as Manifest;
     expect([...zip.keys()].sort()).toEqual([...m.files.map((f) => f.entry), 'manifest.json'].sort());
@@ -232,25 +281,10 @@ describe('buildBundle', () => {
     expect(m.files.map((f) => path.basename(f.entry))).toEqual(['ok.log']);
   });
 
-  it('the built CLI bundles on worker threads: unzip -t passes and every entry matches the manifest', async (ctx) => {
-    const bin = path.join(import.meta.dirname, '../bin/support.js');
-    if (!fs.existsSync(path.join(import.meta.dirname, '../dist/bundle/worker.js'))) {
-      ctx.skip(); // needs `npm run build`
-      return;
-    }
-    const root = tmp();
-    for (let i = 0; i < 6; i++) write(path.join(root, `l/app.log.${i}`), `INFO ok ${i}\npassword=pw${i}\n`.repeat(30000 + i * 7000));
-    // Bigger than what a worker keeps in memory: goes through the spill folder.
-    write(path.join(root, 'l/shot.png'), crypto.randomBytes(5 * 1024 * 1024 + 17));
-    const res = spawnSync(process.execPath, [bin, 'bundle', '--path', 'l', '--output', 'b.zip', '--json'], {
-      cwd: root,
-      env: { ...process.env, SUPPORT_CONFIG_DIR: path.join(root, 'config'), SUPPORT_BUNDLE_ROOT: root },
-      encoding: 'utf8',
-    });
-    expect(res.status).toBe(0);
-    const doc = JSON.parse(res.stdout) as { output: string; redactions: Record<string, number> };
+  it('the built CLI bundles on worker threads: every entry matches the manifest', (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    const { root, doc } = builtCliBundle();
     expect(doc.redactions.password).toBe([0, 1, 2, 3, 4, 5].reduce((s, i) => s + 30000 + i * 7000, 0));
-    if (spawnSync('unzip', ['-v']).status === 0) expect(execFileSync('unzip', ['-t', doc.output]).toString()).toContain('No errors detected');
     const zip = readZip(doc.output);
     const m = JSON.parse(zip.get('manifest.json')!.toString()) as Manifest;
     expect(m.files).toHaveLength(7);
@@ -259,6 +293,34 @@ describe('buildBundle', () => {
       expect(crypto.createHash('sha256').update(zip.get(f.entry)!).digest('hex')).toBe(f.sha256);
       expect(zip.get(f.entry)!.toString('latin1')).not.toMatch(/password=pw/);
     }
+  });
+
+  it('unzip -t accepts what the built CLI wrote on worker threads', (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    need(ctx, hasTool('unzip'), 'unzip');
+    expect(execFileSync('unzip', ['-t', builtCliBundle().doc.output]).toString()).toContain('No errors detected');
+  });
+
+  it('threads: the built bundle layer builds entries on worker threads, with the same bytes as in process', async (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    const built = (await import(pathToFileURL(path.join(path.dirname(BUILT_WORKER), 'index.js')).href)) as typeof BundleLayer;
+    const root = tmp();
+    for (let i = 0; i < 6; i++) write(path.join(root, `l/app.log.${i}`), `INFO ok ${i}\npassword=pw${i}\n`.repeat(2000 + i * 500));
+    const threaded = await built.buildBundle(options({ paths: ['l'], output: 'threads.zip' }), env(root, { threads: 2 }));
+    const inProcess = await buildBundle(options({ paths: ['l'], output: 'one.zip' }), env(root));
+    expect(threaded.workerThreads).toBe(2);
+    expect(inProcess.workerThreads).toBe(0);
+    const a = readZipRaw(threaded.output);
+    const b = readZipRaw(inProcess.output);
+    expect(threaded.manifest.totals.redactions.password).toBe(6 * 2000 + 500 * 15);
+    for (const f of threaded.manifest.files) expect(a.get(f.entry)!.data.equals(b.get(f.entry)!.data)).toBe(true);
+  });
+
+  it('threads from the TypeScript sources (no compiled worker) fail instead of running in process, leaving nothing behind', async () => {
+    const root = tmp();
+    write(path.join(root, 'l/a.log'), 'x\n');
+    await expect(buildBundle(options({ paths: ['l'], output: 'out/b.zip' }), env(root, { threads: 2 }))).rejects.toThrow(/no compiled worker/);
+    expect(fs.existsSync(path.join(root, 'out'))).toBe(false);
   });
 
   it('obfuscates with a private mapping beside the zip, never inside it', async () => {
@@ -320,10 +382,10 @@ describe('buildBundle', () => {
   });
 });
 
-describe('createDeflater', () => {
+describe('zlib, internal and public paths', () => {
   /** Log-like text with some randomness, fed in blocks of the given sizes (some under the 32 KiB window). */
-  function deflateIn(mode: 'auto' | 'blocks', input: Buffer, sizes: number[]): Buffer {
-    const d = createDeflater(6, mode);
+  function deflateIn(path: ZlibPath, input: Buffer, sizes: number[]): Buffer {
+    const d = createDeflater(6, path);
     const out: Buffer[] = [];
     const keep = (b: Buffer) => out.push(Buffer.from(b));
     let at = 0;
@@ -339,15 +401,44 @@ describe('createDeflater', () => {
   for (let i = 0; i < 15000; i++) lines.push(`2026-11-24 10:${String(i % 60).padStart(2, '0')} INFO [http-${i % 7}] req ${crypto.randomBytes(6).toString('hex')} ok\n`);
   const input = Buffer.from(lines.join(''));
 
-  it('drives one zlib stream: the output is byte for byte that of deflating the whole input at once', () => {
-    const whole = zlib.deflateRawSync(input, { level: 6, memLevel: 9 });
-    expect(deflateIn('auto', input, [1024 * 1024, 700, 65536, 1])).toEqual(whole);
+  it('the start-up self-check passes on this Node: the internal path is used', () => {
+    expect(zlibPath()).toBe('internal');
   });
 
-  it('the public-API fallback (blocks primed with the last 32 KiB) inflates back to the input at about the same size', () => {
-    const out = deflateIn('blocks', input, [300 * 1024, 5000, 20000, 1, 128 * 1024]);
+  it('the self-check tells a deflater that differs from zlib.deflateRawSync from one that does not', () => {
+    expect(deflatesLikeZlib(createDeflater(6, 'internal'))).toBe(true);
+    // The public path's blocks end in sync flushes: valid, but not the same bytes.
+    expect(deflatesLikeZlib(createDeflater(6, 'public'))).toBe(false);
+  });
+
+  it('the internal path drives one zlib stream: the output is byte for byte that of deflating the whole input at once', () => {
+    const whole = zlib.deflateRawSync(input, { level: 6, memLevel: 9 });
+    expect(deflateIn('internal', input, [1024 * 1024, 700, 65536, 1])).toEqual(whole);
+  });
+
+  it('the public path (blocks primed with the last 32 KiB) inflates back to the input at about the same size', () => {
+    const out = deflateIn('public', input, [300 * 1024, 5000, 20000, 1, 128 * 1024]);
     expect(zlib.inflateRawSync(out).equals(input)).toBe(true);
     expect(out.length).toBeLessThan(zlib.deflateRawSync(input, { level: 6 }).length * 1.02);
+  });
+
+  it.each(['auto', 'public'] as const)('a bundle built with zlib: %s round-trips gzip logs, a corrupt gzip and a file of many blocks', async (mode) => {
+    const root = tmp();
+    jiraTree(root);
+    const big = Buffer.from(lines.join('').repeat(3)); // ~3 MiB: several deflate blocks
+    write(path.join(root, 'var/atlassian/application-data/jira/log/big.log'), big, new Date('2026-11-23T09:00:00Z'));
+    const members = Buffer.concat([zlib.gzipSync('first member\n'), zlib.gzipSync(big)]);
+    write(path.join(root, 'var/atlassian/application-data/jira/log/two.log.3.gz'), members, new Date('2026-11-23T09:00:00Z'));
+    const r = await buildBundle(options({ output: path.join(root, 'b.zip') }), env(root, { zlib: mode }));
+    const raw = readZipRaw(r.output);
+    const zip = readZip(r.output);
+    expect(zip.get('jira/home/log/big.log')!.equals(big)).toBe(true);
+    expect(zip.get('jira/home/log/two.log.3')!.equals(Buffer.concat([Buffer.from('first member\n'), big]))).toBe(true);
+    expect(zip.get('jira/home/log/atlassian-jira.log.2')!.toString()).toBe('rotated token=[REDACTED:token] x\n');
+    expect(r.manifest.skipped.find((s) => s.source.endsWith('broken.log.gz'))?.reason).toBe('corrupt-gzip');
+    // Only the internal path gives the bytes of deflating the whole file at once.
+    const whole = zlib.deflateRawSync(big, { level: 6, memLevel: 9 });
+    expect(raw.get('jira/home/log/big.log')!.data.equals(whole)).toBe(mode === 'auto');
   });
 });
 

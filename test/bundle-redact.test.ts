@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isConfigFile, MAX_LINE, redactBuffer, Redactor } from '../src/bundle/redact.js';
+import { isConfigFile } from '../src/bundle/redact-rules.js';
+import { MAX_LINE, redactBuffer, Redactor } from '../src/bundle/redact.js';
 import { Obfuscator } from '../src/bundle/obfuscate.js';
 
 const dir = path.join(import.meta.dirname, 'fixtures/bundle/redact');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listOptions } from '../src/cli/commands/list.js';
 import { exitCodeFor } from '../src/cli/errors.js';
-import { autoResolveRule, fieldText, impactOf, parseKey, relative, shortImpact } from '../src/cli/follow/common.js';
+import { autoResolveRule, fieldText, impactOf, parseKey, relative, shortImpact } from '../src/cli/shared/common.js';
 import { createT } from '../src/i18n/index.js';
 import { UsageError } from '../src/lib/errors.js';
 import { progressLine } from '../src/ui/progress.js';

@@ -4,6 +4,7 @@ import { emptyState, fillForm, missingFlags, review, type FormIO, type FormMeta,
 import { describeFields, parseAnswer, toWire } from '../src/form/fields.js';
 import { createT, type Lang } from '../src/i18n/index.js';
 import { CancelledError } from '../src/lib/errors.js';
+import { renderError } from '../src/cli/errors.js';
 import { accountMeta, billingMeta, cloudMeta, foreignMeta, serverMeta } from './form-fixtures.js';
 import { ScriptedPrompter, type Step } from './support/scripted-prompter.js';
 import type { CustomerRequestCreateMetaDTO } from '../src/portal/types.js';
@@ -180,7 +181,8 @@ describe('guided form', () => {
     };
     const err = await fillForm(meta, state, h.io).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CancelledError);
-    expect((err as Error).message).toMatch(/needs your consent/);
+    expect((err as CancelledError).reason).toBe('consent-refused');
+    expect(renderError(err, createT('en')).message).toMatch(/needs your consent/);
   });
 
   it('an invalid site URL is refused at the prompt with an example', async () => {

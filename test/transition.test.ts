@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchTransition } from '../src/cli/follow/transition.js';
+import { matchTransition } from '../src/cli/commands/transition.js';
 import { ScriptedPrompter } from './support/scripted-prompter.js';
 import { API, followSandbox, expectFollowConformance, type FollowSandbox } from './support/follow-sandbox.js';
 

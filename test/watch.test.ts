@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../src/lib/clock.js';
 import { sandboxReply, startSandbox } from '../src/sandbox/index.js';
-import { API, followSandbox, expectFollowConformance, type FollowSandbox } from './support/follow-sandbox.js';
+import { API, followSandbox, expectFollowConformance, pollClock, type FollowSandbox } from './support/follow-sandbox.js';
 
 let s: FollowSandbox;
 beforeAll(async () => {
@@ -11,21 +11,8 @@ afterAll(async () => {
   await s.close();
 });
 
-/**
- * The test's fake clock (shared with the sandbox), with a hook run after each of watch's own
- * waits (those of at least a minute; the client's short retry backoffs pass straight through).
- */
-function hookedClock(onPoll: (n: number) => Promise<void> | void): Clock {
-  let n = 0;
-  return {
-    now: () => s.clock.now(),
-    sleep: async (ms, signal) => {
-      if (signal?.aborted) throw signal.reason;
-      s.clock.advance(ms);
-      if (ms >= 60_000) await onPoll(++n);
-    },
-  };
-}
+/** The test's fake clock (shared with the sandbox), with a hook run after each of watch's own waits. */
+const hookedClock = (onPoll: (n: number) => Promise<void> | void): Clock => pollClock(s, onPoll);
 
 const lines = (out: string) =>
   out
@@ -90,20 +77,15 @@ describe('support watch', () => {
       const port = Number(new URL(own.h.url).port);
       let restarted: Awaited<ReturnType<typeof startSandbox>> | undefined;
       const waits: number[] = [];
-      const clock: Clock = {
-        now: () => own.clock.now(),
-        sleep: async (ms) => {
-          own.clock.advance(ms);
-          if (ms < 60_000) return;
-          waits.push(ms);
-          if (waits.length === 1) await own.h.close();
-          if (waits.length === 2) {
-            restarted = await startSandbox({ dataDir: own.dataDir, port, clock: own.clock });
-            await sandboxReply(own.dataDir, key, 'back', own.clock);
-            await own.call('POST', `${API}/request/${key}/transition`, { id: '11' }).catch(() => undefined);
-          }
-        },
-      };
+      const clock = pollClock(own, async (n, ms) => {
+        waits.push(ms);
+        if (n === 1) await own.h.close();
+        if (n === 2) {
+          restarted = await startSandbox({ dataDir: own.dataDir, port, clock: own.clock });
+          await sandboxReply(own.dataDir, key, 'back', own.clock);
+          await own.call('POST', `${API}/request/${key}/transition`, { id: '11' }).catch(() => undefined);
+        }
+      });
       const r = await own.cli(['watch', key, '--interval', '1m'], { clock });
       await restarted?.close();
       expect(r.code).toBe(0);
@@ -119,14 +101,9 @@ describe('support watch', () => {
     const own = await followSandbox({ rateLimitPerMinute: 1 });
     try {
       const key = await own.create('busy portal');
-      let n = 0;
-      const clock: Clock = {
-        now: () => own.clock.now(),
-        sleep: async (ms) => {
-          own.clock.advance(ms);
-          if (ms >= 60_000 && ++n === 1) expect((await own.call('POST', `${API}/request/${key}/transition`, { id: '11' })).status).toBe(204);
-        },
-      };
+      const clock = pollClock(own, async (n) => {
+        if (n === 1) expect((await own.call('POST', `${API}/request/${key}/transition`, { id: '11' })).status).toBe(204);
+      });
       const r = await own.cli(['watch', key, '--interval', '1m', '--json'], { clock });
       expect(r.code).toBe(0);
       expect(lines(r.stdout).at(-1)).toMatchObject({ event: 'done', status: 'Resolved' });

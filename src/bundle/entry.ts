@@ -12,10 +12,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { threadId } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { Obfuscator, type ObfuscateKind } from './obfuscate.js';
 import { Redactor } from './redact.js';
+import { reasonOf } from './walk.js';
+import { createDeflater, gunzipFile, zlibPath, type Deflater, type ZlibPath } from './zlib-sync.js';
 
 /** Output kept in memory before it goes to a spill file: bounds a worker's memory. */
 export const SPILL_AT = 1024 * 1024;
@@ -24,16 +26,8 @@ export const SPILL_AT = 1024 * 1024;
  * buffer keeps external memory flat (fresh read buffers pile up between GCs in each worker).
  */
 const READ_SIZE = 1024 * 1024;
-/** Reads of gzip input (compressed, so small reads are plenty). */
-const GZ_READ_SIZE = 128 * 1024;
-/** zlib's output chunk: small, because every deflate call allocates its output in these. */
-const ZLIB_CHUNK = 64 * 1024;
 /** Redacted text is deflated in blocks of this size: each costs a 32 KiB dictionary and a flush marker. */
 const BLOCK = 1024 * 1024;
-/** zlib's largest hash table: ~4% faster and slightly smaller output than the default of 8. */
-const MEM_LEVEL = 9;
-/** Deflate's window: the history each block is primed with (see {@link BlockDeflater}). */
-const WINDOW = 32 * 1024;
 /** How often (bytes of input) a long entry yields to the event loop when run in process. */
 const YIELD_EVERY = 8 * 1024 * 1024;
 
@@ -54,6 +48,8 @@ export interface EntryTask {
   config: boolean;
   obfuscate: { kinds: ObfuscateKind[]; keyHex: string } | undefined;
   spillDir: string;
+  /** `public` forces zlib's public API (see `zlib-sync.ts`); `auto` uses what the self-check chose. */
+  zlib: 'auto' | 'public';
 }
 
 /** A finished entry: its data is in `chunks` (each with its own ArrayBuffer, so it can be transferred) or in the `spill` file. */
@@ -77,6 +73,8 @@ export interface EntryDone {
   notes: string[];
   chunks: Uint8Array[];
   spill: string | undefined;
+  /** The thread that built the entry (0: the main thread). */
+  thread: number;
 }
 
 /** A file that could not be turned into an entry: left out, with the reason. */
@@ -88,33 +86,14 @@ export interface EntryFailed {
   detail: string;
 }
 
+/** What building one entry gives: its data, or why the file was left out. */
 export type EntryResult = EntryDone | EntryFailed;
-
-/**
- * Yields `length` bytes of a file from `offset`, stopping early if it shrank. Feeds the streaming
- * gunzip used when {@link gunzipSync} cannot run; that stream holds on to its input, so each read
- * gets its own (small) buffer.
- */
-async function* readRange(fh: fs.promises.FileHandle, offset: number, length: number, state: { read: number }) {
-  let pos = offset;
-  const end = offset + length;
-  while (pos < end) {
-    const buf = Buffer.allocUnsafe(Math.min(GZ_READ_SIZE, end - pos));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-    if (bytesRead === 0) return;
-    pos += bytesRead;
-    state.read += bytesRead;
-    yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-  }
-}
 
 function failure(id: number, err: unknown): EntryFailed {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const detail = err instanceof Error ? err.message : String(err);
-  if (code === 'ENOENT') return { id, ok: false, reason: 'vanished', detail };
-  if (code === 'EACCES' || code === 'EPERM') return { id, ok: false, reason: 'unreadable', detail };
-  if (code === 'ELOOP') return { id, ok: false, reason: 'symlink-loop', detail };
-  if (code === 'EISDIR') return { id, ok: false, reason: 'not-a-file', detail };
+  const reason = reasonOf(err);
+  if (reason !== 'read-error') return { id, ok: false, reason, detail };
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'Z_STREAM_ERROR' || /incorrect header|unexpected end/i.test(detail)) {
     return { id, ok: false, reason: 'corrupt-gzip', detail };
   }
@@ -125,171 +104,6 @@ function failure(id: number, err: unknown): EntryFailed {
 export function isFatal(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS';
-}
-
-/** Raw deflate driven synchronously, block by block; output goes to `emit` (a view valid during the call). */
-export interface Deflater {
-  push(block: Buffer, emit: (out: Buffer) => void): void;
-  end(emit: (out: Buffer) => void): void;
-}
-
-/**
- * Output buffers of {@link SyncZlib}, one per thread for deflate and one for gunzip (whose output
- * flows into a deflate): reused for every call, as output is consumed before the next call.
- */
-const zlibOut: { deflate?: Buffer; gunzip?: Buffer } = {};
-
-/** The zlib binding calls that `zlib.deflateRawSync` itself makes (Node 20's `processChunkSync`). */
-interface ZlibHandle {
-  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
-}
-
-/**
- * One zlib stream per entry, driven with synchronous calls on the calling thread (in a worker: its
- * own core; zlib's async API would run on the shared libuv pool and leave the worker waiting). It
- * uses the zlib handle the way `deflateRawSync` does internally, because the public sync API
- * closes its stream after one call: the output is byte for byte that of deflating the file in one
- * go, and nothing is allocated per block (fresh contexts and output buffers per block churn malloc
- * and let RSS creep). {@link createDeflater} falls back to {@link BlockDeflater} if the internals
- * are not there.
- */
-class HandleDeflater implements Deflater {
-  constructor(private readonly z: SyncZlib) {}
-
-  push(block: Buffer, emit: (out: Buffer) => void): void {
-    this.z.run(block, zlib.constants.Z_NO_FLUSH, emit);
-  }
-
-  end(emit: (out: Buffer) => void): void {
-    try {
-      this.z.run(Buffer.alloc(0), zlib.constants.Z_FINISH, emit);
-    } finally {
-      this.z.close();
-    }
-  }
-}
-
-/** A zlib stream driven through its handle with synchronous calls (see {@link HandleDeflater}). */
-class SyncZlib {
-  private constructor(
-    private readonly stream: zlib.Deflate | zlib.DeflateRaw | zlib.Gunzip,
-    private readonly handle: ZlibHandle,
-    private readonly state: Uint32Array,
-    private readonly kind: 'deflate' | 'gunzip',
-  ) {
-    // A failed call destroys the stream at once and emits `error` on the next tick: `run` throws
-    // the error itself; this listener only keeps the late event from being unhandled.
-    stream.on('error', () => undefined);
-  }
-
-  /** Wraps `stream`, or closes it and returns undefined when this Node lacks the internals. */
-  static of(stream: zlib.DeflateRaw | zlib.Gunzip, kind: 'deflate' | 'gunzip'): SyncZlib | undefined {
-    const internals = stream as unknown as { _handle?: Partial<ZlibHandle>; _writeState?: unknown };
-    if (typeof internals._handle?.writeSync === 'function' && internals._writeState instanceof Uint32Array) {
-      return new SyncZlib(stream, internals._handle as ZlibHandle, internals._writeState, kind);
-    }
-    stream.close();
-    return undefined;
-  }
-
-  run(input: Buffer, flush: number, emit: (out: Buffer) => void): void {
-    const out = (zlibOut[this.kind] ??= Buffer.allocUnsafe(256 * 1024));
-    let inOff = 0;
-    let inLen = input.length;
-    for (;;) {
-      this.handle.writeSync(flush, input, inOff, inLen, out, 0, out.length);
-      if (this.stream.destroyed) throw this.stream.errored ?? new Error('zlib stream failed');
-      const [availOut = 0, availIn = 0] = this.state;
-      if (availOut < out.length) emit(out.subarray(0, out.length - availOut));
-      inOff += inLen - availIn;
-      inLen = availIn;
-      // A full output buffer may mean more output is pending.
-      if (availOut !== 0) return;
-    }
-  }
-
-  close(): void {
-    this.stream.close();
-  }
-}
-
-/**
- * Decompresses the first `size` bytes of a gzip file (all its members) with synchronous calls,
- * reading into `read` and handing output views to `emit`. Returns the bytes read, or undefined
- * when this Node lacks the zlib internals (the caller then streams). Throws zlib's errors.
- */
-function gunzipSync(fd: number, size: number, read: Buffer, emit: (out: Buffer) => void): number | undefined {
-  const z = SyncZlib.of(zlib.createGunzip(), 'gunzip');
-  if (!z) return undefined;
-  let pos = 0;
-  try {
-    while (pos < size) {
-      const n = fs.readSync(fd, read, 0, Math.min(read.length, size - pos), pos);
-      if (n === 0) break;
-      pos += n;
-      z.run(read.subarray(0, n), zlib.constants.Z_NO_FLUSH, emit);
-    }
-    z.run(Buffer.alloc(0), zlib.constants.Z_FINISH, emit);
-  } finally {
-    z.close();
-  }
-  return pos;
-}
-
-/**
- * A synchronous raw-deflate stream at `level`: one zlib stream driven through its handle (output
- * identical to `zlib.deflateRawSync` of the whole input) when this Node has the internals it uses,
- * else, or with `mode: 'blocks'`, pigz-style blocks through the public API. `push` and `end` hand
- * the output to `emit` as views valid only during the call.
- */
-export function createDeflater(level: number, mode: 'auto' | 'blocks' = 'auto'): Deflater {
-  if (mode === 'auto') {
-    const z = SyncZlib.of(zlib.createDeflateRaw({ level, memLevel: MEM_LEVEL }), 'deflate');
-    if (z) return new HandleDeflater(z);
-  }
-  return new BlockDeflater(level);
-}
-
-/**
- * Raw deflate with the public sync API: each block is deflated on its own with the previous
- * 32 KiB of input as its dictionary and ends with a sync flush, as pigz does: the concatenation is
- * one valid deflate stream, within ~0.1% of deflating the whole file at once.
- */
-class BlockDeflater implements Deflater {
-  /** The last {@link WINDOW} bytes of input (the first `histLen` of this buffer). */
-  private readonly history = Buffer.allocUnsafe(WINDOW);
-  private histLen = 0;
-
-  constructor(private readonly level: number) {}
-
-  push(block: Buffer, emit: (out: Buffer) => void): void {
-    emit(this.deflate(block, zlib.constants.Z_SYNC_FLUSH));
-    if (block.length >= WINDOW) {
-      block.copy(this.history, 0, block.length - WINDOW);
-      this.histLen = WINDOW;
-    } else {
-      // A short block: the window spans it and the end of the history before it.
-      const keep = Math.min(this.histLen, WINDOW - block.length);
-      this.history.copy(this.history, 0, this.histLen - keep, this.histLen);
-      block.copy(this.history, keep);
-      this.histLen = keep + block.length;
-    }
-  }
-
-  /** The final (empty) block that ends the stream. */
-  end(emit: (out: Buffer) => void): void {
-    emit(this.deflate(Buffer.alloc(0), zlib.constants.Z_FINISH));
-  }
-
-  private deflate(block: Buffer, flush: number): Buffer {
-    return zlib.deflateRawSync(block, {
-      level: this.level,
-      memLevel: MEM_LEVEL,
-      chunkSize: ZLIB_CHUNK,
-      finishFlush: flush,
-      ...(this.histLen > 0 ? { dictionary: this.history.subarray(0, this.histLen) } : {}),
-    });
-  }
 }
 
 /**
@@ -340,7 +154,7 @@ class EntryEncoder {
     readonly redactor: Redactor | undefined,
     private readonly scratch: Scratch,
   ) {
-    this.deflater = task.deflate ? createDeflater(task.level) : undefined;
+    this.deflater = task.deflate ? createDeflater(task.level, zlibPathOf(task)) : undefined;
   }
 
   /** Takes source bytes; `chunk` may be reused by the caller once this returns. */
@@ -413,6 +227,10 @@ class EntryEncoder {
   }
 }
 
+function zlibPathOf(task: EntryTask): ZlibPath {
+  return task.zlib === 'public' ? 'public' : zlibPath();
+}
+
 function writeAll(fd: number, b: Uint8Array): void {
   let done = 0;
   while (done < b.length) done += fs.writeSync(fd, b, done, b.length - done);
@@ -451,11 +269,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
       const count = (b: Buffer) => {
         total += b.length;
       };
-      if (gunzipSync(fh.fd, sizeAtStart, read, count) === undefined) {
-        await pipeline(readRange(fh, 0, sizeAtStart, { read: 0 }), zlib.createGunzip({ chunkSize: ZLIB_CHUNK }), async (src: AsyncIterable<Buffer>) => {
-          for await (const c of src) count(c);
-        });
-      }
+      await gunzipFile(fh, sizeAtStart, read, count, zlibPathOf(task));
       sourceSize = total;
       skip = Math.max(0, total - task.maxFileSize);
     } else {
@@ -485,13 +299,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
         e.push(left > 0 ? c.subarray(left) : c);
         left = 0;
       };
-      const n = gunzipSync(fh.fd, sizeAtStart, read, tail);
-      if (n !== undefined) state.read = n;
-      else {
-        await pipeline(readRange(fh, 0, sizeAtStart, state), zlib.createGunzip({ chunkSize: ZLIB_CHUNK }), async (src: AsyncIterable<Buffer>) => {
-          for await (const c of src) tail(c);
-        });
-      }
+      state.read = await gunzipFile(fh, sizeAtStart, read, tail, zlibPathOf(task));
     } else {
       // Synchronous reads into one reused buffer: in a worker nothing else needs the thread.
       const buf = read;
@@ -531,6 +339,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
       notes,
       chunks: e.takeChunks(),
       spill: e.spill,
+      thread: threadId,
     };
   } catch (err) {
     if (enc) {

@@ -2,7 +2,7 @@
  * The portal's attachment limit (`GET /rest/api/3/attachment/meta` -> `uploadLimit`) against a
  * built bundle, and the flags that would bring an oversized bundle under it.
  */
-import type { Manifest } from './build.js';
+import type { Manifest } from './manifest.js';
 
 /** A flag and the value that should bring the bundle under the limit. */
 export interface LimitSuggestion {
@@ -10,6 +10,7 @@ export interface LimitSuggestion {
   value: string;
 }
 
+/** A bundle checked against the portal's limit, with the flags that would bring it under when it is over. */
 export interface LimitCheck {
   ok: boolean;
   zipSize: number;

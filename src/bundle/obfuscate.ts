@@ -9,7 +9,6 @@ import crypto from 'node:crypto';
 
 /** What `--obfuscate` may replace. */
 export type ObfuscateKind = 'hosts' | 'ips' | 'emails';
-export const OBFUSCATE_KINDS: readonly ObfuscateKind[] = ['hosts', 'ips', 'emails'];
 
 /** Top-level domains a hostname must end in; Java package names (`com.atlassian.jira`) start with one instead. */
 const TLDS =
@@ -77,15 +76,4 @@ export class Obfuscator {
     }
     return s;
   }
-}
-
-/** Parses `hosts,ips,emails`; returns undefined for an unknown kind. */
-export function parseObfuscate(text: string): ObfuscateKind[] | undefined {
-  const kinds = text
-    .split(',')
-    .map((k) => k.trim().toLowerCase())
-    .filter((k) => k !== '');
-  if (kinds.length === 0) return undefined;
-  for (const k of kinds) if (!(OBFUSCATE_KINDS as readonly string[]).includes(k)) return undefined;
-  return [...new Set(kinds)] as ObfuscateKind[];
 }

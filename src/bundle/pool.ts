@@ -1,18 +1,19 @@
 /**
- * Runs entry tasks on worker threads (one per core, at most {@link MAX_WORKERS}), or in process
- * when the compiled worker is not available (tests run the TypeScript sources).
+ * Runs entry tasks on worker threads, or in process: the caller chooses (`BundleEnv.threads`).
+ * Threads run the compiled worker beside this module (`dist/bundle/worker.js`); when it is not
+ * there (the TypeScript sources, or a broken install) asking for threads is an error.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { processEntry, type EntryResult, type EntryTask } from './entry.js';
 
+/** The most threads `threads: 'auto'` starts. */
 export const MAX_WORKERS = 4;
 
 /** Runs tasks; `close` stops the threads (also mid-task, on Ctrl-C). */
 export interface EntryPool {
   readonly size: number;
-  readonly threaded: boolean;
   run(task: EntryTask): Promise<EntryResult>;
   close(): Promise<void>;
 }
@@ -31,22 +32,22 @@ function errorFrom(m: FatalMessage): Error {
   return e;
 }
 
-/** The compiled worker script beside this module, when there is one. */
-function workerScript(): URL | undefined {
+/** The compiled worker script beside this module; throws when there is none. */
+function workerScript(): URL {
   const url = new URL('./worker.js', import.meta.url);
-  try {
-    return fs.existsSync(fileURLToPath(url)) ? url : undefined;
-  } catch {
-    return undefined;
+  if (url.protocol !== 'file:' || !fs.existsSync(fileURLToPath(url))) {
+    throw new Error(`bundle: no compiled worker at ${url.href} (run \`npm run build\`, or build in process)`);
   }
+  return url;
 }
 
-/** A pool of `size` slots; threaded when `threads` is true and the compiled worker exists. */
-export function createPool(size: number, threads: boolean): EntryPool {
-  const script = threads ? workerScript() : undefined;
-  if (!script) {
-    return { size, threaded: false, run: (task) => processEntry(task), close: async () => undefined };
+/** A pool of `threads` worker threads, or of one slot in this thread. */
+export function createPool(threads: number | 'in-process'): EntryPool {
+  if (threads === 'in-process') {
+    return { size: 1, run: (task) => processEntry(task), close: async () => undefined };
   }
+  const script = workerScript();
+  const size = Math.max(1, threads);
   const idle: Worker[] = [];
   const all: Worker[] = [];
   const waiting: ((w: Worker) => void)[] = [];
@@ -72,7 +73,6 @@ export function createPool(size: number, threads: boolean): EntryPool {
   };
   return {
     size,
-    threaded: true,
     async run(task) {
       if (closed) throw new Error('pool closed');
       const w = await acquire();

@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
-import type { BundleEnv, BundleOptions, BundleResult } from '../bundle/build.js';
-import type { Plan, Product } from '../bundle/collect.js';
-import type { LimitCheck } from '../bundle/limit.js';
-import type { ObfuscateKind } from '../bundle/obfuscate.js';
+import type { BundleEnv, BundleOptions, BundleResult, LimitCheck, ObfuscateKind, Plan, Product } from '../bundle/index.js';
 import type { T } from '../i18n/index.js';
 import { CancelledError, CliError, UsageError } from '../lib/errors.js';
 import { formatBytes, parseDuration, parseSize } from '../lib/units.js';
 import type { Ctx } from './context.js';
 
 /**
- * The bundle flags (DESIGN §7) for `support bundle`, `create --bundle` and `attach --bundle`:
+ * The bundle flags for `support bundle`, `create --bundle` and `attach --bundle`:
  * `addBundleFlags` declares them, `bundleOptionsFrom` checks them, `makeBundle` builds the zip
  * with progress and translated errors, and `checkUploadLimit` refuses a zip over the portal's limit.
- * Kept light at module level: the bundle code is imported only when a bundle is built.
+ * Kept light at module level: flags are checked at parse time, and the bundle layer is imported
+ * only when a bundle is planned or built.
  */
 
 /** The raw values commander gives for the bundle flags. */
@@ -31,8 +29,18 @@ export interface BundleFlagValues {
   level?: string;
 }
 
-const PRODUCT_NAMES = ['jira', 'jsm', 'confluence', 'bitbucket', 'bamboo', 'crowd'];
-const KINDS = ['hosts', 'ips', 'emails'];
+/** Defaults of the bundle flags. */
+export const BUNDLE_DEFAULTS = {
+  maxFileSize: 100 * 1024 * 1024,
+  maxTotal: 2 * 1024 * 1024 * 1024,
+  level: 6,
+} as const;
+
+// The values `--product` and `--obfuscate` take, checked at parse time without loading the bundle
+// layer; `satisfies` keeps each list equal to the bundle layer's type.
+/** The products a bundle can collect, without loading the bundle layer (the `--help` path stays light). */
+export const BUNDLE_PRODUCTS = Object.keys({ jira: 1, jsm: 1, confluence: 1, bitbucket: 1, bamboo: 1, crowd: 1 } satisfies Record<Product, 1>) as readonly Product[];
+const KINDS: readonly string[] = Object.keys({ hosts: 1, ips: 1, emails: 1 } satisfies Record<ObfuscateKind, 1>);
 
 /** Adds the bundle flags to a command. */
 export function addBundleFlags(cmd: Command, t: T): Command {
@@ -52,7 +60,7 @@ export function addBundleFlags(cmd: Command, t: T): Command {
 
 /** Checks the flag values and turns them into bundle options; every problem is a UsageError. */
 export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
-  if (v.product !== undefined && !PRODUCT_NAMES.includes(v.product.toLowerCase())) {
+  if (v.product !== undefined && !(BUNDLE_PRODUCTS as readonly string[]).includes(v.product.toLowerCase())) {
     throw new UsageError(t('bundle.err.product', v.product), { hint: t('bundle.err.productHint') });
   }
   let sinceMs: number | undefined;
@@ -66,7 +74,7 @@ export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
     if (n === undefined || n <= 0) throw new UsageError(t('bundle.err.size', flag, text), { hint: t('bundle.err.sizeHint') });
     return n;
   };
-  let level = 6;
+  let level: number = BUNDLE_DEFAULTS.level;
   if (v.level !== undefined) {
     if (!/^\d$/.test(v.level.trim())) throw new UsageError(t('bundle.err.level', v.level));
     level = Number(v.level.trim());
@@ -85,8 +93,8 @@ export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
     install: v.install,
     paths: v.path ?? [],
     sinceMs,
-    maxFileSize: size('--max-file-size', v.maxFileSize, 100 * 1024 * 1024),
-    maxTotal: size('--max-total', v.maxTotal, 2 * 1024 * 1024 * 1024),
+    maxFileSize: size('--max-file-size', v.maxFileSize, BUNDLE_DEFAULTS.maxFileSize),
+    maxTotal: size('--max-total', v.maxTotal, BUNDLE_DEFAULTS.maxTotal),
     output: v.output,
     obfuscate,
     redact: v.redact !== false,
@@ -94,9 +102,15 @@ export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
   };
 }
 
-/** The bundle's view of the outside world. `SUPPORT_BUNDLE_ROOT` moves discovery's `/` (tests). */
+/**
+ * The bundle's view of the outside world. `SUPPORT_BUNDLE_ROOT` moves discovery's `/` (tests);
+ * `SUPPORT_BUNDLE_THREADS` sets the worker threads (`0`: build in process, as the tests of the
+ * TypeScript sources must; default one per core, at most 4).
+ */
 export function bundleEnvOf(ctx: Ctx): BundleEnv {
+  const threads = Number(ctx.env.SUPPORT_BUNDLE_THREADS ?? NaN);
   return {
+    threads: threads === 0 ? 'in-process' : Number.isInteger(threads) && threads > 0 ? threads : 'auto',
     env: ctx.env,
     cwd: ctx.cwd,
     root: ctx.env.SUPPORT_BUNDLE_ROOT || '/',
@@ -109,7 +123,7 @@ export function bundleEnvOf(ctx: Ctx): BundleEnv {
 
 /** Lists what would be collected; a UsageError when there is nothing at all. */
 export async function planFromFlags(o: BundleOptions, ctx: Ctx): Promise<Plan & { output: string }> {
-  const { planBundle } = await import('../bundle/build.js');
+  const { planBundle } = await import('../bundle/index.js');
   const fs = await import('node:fs');
   const plan = planBundle(o, bundleEnvOf(ctx));
   if (fs.existsSync(plan.output) && fs.statSync(plan.output).isDirectory()) {
@@ -127,7 +141,7 @@ export async function planFromFlags(o: BundleOptions, ctx: Ctx): Promise<Plan & 
  */
 export async function makeBundle(o: BundleOptions, ctx: Ctx, plan?: Plan & { output: string }): Promise<BundleResult> {
   const thePlan = plan ?? (await planFromFlags(o, ctx));
-  const [{ buildBundle }, { createByteProgress }] = await Promise.all([import('../bundle/build.js'), import('../ui/progress.js')]);
+  const [{ buildBundle }, { createByteProgress }] = await Promise.all([import('../bundle/index.js'), import('../ui/progress.js')]);
   const bar = createByteProgress({ io: ctx.io, t: ctx.t, now: () => ctx.clock.now() });
   const path = await import('node:path');
   try {
@@ -137,7 +151,7 @@ export async function makeBundle(o: BundleOptions, ctx: Ctx, plan?: Plan & { out
       thePlan,
     );
   } catch (err) {
-    if (ctx.signal.aborted) throw new CancelledError(ctx.t('bundle.err.cancelled'), { cause: err });
+    if (ctx.signal.aborted) throw new CancelledError({ reason: 'bundle', cause: err });
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
       throw new CliError(ctx.t('bundle.err.diskFull', path.dirname(thePlan.output)), { hint: ctx.t('bundle.err.diskFullHint'), cause: err });
@@ -155,7 +169,7 @@ export async function makeBundle(o: BundleOptions, ctx: Ctx, plan?: Plan & { out
  * the caller must then upload nothing.
  */
 export async function checkUploadLimit(result: BundleResult, uploadLimit: number | undefined, ctx: Ctx): Promise<LimitCheck> {
-  const { checkBundleSize } = await import('../bundle/limit.js');
+  const { checkBundleSize } = await import('../bundle/index.js');
   const check = checkBundleSize(result.zipSize, uploadLimit, result.manifest, ctx.clock.now());
   if (!check.ok) {
     const flags = check.suggestions.map((s) => `${s.flag} ${s.value}`).join(', ');
@@ -167,7 +181,8 @@ export async function checkUploadLimit(result: BundleResult, uploadLimit: number
 }
 
 /** The summary lines a finished bundle prints on stderr. */
-export function summaryLines(r: BundleResult, o: BundleOptions, t: T): string[] {
+export async function summaryLines(r: BundleResult, o: BundleOptions, t: T): Promise<string[]> {
+  const { isOwnTempFile } = await import('../bundle/index.js');
   const m = r.manifest;
   const lines = [t('bundle.summary', m.totals.files, formatBytes(m.totals.bytes), formatBytes(r.zipSize))];
   if (m.totals.truncated) lines.push(t('bundle.summary.truncated', m.totals.truncated));
@@ -176,7 +191,7 @@ export function summaryLines(r: BundleResult, o: BundleOptions, t: T): string[] 
     const red = Object.entries(m.totals.redactions).sort((a, b) => b[1] - a[1]);
     lines.push(red.length ? t('bundle.summary.redactions', red.map(([k, n]) => `${k} ${n}`).join(', ')) : t('bundle.summary.noRedactions'));
   }
-  const skipped = m.skipped.filter((s) => s.reason !== 'excluded' || !s.detail?.includes('.spill-'));
+  const skipped = m.skipped.filter((s) => !isOwnTempFile(s));
   if (skipped.length) {
     lines.push(t('bundle.summary.skipped', skipped.length));
     for (const s of skipped.slice(0, 10)) lines.push(`  ${s.reason}: ${s.source}`);

@@ -6,7 +6,7 @@ import { makeIO, wantColor } from '../ui/io.js';
 import type { Deps } from './deps.js';
 import { makeOutput, type Output } from './output.js';
 
-/** The global flags of DESIGN §3, as every command sees them. */
+/** The global flags (`--profile`, `--portal`, `--json`, `--no-input`, ...), as every command sees them. */
 export interface GlobalOptions {
   profile: string | undefined;
   portal: string | undefined;

@@ -35,7 +35,6 @@ const CANCEL_MESSAGES = {
 
 /** A cancellation in the user's language: what was cancelled, and how to go on when a draft was kept. */
 export function renderCancel(err: CancelledError, t: T): RenderedError {
-  if (err.text !== undefined) return { message: err.text, ...(err.hint !== undefined ? { hint: err.hint } : {}) };
   const key = err.reason ? CANCEL_MESSAGES[err.reason] : err.resumable ? 'create.cancelled' : 'err.cancelled';
   return { message: t(key), ...(err.resumable ? { hint: t('create.hint.resume') } : {}) };
 }

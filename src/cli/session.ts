@@ -161,9 +161,10 @@ async function resolve(ctx: Ctx, profile: string, requested: string | undefined)
 
 /**
  * Resolves portal + credentials (flag > env SUPPORT_PORTAL/SUPPORT_EMAIL/SUPPORT_TOKEN > profile),
- * or starts the in-process sandbox for `--portal sandbox` (data dir `ctx.paths.dataDir`, port 0,
- * `ctx.clock`), and builds the client (debug trace, proxy, CA, User-Agent). Throws AuthError
- * (exit 4) "not signed in; run: support login" when nothing is configured.
+ * or starts the in-process sandbox for `--portal sandbox` (data dir `ctx.paths.dataDir`; port
+ * SANDBOX_PORT when it is free, any other otherwise; `ctx.clock`), and builds the client (debug
+ * trace, proxy, CA, User-Agent). Throws AuthError (exit 4) "not signed in; run: support login"
+ * when nothing is configured.
  */
 export async function openPortal(ctx: Ctx): Promise<PortalSession> {
   const profile = profileName(ctx);

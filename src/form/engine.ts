@@ -206,7 +206,7 @@ async function askConsent(f: FormField, state: FormState, io: FormIO): Promise<v
     if (parsed.ok) setValue(state, f, parsed.value);
     return;
   }
-  if (f.required) throw new CancelledError(t('form.consent.refused'));
+  if (f.required) throw new CancelledError({ reason: 'consent-refused' });
   setValue(state, f, undefined);
 }
 
@@ -409,7 +409,7 @@ export async function review(meta: FormMeta, state: FormState, io: FormIO): Prom
     ];
     const action = await prompter.select({ message: t('form.review.ask'), choices });
     if (action === 'send') return;
-    if (action === 'cancel') throw new CancelledError(t('form.review.cancelled'));
+    if (action === 'cancel') throw new CancelledError({ reason: 'review' });
     type Target = { field: FormField } | { extra: 'participants' | 'onBehalf' | 'production' };
     const targets: Choice<Target>[] = meta.fields.map((f) => ({ name: f.name, value: { field: f } }));
     if (impactField(meta)) targets.push({ name: t('form.review.production'), value: { extra: 'production' } });
@@ -419,7 +419,7 @@ export async function review(meta: FormMeta, state: FormState, io: FormIO): Prom
     if ('field' in target) {
       await askField(target.field, meta, state, io);
       const r = redirectOf(meta, state);
-      if (r) throw new CancelledError(t('form.review.redirectEdit'));
+      if (r) throw new CancelledError({ reason: 'redirect-edit' });
     } else if (target.extra === 'participants') {
       await askParticipants(state, io);
     } else if (target.extra === 'onBehalf') {

@@ -41,22 +41,12 @@ export interface CancelDetail {
 export class CancelledError extends Error {
   readonly reason: CancelReason | undefined;
   readonly resumable: boolean;
-  /**
-   * @deprecated Text translated by a thrower not yet moved to `reason`; rendered as given.
-   * New code passes a {@link CancelDetail}.
-   */
-  readonly text: string | undefined;
-  /** @deprecated Comes with `text`; new code sets `resumable`. */
-  readonly hint: string | undefined;
 
-  constructor(detail: CancelDetail | string = {}, legacy: { hint?: string; cause?: unknown } = {}) {
-    const d: CancelDetail = typeof detail === 'string' ? { cause: legacy.cause } : detail;
+  constructor(detail: CancelDetail = {}) {
     // An English summary for logs; users read the translated text.
-    super(typeof detail === 'string' ? detail : 'Cancelled.', d.cause === undefined ? undefined : { cause: d.cause });
+    super('Cancelled.', detail.cause === undefined ? undefined : { cause: detail.cause });
     this.name = 'CancelledError';
-    this.reason = d.reason;
-    this.resumable = d.resumable ?? false;
-    this.text = typeof detail === 'string' ? detail : undefined;
-    this.hint = legacy.hint;
+    this.reason = detail.reason;
+    this.resumable = detail.resumable ?? false;
   }
 }

@@ -21,8 +21,8 @@ export async function readText(stream: AsyncIterable<Buffer | string>, limit?: {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The items of an async iterable (a paged portal list), at most `max` of them. */
-export async function collect<T>(it: AsyncIterable<T>, max = Infinity): Promise<T[]> {
+/** The items of an async iterable (a paged portal list) in an array, at most `max` of them (`Array.fromAsync` with a cap). */
+export async function toArray<T>(it: AsyncIterable<T>, max = Infinity): Promise<T[]> {
   const out: T[] = [];
   if (max <= 0) return out;
   for await (const x of it) {

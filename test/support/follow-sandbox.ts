@@ -4,6 +4,7 @@
  * every exchange recorded for the conformance check.
  */
 import fs from 'node:fs';
+import type { Clock } from '../../src/lib/clock.js';
 import { startSandbox, type Exchange, type SandboxHandle } from '../../src/sandbox/index.js';
 import { expectConformance, loadSpec, type Exchange as SpecExchange } from './openapi.js';
 import { fakeClock, runCli, tempDir, type RunOptions, type RunResult } from './harness.js';
@@ -54,6 +55,22 @@ export async function followSandbox(
     async close() {
       await h.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The sandbox's fake clock, for `watch`: every wait advances it, and `onPoll(n, ms)` runs after each
+ * of watch's own waits (those of at least a minute; the client's short retry backoffs pass straight through).
+ */
+export function pollClock(box: FollowSandbox, onPoll: (n: number, ms: number) => Promise<void> | void): Clock {
+  let n = 0;
+  return {
+    now: () => box.clock.now(),
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw signal.reason;
+      box.clock.advance(ms);
+      if (ms >= 60_000) await onPoll(++n, ms);
     },
   };
 }

@@ -66,6 +66,9 @@ export function testDeps(opts: RunOptions = {}): { deps: Deps; stdout: () => str
   const home = opts.home ?? tempDir('support-home-');
   const env: Record<string, string | undefined> = {
     SUPPORT_CONFIG_DIR: path.join(home, 'config'),
+    // The TypeScript sources have no compiled bundle worker: bundles are built in process here, and
+    // on worker threads by the tests of the built code (test/bundle-build.test.ts).
+    SUPPORT_BUNDLE_THREADS: '0',
     ...opts.env,
   };
   const io = makeIO({

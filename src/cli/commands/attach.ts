@@ -1,10 +1,11 @@
-import type { Command } from 'commander';
-import type { BundleOptions } from '../../bundle/build.js';
+import type { BundleOptions } from '../../bundle/index.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
+import { defineCommand } from '../command.js';
 import type { Ctx } from '../context.js';
-import { refuseStrayBundleFlags } from '../follow/bundle-send.js';
-import { examples, type Registrar } from './index.js';
+import type { AttachJson } from '../json-types.js';
+import { refuseStrayBundleFlags } from '../shared/bundle-send.js';
+import { parseKey } from '../shared/common.js';
 
 export interface AttachOptions {
   key: string;
@@ -19,39 +20,37 @@ interface AttachFlags extends BundleFlagValues {
   bundle?: boolean;
 }
 
-export function register(r: Registrar): void {
-  const { program, t } = r;
-  const cmd = program
-    .command('attach')
-    .description(t('follow.attach.description'))
-    .argument('<key>', t('follow.arg.key'))
-    .argument('[file...]', t('follow.attach.arg.files'))
-    .option('--comment <text>', t('follow.attach.opt.comment'))
-    .option('--bundle', t('bundle.opt.bundle'));
-  addBundleFlags(cmd, t)
-    .addHelpText(
-      'after',
-      examples(t, [
-        'support attach SUP-12 support-bundle.zip',
-        'support attach SUP-12 screenshot.png atlassian-jira.log --comment "Logs from node 2"',
-        'support attach SUP-12 logs/*.log --json',
-        'support attach SUP-12 --bundle --product confluence --since 2d --comment "Logs after the upgrade"',
-      ]) + `${t('follow.attach.help.bundle')}\n`,
-    )
-    .action(async (key: string, files: string[], flags: AttachFlags, c: Command) => {
-      const ctx = r.ctx(c);
-      const { parseKey } = await import('../follow/common.js');
-      // Checked before any network call: a typo in a bundle flag costs nothing.
-      let bundle: BundleOptions | undefined;
-      if (flags.bundle) bundle = bundleOptionsFrom(flags, ctx.t);
-      else refuseStrayBundleFlags(flags, ctx);
-      if (files.length === 0 && !bundle) throw new UsageError(ctx.t('follow.attach.err.nothing'), { hint: ctx.t('follow.attach.err.nothingHint') });
-      await runAttach(
-        { key: parseKey(key, ctx.t), files, ...(flags.comment !== undefined ? { comment: flags.comment } : {}), ...(bundle ? { bundle } : {}) },
-        ctx,
-      );
-    });
-}
+export const register = defineCommand<[string, string[]], AttachFlags>((t) => ({
+  name: 'attach',
+  description: t('follow.attach.description'),
+  args: [
+    ['<key>', t('follow.arg.key')],
+    ['[file...]', t('follow.attach.arg.files')],
+  ],
+  flags: [
+    ['--comment <text>', t('follow.attach.opt.comment')],
+    ['--bundle', t('bundle.opt.bundle')],
+  ],
+  moreFlags: addBundleFlags,
+  examples: [
+    'support attach SUP-12 support-bundle.zip',
+    'support attach SUP-12 screenshot.png atlassian-jira.log --comment "Logs from node 2"',
+    'support attach SUP-12 logs/*.log --json',
+    'support attach SUP-12 --bundle --product confluence --since 2d --comment "Logs after the upgrade"',
+  ],
+  helpAfter: `${t('follow.attach.help.bundle')}\n`,
+  action: async (ctx, [key, files], flags) => {
+    // Checked before any network call: a typo in a bundle flag costs nothing.
+    let bundle: BundleOptions | undefined;
+    if (flags.bundle) bundle = bundleOptionsFrom(flags, ctx.t);
+    else refuseStrayBundleFlags(flags, ctx);
+    if (files.length === 0 && !bundle) throw new UsageError(ctx.t('follow.attach.err.nothing'), { hint: ctx.t('follow.attach.err.nothingHint') });
+    await runAttach(
+      { key: parseKey(key, ctx.t), files, ...(flags.comment !== undefined ? { comment: flags.comment } : {}), ...(bundle ? { bundle } : {}) },
+      ctx,
+    );
+  },
+}));
 
 /**
  * Checks every path first (exit 2 naming the bad ones, nothing sent), then streams the files
@@ -63,10 +62,10 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const [{ checkFiles, attachFiles }, common, { createByteProgress }, { formatBytes }, send] = await Promise.all([
     import('../../portal/attach-files.js'),
-    import('../follow/common.js'),
+    import('../shared/common.js'),
     import('../../ui/progress.js'),
     import('../../lib/units.js'),
-    import('../follow/bundle-send.js'),
+    import('../shared/bundle-send.js'),
   ]);
   const checked = await checkFiles(opts.files, {
     cwd: ctx.cwd,
@@ -98,19 +97,13 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
           ? t('follow.attach.fail.disabled')
           : t(f.reason === 'upload' ? 'follow.attach.fail.upload' : 'follow.attach.fail.attach', f.message ?? '');
     if (ctx.globals.json) {
-      ctx.io.out(
-        JSON.stringify(
-          {
-            key,
-            attached: result.attached.map((f) => ({ name: f.name, path: f.path, size: f.size })),
-            failed: result.failed.map((f) => ({ name: f.file.name, path: f.file.path, size: f.file.size, reason: f.reason, message: reason(f) })),
-            url: req._links?.web ?? '',
-            ...(bundle ? { bundle: send.bundleJson(bundle.result) } : {}),
-          },
-          null,
-          2,
-        ),
-      );
+      ctx.output.json({
+        key,
+        attached: result.attached.map((f) => ({ name: f.name, path: f.path, size: f.size })),
+        failed: result.failed.map((f) => ({ name: f.file.name, path: f.file.path, size: f.file.size, reason: f.reason, message: reason(f) })),
+        url: req._links?.web ?? '',
+        ...(bundle ? { bundle: send.bundleJson(bundle.result) } : {}),
+      } satisfies AttachJson);
     } else {
       for (const f of result.attached) ctx.io.out(t('follow.attach.ok', f.name, formatBytes(f.size), key));
       for (const f of result.failed) ctx.io.err(t('follow.attach.failed', f.file.name, reason(f)));

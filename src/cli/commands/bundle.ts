@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { formatBytes } from '../../lib/units.js';
 import { addBundleFlags, bundleOptionsFrom, makeBundle, planFromFlags, summaryLines, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
-import { examples, type Registrar } from './index.js';
+import type { BundleDryRunJson, BundleJson } from '../json-types.js';
+import { examples, type Registrar } from '../command.js';
 
 export interface BundleCommandOptions extends BundleFlagValues {
   dryRun?: boolean;
@@ -33,29 +34,27 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
   const plan = await planFromFlags(o, ctx);
   const { t, io } = ctx;
   if (opts.dryRun) {
-    const { estimateZipSize } = await import('../../bundle/build.js');
+    const { estimateZipSize } = await import('../../bundle/index.js');
     const estimate = estimateZipSize(plan.files, o);
     const collected = plan.files.reduce((s, f) => s + Math.min(f.size, o.maxFileSize), 0);
     if (ctx.globals.json) {
-      io.out(
-        JSON.stringify({
-          dryRun: true,
-          output: plan.output,
-          products: plan.products,
-          files: plan.files.map((f) => ({
-            entry: f.entry,
-            source: f.source,
-            size: f.size,
-            kept: Math.min(f.size, o.maxFileSize),
-            truncated: f.size > o.maxFileSize,
-            kind: f.kind,
-            mtime: new Date(f.mtimeMs).toISOString(),
-          })),
-          skipped: plan.skipped,
-          collectedBytes: collected,
-          estimatedZipBytes: estimate,
-        }),
-      );
+      ctx.output.json({
+        dryRun: true,
+        output: plan.output,
+        products: plan.products,
+        files: plan.files.map((f) => ({
+          entry: f.entry,
+          source: f.source,
+          size: f.size,
+          kept: Math.min(f.size, o.maxFileSize),
+          truncated: f.size > o.maxFileSize,
+          kind: f.kind,
+          mtime: new Date(f.mtimeMs).toISOString(),
+        })),
+        skipped: plan.skipped,
+        collectedBytes: collected,
+        estimatedZipBytes: estimate,
+      } satisfies BundleDryRunJson);
       return;
     }
     for (const p of plan.products) io.err(t('bundle.found', p.product, [p.home, p.install].filter(Boolean).join(', ')));
@@ -75,20 +74,18 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
   const result = await makeBundle(o, ctx, plan);
   const m = result.manifest;
   if (ctx.globals.json) {
-    io.out(
-      JSON.stringify({
-        output: result.output,
-        zipBytes: result.zipSize,
-        mappingFile: result.mappingFile ?? null,
-        files: m.totals.files,
-        collectedBytes: m.totals.bytes,
-        truncated: m.totals.truncated,
-        redactions: m.totals.redactions,
-        skipped: m.skipped,
-      }),
-    );
+    ctx.output.json({
+      output: result.output,
+      zipBytes: result.zipSize,
+      mappingFile: result.mappingFile ?? null,
+      files: m.totals.files,
+      collectedBytes: m.totals.bytes,
+      truncated: m.totals.truncated,
+      redactions: m.totals.redactions,
+      skipped: m.skipped,
+    } satisfies BundleJson);
     return;
   }
   io.out(result.output);
-  for (const line of summaryLines(result, o, t)) io.err(line);
+  for (const line of await summaryLines(result, o, t)) io.err(line);
 }

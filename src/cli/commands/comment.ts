@@ -1,7 +1,8 @@
-import type { Command } from 'commander';
 import { UsageError } from '../../lib/errors.js';
+import { defineCommand } from '../command.js';
 import type { Ctx } from '../context.js';
-import { examples, type Registrar } from './index.js';
+import type { CommentJson } from '../json-types.js';
+import { parseKey } from '../shared/common.js';
 import { readStdin } from '../stdin.js';
 
 export interface CommentOptions {
@@ -11,25 +12,25 @@ export interface CommentOptions {
   bodyFile?: string;
 }
 
-export function register(r: Registrar): void {
-  const { program, t } = r;
-  program
-    .command('comment')
-    .description(t('follow.comment.description'))
-    .argument('<key>', t('follow.arg.key'))
-    .option('--body <text>', t('follow.comment.opt.body'))
-    .option('--body-file <file>', t('follow.comment.opt.bodyFile'))
-    .addHelpText(
-      'after',
-      examples(t, ['support comment SUP-12 --body "The patch fixed it, thanks."', 'support comment SUP-12 --body-file reply.txt', 'dmesg | tail -50 | support comment SUP-12 --body-file -', 'support comment SUP-12   # opens $EDITOR']),
-    )
-    .action(async (key: string, flags: { body?: string; bodyFile?: string }, cmd: Command) => {
-      const ctx = r.ctx(cmd);
-      const { parseKey } = await import('../follow/common.js');
-      if (flags.body !== undefined && flags.bodyFile !== undefined) throw new UsageError(ctx.t('follow.comment.err.both'));
-      await runComment({ key: parseKey(key, ctx.t), ...flags }, ctx);
-    });
-}
+export const register = defineCommand<[string], { body?: string; bodyFile?: string }>((t) => ({
+  name: 'comment',
+  description: t('follow.comment.description'),
+  args: [['<key>', t('follow.arg.key')]],
+  flags: [
+    ['--body <text>', t('follow.comment.opt.body')],
+    ['--body-file <file>', t('follow.comment.opt.bodyFile')],
+  ],
+  examples: [
+    'support comment SUP-12 --body "The patch fixed it, thanks."',
+    'support comment SUP-12 --body-file reply.txt',
+    'dmesg | tail -50 | support comment SUP-12 --body-file -',
+    'support comment SUP-12   # opens $EDITOR',
+  ],
+  action: async (ctx, [key], flags) => {
+    if (flags.body !== undefined && flags.bodyFile !== undefined) throw new UsageError(ctx.t('follow.comment.err.both'));
+    await runComment({ key: parseKey(key, ctx.t), ...flags }, ctx);
+  },
+}));
 
 /** Where the comment text comes from: the flag, a file, stdin, or the editor on a TTY. */
 async function readBody(opts: CommentOptions, ctx: Ctx): Promise<string> {
@@ -63,7 +64,7 @@ export async function runComment(opts: CommentOptions, ctx: Ctx): Promise<void> 
   const { t } = ctx;
   const body = (await readBody(opts, ctx)).replace(/\s+$/, '');
   if (body.trim() === '') throw new UsageError(t('follow.comment.err.empty'));
-  const { withPortal, fetchRequest, notVisible, isoOf } = await import('../follow/common.js');
+  const { withPortal, fetchRequest, notVisible, isoOf } = await import('../shared/common.js');
   await withPortal(ctx, async (api) => {
     const before = await fetchRequest(api, opts.key, t);
     const key = before.issueKey ?? opts.key;
@@ -75,21 +76,15 @@ export async function runComment(opts: CommentOptions, ctx: Ctx): Promise<void> 
     const now = after.currentStatus?.status ?? '';
     const reopened = before.currentStatus?.statusCategory === 'DONE' && after.currentStatus?.statusCategory !== 'DONE';
     if (ctx.globals.json) {
-      ctx.io.out(
-        JSON.stringify(
-          {
-            key,
-            comment: { id: comment.id ?? '', created: isoOf(comment.created), body: comment.body ?? body },
-            previousStatus: was,
-            status: now,
-            statusCategory: after.currentStatus?.statusCategory ?? '',
-            reopened,
-            url: after._links?.web ?? '',
-          },
-          null,
-          2,
-        ),
-      );
+      ctx.output.json({
+        key,
+        comment: { id: comment.id ?? '', created: isoOf(comment.created), body: comment.body ?? body },
+        previousStatus: was,
+        status: now,
+        statusCategory: after.currentStatus?.statusCategory ?? '',
+        reopened,
+        url: after._links?.web ?? '',
+      } satisfies CommentJson);
       return;
     }
     ctx.io.out(t('follow.comment.added', key));

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { BundleOptions } from '../../bundle/build.js';
+import type { BundleOptions } from '../../bundle/index.js';
 import type { MessageKey, T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import {
@@ -12,44 +12,13 @@ import {
 } from '../../form/validators.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
+import { strayBundleFlags } from '../shared/bundle-send.js';
+import { examples, type Registrar } from '../command.js';
 import { readStdin } from '../stdin.js';
-import { strayBundleFlags } from '../follow/bundle-send.js';
-import { examples, type Registrar } from './index.js';
 
-/** The options of `support create`, after `--from` is merged in and each value is checked. */
-export interface CreateOptions {
-  serviceDesk?: string;
-  requestType?: string;
-  type?: 'technical' | 'billing' | 'account';
-  deployment?: 'server' | 'cloud';
-  product?: string;
-  /** Normalised (`SEN-…`). */
-  sen?: string;
-  /** Normalised https root. */
-  siteUrl?: string;
-  summary?: string;
-  impact?: 1 | 2 | 3 | 4;
-  /** true: --production; false: --not-production. */
-  production?: boolean;
-  /** From --details or --details-file. */
-  details?: string;
-  productVersion?: string;
-  participants: string[];
-  onBehalfOf?: string;
-  phone?: string;
-  grantAccess: boolean;
-  attach: string[];
-  /** `--field ID=VALUE` pairs, in order. */
-  fields: [string, string][];
-  yes: boolean;
-  dryRun: boolean;
-  resume: boolean;
-  /**
-   * With `--bundle`: the checked bundle options. `product` is `--bundle-product`; without it, create/bundle.ts
-   * takes the request's product (`--product` or the form's answer) when it names one found here.
-   */
-  bundle?: BundleOptions;
-}
+import type { CreateOptions } from '../create/options.js';
+
+export type { CreateOptions };
 
 /**
  * Raw commander values (and `--from` file keys, camel-cased the same way), with the bundle flags

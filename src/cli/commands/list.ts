@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
 import { UsageError } from '../../lib/errors.js';
+import { defineCommand } from '../command.js';
 import type { Ctx } from '../context.js';
-import { examples, type Registrar } from './index.js';
 
 export interface ListOptions {
   status: 'open' | 'closed' | 'all';
@@ -10,20 +9,6 @@ export interface ListOptions {
   serviceDesk?: string;
   /** 0 = every request. */
   limit: number;
-}
-
-/** One row of `support list --json` (and of the TSV output, in this column order). */
-export interface ListItem {
-  key: string;
-  status: string;
-  statusCategory: string;
-  impact: string;
-  summary: string;
-  requestTypeId: string;
-  serviceDeskId: string;
-  created: string;
-  updated: string;
-  url: string;
 }
 
 interface RawListFlags {
@@ -58,32 +43,26 @@ export function listOptions(raw: RawListFlags, t: Ctx['t']): ListOptions {
   };
 }
 
-export function register(r: Registrar): void {
-  const { program, t } = r;
-  program
-    .command('list')
-    .description(t('follow.list.description'))
-    .option('--status <status>', t('follow.list.opt.status'), 'open')
-    .option('--mine', t('follow.list.opt.mine'))
-    .option('--participating', t('follow.list.opt.participating'))
-    .option('--all', t('follow.list.opt.all'))
-    .option('--search <text>', t('follow.list.opt.search'))
-    .option('--service-desk <id|name>', t('follow.list.opt.serviceDesk'))
-    .option('--limit <n>', t('follow.list.opt.limit'), '50')
-    .addHelpText(
-      'after',
-      examples(t, [
-        'support list',
-        'support list --status all --limit 0 --json > requests.json',
-        'support list --participating --search "PDF export"',
-        'support list --status closed | cut -f1,4',
-      ]),
-    )
-    .action(async (flags: RawListFlags, cmd: Command) => {
-      const ctx = r.ctx(cmd);
-      await runList(listOptions(flags, ctx.t), ctx);
-    });
-}
+export const register = defineCommand<[], RawListFlags>((t) => ({
+  name: 'list',
+  description: t('follow.list.description'),
+  flags: [
+    ['--status <status>', t('follow.list.opt.status'), 'open'],
+    ['--mine', t('follow.list.opt.mine')],
+    ['--participating', t('follow.list.opt.participating')],
+    ['--all', t('follow.list.opt.all')],
+    ['--search <text>', t('follow.list.opt.search')],
+    ['--service-desk <id|name>', t('follow.list.opt.serviceDesk')],
+    ['--limit <n>', t('follow.list.opt.limit'), '50'],
+  ],
+  examples: [
+    'support list',
+    'support list --status all --limit 0 --json > requests.json',
+    'support list --participating --search "PDF export"',
+    'support list --status closed | cut -f1,4',
+  ],
+  action: (ctx, _args, flags) => runList(listOptions(flags, ctx.t), ctx),
+}));
 
 /**
  * Prints the customer's requests, newest activity first (the portal's order), as they arrive:
@@ -91,7 +70,7 @@ export function register(r: Registrar): void {
  * kept in memory (to size the table), whatever the count.
  */
 export async function runList(opts: ListOptions, ctx: Ctx): Promise<{ count: number }> {
-  const [{ withPortal }, render] = await Promise.all([import('../follow/common.js'), import('../follow/list-render.js')]);
+  const [{ withPortal }, render] = await Promise.all([import('../shared/common.js'), import('../shared/list-render.js')]);
   return withPortal(ctx, async (api) => {
     const serviceDeskId = opts.serviceDesk === undefined ? undefined : await render.resolveServiceDesk(api, opts.serviceDesk, ctx.t);
     const pageSize = opts.limit > 0 ? Math.min(opts.limit, 100) : 100;

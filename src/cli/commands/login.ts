@@ -5,7 +5,8 @@ import type { PortalFlavor } from '../../portal/url.js';
 import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import { accountOf, buildClient, parsePortalUrl, profileName, wantsSandbox } from '../session.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
+import type { LoginJson } from '../json-types.js';
 import { readStdin } from '../stdin.js';
 
 /** `support login` after parsing. */
@@ -29,14 +30,8 @@ interface RawLogin {
 }
 
 /** What `support login --json` prints. */
-export interface LoginResult {
-  profile: string;
-  portal: string;
-  /** The portal's flavor, under its published key. */
-  deployment: PortalFlavor;
-  account: { accountId?: string; name?: string; displayName?: string; emailAddress?: string };
-  tokenStore: 'keyring' | 'file';
-}
+/** What `login` saved (printed by `--json`). */
+export type LoginResult = LoginJson;
 
 /** Checks the flags that contradict each other (exit 2). */
 export function parseLoginOptions(raw: RawLogin, ctx: Ctx): LoginOptions {
@@ -158,7 +153,7 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
   );
   const result: LoginResult = { profile, portal: portalUrl, deployment: flavor, account, tokenStore };
   if (ctx.globals.json) {
-    io.out(JSON.stringify(result));
+    ctx.output.json(result);
   } else {
     io.out(t('auth.login.done', who(me), portalUrl, profile));
     io.out(tokenStore === 'keyring' ? t('auth.login.stored.keyring') : t('auth.login.stored.file', store.file));

@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
 import { profileName } from '../session.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
+import type { LogoutJson } from '../json-types.js';
 
 /** What `support logout --json` prints. */
-export interface LogoutResult {
-  profile: string;
-  removed: boolean;
-  portal?: string;
-  tokenStore?: 'keyring' | 'file';
-}
+/** What `logout` forgot (printed by `--json`). */
+export type LogoutResult = LogoutJson;
 
 /** Forgets the profile: its entry in the config file and its token (keyring or file). */
 export async function runLogout(ctx: Ctx): Promise<LogoutResult> {
@@ -20,7 +17,7 @@ export async function runLogout(ctx: Ctx): Promise<LogoutResult> {
   const saved = store.get(profile);
   const removed = await store.remove(profile);
   const result: LogoutResult = { profile, removed, ...(saved ? { portal: saved.portal, tokenStore: saved.tokenStore } : {}) };
-  if (ctx.globals.json) io.out(JSON.stringify(result));
+  if (ctx.globals.json) ctx.output.json(result);
   else if (saved) {
     io.out(t('auth.logout.done', profile, saved.portal));
     if (saved.tokenStore === 'keyring') io.out(t('auth.logout.done.keyring'));

@@ -4,7 +4,8 @@ import { SANDBOX_PORT } from '../../config/paths.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { formatDuration, parseDuration, parseSize } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
-import { examples, type Registrar } from './index.js';
+import { examples, type Registrar } from '../command.js';
+import type { SandboxAdvanceJson, SandboxReplyJson, SandboxStartJson } from '../json-types.js';
 
 /** `support sandbox` after parsing. */
 export interface SandboxCommandOptions {
@@ -103,7 +104,7 @@ export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise
     throw new CliError(t('sandbox.err.listen', err instanceof Error ? err.message : String(err)), { cause: err });
   }
   if (ctx.globals.json) {
-    io.out(JSON.stringify({ url: handle.url, email: handle.email, token: handle.token, data: handle.dataDir }));
+    ctx.output.jsonLine({ url: handle.url, email: handle.email, token: handle.token, data: handle.dataDir } satisfies SandboxStartJson);
   } else if (io.stdoutIsTTY) {
     io.out(t('sandbox.out.title'));
     io.out(`  ${t('sandbox.out.url')}${handle.url}`);
@@ -140,7 +141,7 @@ export async function runSandboxReply(opts: SandboxReplyOptions, ctx: Ctx): Prom
     throw err;
   }
   const key = opts.key.toUpperCase();
-  if (ctx.globals.json) ctx.io.out(JSON.stringify({ key, status: STATUS_AFTER_REPLY }));
+  if (ctx.globals.json) ctx.output.json({ key, status: STATUS_AFTER_REPLY } satisfies SandboxReplyJson);
   else ctx.io.out(ctx.t('sandbox.out.replied', key, STATUS_AFTER_REPLY));
   return 0;
 }
@@ -150,7 +151,7 @@ export async function runSandboxAdvance(opts: SandboxAdvanceOptions, ctx: Ctx): 
   const { advanceSandboxClock } = await import('../../sandbox/index.js');
   const now = await advanceSandboxClock(opts.data, opts.ms, ctx.clock);
   const iso = new Date(now).toISOString();
-  if (ctx.globals.json) ctx.io.out(JSON.stringify({ advancedMs: opts.ms, sandboxTime: iso }));
+  if (ctx.globals.json) ctx.output.json({ advancedMs: opts.ms, sandboxTime: iso } satisfies SandboxAdvanceJson);
   else ctx.io.out(ctx.t('sandbox.out.advanced', formatDuration(opts.ms), iso));
   return 0;
 }

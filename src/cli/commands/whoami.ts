@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { accountOf, openPortal, type PortalSession, type TokenSource } from '../session.js';
-import { examples, type Registrar } from './index.js';
+import { accountOf, openPortal } from '../session.js';
+import { examples, type Registrar } from '../command.js';
+import type { WhoamiJson } from '../json-types.js';
 
 /** What `support whoami --json` prints. */
-export interface WhoamiResult {
-  account: { accountId?: string; name?: string; displayName?: string; emailAddress?: string };
-  portal: string;
-  /** The portal's flavor (`cloud`, `dc`) or `sandbox`, under its published key. */
-  deployment: PortalSession['flavor'];
-  profile: string;
-  tokenSource: TokenSource | undefined;
-}
+/** Who the credentials belong to (printed by `--json`). */
+export type WhoamiResult = WhoamiJson;
 
 /** Asks the portal who the credentials belong to (exit 4 when not signed in or rejected). */
 export async function runWhoami(ctx: Ctx): Promise<WhoamiResult> {
@@ -24,11 +19,11 @@ export async function runWhoami(ctx: Ctx): Promise<WhoamiResult> {
     await session.close();
   }
   const account = accountOf(me);
-  const result: WhoamiResult = { account, portal: session.portalUrl, deployment: session.flavor, profile: session.profile, tokenSource: session.tokenSource };
+  const result: WhoamiResult = { account, portal: session.portalUrl, deployment: session.flavor, profile: session.profile, ...(session.tokenSource ? { tokenSource: session.tokenSource } : {}) };
   const name = me.displayName ?? me.name ?? me.accountId ?? '';
   const email = me.emailAddress ?? session.email ?? '';
   if (ctx.globals.json) {
-    io.out(JSON.stringify(result));
+    ctx.output.json(result);
   } else if (io.stdoutIsTTY) {
     io.out(`${t('auth.whoami.account')}${name}${me.accountId && me.accountId !== name ? ` (${me.accountId})` : ''}`);
     if (email) io.out(`${t('auth.whoami.email')}${email}`);

@@ -1,7 +1,7 @@
 import type { FormMeta, FormState } from '../../form/engine.js';
 import { impactOption, parseAnswer, type FormField } from '../../form/fields.js';
 import type { T } from '../../i18n/index.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 
 /** The flags that answer a field of a known role, with the flag's name for messages. */
 const BY_ROLE: readonly [FormField['role'], string, (o: CreateOptions) => string | undefined][] = [

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BundleOptions } from '../../bundle/build.js';
-import { PRODUCTS } from '../../bundle/collect.js';
+import type { BundleOptions } from '../../bundle/index.js';
 import type { FormIO, FormMeta, FormState } from '../../form/engine.js';
 import { display } from '../../form/fields.js';
 import type { RequestTypeDTO } from '../../portal/types.js';
-import { bundleOptionsFrom, planFromFlags } from '../bundle-flags.js';
-import type { CreateOptions } from '../commands/create.js';
+import { BUNDLE_PRODUCTS, bundleOptionsFrom, planFromFlags } from '../bundle-flags.js';
+import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
-import { bundleProductOf, discoverProducts } from '../follow/bundle-send.js';
+import { bundleProductOf, discoverProducts } from '../shared/bundle-send.js';
 import { TYPE_PATTERNS } from './resolve.js';
 
 /**
@@ -20,7 +19,7 @@ export function bundleOffer(type: RequestTypeDTO, meta: FormMeta, opts: CreateOp
   if (opts.bundle || !offersBundle(type, meta)) return undefined;
   return {
     discover: () => discoverProducts(ctx),
-    products: PRODUCTS,
+    products: BUNDLE_PRODUCTS,
     checkHome: (dir) => {
       try {
         if (dir !== '' && fs.statSync(path.resolve(ctx.cwd, dir)).isDirectory()) return true;
@@ -56,7 +55,7 @@ export async function bundleOptionsFor(opts: CreateOptions, meta: FormMeta, stat
 /** A dry run builds nothing: it says what the bundle would hold (and fails as a real run would on nothing to collect). */
 export async function bundleDryRun(o: BundleOptions, ctx: Ctx): Promise<void> {
   const [{ estimateZipSize }, { formatBytes }] = await Promise.all([
-    import('../../bundle/build.js'),
+    import('../../bundle/index.js'),
     import('../../lib/units.js'),
   ]);
   const plan = await planFromFlags(o, ctx);

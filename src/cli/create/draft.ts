@@ -1,7 +1,7 @@
 import { deleteDraft, draftPath, loadDraft, newDraftId, saveDraft, type Draft } from '../../config/drafts.js';
 import { emptyState, type FormState } from '../../form/engine.js';
 import { CliError, UsageError } from '../../lib/errors.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
 import { profileName } from '../session.js';
 

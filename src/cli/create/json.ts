@@ -4,7 +4,7 @@
  */
 import type { RedirectProduct } from '../../form/validators.js';
 import type { RequestCreateDTO } from '../../portal/types.js';
-import type { BundleJson } from '../follow/bundle-send.js';
+import type { BundleSummaryJson } from '../json-types.js';
 
 /** A participant or the reporter: as given, and the account id sent for it (null when none was found). */
 export interface PersonJson {
@@ -18,8 +18,6 @@ export interface PeopleJson {
   onBehalfOf?: PersonJson;
 }
 
-/** The support bundle built for the request (`--bundle`, or "yes" to the form's offer). */
-export type { BundleJson };
 
 /** A request filed (or found already filed after an ambiguous failure). */
 export interface CreatedJson extends PeopleJson {
@@ -29,7 +27,8 @@ export interface CreatedJson extends PeopleJson {
   /** The portal's values, by field id. */
   fields: Record<string, { label?: string; value: unknown }>;
   attachments: { file: string; attached: boolean }[];
-  bundle?: BundleJson;
+  /** The support bundle built for the request (`--bundle`, or "yes" to the form's offer). */
+  bundle?: BundleSummaryJson;
 }
 
 /** `--dry-run`: what would be sent (secrets masked) and whether the portal (or the field metadata) accepts it. */

@@ -2,7 +2,7 @@ import type { RedirectProduct } from '../../form/validators.js';
 import { UsageError } from '../../lib/errors.js';
 import type { CustomerRequestDTO, RequestCreateDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
-import { bundleJson, type SendableBundle } from '../follow/bundle-send.js';
+import { bundleJson, type SendableBundle } from '../shared/bundle-send.js';
 import type { CreatedJson, DryRunJson, PeopleJson, RedirectJson } from './json.js';
 
 /** What was filed, for the last words of a run. */

@@ -1,8 +1,8 @@
 import { CliError, UsageError } from '../../lib/errors.js';
-import { collect } from '../../lib/iter.js';
+import { toArray } from '../../lib/iter.js';
 import type { Choice, ChoiceSeparator } from '../../lib/prompter.js';
 import type { RequestTypeDTO, RequestTypeGroupDTO, ServiceDeskDTO } from '../../portal/types.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 import type { CreateSession } from './session.js';
 
 /** The service desk and request type to file on, once both are known. */
@@ -58,7 +58,7 @@ function matchByName<X>(items: readonly X[], query: string, keys: (x: X) => (str
 async function resolveDesk(s: CreateSession, missing: string[]): Promise<ServiceDeskDTO | undefined> {
   const { ctx, opts } = s;
   const t = ctx.t;
-  const desks = await collect(s.api.serviceDesks(), 1000);
+  const desks = await toArray(s.api.serviceDesks(), 1000);
   if (desks.length === 0) throw new CliError(t('create.err.noDesks'));
   const wanted = opts.serviceDesk ?? s.draft.draft.serviceDeskId;
   if (wanted !== undefined) {
@@ -82,7 +82,7 @@ async function resolveDesk(s: CreateSession, missing: string[]): Promise<Service
 
 async function resolveType(s: CreateSession, deskId: string, missing: string[]): Promise<RequestTypeDTO | undefined> {
   const { ctx, opts } = s;
-  const [types, groups] = await Promise.all([collect(s.api.requestTypes(deskId), 1000), collect(s.api.requestTypeGroups(deskId), 1000)]);
+  const [types, groups] = await Promise.all([toArray(s.api.requestTypes(deskId), 1000), toArray(s.api.requestTypeGroups(deskId), 1000)]);
   const usable = types.filter((x) => x.canCreateRequest !== false);
   const choices = () => ctx.t('create.hint.choices', usable.map((x) => `${x.id} (${x.name ?? ''})`).join(', '));
   const fromDraft = s.draft.draft.requestTypeId;

@@ -8,9 +8,9 @@ import { describeFields } from '../../form/fields.js';
 import type { RedirectProduct } from '../../form/validators.js';
 import { CancelledError, UsageError } from '../../lib/errors.js';
 import type { RequestCreateDTO } from '../../portal/types.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
-import { prepareBundle, type SendableBundle } from '../follow/bundle-send.js';
+import { prepareBundle, type SendableBundle } from '../shared/bundle-send.js';
 import { openPortal } from '../session.js';
 import { applyFlags } from './apply-flags.js';
 import { attachAfterCreate, attachIncomplete, checkAttachments, type AttachOutcome } from './attach.js';
@@ -163,6 +163,5 @@ async function send(s: CreateSession, target: Target, meta: FormMeta, body: Requ
 async function keepAnswers(s: CreateSession, e: unknown): Promise<unknown> {
   if (!(e instanceof CancelledError) || !s.draft.hasAnswers) return e;
   await s.draft.save().catch(() => undefined);
-  const t = s.ctx.t;
-  return new CancelledError(s.cancelledAtPrompt(e) ? t('create.cancelled') : e.message, { hint: t('create.hint.resume') });
+  return new CancelledError({ ...(e.reason ? { reason: e.reason } : {}), resumable: true, cause: e });
 }

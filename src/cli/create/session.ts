@@ -1,8 +1,7 @@
 import type { FormIO } from '../../form/engine.js';
-import { CancelledError } from '../../lib/errors.js';
 import type { Prompter } from '../../lib/prompter.js';
 import type { PortalApi } from '../../portal/api.js';
-import type { CreateOptions } from '../commands/create.js';
+import type { CreateOptions } from './options.js';
 import type { Ctx } from '../context.js';
 import type { PortalSession } from '../session.js';
 import type { DraftSession } from './draft.js';
@@ -19,7 +18,6 @@ export class CreateSession {
   /** Set before the review: e-mails looked up as account ids. */
   people: PeopleResolver | undefined;
   private prompter: Prompter | undefined;
-  private readonly promptCancels = new WeakSet<object>();
 
   constructor(
     readonly opts: CreateOptions,
@@ -32,15 +30,10 @@ export class CreateSession {
     return this.portal.api;
   }
 
-  /** The prompter, opened once. A Ctrl-C at one of its questions is remembered (see {@link cancelledAtPrompt}). */
+  /** The prompter, opened once. */
   async ask(): Promise<Prompter> {
-    this.prompter ??= watchCancels(await this.ctx.prompter(this.ctx.signal), this.promptCancels);
+    this.prompter ??= await this.ctx.prompter(this.ctx.signal);
     return this.prompter;
-  }
-
-  /** True when `err` is the person leaving a question (Ctrl-C), not a cancel with its own reason. */
-  cancelledAtPrompt(err: unknown): boolean {
-    return err instanceof CancelledError && this.promptCancels.has(err);
   }
 
   /** What the form engine needs to ask, save and offer, through `p`. */
@@ -56,19 +49,4 @@ export class CreateSession {
       ...(people ? { people: { resolve: (v: readonly string[]) => people.resolve(v), label: (v: string) => people.label(v) } } : {}),
     };
   }
-}
-
-/** `p`, recording in `seen` each cancellation its questions throw. */
-function watchCancels(p: Prompter, seen: WeakSet<object>): Prompter {
-  const note = (e: unknown): never => {
-    if (e instanceof CancelledError) seen.add(e);
-    throw e;
-  };
-  return {
-    input: (q) => p.input(q).catch(note),
-    password: (q) => p.password(q).catch(note),
-    confirm: (q) => p.confirm(q).catch(note),
-    select: (q) => p.select(q).catch(note),
-    editor: (q) => p.editor(q).catch(note),
-  };
 }

@@ -4,7 +4,7 @@ import type { CustomerRequestDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
 import { layoutTable } from '../../ui/table.js';
 import type { Ctx } from '../context.js';
-import type { ListItem } from '../commands/list.js';
+import type { ListItem } from '../json-types.js';
 import { impactOf, isoOf, relative, shortImpact, statusOf } from './common.js';
 
 /** A request as one list item (the --json element). */
@@ -44,7 +44,7 @@ const TSV_SAFE = /[\t\r\n]+/g;
 export async function printRequests(items: AsyncIterable<CustomerRequestDTO>, limit: number, ctx: Ctx): Promise<{ count: number }> {
   const { io, t } = ctx;
   let count = 0;
-  const json = ctx.globals.json;
+  const json = ctx.globals.json ? ctx.output.jsonArray() : undefined;
   const tty = io.stdoutIsTTY && !json;
   const c = theme(io.color && io.stdoutIsTTY);
   const header = [t('follow.list.col.key'), t('follow.list.col.status'), t('follow.list.col.impact'), t('follow.list.col.summary'), t('follow.list.col.updated')];
@@ -71,7 +71,7 @@ export async function printRequests(items: AsyncIterable<CustomerRequestDTO>, li
     for await (const r of items) {
       const item = listItem(r);
       if (json) {
-        io.stdout.write(count === 0 ? `[\n${JSON.stringify(item)}` : `,\n${JSON.stringify(item)}`);
+        json.push(item);
       } else if (tty) {
         if (buffered) {
           buffered.push(item);
@@ -87,11 +87,12 @@ export async function printRequests(items: AsyncIterable<CustomerRequestDTO>, li
       if (limit > 0 && count >= limit) break;
     }
   } catch (err) {
-    if (json && count > 0) io.stdout.write('\n]\n');
+    // Close what was printed, so a script still reads valid JSON before the error.
+    if (json && count > 0) json.end();
     if (statusOf(err) === 404) throw new CliError(t('follow.list.err.notFound'), { cause: err });
     throw err;
   }
-  if (json) io.stdout.write(count === 0 ? '[]\n' : '\n]\n');
+  if (json) json.end();
   else if (tty) flushTable();
   if (count === 0) io.err(t('follow.list.none'));
   return { count };

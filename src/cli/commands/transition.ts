@@ -1,10 +1,15 @@
-import type { Command } from 'commander';
 import { CancelledError, CliError, UsageError } from '../../lib/errors.js';
 import type { CustomerTransitionDTO } from '../../portal/types.js';
+import { defineCommand, type Registrar } from '../command.js';
 import type { Ctx } from '../context.js';
-import { examples, type Registrar } from '../commands/index.js';
+import type { TransitionJson } from '../json-types.js';
+import { parseKey } from '../shared/common.js';
 
-/** The customer actions that map to a portal transition. */
+/**
+ * `support resolve`, `support escalate` and `support reopen`: the customer actions that map to a
+ * portal transition. One table declares the three; they differ only in the names a portal gives the
+ * transition.
+ */
 export type TransitionKind = 'resolve' | 'escalate' | 'reopen';
 
 export interface TransitionOptions {
@@ -14,10 +19,11 @@ export interface TransitionOptions {
 }
 
 /**
- * Names a portal may give each action, English and Japanese, lower case. Exact names win over
- * names that merely contain a word (earlier exact names preferred), so "Resolve this issue" and "解決する" still match.
+ * The commands, in the order `support --help` lists them, and the names a portal may give each
+ * action, English and Japanese, lower case. Exact names win over names that merely contain a word
+ * (earlier exact names preferred), so "Resolve this issue" and "解決する" still match.
  */
-const NAMES: Record<TransitionKind, { exact: string[]; words: RegExp }> = {
+const TRANSITIONS: Record<TransitionKind, { exact: string[]; words: RegExp }> = {
   resolve: {
     exact: ['resolve', 'resolve this issue', 'resolve request', 'close', 'close request', 'mark as resolved', '解決', '解決する', '解決済みにする', 'クローズ'],
     words: /\bresolve|\bclose|解決|クローズ|完了/i,
@@ -34,7 +40,7 @@ const NAMES: Record<TransitionKind, { exact: string[]; words: RegExp }> = {
 
 /** The request's transition for an action: an exact name first, then one containing the word. */
 export function matchTransition(kind: TransitionKind, available: readonly CustomerTransitionDTO[]): CustomerTransitionDTO | undefined {
-  const n = NAMES[kind];
+  const n = TRANSITIONS[kind];
   const norm = (s: string | undefined) => (s ?? '').trim().toLowerCase();
   for (const name of n.exact) {
     const hit = available.find((x) => norm(x.name) === name);
@@ -43,21 +49,23 @@ export function matchTransition(kind: TransitionKind, available: readonly Custom
   return available.find((x) => n.words.test(x.name ?? ''));
 }
 
+const transitionCommand = (kind: TransitionKind) =>
+  defineCommand<[string], { comment?: string; yes?: boolean }>((t) => ({
+    name: kind,
+    description: t(`follow.${kind}.description`),
+    args: [['<key>', t('follow.arg.key')]],
+    flags: [
+      ['--comment <text>', t('follow.transition.opt.comment')],
+      ['-y, --yes', t('follow.transition.opt.yes')],
+    ],
+    examples: [`support ${kind} SUP-12`, `support ${kind} SUP-12 --comment "${t(`follow.${kind}.exampleComment`)}" --yes`, `support ${kind} SUP-12 --yes --json`],
+    action: (ctx, [key], flags) =>
+      runTransition(kind, { key: parseKey(key, ctx.t), yes: Boolean(flags.yes), ...(flags.comment !== undefined ? { comment: flags.comment } : {}) }, ctx),
+  }));
+
 /** Declares `support resolve|escalate|reopen KEY [--comment TEXT] [--yes]`. */
-export function registerTransition(r: Registrar, kind: TransitionKind): void {
-  const { program, t } = r;
-  program
-    .command(kind)
-    .description(t(`follow.${kind}.description`))
-    .argument('<key>', t('follow.arg.key'))
-    .option('--comment <text>', t('follow.transition.opt.comment'))
-    .option('-y, --yes', t('follow.transition.opt.yes'))
-    .addHelpText('after', examples(t, [`support ${kind} SUP-12`, `support ${kind} SUP-12 --comment "${t(`follow.${kind}.exampleComment`)}" --yes`, `support ${kind} SUP-12 --yes --json`]))
-    .action(async (key: string, flags: { comment?: string; yes?: boolean }, cmd: Command) => {
-      const ctx = r.ctx(cmd);
-      const { parseKey } = await import('./common.js');
-      await runTransition(kind, { key: parseKey(key, ctx.t), yes: Boolean(flags.yes), ...(flags.comment !== undefined ? { comment: flags.comment } : {}) }, ctx);
-    });
+export function register(r: Registrar): void {
+  for (const kind of Object.keys(TRANSITIONS) as TransitionKind[]) transitionCommand(kind)(r);
 }
 
 /**
@@ -69,7 +77,7 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
   if (!opts.yes && !ctx.interactive) {
     throw new UsageError(t('follow.transition.err.yes', kind), { hint: t('follow.transition.err.yesHint', `support ${kind} ${opts.key} --yes`) });
   }
-  const { withPortal, fetchRequest, notVisible } = await import('./common.js');
+  const { withPortal, fetchRequest, notVisible } = await import('../shared/common.js');
   await withPortal(ctx, async (api) => {
     const req = await fetchRequest(api, opts.key, t);
     const key = req.issueKey ?? opts.key;
@@ -89,20 +97,21 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
     if (!opts.yes) {
       const p = await ctx.prompter(ctx.signal);
       const ok = await p.confirm({ message: t('follow.transition.confirm', tr.name ?? kind, key, req.summary ?? ''), default: true });
-      if (!ok) throw new CancelledError(t('err.cancelled'));
+      if (!ok) throw new CancelledError();
     }
     const before = req.currentStatus?.status ?? '';
     await api.transition(key, tr.id, opts.comment !== undefined && opts.comment.trim() !== '' ? opts.comment : undefined);
     const after = await fetchRequest(api, key, t);
     const status = after.currentStatus?.status ?? '';
     if (ctx.globals.json) {
-      ctx.io.out(
-        JSON.stringify(
-          { key, transition: { id: tr.id, name: tr.name ?? '' }, previousStatus: before, status, statusCategory: after.currentStatus?.statusCategory ?? '', url: after._links?.web ?? '' },
-          null,
-          2,
-        ),
-      );
+      ctx.output.json({
+        key,
+        transition: { id: tr.id, name: tr.name ?? '' },
+        previousStatus: before,
+        status,
+        statusCategory: after.currentStatus?.statusCategory ?? '',
+        url: after._links?.web ?? '',
+      } satisfies TransitionJson);
       return;
     }
     ctx.io.out(t('follow.transition.done', tr.name ?? kind, key));

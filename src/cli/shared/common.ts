@@ -174,7 +174,3 @@ export function autoResolveRule(
   return atlassian && seen.at(-1) === 'waiting for customer' ? of('atlassian') : undefined;
 }
 
-/** One JSON document or line on stdout. */
-export function printJson(ctx: Ctx, value: unknown, pretty = true): void {
-  ctx.io.out(pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
-}

@@ -5,36 +5,10 @@ import type { PortalApi } from '../../portal/api.js';
 import type { SlaInformationDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
 import type { Ctx } from '../context.js';
+import type { RequestView } from '../json-types.js';
 import type { PortalSession } from '../session.js';
-import { autoResolveRule, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, relative, type AutoResolveRule } from './common.js';
-import { collect } from '../../lib/iter.js';
-
-/** `support view --json`: everything the human view shows. Times are ISO-8601 UTC. */
-export interface RequestView {
-  key: string;
-  id: string;
-  summary: string;
-  url: string;
-  serviceDesk: { id: string; name: string };
-  requestType: { id: string; name: string };
-  reporter: { displayName: string; email: string; accountId: string };
-  created: string;
-  status: { name: string; category: string; since: string };
-  /** Oldest first. */
-  history: { status: string; category: string; at: string }[];
-  fields: { id: string; label: string; value: string }[];
-  sla: { name: string; state: 'running' | 'paused' | 'met' | 'breached'; goalMs?: number; remainingMs?: number; breachTime?: string }[];
-  participants: { displayName: string; email: string; accountId: string }[];
-  attachments: { filename: string; size: number; mimeType: string; created: string; author: string; url: string }[];
-  /** Oldest first; `--comments N` keeps the last N. */
-  comments: { id: string; author: string; created: string; body: string }[];
-  commentCount: number;
-  /**
-   * When the portal resolves it by itself (in "Waiting for customer" only), and whose rule says so:
-   * only where the portal's rule is known (the sandbox, or Atlassian's support portal).
-   */
-  autoResolve?: { at: string; inMs: number; rule: AutoResolveRule };
-}
+import { autoResolveRule, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, relative } from './common.js';
+import { toArray } from '../../lib/iter.js';
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
   const cycle = s.ongoingCycle ?? s.completedCycles?.[s.completedCycles.length - 1];
@@ -60,11 +34,11 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, fla
   const r = await fetchRequest(api, key, ctx.t, ['serviceDesk', 'requestType']);
   const k = r.issueKey ?? key;
   const [history, sla, participants, attachments, comments] = await Promise.all([
-    collect(api.statusHistory(k)),
-    collect(api.sla(k)).catch(() => [] as SlaInformationDTO[]),
-    collect(api.participants(k)),
-    collect(api.attachments(k)),
-    collect(api.comments(k)),
+    toArray(api.statusHistory(k)),
+    toArray(api.sla(k)).catch(() => [] as SlaInformationDTO[]),
+    toArray(api.participants(k)),
+    toArray(api.attachments(k)),
+    toArray(api.comments(k)),
   ]).catch((err: unknown) => {
     throw notVisible(err, k, ctx.t);
   });

@@ -4,16 +4,16 @@ import type { PortalApi } from '../../portal/api.js';
 import { backoffDelay, isRetryable, retryAfterOf } from '../../portal/retry.js';
 import type { CommentDTO, CustomerRequestDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
-import type { WatchOptions } from '../commands/watch.js';
+import type { WatchEvent } from '../json-types.js';
 import { fetchRequest, humanTime, isoOf, millisOf } from './common.js';
 
-/** One line of `support watch --json`. */
-export type WatchEvent =
-  | { event: 'start'; key: string; status: string; statusCategory: string; since: string; at: string }
-  | { event: 'status'; key: string; from: string; status: string; statusCategory: string; since: string; at: string }
-  | { event: 'comment'; key: string; id: string; author: string; created: string; body: string; at: string }
-  | { event: 'done'; key: string; status: string; statusCategory: string; at: string }
-  | { event: 'timeout'; key: string; status: string; at: string };
+export interface WatchOptions {
+  key: string;
+  /** A status name, or `done` for any resolved status (category DONE). */
+  until: string;
+  intervalMs: number;
+  timeoutMs?: number;
+}
 
 /** The longest wait between polls after errors. */
 const MAX_BACKOFF_MS = 10 * 60_000;
@@ -28,7 +28,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx)
   const { io, t, clock, signal } = ctx;
   const json = ctx.globals.json;
   const deadline = opts.timeoutMs !== undefined ? clock.now() + opts.timeoutMs : undefined;
-  const emit = (e: WatchEvent, human: string) => (json ? io.out(JSON.stringify(e)) : io.out(human));
+  const emit = (e: WatchEvent, human: string) => (json ? ctx.output.jsonLine(e) : io.out(human));
   const at = () => new Date(clock.now()).toISOString();
   const stamp = () => humanTime(clock.now());
 
@@ -63,7 +63,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx)
     }
     const now = clock.now();
     if (deadline !== undefined && now >= deadline) {
-      if (json) io.out(JSON.stringify({ event: 'timeout', key, status, at: at() } satisfies WatchEvent));
+      if (json) ctx.output.jsonLine({ event: 'timeout', key, status, at: at() } satisfies WatchEvent);
       throw new CliError(t('follow.watch.timeout', key, formatDuration(opts.timeoutMs ?? 0), status));
     }
     let wait = failures === 0 ? opts.intervalMs : backoff;
@@ -71,7 +71,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx)
     try {
       await clock.sleep(wait, signal);
     } catch {
-      throw new CancelledError(t('err.cancelled'));
+      throw new CancelledError();
     }
     try {
       const next = await fetchRequest(api, key, t);
@@ -97,7 +97,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx)
       }
       req = next;
     } catch (err) {
-      if (signal.aborted) throw new CancelledError(t('err.cancelled'));
+      if (signal.aborted) throw new CancelledError();
       // What the retry policy calls final (refused credentials, a request that is not there) a later poll will not fix.
       if (!isRetryable(err)) throw err;
       failures++;

@@ -4,13 +4,13 @@
  * bundle is built and checked against the upload limit, so nothing is sent when it is too large.
  * The zip is kept on disk in every case: it is the user's copy, and the retry command names it.
  */
-import type { BundleOptions, BundleResult } from '../../bundle/build.js';
-import type { Product } from '../../bundle/collect.js';
+import type { BundleOptions, BundleResult, Product } from '../../bundle/index.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CheckedFile } from '../../portal/attach-files.js';
 import type { BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
+import type { BundleSummaryJson } from '../json-types.js';
 
 /** The bundle flags and the option keys commander gives them. */
 const BUNDLE_FLAGS: [keyof BundleFlagValues, string][] = [
@@ -60,7 +60,7 @@ export function bundleProductOf(name: string | undefined): Product | undefined {
 
 /** The products whose home folder discovery finds on this machine (the guided form's offer). */
 export async function discoverProducts(ctx: Ctx): Promise<Product[]> {
-  const [{ findProduct, PRODUCTS }, { bundleEnvOf }] = await Promise.all([import('../../bundle/collect.js'), import('../bundle-flags.js')]);
+  const [{ findProduct, PRODUCTS }, { bundleEnvOf }] = await Promise.all([import('../../bundle/index.js'), import('../bundle-flags.js')]);
   const be = bundleEnvOf(ctx);
   const homes = new Set<string>();
   // jsm shares Jira's layout: one home is one product, named once.
@@ -92,27 +92,14 @@ export async function prepareBundle(o: BundleOptions, api: PortalApi, ctx: Ctx):
   const meta = await api.attachmentMeta();
   if (meta.enabled === false) throw new CliError(t('follow.bundle.err.disabled'));
   const result = await makeBundle(o, ctx, plan);
-  for (const line of summaryLines(result, o, t)) ctx.io.err(line);
+  for (const line of await summaryLines(result, o, t)) ctx.io.err(line);
   ctx.io.err(t('follow.bundle.written', result.output));
   await checkUploadLimit(result, meta.uploadLimit, ctx);
   return { result, file: { path: result.output, name: path.basename(result.output), size: result.zipSize } };
 }
 
 /** The `bundle` member of `create --json` and `attach --json`. */
-/** The `bundle` member of `create --json` and `attach --json`. */
-export interface BundleJson {
-  output: string;
-  zipBytes: number;
-  files: number;
-  collectedBytes: number;
-  truncated: number;
-  /** Replacements per redaction rule. */
-  redactions: Record<string, number>;
-  /** The obfuscation map beside the zip, or null without `--obfuscate`. */
-  mappingFile: string | null;
-}
-
-export function bundleJson(r: BundleResult): BundleJson {
+export function bundleJson(r: BundleResult): BundleSummaryJson {
   const m = r.manifest;
   return {
     output: r.output,

@@ -1,0 +1,194 @@
+/**
+ * The `--json` shapes of the commands, as README.md documents them: what `ctx.output` prints. Commands
+ * check what they print against these types (`satisfies`), and test/json-shapes.test.ts validates the
+ * real output of each command against JSON Schemas generated from them, so a shape cannot drift.
+ * Times are ISO-8601 in UTC; absent values are `""`. (`create`'s shapes are in cli/create/json.ts.)
+ */
+
+/** One element of `support list --json` (and of the TSV output, in this column order). */
+export interface ListItem {
+  key: string;
+  status: string;
+  statusCategory: string;
+  impact: string;
+  summary: string;
+  requestTypeId: string;
+  serviceDeskId: string;
+  created: string;
+  /** The last status change: the customer API exposes no other activity date. */
+  updated: string;
+  url: string;
+}
+
+/** `support list --json`: one array, streamed as pages arrive. */
+export type ListJson = ListItem[];
+
+/** A person as `view` shows them. */
+export interface PersonJson {
+  displayName: string;
+  email: string;
+  accountId: string;
+}
+
+/** `support view KEY --json`: everything the human view shows. */
+export interface RequestView {
+  key: string;
+  id: string;
+  summary: string;
+  url: string;
+  serviceDesk: { id: string; name: string };
+  requestType: { id: string; name: string };
+  reporter: PersonJson;
+  created: string;
+  status: { name: string; category: string; since: string };
+  /** Oldest first. */
+  history: { status: string; category: string; at: string }[];
+  fields: { id: string; label: string; value: string }[];
+  sla: { name: string; state: 'running' | 'paused' | 'met' | 'breached'; goalMs?: number; remainingMs?: number; breachTime?: string }[];
+  participants: PersonJson[];
+  attachments: { filename: string; size: number; mimeType: string; created: string; author: string; url: string }[];
+  /** Oldest first; `--comments N` keeps the last N. */
+  comments: { id: string; author: string; created: string; body: string }[];
+  commentCount: number;
+  /**
+   * When the portal resolves it by itself (in "Waiting for customer" only), and whose rule says so:
+   * only where the portal's rule is known (the sandbox, or Atlassian's support portal).
+   */
+  autoResolve?: { at: string; inMs: number; rule: 'sandbox' | 'atlassian' };
+}
+
+/** `support comment KEY --json`. */
+export interface CommentJson {
+  key: string;
+  comment: { id: string; created: string; body: string };
+  previousStatus: string;
+  status: string;
+  statusCategory: string;
+  reopened: boolean;
+  url: string;
+}
+
+/** The `bundle` member of `create --json` and `attach --json`. */
+export interface BundleSummaryJson {
+  output: string;
+  zipBytes: number;
+  files: number;
+  collectedBytes: number;
+  truncated: number;
+  /** Matches per redaction rule. */
+  redactions: Record<string, number>;
+  mappingFile: string | null;
+}
+
+/** `support attach KEY FILE... --json` (exit 1 when `failed` is not empty). */
+export interface AttachJson {
+  key: string;
+  attached: { name: string; path: string; size: number }[];
+  failed: { name: string; path: string; size: number; reason: 'too-large' | 'disabled' | 'upload' | 'attach'; message: string }[];
+  url: string;
+  /** With `--bundle`. */
+  bundle?: BundleSummaryJson;
+}
+
+/** `support resolve|escalate|reopen KEY --yes --json`. */
+export interface TransitionJson {
+  key: string;
+  transition: { id: string; name: string };
+  previousStatus: string;
+  status: string;
+  statusCategory: string;
+  url: string;
+}
+
+/** One line of `support watch KEY --json`. */
+export type WatchEvent =
+  | { event: 'start'; key: string; status: string; statusCategory: string; since: string; at: string }
+  | { event: 'status'; key: string; from: string; status: string; statusCategory: string; since: string; at: string }
+  | { event: 'comment'; key: string; id: string; author: string; created: string; body: string; at: string }
+  | { event: 'done'; key: string; status: string; statusCategory: string; at: string }
+  | { event: 'timeout'; key: string; status: string; at: string };
+
+/** The account the credentials belong to, as `login` and `whoami` print it. */
+export interface AccountJson {
+  accountId?: string;
+  name?: string;
+  displayName?: string;
+  emailAddress?: string;
+}
+
+/** `support login --json`. */
+export interface LoginJson {
+  profile: string;
+  portal: string;
+  deployment: 'cloud' | 'dc';
+  account: AccountJson;
+  tokenStore: 'keyring' | 'file';
+}
+
+/** `support logout --json`. */
+export interface LogoutJson {
+  profile: string;
+  removed: boolean;
+  portal?: string;
+  tokenStore?: 'keyring' | 'file';
+}
+
+/** `support whoami --json`. */
+export interface WhoamiJson {
+  account: AccountJson;
+  portal: string;
+  deployment: 'cloud' | 'dc' | 'sandbox';
+  profile: string;
+  tokenSource?: 'env' | 'keyring' | 'file' | 'sandbox';
+}
+
+/** Something found but left out of a bundle, with a stable reason code. */
+export interface SkippedJson {
+  source: string;
+  entry?: string;
+  reason: string;
+  detail?: string;
+}
+
+/** `support bundle --json`. */
+export interface BundleJson {
+  output: string;
+  zipBytes: number;
+  mappingFile: string | null;
+  files: number;
+  collectedBytes: number;
+  truncated: number;
+  redactions: Record<string, number>;
+  skipped: SkippedJson[];
+}
+
+/** `support bundle --dry-run --json`: what the bundle would hold. */
+export interface BundleDryRunJson {
+  dryRun: true;
+  output: string;
+  products: { product: string; home?: string; install?: string; homeFrom?: string; installFrom?: string }[];
+  files: { entry: string; source: string; size: number; kept: number; truncated: boolean; kind: 'log' | 'config' | 'other'; mtime: string }[];
+  skipped: SkippedJson[];
+  collectedBytes: number;
+  estimatedZipBytes: number;
+}
+
+/** `support sandbox --json`: one line once the portal listens. */
+export interface SandboxStartJson {
+  url: string;
+  email: string;
+  token: string;
+  data: string;
+}
+
+/** `support sandbox reply KEY TEXT --json`. */
+export interface SandboxReplyJson {
+  key: string;
+  status: string;
+}
+
+/** `support sandbox advance DURATION --json`. */
+export interface SandboxAdvanceJson {
+  advancedMs: number;
+  sandboxTime: string;
+}
