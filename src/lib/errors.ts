@@ -22,9 +22,10 @@ export class AuthError extends CliError {}
 
 /**
  * What was cancelled, when the renderer has more telling words than "Cancelled.": the review
- * screen's "cancel", a refused consent, an edit that would redirect the request, a bundle being built.
+ * screen's "cancel", a refused consent, an edit that would redirect the request, a bundle being
+ * built, a create stopped while its body was on the way (it may have been filed).
  */
-export type CancelReason = 'review' | 'consent-refused' | 'redirect-edit' | 'bundle';
+export type CancelReason = 'review' | 'consent-refused' | 'redirect-edit' | 'bundle' | 'create-sent';
 
 /** What a {@link CancelledError} tells its renderer. */
 export interface CancelDetail {

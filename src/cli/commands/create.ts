@@ -88,7 +88,7 @@ const FLAGS: readonly FlagSpec[] = [
   { flags: '--from <file>', help: 'create.opt.from' },
   { flags: '-y, --yes', help: 'create.opt.yes' },
   { flags: '--dry-run', help: 'create.opt.dryRun' },
-  { flags: '--resume', help: 'create.opt.resume' },
+  { flags: '--resume [id]', help: 'create.opt.resume' },
   { flags: '--bundle', help: 'bundle.opt.bundle' },
   { flags: '--bundle-product <name>', help: 'create.opt.bundleProduct' },
 ];
@@ -220,7 +220,8 @@ function checkValues(raw: RawCreateOptions, t: T, problems: string[]): CreateOpt
     fields: [],
     yes: bool(raw.yes),
     dryRun: bool(raw.dryRun),
-    resume: bool(raw.resume),
+    resume: raw.resume !== undefined && raw.resume !== false,
+    ...(typeof raw.resume === 'string' && raw.resume.trim() !== '' ? { resumeId: raw.resume.trim() } : {}),
   };
   if (opts.impact !== undefined && opts.impact <= 2 && opts.production === false) problems.push(t('form.err.levelNotProduction', opts.impact));
   opts.phone = valid(s('phone'), normalizePhone, (v) => t('form.err.phone', v));

@@ -60,6 +60,16 @@ export const en = {
   'err.unexpected': (msg: string) =>
     `unexpected error: ${msg}\nThis is a bug in support; please report it with the output of --debug.`,
   'err.cancelled': 'Cancelled.',
+  'config.err.write': (file: string, cause: string) => `cannot save ${file}: ${cause}. Nothing was changed there.`,
+  'config.hint.write': 'Free some space (or fix the folder\'s permissions), then run the same command again.',
+  'config.cause.ENOSPC': 'the disk is full (ENOSPC)',
+  'config.cause.EDQUOT': 'the disk quota is used up (EDQUOT)',
+  'config.cause.EACCES': 'permission denied (EACCES)',
+  'config.cause.EPERM': 'permission denied (EPERM)',
+  'config.cause.EROFS': 'the file system is read-only (EROFS)',
+  'config.cause.other': (code: string) => `the system said ${code}`,
+  'config.err.corrupt': (file: string, reason: string) => `${file} is not a config file this version can read (${reason}); it was left as it is.`,
+  'config.hint.corrupt': 'Fix the file or move it away, then run "support login" again.',
   'err.stdinTooLong': (option: string, max: string) => `${option}: stdin is longer than ${max}, the most it takes (a portal text field holds 32,767 characters)`,
 } as const;
 
@@ -121,5 +131,15 @@ export const ja: Catalog<typeof en> = {
   'err.unexpected': (msg: string) =>
     `予期しないエラー: ${msg}\nsupport の不具合です。--debug の出力を添えて報告してください。`,
   'err.cancelled': 'キャンセルしました。',
+  'config.err.write': (file: string, cause: string) => `${file} を保存できません: ${cause}。そこにあったファイルは変更していません。`,
+  'config.hint.write': '空き容量を確保する (またはフォルダの権限を直す) と、同じコマンドをもう一度実行できます。',
+  'config.cause.ENOSPC': 'ディスクがいっぱいです (ENOSPC)',
+  'config.cause.EDQUOT': 'ディスククォータを使い切っています (EDQUOT)',
+  'config.cause.EACCES': 'アクセスが拒否されました (EACCES)',
+  'config.cause.EPERM': 'アクセスが拒否されました (EPERM)',
+  'config.cause.EROFS': '読み取り専用のファイルシステムです (EROFS)',
+  'config.cause.other': (code: string) => `システムのエラー: ${code}`,
+  'config.err.corrupt': (file: string, reason: string) => `${file} はこのバージョンで読める設定ファイルではありません (${reason})。ファイルはそのままにしてあります。`,
+  'config.hint.corrupt': 'ファイルを直すか別の場所へ移してから、"support login" をもう一度実行してください。',
   'err.stdinTooLong': (option: string, max: string) => `${option}: 標準入力が上限の ${max} を超えています (ポータルのテキスト項目は 32,767 文字まで)`,
 };

@@ -66,8 +66,6 @@ export const en = {
   'form.review.cancelled': 'Cancelled; nothing was filed.',
   'form.review.redirectEdit': 'That product is not handled on this portal; nothing was filed.',
   'form.record.production': (yes: boolean) => `Production instance: ${yes ? 'yes' : 'no (test or staging)'}`,
-  'form.record.consent':
-    'Consent: the customer grants Atlassian Support access to the data in the Cloud site (revocable at any time).',
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -134,6 +132,4 @@ export const ja: Catalog<typeof en> = {
   'form.review.cancelled': 'キャンセルしました。何も起票していません。',
   'form.review.redirectEdit': 'その製品はこのポータルでは扱っていません。何も起票していません。',
   'form.record.production': (yes: boolean) => `本番環境: ${yes ? 'はい' : 'いいえ (テスト環境またはステージング環境)'}`,
-  'form.record.consent':
-    '同意: お客様は Atlassian サポートに Cloud サイトのデータへのアクセスを許可します (いつでも取り消し可能)。',
 } as const;
