@@ -85,6 +85,8 @@ export interface AttachJson {
   key: string;
   attached: { name: string; path: string; size: number }[];
   failed: { name: string; path: string; size: number; reason: 'too-large' | 'disabled' | 'upload' | 'attach'; message: string }[];
+  /** Files the request had already (same name and size): not sent again. Present only when there are some. */
+  alreadyAttached?: { name: string; path: string; size: number }[];
   url: string;
   /** With `--bundle`. */
   bundle?: BundleSummaryJson;
