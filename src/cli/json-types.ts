@@ -66,6 +66,8 @@ export interface CommentJson {
   statusCategory: string;
   reopened: boolean;
   url: string;
+  /** The same words by the same person were on the request already (an earlier run): nothing was sent. */
+  alreadyAdded?: true;
 }
 
 /** The `bundle` member of `create --json` and `attach --json`. */

@@ -83,6 +83,9 @@ export const en = {
   'follow.comment.err.empty': 'the comment is empty; nothing was sent',
   'follow.comment.prompt': (k: string) => `Comment on ${k}`,
   'follow.comment.added': (k: string) => `Comment added to ${k}.`,
+  'follow.comment.already': (k: string, at: string) => `${k} has this comment already (added ${at}); not added again.`,
+  'follow.comment.hint.again': (cmd: string) => `Your words are kept. To send them (only if they are not on the request by then): ${cmd}`,
+  'follow.comment.noStatus': (msg: string) => `The comment was added, but the status could not be read afterwards: ${msg}`,
   'follow.comment.reopened': (s: string) => `The request was reopened. Status: ${s}`,
 
   'follow.attach.description': 'upload files and attach them to a request',
@@ -231,6 +234,9 @@ export const ja: Catalog<typeof en> = {
   'follow.comment.err.noBodyHint': '--body TEXT、--body-file FILE、または標準入力なら --body-file - を指定してください。',
   'follow.comment.err.empty': 'コメントが空です。何も送信していません',
   'follow.comment.prompt': (k) => `${k} へのコメント`,
+  'follow.comment.already': (k, at) => `${k} にはこのコメントがすでにあります (${at} に追加)。再追加はしません。`,
+  'follow.comment.hint.again': (cmd) => `入力した本文は保存してあります。送信するには (その時点でリクエストに無い場合だけ送ります): ${cmd}`,
+  'follow.comment.noStatus': (msg) => `コメントは追加しましたが、その後のステータスを読めませんでした: ${msg}`,
   'follow.comment.added': (k) => `${k} にコメントを追加しました。`,
   'follow.comment.reopened': (s) => `リクエストが再オープンされました。ステータス: ${s}`,
 
