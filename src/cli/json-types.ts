@@ -97,7 +97,10 @@ export interface AttachJson {
 /** `support resolve|escalate|reopen KEY --yes --json`. */
 export interface TransitionJson {
   key: string;
-  transition: { id: string; name: string };
+  /** The transition taken; absent when the request was there already. */
+  transition?: { id: string; name: string };
+  /** The request was where the action leads already (an earlier run, or someone else): nothing was sent. */
+  alreadyDone?: true;
   previousStatus: string;
   status: string;
   statusCategory: string;
