@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeStaleSidecars } from '../src/bundle/output.js';
 import { isBuilt, killAndWait, NOT_A_BUG, SIGNAL_EXIT, spawnCli, tempHome, type CliChild } from './support/built-cli.js';
 
 const built = isBuilt();
@@ -59,4 +60,33 @@ describe.skipIf(!built)('bundle under signals: no .partial zip or .spill- folder
       fs.rmSync(outDir, { recursive: true, force: true });
     });
   }
+});
+
+describe.skipIf(!built)('bundle after a SIGKILL', () => {
+  it('the killed run leaves its .partial and .spill-; the next bundle into that folder removes them', async () => {
+    const outDir = tempHome('support-signals-out-');
+    const c = await startAndWaitForPartial(path.join(outDir, 'b.zip'));
+    await killAndWait(c, 'SIGKILL');
+    expect(sidecars(outDir).length).toBeGreaterThan(0);
+    const b = spawnCli(['bundle', '--path', path.join(logs, 'atlassian-jira-0.log'), '--output', path.join(outDir, 'c.zip'), '--level', '1'], { home });
+    expect((await b.exited).code, b.stderr()).toBe(0);
+    expect(fs.readdirSync(outDir)).toEqual(['c.zip']);
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+});
+
+describe('removeStaleSidecars', () => {
+  it('removes only hidden partial zips and spill folders last changed before the run, never the zips or other files', () => {
+    const d = tempHome('support-stale-');
+    const old = Date.now() - 60_000;
+    for (const n of ['.a.zip.partial', 'a.zip', 'notes.partial', '.b.zip.partial']) fs.writeFileSync(path.join(d, n), 'x');
+    fs.mkdirSync(path.join(d, '.a.zip.spill-Ab12Cd'));
+    fs.writeFileSync(path.join(d, '.a.zip.spill-Ab12Cd', 'chunk'), 'x');
+    for (const n of ['.a.zip.partial', 'a.zip', 'notes.partial', '.a.zip.spill-Ab12Cd']) fs.utimesSync(path.join(d, n), old / 1000, old / 1000);
+    // `.b.zip.partial` is being written by a bundle running now: newer than the run's start.
+    const removed = removeStaleSidecars(d, Date.now() - 1000).map((p) => path.basename(p)).sort();
+    expect(removed).toEqual(['.a.zip.partial', '.a.zip.spill-Ab12Cd']);
+    expect(fs.readdirSync(d).sort()).toEqual(['.b.zip.partial', 'a.zip', 'notes.partial']);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
 });
