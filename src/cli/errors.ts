@@ -1,6 +1,6 @@
 import { ConfigCorruptError, ConfigWriteError, InsecureConfigError } from '../config/errors.js';
 import { catalogs, type MessageKey, type T } from '../i18n/index.js';
-import { AuthError, CancelledError, CliError, UsageError, type CancelReason } from '../lib/errors.js';
+import { AuthError, CancelledError, CliError, EditorError, UsageError, type CancelReason } from '../lib/errors.js';
 import { CaFileError, isUnknownCa, PortalError, UnreadableFilesError } from '../portal/errors.js';
 
 export { AuthError, CancelledError, CliError, UsageError } from '../lib/errors.js';
@@ -50,6 +50,10 @@ export function renderError(err: unknown, t: T): RenderedError {
   if (err instanceof PortalError) return renderPortalError(err, t);
   if (err instanceof CancelledError) return renderCancel(err, t);
   if (err instanceof CaFileError) return { message: t('portal.err.caFile', err.file, err.reason), hint: t('portal.hint.caFile') };
+  if (err instanceof EditorError) {
+    const said = t(err.problem === 'not-found' ? 'err.editor.notFound' : 'err.editor.failed', err.editor, err.detail);
+    return { message: err.kept ? `${said}\n${t('err.editor.kept', err.kept)}` : said, hint: t('err.editor.hint') };
+  }
   if (err instanceof ConfigWriteError) return { message: t('config.err.write', err.file, configCause(err.code, t)), hint: t('config.hint.write') };
   if (err instanceof ConfigCorruptError) return { message: t('config.err.corrupt', err.file, err.reason), hint: t('config.hint.corrupt') };
   if (err instanceof InsecureConfigError) return { message: t('portal.err.insecureConfig', err.file, err.mode.toString(8)) };

@@ -51,3 +51,20 @@ export class CancelledError extends Error {
     this.resumable = detail.resumable ?? false;
   }
 }
+
+/**
+ * The text editor (`$VISUAL`, `$EDITOR`) could not be used: it could not be started (`not-found`:
+ * no such program, not executable) or it failed (`failed`: a non-zero exit or a signal). `kept` is
+ * the file that holds what was written so far, left in place so that nothing typed is lost.
+ */
+export class EditorError extends Error {
+  constructor(
+    readonly editor: string,
+    readonly problem: 'not-found' | 'failed',
+    readonly detail: string,
+    readonly kept?: string,
+  ) {
+    super(`editor ${editor}: ${problem} (${detail})`);
+    this.name = 'EditorError';
+  }
+}

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Env } from '../lib/env.js';
 import { CancelledError } from '../lib/errors.js';
 import type { Choice, ChoiceSeparator, Prompter } from '../lib/prompter.js';
 
@@ -11,6 +12,8 @@ export async function createInquirerPrompter(opts: {
   input: Readable;
   output: Writable;
   signal?: AbortSignal;
+  /** Where `$VISUAL`/`$EDITOR` are read from (none: `vi`). */
+  env?: Env;
 }): Promise<Prompter> {
   const inq = await import('@inquirer/prompts');
   const context = { input: opts.input, output: opts.output, signal: opts.signal, clearPromptOnDone: false };
@@ -47,12 +50,19 @@ export async function createInquirerPrompter(opts: {
           context,
         ),
       ),
-    editor: (q) =>
-      guard(
-        inq.editor(
-          { message: q.message, default: q.default, validate: q.validate, postfix: '.md', waitForUserInput: false },
-          context,
-        ),
-      ),
+    // Our own launcher, not inquirer's: an editor that is missing or fails must be a clear message
+    // with the text kept, never an uncaught spawn error.
+    editor: async (q) => {
+      const { editText } = await import('./editor.js');
+      let text = q.default ?? '';
+      for (;;) {
+        opts.output.write(`? ${q.message}\n`);
+        text = await editText(text, { env: opts.env ?? {}, postfix: '.md', ...(opts.signal ? { signal: opts.signal } : {}) });
+        const ok = q.validate?.(text) ?? true;
+        if (ok === true) return text;
+        // Open it again with what was written, so the person fixes it rather than starts over.
+        opts.output.write(`> ${ok}\n`);
+      }
+    },
   };
 }

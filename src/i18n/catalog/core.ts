@@ -60,6 +60,10 @@ export const en = {
   'err.unexpected': (msg: string) =>
     `unexpected error: ${msg}\nThis is a bug in support; please report it with the output of --debug.`,
   'err.cancelled': 'Cancelled.',
+  'err.editor.notFound': (editor: string, detail: string) => `the editor "${editor}" could not be started (${detail})`,
+  'err.editor.failed': (editor: string, detail: string) => `the editor "${editor}" failed (${detail}); nothing was sent`,
+  'err.editor.kept': (file: string) => `What you wrote is kept in ${file}.`,
+  'err.editor.hint': 'Set $VISUAL or $EDITOR to an editor installed here (nano, vi...), or give the text with a flag (--body or --body-file, --details or --details-file).',
   'config.err.write': (file: string, cause: string) => `cannot save ${file}: ${cause}. Nothing was changed there.`,
   'config.hint.write': 'Free some space (or fix the folder\'s permissions), then run the same command again.',
   'config.cause.ENOSPC': 'the disk is full (ENOSPC)',
@@ -131,6 +135,10 @@ export const ja: Catalog<typeof en> = {
   'err.unexpected': (msg: string) =>
     `予期しないエラー: ${msg}\nsupport の不具合です。--debug の出力を添えて報告してください。`,
   'err.cancelled': 'キャンセルしました。',
+  'err.editor.notFound': (editor: string, detail: string) => `エディタ "${editor}" を起動できません (${detail})`,
+  'err.editor.failed': (editor: string, detail: string) => `エディタ "${editor}" が失敗しました (${detail})。何も送信していません`,
+  'err.editor.kept': (file: string) => `書いた内容は ${file} に残してあります。`,
+  'err.editor.hint': '$VISUAL または $EDITOR にこのマシンにあるエディタ (nano、vi など) を設定するか、フラグで本文を指定してください (--body か --body-file、--details か --details-file)。',
   'config.err.write': (file: string, cause: string) => `${file} を保存できません: ${cause}。そこにあったファイルは変更していません。`,
   'config.hint.write': '空き容量を確保する (またはフォルダの権限を直す) と、同じコマンドをもう一度実行できます。',
   'config.cause.ENOSPC': 'ディスクがいっぱいです (ENOSPC)',
