@@ -31,6 +31,16 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
+/** A fresh session running `cmd` (whatever an earlier test left is killed first). */
+function newSession(cmd: string): void {
+  try {
+    tmux('kill-session', '-t', session);
+  } catch {
+    // No earlier session: this test runs alone.
+  }
+  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd);
+}
+
 function screen(): string {
   return tmux('capture-pane', '-p', '-J', '-t', session, '-S', '-200');
 }
@@ -83,6 +93,8 @@ describe.skipIf(!tmuxOk || !built)('support create in a terminal (tmux)', () => 
     await waitFor(/\? Details/);
     type('Rule X fails on every run since Monday.');
     await waitFor(/\? … \(empty line to finish\)/);
+    // A person's Enter comes well after the line before it (lines closer together are one paste).
+    await new Promise((r) => setTimeout(r, 100));
     keys('Enter');
     await waitFor(/\? Grant Atlassian Support access to the data in my Cloud site\?/);
     type('y');
@@ -126,6 +138,43 @@ describe.skipIf(!tmuxOk || !built)('support create in a terminal (tmux)', () => 
       expect(f.customfield_10015).toBe('+81 3-1234-5678');
       expect(JSON.stringify(f.customfield_10016)).toContain('Bitbucket Cloud');
       expect(f.customfield_10017).toBe('https://bitbucket.org/team/');
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+
+  it('a multi-line paste at Details keeps every line, blank ones inside it too', async () => {
+    const config = path.join(home, 'config-paste');
+    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox --type account --summary Pasted; echo EXIT=$?; sleep 60`;
+    newSession(cmd);
+    await waitFor(/\? Details/);
+    const trace = ['java.lang.NullPointerException: boom', '\tat com.example.A.run(A.java:12)', '', 'Caused by: java.io.IOException', '\tat com.example.B.read(B.java:7)'];
+    // A real paste: the terminal gets every line at once (tmux turns the newlines into Enter).
+    tmux('set-buffer', '-b', 'trace', trace.join('\n') + '\n');
+    tmux('paste-buffer', '-b', 'trace', '-t', session);
+    await waitFor(/B\.java:7/);
+    await new Promise((r) => setTimeout(r, 200));
+    keys('Enter');
+    await waitFor(/\? Files to attach/);
+    keys('Enter');
+    await waitFor(/\? Phone/);
+    keys('Enter');
+    await waitFor(/\? Account topic/);
+    keys('Enter');
+    await waitFor(/\? Participants/);
+    keys('Enter');
+    await waitFor(/\? Raise on behalf of/);
+    keys('Enter');
+    await waitFor(/\? Send this request\?/);
+    keys('Enter');
+    const end = await waitFor(/EXIT=\d+/, 20_000);
+    expect(end).toMatch(/EXIT=0/);
+    const key = /(SUP-\d+)\s+http/.exec(end)?.[1];
+    const h = await startSandbox({ dataDir: path.join(config, 'data') });
+    try {
+      const r = await caller(h)('GET', `/rest/servicedeskapi/request/${key}`);
+      const f = Object.fromEntries((r.json.requestFieldValues as { fieldId: string; value: unknown }[]).map((x) => [x.fieldId, x.value]));
+      expect(f.description).toBe(trace.join('\n'));
     } finally {
       await h.close();
     }

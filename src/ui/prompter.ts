@@ -1,3 +1,4 @@
+import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Env } from '../lib/env.js';
 import { CancelledError } from '../lib/errors.js';
@@ -50,6 +51,7 @@ export async function createInquirerPrompter(opts: {
           context,
         ),
       ),
+    lines: (q) => readLines(q, opts),
     // Our own launcher, not inquirer's: an editor that is missing or fails must be a clear message
     // with the text kept, never an uncaught spawn error.
     editor: async (q) => {
@@ -65,4 +67,65 @@ export async function createInquirerPrompter(opts: {
       }
     },
   };
+}
+
+/** Lines arriving closer together than this are one paste: a blank line inside it does not end the text. */
+const PASTE_GAP_MS = 15;
+
+/**
+ * Reads lines with one readline interface, so that every line of a paste is kept (a prompt per
+ * line loses the lines that arrive before the next prompt exists). An empty line typed on its own
+ * ends; `:e` alone continues in the editor with what was typed so far.
+ */
+function readLines(
+  q: { message: string; more: string; required?: string },
+  opts: { input: Readable; output: Writable; signal?: AbortSignal; env?: Env },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: opts.input, output: opts.output, terminal: Boolean((opts.input as { isTTY?: boolean }).isTTY) });
+    const got: string[] = [];
+    let last = 0;
+    let done = false;
+    const finish = (f: () => void) => {
+      if (done) return;
+      done = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      rl.close();
+      f();
+    };
+    const onAbort = () => finish(() => reject(new CancelledError()));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    rl.on('SIGINT', onAbort);
+    rl.on('close', () => finish(() => resolve(trimEnd(got))));
+    opts.output.write(`? ${q.message}\n`);
+    rl.setPrompt('  ');
+    rl.prompt();
+    rl.on('line', (line: string) => {
+      const now = Date.now();
+      const inPaste = now - last < PASTE_GAP_MS;
+      last = now;
+      if (line.trim() === ':e') {
+        finish(() => {
+          void import('./editor.js').then(({ editText }) => editText(trimEnd(got), { env: opts.env ?? {} })).then((text) => resolve(text.replace(/\s+$/, '')), reject);
+        });
+        return;
+      }
+      if (line.trim() === '' && !inPaste) {
+        if (got.length === 0 && q.required) {
+          opts.output.write(`> ${q.required}\n`);
+          rl.prompt();
+          return;
+        }
+        finish(() => resolve(trimEnd(got)));
+        return;
+      }
+      got.push(line);
+      rl.setPrompt(`? ${q.more} `);
+      rl.prompt();
+    });
+  });
+}
+
+function trimEnd(lines: string[]): string {
+  return lines.join('\n').replace(/\s+$/, '');
 }
