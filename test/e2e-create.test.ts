@@ -145,7 +145,10 @@ describe.skipIf(!tmuxOk || !built)('support create in a terminal (tmux)', () => 
 
   it('a multi-line paste at Details keeps every line, blank ones inside it too', async () => {
     const config = path.join(home, 'config-paste');
-    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox --type account --summary Pasted; echo EXIT=$?; sleep 60`;
+    // A sandbox of its own (not --portal sandbox, whose well-known port other test files use).
+    const h = await startSandbox({ dataDir: path.join(home, 'data-paste') });
+    const who = `SUPPORT_EMAIL=${JSON.stringify(h.email)} SUPPORT_TOKEN=${JSON.stringify(h.token)}`;
+    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en ${who} SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal ${h.url} --type account --summary Pasted; echo EXIT=$?; sleep 60`;
     newSession(cmd);
     await waitFor(/\? Details/);
     const trace = ['java.lang.NullPointerException: boom', '\tat com.example.A.run(A.java:12)', '', 'Caused by: java.io.IOException', '\tat com.example.B.read(B.java:7)'];
@@ -170,7 +173,6 @@ describe.skipIf(!tmuxOk || !built)('support create in a terminal (tmux)', () => 
     const end = await waitFor(/EXIT=\d+/, 20_000);
     expect(end).toMatch(/EXIT=0/);
     const key = /(SUP-\d+)\s+http/.exec(end)?.[1];
-    const h = await startSandbox({ dataDir: path.join(config, 'data') });
     try {
       const r = await caller(h)('GET', `/rest/servicedeskapi/request/${key}`);
       const f = Object.fromEntries((r.json.requestFieldValues as { fieldId: string; value: unknown }[]).map((x) => [x.fieldId, x.value]));

@@ -37,8 +37,8 @@ export interface Prompter {
     message: string;
     /** The prompt of each line after the first. */
     more: string;
-    /** What to say when the first line is empty and text is required. */
-    required?: string;
+    /** What to say when the first line is empty and text is required (undefined: not required). */
+    required?: string | undefined;
   }): Promise<string>;
   /** Multi-line text, in `$EDITOR`/`$VISUAL` when one is set, else inline. */
   editor(q: {

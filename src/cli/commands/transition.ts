@@ -108,7 +108,7 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
     const { req, tr, available } = first;
     const key = req.issueKey ?? opts.key;
     const before = req.currentStatus?.status ?? '';
-    if (await arrived(key, first)) return reportAlready(kind, key, req, ctx);
+    if (await arrived(key, first)) return report(kind, key, before, req, undefined, ctx);
     if (!tr?.id) {
       const names = available.map((x) => x.name ?? x.id ?? '').filter(Boolean);
       throw new CliError(t('follow.transition.err.unavailable', t(`follow.${kind}.verb`), key, before), {
@@ -133,36 +133,32 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
       }
     }
     const after = await fetchRequest(api, key, t);
-    const status = after.currentStatus?.status ?? '';
-    if (ctx.globals.json) {
-      ctx.output.json({
-        key,
-        transition: { id: tr.id, name: tr.name ?? '' },
-        previousStatus: before,
-        status,
-        statusCategory: after.currentStatus?.statusCategory ?? '',
-        url: after._links?.web ?? '',
-      } satisfies TransitionJson);
-      return;
-    }
-    ctx.io.out(t('follow.transition.done', tr.name ?? kind, key));
-    ctx.io.out(before !== status ? t('follow.statusChanged', before, status) : t('follow.statusIs', status));
+    report(kind, key, before, after, { id: tr.id, name: tr.name ?? '' }, ctx);
   });
 }
 
-/** The request is where the action leads already: say so (exit 0), send nothing. */
-function reportAlready(kind: TransitionKind, key: string, req: CustomerRequestDTO, ctx: Ctx): void {
-  const status = req.currentStatus?.status ?? '';
+/**
+ * What was done: the transition taken and the status before and after, or (without `taken`) that
+ * the request was where the action leads already, with nothing sent.
+ */
+function report(kind: TransitionKind, key: string, before: string, after: CustomerRequestDTO, taken: { id: string; name: string } | undefined, ctx: Ctx): void {
+  const { t } = ctx;
+  const status = after.currentStatus?.status ?? '';
   if (ctx.globals.json) {
     ctx.output.json({
       key,
-      alreadyDone: true,
-      previousStatus: status,
+      ...(taken ? { transition: taken } : { alreadyDone: true as const }),
+      previousStatus: before,
       status,
-      statusCategory: req.currentStatus?.statusCategory ?? '',
-      url: req._links?.web ?? '',
+      statusCategory: after.currentStatus?.statusCategory ?? '',
+      url: after._links?.web ?? '',
     } satisfies TransitionJson);
     return;
   }
-  ctx.io.out(ctx.t(`follow.${kind}.already`, key, status));
+  if (!taken) {
+    ctx.io.out(t(`follow.${kind}.already`, key, status));
+    return;
+  }
+  ctx.io.out(t('follow.transition.done', taken.name || kind, key));
+  ctx.io.out(before !== status ? t('follow.statusChanged', before, status) : t('follow.statusIs', status));
 }
