@@ -7,6 +7,19 @@ function version(): string {
   return pkg.version;
 }
 
+/** Exit codes of the signals that stop a command: 128 + the signal's number. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+let received: keyof typeof SIGNAL_EXIT | undefined;
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (a slow pipe reader gets it all). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.write('', () => resolve());
+    stream.once('error', () => resolve());
+  });
+}
+
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -39,13 +52,16 @@ async function main(): Promise<number> {
     throw err;
   });
   const controller = new AbortController();
-  let interrupts = 0;
-  process.on('SIGINT', () => {
-    interrupts += 1;
-    // A second Ctrl-C means "now": the first one asked the command to clean up and stop.
-    if (interrupts > 1) process.exit(130);
-    controller.abort(new Error('SIGINT'));
-  });
+  // Ctrl-C, a closed terminal and `kill` all ask the command to stop the same way: the signal aborts,
+  // the command cleans up (drafts saved, partial files removed) and the exit code says which signal
+  // it was (128 + its number), as a shell expects. A second signal means "now".
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (received !== undefined) process.exit(SIGNAL_EXIT[signal]);
+      received = signal;
+      controller.abort(new Error(signal));
+    });
+  }
   const io = processIO();
   const deps = productionDeps({
     io,
@@ -59,10 +75,12 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => {
-    // Exit explicitly: a command is done when it returns, whatever handles a library left open.
-    // stdout/stderr to files and pipes are synchronous on POSIX, so nothing written is lost.
-    process.exit(code);
+  async (code) => {
+    // Exit explicitly (a command is done when it returns, whatever handles a library left open),
+    // but only once stdout and stderr are flushed: a pipe takes 64 KiB at a time, and exiting
+    // earlier would cut the output of `support ... --json | jq` there.
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    process.exit(received !== undefined && code !== 0 ? SIGNAL_EXIT[received] : code);
   },
   (err: unknown) => {
     process.stderr.write(`support: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -10,7 +10,8 @@ import { JsmClient } from '../src/portal/client.js';
 import { tempDir } from './support/harness.js';
 
 /**
- * A strict stub of the three endpoints an upload uses. Multipart bodies are scanned as they stream
+ * A strict stub of the four endpoints an upload uses (the request's attachments list answers
+ * `present`, empty unless a test says otherwise). Multipart bodies are scanned as they stream
  * (never buffered), so the 1 GiB test measures the client, not the server.
  */
 interface Stub {
@@ -21,6 +22,8 @@ interface Stub {
   /** Status to answer the n-th temporary upload with (default 201). */
   uploadStatus: (n: number) => number;
   meta: { enabled: boolean; uploadLimit: number };
+  /** What `GET /request/{key}/attachment` lists. */
+  present: { filename: string; size: number }[];
   close(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ async function stubServer(): Promise<Stub> {
     unexpected: [],
     uploadStatus: () => 201,
     meta: { enabled: true, uploadLimit: 100 * 1024 ** 3 },
+    present: [],
   };
   let nextId = 1;
   const server = http.createServer((req, res) => {
@@ -62,6 +66,7 @@ async function stubServer(): Promise<Stub> {
       return;
     }
     const m = /^\/rest\/servicedeskapi\/request\/([^/]+)\/attachment$/.exec(url.pathname);
+    if (req.method === 'GET' && m) return send(200, { start: 0, limit: 50, size: stub.present.length, isLastPage: true, values: stub.present });
     if (req.method === 'POST' && m) {
       let text = '';
       req.on('data', (c: Buffer) => (text += c.toString('utf8')));
@@ -167,6 +172,19 @@ describe('attachFiles', () => {
     expect(stub.attaches.map((a) => a.body.additionalComment?.body)).toEqual(['logs', undefined]);
     expect(stub.attaches.every((a) => a.key === 'SUP-1' && a.body.public === true)).toBe(true);
     expect(Math.max(...seen)).toBe(610);
+  });
+
+  it('sends nothing the request has already (same name and size); a file of another size is sent', async () => {
+    await setup();
+    const files = await checkFiles(makeFiles(3, 10, 'again'));
+    stub.present = [
+      { filename: files[0]!.name, size: 10 },
+      { filename: files[1]!.name, size: 11 },
+    ];
+    const r = await attachFiles(api, { serviceDeskId: '1', issueKey: 'SUP-1', files, comment: 'logs' });
+    expect(r.already.map((f) => f.name)).toEqual([files[0]!.name]);
+    expect(r.attached.map((f) => f.name)).toEqual([files[1]!.name, files[2]!.name]);
+    expect(stub.uploads.flatMap((u) => u.files)).toEqual([files[1]!.name, files[2]!.name]);
   });
 
   it('tries a failed temporary upload again (the client retries it)', async () => {

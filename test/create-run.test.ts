@@ -140,7 +140,8 @@ describe('support create (scripted)', () => {
     expect(JSON.stringify(req.fields.customfield_10010)).toMatch(/Confluence/);
     expect(JSON.stringify(req.fields.customfield_10011)).toMatch(/Confluence Data Center/);
     expect(JSON.stringify(req.fields.customfield_10013)).toMatch(/Level 2/);
-    expect(req.fields.description).toMatch(/^Export a page with Japanese text\.\nText is missing\.\n\nProduction instance: yes\n\n----\nsupport-draft: [0-9a-f]{12}$/);
+    // What the engineer must know and has no field for; nothing of the tool's own.
+    expect(req.fields.description).toBe('Export a page with Japanese text.\nText is missing.\n\nProduction instance: yes');
     const posts = exchanges.slice(before).filter((x) => x.method === 'POST' && x.path === `${API}/request`);
     expect(posts).toHaveLength(1);
     expect(posts[0]!.body).toMatchObject({ serviceDeskId: '1', requestTypeId: '1', requestParticipants: [h.users[1]!.accountId] });
@@ -229,7 +230,8 @@ describe('support create (scripted)', () => {
     expect(req.fields.summary).toBe('From the flag');
     expect(req.fields.customfield_10017).toBe('https://example.atlassian.net');
     expect(JSON.stringify(req.fields.customfield_10018)).toMatch(/Yes, I grant access/);
-    expect(req.fields.description).toMatch(/Consent: the customer grants Atlassian Support access/);
+    // Consent is the portal's own field; the description carries no sentence of ours about it.
+    expect(req.fields.description).not.toMatch(/Consent/);
   });
 });
 

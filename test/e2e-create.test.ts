@@ -82,6 +82,8 @@ describe('support create in a terminal (tmux)', () => {
     await waitFor(/\? Details/);
     type('Rule X fails on every run since Monday.');
     await waitFor(/\? … \(empty line to finish\)/);
+    // A person's Enter comes well after the line before it (lines closer together are one paste).
+    await new Promise((r) => setTimeout(r, 100));
     keys('Enter');
     await waitFor(/\? Grant Atlassian Support access to the data in my Cloud site\?/);
     type('y');
@@ -120,11 +122,50 @@ describe('support create in a terminal (tmux)', () => {
       expect(f.summary).toBe('E2E automation rule fails');
       expect(JSON.stringify(f.customfield_10010)).toContain('Jira');
       expect(JSON.stringify(f.customfield_10013)).toContain('Level 3');
-      expect(f.description).toMatch(/^Rule X fails on every run since Monday\.\n\nProduction instance: yes\nConsent: /);
+      expect(f.description).toBe('Rule X fails on every run since Monday.\n\nProduction instance: yes');
       expect(JSON.stringify(f.customfield_10018)).toContain('Yes, I grant access');
       expect(f.customfield_10015).toBe('+81 3-1234-5678');
       expect(JSON.stringify(f.customfield_10016)).toContain('Bitbucket Cloud');
       expect(f.customfield_10017).toBe('https://bitbucket.org/team/');
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+
+  it('a multi-line paste at Details keeps every line, blank ones inside it too', async (ctx) => {
+    const config = path.join(home, 'config-paste');
+    // A sandbox of its own (not --portal sandbox, whose well-known port other test files use).
+    const h = await startSandbox({ dataDir: path.join(home, 'data-paste') });
+    const who = `SUPPORT_EMAIL=${JSON.stringify(h.email)} SUPPORT_TOKEN=${JSON.stringify(h.token)}`;
+    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en ${who} SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal ${h.url} --type account --summary Pasted; echo EXIT=$?; sleep 60`;
+    open(ctx, 'paste', cmd);
+    await waitFor(/\? Details/);
+    const trace = ['java.lang.NullPointerException: boom', '\tat com.example.A.run(A.java:12)', '', 'Caused by: java.io.IOException', '\tat com.example.B.read(B.java:7)'];
+    // A real paste: the terminal gets every line at once (tmux turns the newlines into Enter).
+    tmux('set-buffer', '-b', 'trace', trace.join('\n') + '\n');
+    tmux('paste-buffer', '-b', 'trace', '-t', session);
+    await waitFor(/B\.java:7/);
+    await new Promise((r) => setTimeout(r, 200));
+    keys('Enter');
+    await waitFor(/\? Files to attach/);
+    keys('Enter');
+    await waitFor(/\? Phone/);
+    keys('Enter');
+    await waitFor(/\? Account topic/);
+    keys('Enter');
+    await waitFor(/\? Participants/);
+    keys('Enter');
+    await waitFor(/\? Raise on behalf of/);
+    keys('Enter');
+    await waitFor(/\? Send this request\?/);
+    keys('Enter');
+    const end = await waitFor(/EXIT=\d+/, 20_000);
+    expect(end).toMatch(/EXIT=0/);
+    const key = /(SUP-\d+)\s+http/.exec(end)?.[1];
+    try {
+      const r = await caller(h)('GET', `/rest/servicedeskapi/request/${key}`);
+      const f = Object.fromEntries((r.json.requestFieldValues as { fieldId: string; value: unknown }[]).map((x) => [x.fieldId, x.value]));
+      expect(f.description).toBe(trace.join('\n'));
     } finally {
       await h.close();
     }

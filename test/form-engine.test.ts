@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildBody, hasMarker, maskBody, validateLocally } from '../src/form/body.js';
+import { buildBody, digestOf, identityOf, maskBody, matchesIdentity, validateLocally } from '../src/form/body.js';
 import { emptyState, fillForm, missingFlags, review, type FormIO, type FormMeta, type FormState } from '../src/form/engine.js';
 import { describeFields, parseAnswer, toWire } from '../src/form/fields.js';
 import { createT, type Lang } from '../src/i18n/index.js';
@@ -94,7 +94,7 @@ describe('guided form', () => {
     expect(h.saves.length).toBe(12);
     expect(h.saves[0]!.values.customfield_10010).toBe('10002');
     expect(missingFlags(meta, state)).toEqual([]);
-    const body = buildBody(ids, meta, state, { draftId: 'abc123', t: h.t });
+    const body = buildBody(ids, meta, state, { t: h.t });
     expect(body).toEqual({
       serviceDeskId: '1',
       requestTypeId: '1',
@@ -103,15 +103,13 @@ describe('guided form', () => {
         summary: 'PDF export drops Japanese text',
         customfield_10013: { id: '10101' },
         description:
-          'Export any page with Japanese text to PDF.\nThe text is missing since 9.2.\n\nProduction instance: yes\n\n----\nsupport-draft: abc123',
+          'Export any page with Japanese text to PDF.\nThe text is missing since 9.2.\n\nProduction instance: yes',
         customfield_10011: { id: '10021' },
         customfield_10012: 'SEN-1234567',
         customfield_10014: '9.2.1',
       },
       requestParticipants: ['ops@example.com', 'dba@example.com'],
     });
-    expect(hasMarker({ requestFieldValues: [{ fieldId: 'description', value: body.requestFieldValues.description }] }, 'abc123')).toBe(true);
-    expect(hasMarker({ requestFieldValues: [{ fieldId: 'description', value: 'x' }] }, 'abc123')).toBe(false);
   });
 
   it('non-production caps the levels at 3-4 and records it', async () => {
@@ -132,7 +130,7 @@ describe('guided form', () => {
     expect(levels).toHaveLength(2);
     expect(levels.every((c) => /Level [34]/.test(c))).toBe(true);
     expect(h.notes.join('\n')).toMatch(/Levels 1 and 2 are not available/);
-    const body = buildBody(ids, meta, state, { draftId: 'd1', t: h.t });
+    const body = buildBody(ids, meta, state, { t: h.t });
     expect(body.requestFieldValues.description).toMatch(/^Steps to reproduce:\nopen the board\n\nProduction instance: no \(test or staging\)/);
   });
 
@@ -143,7 +141,7 @@ describe('guided form', () => {
     await expect(fillForm(meta, state, h.io)).rejects.toThrow(/rejected: Please describe the problem/);
   });
 
-  it('Cloud: site URL normalised, consent recorded on the checkbox field and in the description', async () => {
+  it('Cloud: site URL normalised, consent recorded on the checkbox field only (no sentence of ours in the description)', async () => {
     const h = harness([
       { kind: 'select', pick: /^Jira$/ },
       { kind: 'input', answer: 'Automation rule fails' },
@@ -162,11 +160,11 @@ describe('guided form', () => {
     const meta = metaOf(cloudMeta);
     const state = emptyState();
     await fillForm(meta, state, h.io);
-    const body = buildBody({ serviceDeskId: '1', requestTypeId: '2' }, meta, state, { draftId: 'c1', t: h.t });
+    const body = buildBody({ serviceDeskId: '1', requestTypeId: '2' }, meta, state, { t: h.t });
     expect(body.requestFieldValues.customfield_10017).toBe('https://example.atlassian.net');
     expect(body.requestFieldValues.customfield_10018).toEqual([{ id: '10050' }]);
     expect(body.requestFieldValues.customfield_10015).toBe('+81 3-1234-5678');
-    expect(body.requestFieldValues.description).toContain('Consent: the customer grants Atlassian Support access');
+    expect(body.requestFieldValues.description).toBe('Rule X fails since Monday.\n\nProduction instance: yes');
     expect(body.raiseOnBehalfOf).toBe('boss@example.com');
     expect(body.requestParticipants).toBeUndefined();
   });
@@ -310,8 +308,40 @@ describe('scripted completeness', () => {
     });
     const state: FormState = { ...emptyState(), values: { customfield_1: 'hunter2', customfield_2: '9' } };
     expect(validateLocally(meta, state, t)).toEqual(['missing: --summary', expect.stringMatching(/"9" is not a choice of Colour/)]);
-    const body = buildBody(ids, meta, state, { draftId: 'x', t });
+    const body = buildBody(ids, meta, state, { t });
     expect(maskBody(body, meta).requestFieldValues).toEqual({ customfield_1: '********', customfield_2: { id: '9' } });
     expect(body.requestFieldValues.customfield_1).toBe('hunter2');
+  });
+});
+
+describe('a request known by its content', () => {
+  const body = {
+    serviceDeskId: '1',
+    requestTypeId: '3',
+    requestFieldValues: { summary: 'Merge my accounts', description: 'Both use the same e-mail.\nPlease merge.', customfield_10020: { value: 'Other' } },
+  };
+  const shown = (over: Record<string, unknown> = {}, fields: Record<string, unknown> = {}) => ({
+    serviceDeskId: '1',
+    requestTypeId: '3',
+    requestFieldValues: Object.entries({ summary: 'Merge my accounts', description: 'Both use the same e-mail.\r\nPlease merge.  \n', ...fields }).map(([fieldId, value]) => ({ fieldId, value })),
+    ...over,
+  });
+
+  it('the same body has the same digest whatever the order of its keys; any change gives another', () => {
+    const reordered = { requestTypeId: '3', serviceDeskId: '1', requestFieldValues: { customfield_10020: { value: 'Other' }, description: body.requestFieldValues.description, summary: 'Merge my accounts' } };
+    expect(digestOf(reordered)).toBe(digestOf(body));
+    expect(digestOf({ ...body, requestFieldValues: { ...body.requestFieldValues, summary: 'Merge my accounts!' } })).not.toBe(digestOf(body));
+    expect(digestOf({ ...body, requestParticipants: ['a'] })).not.toBe(digestOf(body));
+  });
+
+  it('matches the portal’s copy by desk, type and text (line ends and trailing blanks aside), nothing else', () => {
+    const id = identityOf(body);
+    expect(id).toEqual({ serviceDeskId: '1', requestTypeId: '3', text: { summary: 'Merge my accounts', description: 'Both use the same e-mail.\nPlease merge.' } });
+    expect(matchesIdentity(shown(), id)).toBe(true);
+    expect(matchesIdentity(shown({ requestTypeId: '4' }), id)).toBe(false);
+    expect(matchesIdentity(shown({ serviceDeskId: '2' }), id)).toBe(false);
+    expect(matchesIdentity(shown({}, { description: 'Both use the same e-mail.' }), id)).toBe(false);
+    expect(matchesIdentity(shown({}, { summary: 'Merge my account' }), id)).toBe(false);
+    expect(matchesIdentity({ requestFieldValues: [] }, id)).toBe(false);
   });
 });

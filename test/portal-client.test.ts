@@ -131,9 +131,30 @@ describe('retries', () => {
     const e1 = await failure(c.createRequest({ serviceDeskId: '1', requestTypeId: '2', requestFieldValues: { summary: 'x' } }));
     const e2 = await failure(c.addComment('SUP-1', 'hello'));
     expect([e1.status, e2.status]).toEqual([503, 504]);
-    // A 504 gateway timeout may hide a request that went through; a 503 did not.
-    expect([e1.mayHaveBeenSent, e2.mayHaveBeenSent]).toEqual([false, true]);
+    // Only a clean refusal proves nothing was processed; a 503 or a 504 may hide a request that went through.
+    expect([e1.mayHaveBeenSent, e2.mayHaveBeenSent]).toEqual([true, true]);
     expect(stub.requests).toHaveLength(2);
+    stub.assertDone();
+  });
+
+  it('a write may have been processed unless the portal refused it cleanly (429, or a 4xx that says why)', async () => {
+    const refusals: [number, { json?: unknown; text?: string; headers?: Record<string, string> }, boolean][] = [
+      [400, { json: { errorMessage: 'summary: required' } }, false],
+      [404, { json: { errorMessages: ['no such request'] } }, false],
+      [429, { headers: { 'retry-after': '999' } }, false],
+      [400, {}, true],
+      [500, { json: { errorMessage: 'boom' } }, true],
+      [502, { text: 'Bad Gateway' }, true],
+      [200, { text: '<!DOCTYPE html><html>log in</html>', headers: { 'content-type': 'text/html' } }, true],
+    ];
+    for (const [status, reply] of refusals) stub.stub('POST', `${API}/request`, { status, ...reply });
+    const c = client({ maxAttempts: 1 });
+    const got: [number | undefined, boolean][] = [];
+    for (let i = 0; i < refusals.length; i++) {
+      const e = await failure(c.createRequest({ serviceDeskId: '1', requestTypeId: '2', requestFieldValues: { summary: 'x' } }));
+      got.push([e.status, e.mayHaveBeenSent]);
+    }
+    expect(got).toEqual(refusals.map(([s, , m]) => [s, m]));
     stub.assertDone();
   });
 

@@ -76,6 +76,8 @@ describe('429 on writes', () => {
     const clock = fakeClock();
     const reset = clock.now() + 30_000;
     stub.stub('GET', `${API}/request/HD-1`, { json: request('HD-1') }, { times: 2 });
+    // Before sending, comment looks for the same words already posted (none here).
+    stub.stub('GET', `${API}/request/HD-1/comment`, { json: { size: 0, start: 0, limit: 50, isLastPage: true, values: [] } });
     stub.stub('POST', `${API}/request/HD-1/comment`, { status: 429, headers: { 'x-ratelimit-reset': new Date(reset).toISOString(), 'ratelimit-reason': 'jira-per-issue-on-write' }, json: { errorMessage: 'Rate limit exceeded.' } });
     stub.stub('POST', `${API}/request/HD-1/comment`, { status: 201, json: { id: '1', body: 'hi', public: true } });
     const r = await runCli(['--portal', stub.url, 'comment', 'HD-1', '--body', 'hi'], { env: { SUPPORT_EMAIL: 'a@example.com', SUPPORT_TOKEN: 'tok' }, clock });

@@ -13,7 +13,7 @@ import type { EntryResult, EntryTask } from './entry.js';
 import { makeManifest, manifestEntry, manifestFile, type Manifest, type ManifestFile } from './manifest.js';
 import { Obfuscator, pseudonymTable } from './obfuscate.js';
 import type { BundleEnv, BundleOptions, BundleProgress } from './options.js';
-import { sidecars } from './output.js';
+import { removeStaleSidecars, sidecars } from './output.js';
 import { planBundle, type Plan } from './plan.js';
 import { createPool, MAX_WORKERS } from './pool.js';
 import { ZipWriter } from './zip.js';
@@ -52,6 +52,8 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
   const side = sidecars(output);
   const dir = path.dirname(output);
   be.signal.throwIfAborted();
+  // What a killed bundle left beside its zip (a hidden partial zip, a spill folder) goes first.
+  removeStaleSidecars(dir, Date.now());
   const pool = createPool(be.threads === 'auto' ? Math.max(1, Math.min(os.availableParallelism(), MAX_WORKERS)) : be.threads);
   fs.mkdirSync(dir, { recursive: true });
   const spillDir = fs.mkdtempSync(side.spillPrefix);

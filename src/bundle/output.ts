@@ -41,6 +41,36 @@ export function spillDirs(output: string): string[] {
   }
 }
 
+/** A bundle's hidden sidecar by its name: `.<zip>.partial` or `.<zip>.spill-XXXXXX`. */
+const SIDECAR = /^\..+\.zip(\.partial|\.spill-[A-Za-z0-9]{6})$/i;
+
+/**
+ * Removes the hidden partial zips and spill folders that earlier bundles left in `dir` when they
+ * were killed (SIGKILL, a power cut): ours by name, and last changed before `before` (this run's
+ * start), so a bundle being written right now is left alone. Returns what was removed.
+ */
+export function removeStaleSidecars(dir: string, before: number): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    if (!SIDECAR.test(n)) continue;
+    const p = path.join(dir, n);
+    try {
+      if (fs.lstatSync(p).mtimeMs >= before) continue;
+      fs.rmSync(p, { recursive: true, force: true });
+      removed.push(p);
+    } catch {
+      // Gone already, or not ours to remove: nothing to clean.
+    }
+  }
+  return removed;
+}
+
 /**
  * Whether a left-out path is a bundle's own spill folder (of this run, or one interrupted beside
  * it): never collected, and not worth showing the user among what was left out.

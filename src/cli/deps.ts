@@ -46,6 +46,7 @@ export function productionDeps(parts: {
         input: parts.io.stdin,
         output: parts.io.stderr,
         signal,
+        env: parts.env,
       });
     },
   };

@@ -1,6 +1,6 @@
-import { InsecureConfigError } from '../config/errors.js';
+import { ConfigCorruptError, ConfigWriteError, InsecureConfigError } from '../config/errors.js';
 import { catalogs, type MessageKey, type T } from '../i18n/index.js';
-import { AuthError, CancelledError, CliError, UsageError, type CancelReason } from '../lib/errors.js';
+import { AuthError, CancelledError, CliError, EditorError, UsageError, type CancelReason } from '../lib/errors.js';
 import { CaFileError, isUnknownCa, PortalError, UnreadableFilesError } from '../portal/errors.js';
 
 export { AuthError, CancelledError, CliError, UsageError } from '../lib/errors.js';
@@ -31,11 +31,13 @@ const CANCEL_MESSAGES = {
   'consent-refused': 'form.consent.refused',
   'redirect-edit': 'form.review.redirectEdit',
   bundle: 'bundle.err.cancelled',
+  'create-sent': 'create.cancelledWhileSending',
 } as const satisfies Record<CancelReason, MessageKey>;
 
 /** A cancellation in the user's language: what was cancelled, and how to go on when a draft was kept. */
 export function renderCancel(err: CancelledError, t: T): RenderedError {
   const key = err.reason ? CANCEL_MESSAGES[err.reason] : err.resumable ? 'create.cancelled' : 'err.cancelled';
+  if (err.reason === 'create-sent') return { message: t(key), hint: t('create.hint.cancelledWhileSending') };
   return { message: t(key), ...(err.resumable ? { hint: t('create.hint.resume') } : {}) };
 }
 
@@ -48,11 +50,31 @@ export function renderError(err: unknown, t: T): RenderedError {
   if (err instanceof PortalError) return renderPortalError(err, t);
   if (err instanceof CancelledError) return renderCancel(err, t);
   if (err instanceof CaFileError) return { message: t('portal.err.caFile', err.file, err.reason), hint: t('portal.hint.caFile') };
+  if (err instanceof EditorError) {
+    const said = t(err.problem === 'not-found' ? 'err.editor.notFound' : 'err.editor.failed', err.editor, err.detail);
+    return { message: err.kept ? `${said}\n${t('err.editor.kept', err.kept)}` : said, hint: t('err.editor.hint') };
+  }
+  if (err instanceof ConfigWriteError) return { message: t('config.err.write', err.file, configCause(err.code, t)), hint: t('config.hint.write') };
+  if (err instanceof ConfigCorruptError) return { message: t('config.err.corrupt', err.file, err.reason), hint: t('config.hint.corrupt') };
   if (err instanceof InsecureConfigError) return { message: t('portal.err.insecureConfig', err.file, err.mode.toString(8)) };
   if (err instanceof UnreadableFilesError) return { message: err.message };
   if (err instanceof CliError) return { message: err.message, ...(err.hint !== undefined ? { hint: err.hint } : {}) };
   const msg = err instanceof Error ? err.message : String(err);
   return { message: t('err.unexpected', msg) };
+}
+
+/** Why a file of ours could not be written, in words. */
+function configCause(code: string | undefined, t: T): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return t(`config.cause.${code}`);
+    default:
+      return t('config.cause.other', code ?? 'unknown');
+  }
 }
 
 /** A cause code in words ("connection refused"), or the code itself when the catalog has no words for it. */

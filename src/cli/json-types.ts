@@ -66,6 +66,8 @@ export interface CommentJson {
   statusCategory: string;
   reopened: boolean;
   url: string;
+  /** The same words by the same person were on the request already (an earlier run): nothing was sent. */
+  alreadyAdded?: true;
 }
 
 /** The `bundle` member of `create --json` and `attach --json`. */
@@ -85,6 +87,8 @@ export interface AttachJson {
   key: string;
   attached: { name: string; path: string; size: number }[];
   failed: { name: string; path: string; size: number; reason: 'too-large' | 'disabled' | 'upload' | 'attach'; message: string }[];
+  /** Files the request had already (same name and size): not sent again. Present only when there are some. */
+  alreadyAttached?: { name: string; path: string; size: number }[];
   url: string;
   /** With `--bundle`. */
   bundle?: BundleSummaryJson;
@@ -93,7 +97,10 @@ export interface AttachJson {
 /** `support resolve|escalate|reopen KEY --yes --json`. */
 export interface TransitionJson {
   key: string;
-  transition: { id: string; name: string };
+  /** The transition taken; absent when the request was there already. */
+  transition?: { id: string; name: string };
+  /** The request was where the action leads already (an earlier run, or someone else): nothing was sent. */
+  alreadyDone?: true;
   previousStatus: string;
   status: string;
   statusCategory: string;

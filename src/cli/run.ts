@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { createT, isLang, resolveLang, type Lang, type T } from '../i18n/index.js';
-import { UsageError } from '../lib/errors.js';
+import { CancelledError, CliError, UsageError } from '../lib/errors.js';
 import { buildCtx, globalsOf } from './context.js';
 import type { Deps } from './deps.js';
 import { exitCodeFor, renderError } from './errors.js';
@@ -89,7 +89,9 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
   const c = theme(errColor);
   let cmdPath = BIN;
 
-  const report = (err: unknown): number => {
+  const report = (thrown: unknown): number => {
+    // Whatever a command threw while a signal was stopping it is the stop, not a failure of its own.
+    const err = deps.signal.aborted && !(thrown instanceof CancelledError) && !(thrown instanceof CliError) ? new CancelledError({ cause: thrown }) : thrown;
     const code = exitCodeFor(err);
     const r = renderError(err, t);
     if (code === 130) {

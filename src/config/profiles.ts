@@ -10,7 +10,7 @@ import path from 'node:path';
 import type Conf from 'conf';
 import type { Env } from '../lib/env.js';
 import type { PortalFlavor } from '../portal/url.js';
-import { InsecureConfigError } from './errors.js';
+import { ConfigCorruptError, ConfigWriteError, InsecureConfigError } from './errors.js';
 import { openKeyring, type SecretStore } from './keyring.js';
 
 export { InsecureConfigError } from './errors.js';
@@ -113,8 +113,38 @@ export class ProfileStore {
 
   /** Every saved profile, read straight from the file (no config file is created by reading). */
   private profiles(): Record<string, Profile> {
-    if (!fs.existsSync(this.file)) return {};
-    return (JSON.parse(fs.readFileSync(this.file, 'utf8')) as Partial<ConfigFile>).profiles ?? {};
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw e;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigCorruptError(this.file, (e as Error).message);
+    }
+    const profiles = parsed && typeof parsed === 'object' ? (parsed as Partial<ConfigFile>).profiles : undefined;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || (profiles !== undefined && (typeof profiles !== 'object' || profiles === null))) {
+      throw new ConfigCorruptError(this.file, 'no "profiles" object in it');
+    }
+    return profiles ?? {};
+  }
+
+  /**
+   * Writes the profiles through conf (atomically). A corrupt file is refused before anything is
+   * written (it stays for the user to fix); a full disk leaves the old file as it was.
+   */
+  private async write(profiles: Record<string, Profile>): Promise<void> {
+    const conf = await this.store();
+    try {
+      conf.set('profiles', profiles);
+    } catch (e) {
+      throw new ConfigWriteError(this.file, (e as NodeJS.ErrnoException).code, e);
+    }
+    this.checkModes();
   }
 
   /** The profile's token and where it came from (undefined when the keyring entry is gone). */
@@ -132,6 +162,8 @@ export class ProfileStore {
    * Returns where the token went.
    */
   async save(name: string, profile: Omit<Profile, 'tokenStore' | 'token' | 'savedAt'> & { savedAt: string }, token: string): Promise<TokenStore> {
+    // Read first: a corrupt file stops the login before the token goes anywhere.
+    const existing = this.profiles();
     const ks = await this.secrets();
     let where: TokenStore = 'file';
     if (ks) {
@@ -143,9 +175,7 @@ export class ProfileStore {
       }
     }
     const record: Profile = { ...profile, tokenStore: where, ...(where === 'file' ? { token } : {}) };
-    const conf = await this.store();
-    conf.set('profiles', { ...(conf.get('profiles') ?? {}), [name]: record });
-    this.checkModes();
+    await this.write({ ...existing, [name]: record });
     return where;
   }
 
@@ -157,11 +187,9 @@ export class ProfileStore {
       const ks = await this.secrets(false);
       await ks?.delete(account(name)).catch(() => false);
     }
-    const conf = await this.store();
-    const rest = { ...(conf.get('profiles') ?? {}) };
+    const rest = { ...this.profiles() };
     delete rest[name];
-    conf.set('profiles', rest);
-    this.checkModes();
+    await this.write(rest);
     return true;
   }
 }

@@ -1,27 +1,26 @@
 /**
  * From a filled form to the `POST /request` body, and the checks around it: local validation
  * against the field metadata (for portals without `request/validate`), secret masking for
- * `--dry-run`, and the draft marker that lets a retry find a request that was already filed.
+ * `--dry-run`, and what identifies a request by its content, so that a retry finds one that was
+ * already filed without writing anything of ours into the ticket.
  */
+import { createHash } from 'node:crypto';
 import type { T } from '../i18n/index.js';
 import type { CustomerRequestDTO, RequestCreateDTO } from '../portal/types.js';
 import { display, toWire } from './fields.js';
 import { chosenLevel, conflicts, missingFlags, type FormMeta, type FormState } from './engine.js';
 
-/** The footer line that identifies a draft inside the request's description. */
-export function markerLine(draftId: string): string {
-  return `support-draft: ${draftId}`;
-}
-
 /**
- * The create body (user fields as `opts.flavor` names people, Cloud by default). The description gets, below the user's details, what the engineer must know and
- * the portal has no field for (production or not; consent given) and the draft marker.
+ * The create body (user fields as `opts.flavor` names people, Cloud by default). The description
+ * gets, below the user's details, what the engineer must know and the portal has no field for
+ * (whether it is about production). Nothing else of ours: the consent travels in the portal's own
+ * field.
  */
 export function buildBody(
   ids: { serviceDeskId: string; requestTypeId: string },
   meta: FormMeta,
   state: FormState,
-  opts: { draftId: string; t: T; flavor?: 'cloud' | 'dc' },
+  opts: { t: T; flavor?: 'cloud' | 'dc' },
 ): RequestCreateDTO {
   const values: Record<string, unknown> = {};
   for (const f of meta.fields) {
@@ -35,10 +34,9 @@ export function buildBody(
     if (chosenLevel(meta, state) !== undefined && state.production !== undefined) {
       record.push(opts.t('form.record.production', state.production));
     }
-    const consent = meta.fields.find((f) => f.role === 'consent');
-    if (consent && state.values[consent.id] !== undefined) record.push(opts.t('form.record.consent'));
     const text = typeof values[details.id] === 'string' ? (values[details.id] as string) : '';
-    values[details.id] = [text, record.join('\n'), `----\n${markerLine(opts.draftId)}`].filter((s) => s !== '').join('\n\n');
+    const described = [text, record.join('\n')].filter((s) => s !== '').join('\n\n');
+    if (described !== '') values[details.id] = described;
   }
   const body: RequestCreateDTO = { serviceDeskId: ids.serviceDeskId, requestTypeId: ids.requestTypeId, requestFieldValues: values };
   if (meta.canAddRequestParticipants && state.participants && state.participants.length > 0) {
@@ -81,8 +79,61 @@ export function maskBody(body: RequestCreateDTO, meta: FormMeta): RequestCreateD
   return { ...body, requestFieldValues: values };
 }
 
-/** True when a request returned by the portal carries this draft's marker (in any text field). */
-export function hasMarker(r: CustomerRequestDTO, draftId: string): boolean {
-  const line = markerLine(draftId);
-  return (r.requestFieldValues ?? []).some((v) => typeof v.value === 'string' && v.value.includes(line));
+/**
+ * What identifies a request by its content: where it was filed and the text values it carries
+ * (summary, details, SEN, version...), as sent. Stored with a draft before its create leaves, so a
+ * later run can tell whether the portal has it.
+ */
+export interface RequestIdentity {
+  serviceDeskId: string;
+  requestTypeId: string;
+  /** The body's text values by field id. */
+  text: Record<string, string>;
+}
+
+/** The identity of a create body. */
+export function identityOf(body: RequestCreateDTO): RequestIdentity {
+  const text: Record<string, string> = {};
+  for (const [id, v] of Object.entries(body.requestFieldValues)) if (typeof v === 'string') text[id] = v;
+  return { serviceDeskId: body.serviceDeskId, requestTypeId: body.requestTypeId, text };
+}
+
+/** A digest of everything a create body says: two bodies with the same digest file the same request. */
+export function digestOf(body: RequestCreateDTO): string {
+  return createHash('sha256').update(canonical(body)).digest('hex');
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Text as portals give it back: newlines as `\n`, no trailing blanks on a line or at the end. */
+function normalText(s: string): string {
+  return s.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
+}
+
+/**
+ * True when a request the portal returned is the one `id` describes: same desk and type (when the
+ * portal says), the same summary, and the same text in every text field the portal shows.
+ */
+export function matchesIdentity(r: CustomerRequestDTO, id: RequestIdentity): boolean {
+  if (r.serviceDeskId !== undefined && r.serviceDeskId !== id.serviceDeskId) return false;
+  if (r.requestTypeId !== undefined && r.requestTypeId !== id.requestTypeId) return false;
+  const shown = new Map((r.requestFieldValues ?? []).map((f) => [f.fieldId, f.value]));
+  if (id.text.summary !== undefined && shown.get('summary') === undefined && r.summary === undefined) return false;
+  for (const [field, want] of Object.entries(id.text)) {
+    const got = field === 'summary' ? (shown.get('summary') ?? r.summary) : shown.get(field);
+    if (got === undefined || got === null) continue;
+    if (typeof got !== 'string' || normalText(got) !== normalText(want)) return false;
+  }
+  return true;
 }

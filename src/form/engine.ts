@@ -161,6 +161,11 @@ async function askDetails(f: FormField, io: FormIO, current: string | undefined)
   }
   io.note(t('form.details.inline'));
   for (const k of TEMPLATE_KEYS) io.note(`  - ${t(k)}`);
+  if (prompter.lines && current === undefined) {
+    // One prompt for all the lines: a pasted stack trace keeps every line.
+    const text = (await prompter.lines({ message: `${f.name}${f.required ? '' : t('form.optional')}`, more: t('form.details.more'), required: f.required ? t('form.details.empty') : undefined })).trim();
+    return text === '' ? undefined : text;
+  }
   const lines: string[] = [];
   for (;;) {
     const first = lines.length === 0;

@@ -3,21 +3,25 @@ import fs from 'node:fs/promises';
 
 /**
  * Writes `text` to `file` so that a crash or a concurrent reader sees the old or the new content,
- * never half of it: a temp file beside it, fsync, then rename over. Mode 0600 by default.
+ * never half of it: a temp file beside it, fsync, then rename over (the temp file removed when any
+ * step fails). Mode 0600 by default.
  */
 export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  const fh = await fs.open(tmp, 'w', mode);
   try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
+    const fh = await fs.open(tmp, 'w', mode);
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
   } catch (err) {
-    await fh.close();
-    await fs.rm(tmp, { force: true });
+    // A full disk or a failed rename leaves the old file as it was and no temp file beside it.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
-  await fh.close();
-  await fs.rename(tmp, file);
 }
 
 /** The file's text, or undefined when it does not exist (other errors are thrown). */

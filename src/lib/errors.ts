@@ -22,9 +22,10 @@ export class AuthError extends CliError {}
 
 /**
  * What was cancelled, when the renderer has more telling words than "Cancelled.": the review
- * screen's "cancel", a refused consent, an edit that would redirect the request, a bundle being built.
+ * screen's "cancel", a refused consent, an edit that would redirect the request, a bundle being
+ * built, a create stopped while its body was on the way (it may have been filed).
  */
-export type CancelReason = 'review' | 'consent-refused' | 'redirect-edit' | 'bundle';
+export type CancelReason = 'review' | 'consent-refused' | 'redirect-edit' | 'bundle' | 'create-sent';
 
 /** What a {@link CancelledError} tells its renderer. */
 export interface CancelDetail {
@@ -48,5 +49,22 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
     this.reason = detail.reason;
     this.resumable = detail.resumable ?? false;
+  }
+}
+
+/**
+ * The text editor (`$VISUAL`, `$EDITOR`) could not be used: it could not be started (`not-found`:
+ * no such program, not executable) or it failed (`failed`: a non-zero exit or a signal). `kept` is
+ * the file that holds what was written so far, left in place so that nothing typed is lost.
+ */
+export class EditorError extends Error {
+  constructor(
+    readonly editor: string,
+    readonly problem: 'not-found' | 'failed',
+    readonly detail: string,
+    readonly kept?: string,
+  ) {
+    super(`editor ${editor}: ${problem} (${detail})`);
+    this.name = 'EditorError';
   }
 }

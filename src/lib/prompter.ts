@@ -28,6 +28,18 @@ export interface Prompter {
     choices: readonly (Choice<V> | ChoiceSeparator)[];
     default?: V;
   }): Promise<V>;
+  /**
+   * Several lines typed or pasted at once (every pasted line is kept, blank ones inside a paste
+   * too), ended by an empty line typed on its own; `:e` on a line of its own continues in the
+   * editor with what was typed so far. Optional: without it, callers ask line by line with `input`.
+   */
+  lines?(q: {
+    message: string;
+    /** The prompt of each line after the first. */
+    more: string;
+    /** What to say when the first line is empty and text is required (undefined: not required). */
+    required?: string | undefined;
+  }): Promise<string>;
   /** Multi-line text, in `$EDITOR`/`$VISUAL` when one is set, else inline. */
   editor(q: {
     message: string;

@@ -99,6 +99,8 @@ export interface AttachFailure {
 
 export interface AttachFilesResult {
   attached: CheckedFile[];
+  /** Files the request had already (same name and size, from an earlier run): not sent again. */
+  already: CheckedFile[];
   failed: AttachFailure[];
   /** Comments the portal created with the attachments (one per attach call). */
   comments: CommentDTO[];
@@ -111,7 +113,9 @@ function messageOf(err: unknown): string {
 }
 
 /**
- * Uploads `files` and attaches them to `issueKey`: checks the portal's size limit first
+ * Uploads `files` and attaches them to `issueKey`, at most once each: a file the request already
+ * has (same name and size) is not sent again, and after a failure whose answer was lost the
+ * request is looked at again before the file is called failed. Checks the portal's size limit first
  * (`attachmentMeta`), sends at most 60 files per temporary upload (a batch is retried by the
  * client's retry policy only, so it is sent at most `maxAttempts` times), then attaches each batch
  * right away (temporary files expire). Never throws for a file that could not be sent: the result says
@@ -135,11 +139,21 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
     if (err instanceof CancelledError || (err instanceof PortalError && err.kind === 'auth')) throw err;
   }
   if (!enabled) {
-    return { attached, failed: opts.files.map((file) => ({ file, reason: 'disabled' as const })), comments };
+    return { attached, already: [], failed: opts.files.map((file) => ({ file, reason: 'disabled' as const })), comments };
+  }
+
+  // What the request has already: an earlier run whose answer was lost may have attached these.
+  const before = await presentOn(api, opts.issueKey);
+  const unclaimed = new Map(before);
+  const already: CheckedFile[] = [];
+  const wanted: CheckedFile[] = [];
+  for (const file of opts.files) {
+    if (take(unclaimed, file)) already.push(file);
+    else wanted.push(file);
   }
 
   const sendable: CheckedFile[] = [];
-  for (const file of opts.files) {
+  for (const file of wanted) {
     if (uploadLimit !== undefined && file.size > uploadLimit) failed.push({ file, reason: 'too-large', limit: uploadLimit });
     else sendable.push(file);
   }
@@ -186,7 +200,55 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
       for (const file of present) failed.push({ file, reason: 'attach', message: messageOf(err) });
     }
   }
-  return { attached, failed, comments, ...(uploadLimit !== undefined ? { uploadLimit } : {}) };
+  await reconcile(api, opts.issueKey, before, attached, failed);
+  return { attached, already, failed, comments, ...(uploadLimit !== undefined ? { uploadLimit } : {}) };
+}
+
+/** Attachments of a request by name and size, counted. */
+type Present = Map<string, number>;
+
+const keyOf = (name: string, size: number) => `${size}:${name}`;
+
+async function presentOn(api: PortalApi, issueKey: string): Promise<Present> {
+  const present: Present = new Map();
+  for await (const a of api.attachments(issueKey)) {
+    if (a.filename === undefined || a.size === undefined) continue;
+    const k = keyOf(a.filename, a.size);
+    present.set(k, (present.get(k) ?? 0) + 1);
+  }
+  return present;
+}
+
+/** Takes one attachment of `file`'s name and size from `present`; false when there is none left. */
+function take(present: Present, file: CheckedFile): boolean {
+  const k = keyOf(file.name, file.size);
+  const n = present.get(k) ?? 0;
+  if (n === 0) return false;
+  present.set(k, n - 1);
+  return true;
+}
+
+/**
+ * After failures whose answer may have been lost (the attach call may have been processed), looks
+ * at the request again: a failed file that is now there was attached after all.
+ */
+async function reconcile(api: PortalApi, issueKey: string, before: Present, attached: CheckedFile[], failed: AttachFailure[]): Promise<void> {
+  if (!failed.some((f) => f.reason === 'attach' || f.reason === 'upload')) return;
+  let now: Present;
+  try {
+    now = await presentOn(api, issueKey);
+  } catch {
+    return;
+  }
+  // Only what appeared since the start counts.
+  for (const [k, n] of before) now.set(k, (now.get(k) ?? 0) - n);
+  for (let i = failed.length - 1; i >= 0; i--) {
+    const f = failed[i]!;
+    if ((f.reason === 'attach' || f.reason === 'upload') && take(now, f.file)) {
+      attached.push(f.file);
+      failed.splice(i, 1);
+    }
+  }
 }
 
 /**

@@ -105,7 +105,16 @@ export class JsmClient implements PortalApi {
     try {
       return JSON.parse(a.text) as T;
     } catch (err) {
-      throw new PortalError({ kind: 'server', status: a.status, method: call.method, url: this.http.url(call.path).split('?')[0]!, messages: [`not JSON: ${a.text.slice(0, 200)}`], cause: err });
+      // A success answered with something else (a login or proxy page): a write may have been processed.
+      throw new PortalError({
+        kind: 'server',
+        status: a.status,
+        method: call.method,
+        url: this.http.url(call.path).split('?')[0]!,
+        messages: [`not JSON: ${a.text.slice(0, 200)}`],
+        mayHaveBeenSent: call.method !== 'GET',
+        cause: err,
+      });
     }
   }
 

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
+import { CancelledError } from '../lib/errors.js';
 import { CaFileError, PortalError, transportCode, transportCodeOf, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, nextAttempt, parseRateLimitReset, parseRetryAfter, type RetryPolicy } from './retry.js';
 import { withoutPassword } from './url.js';
@@ -207,7 +208,9 @@ export class HttpTransport {
         const after = err.retryAfterMs !== undefined ? ' (Retry-After)' : '';
         this.trace(`retry ${attempt + 1}/${max} in ${next.waitMs} ms after ${err.status ?? err.code ?? err.kind}${after}`);
         if (err.status === 429) this.notice({ kind: 'rate-limited', method: call.method, url: err.url, waitMs: next.waitMs, attempt: attempt + 1, maxAttempts: max });
-        await this.opts.clock.sleep(next.waitMs, this.opts.signal);
+        await this.opts.clock.sleep(next.waitMs, this.opts.signal).catch((e: unknown) => {
+          throw this.opts.signal?.aborted ? new CancelledError({ cause: e }) : e;
+        });
       }
     }
   }
@@ -248,7 +251,8 @@ export class HttpTransport {
       const text = await res.body.text();
       answer = { status: res.statusCode, headers: flatHeaders(res.headers), text };
     } catch (err) {
-      if (this.opts.signal?.aborted) throw err;
+      // Ctrl-C (or SIGTERM, SIGHUP) stopped the call: a cancellation, never a network failure.
+      if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
       const code = transportCodeOf(err);
       const { kind, mayHaveBeenSent } = transportCode(code);
       this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
@@ -330,10 +334,14 @@ export function errorFromAnswer(method: string, url: string, a: HttpAnswer, retr
   else if (s >= 400 && s < 500) kind = 'validation';
   else kind = 'server';
   const html = s === 403 && isHtml(a) ? htmlKind(a.text) : undefined;
-  // A gateway that gave up (502/504) may have passed the body on before it did.
-  const mayHaveBeenSent = method !== 'GET' && (s === 502 || s === 504);
+  const said = portalMessages(a);
+  // Only a clean refusal proves a write was not processed: 429, or a 4xx that says why (the
+  // portal's error body, or the page of a proxy or an unlicensed portal). A 5xx, a gateway that
+  // gave up, or a 4xx with nothing to say may come after the portal did the work.
+  const refused = s === 429 || (s >= 400 && s < 500 && (html !== undefined || (said.messages?.length ?? 0) + (said.fieldErrors?.length ?? 0) > 0));
+  const mayHaveBeenSent = method !== 'GET' && !refused;
   const redirectTo = s >= 300 && s < 400 && a.headers.location ? redirectTarget(a.headers.location, url) : undefined;
-  return new PortalError({ kind, status: s, method, url, html, retryAfterMs, mayHaveBeenSent, redirectTo, ...portalMessages(a) });
+  return new PortalError({ kind, status: s, method, url, html, retryAfterMs, mayHaveBeenSent, redirectTo, ...said });
 }
 
 /** Where a redirect points, resolved against the request: scheme, host and path only (a query may carry a ticket). */

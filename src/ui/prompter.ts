@@ -1,4 +1,6 @@
+import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { Env } from '../lib/env.js';
 import { CancelledError } from '../lib/errors.js';
 import type { Choice, ChoiceSeparator, Prompter } from '../lib/prompter.js';
 
@@ -11,6 +13,8 @@ export async function createInquirerPrompter(opts: {
   input: Readable;
   output: Writable;
   signal?: AbortSignal;
+  /** Where `$VISUAL`/`$EDITOR` are read from (none: `vi`). */
+  env?: Env;
 }): Promise<Prompter> {
   const inq = await import('@inquirer/prompts');
   const context = { input: opts.input, output: opts.output, signal: opts.signal, clearPromptOnDone: false };
@@ -47,12 +51,81 @@ export async function createInquirerPrompter(opts: {
           context,
         ),
       ),
-    editor: (q) =>
-      guard(
-        inq.editor(
-          { message: q.message, default: q.default, validate: q.validate, postfix: '.md', waitForUserInput: false },
-          context,
-        ),
-      ),
+    lines: (q) => readLines(q, opts),
+    // Our own launcher, not inquirer's: an editor that is missing or fails must be a clear message
+    // with the text kept, never an uncaught spawn error.
+    editor: async (q) => {
+      const { editText } = await import('./editor.js');
+      let text = q.default ?? '';
+      for (;;) {
+        opts.output.write(`? ${q.message}\n`);
+        text = await editText(text, { env: opts.env ?? {}, postfix: '.md', ...(opts.signal ? { signal: opts.signal } : {}) });
+        const ok = q.validate?.(text) ?? true;
+        if (ok === true) return text;
+        // Open it again with what was written, so the person fixes it rather than starts over.
+        opts.output.write(`> ${ok}\n`);
+      }
+    },
   };
+}
+
+/** Lines arriving closer together than this are one paste: a blank line inside it does not end the text. */
+const PASTE_GAP_MS = 15;
+
+/**
+ * Reads lines with one readline interface, so that every line of a paste is kept (a prompt per
+ * line loses the lines that arrive before the next prompt exists). An empty line typed on its own
+ * ends; `:e` alone continues in the editor with what was typed so far.
+ */
+function readLines(
+  q: { message: string; more: string; required?: string },
+  opts: { input: Readable; output: Writable; signal?: AbortSignal; env?: Env },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: opts.input, output: opts.output, terminal: Boolean((opts.input as { isTTY?: boolean }).isTTY) });
+    const got: string[] = [];
+    let last = 0;
+    let done = false;
+    const finish = (f: () => void) => {
+      if (done) return;
+      done = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      rl.close();
+      f();
+    };
+    const onAbort = () => finish(() => reject(new CancelledError()));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    rl.on('SIGINT', onAbort);
+    rl.on('close', () => finish(() => resolve(trimEnd(got))));
+    opts.output.write(`? ${q.message}\n`);
+    rl.setPrompt('  ');
+    rl.prompt();
+    rl.on('line', (line: string) => {
+      const now = Date.now();
+      const inPaste = now - last < PASTE_GAP_MS;
+      last = now;
+      if (line.trim() === ':e') {
+        finish(() => {
+          void import('./editor.js').then(({ editText }) => editText(trimEnd(got), { env: opts.env ?? {} })).then((text) => resolve(text.replace(/\s+$/, '')), reject);
+        });
+        return;
+      }
+      if (line.trim() === '' && !inPaste) {
+        if (got.length === 0 && q.required) {
+          opts.output.write(`> ${q.required}\n`);
+          rl.prompt();
+          return;
+        }
+        finish(() => resolve(trimEnd(got)));
+        return;
+      }
+      got.push(line);
+      rl.setPrompt(`? ${q.more} `);
+      rl.prompt();
+    });
+  });
+}
+
+function trimEnd(lines: string[]): string {
+  return lines.join('\n').replace(/\s+$/, '');
 }

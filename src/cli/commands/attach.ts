@@ -101,10 +101,12 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
         key,
         attached: result.attached.map((f) => ({ name: f.name, path: f.path, size: f.size })),
         failed: result.failed.map((f) => ({ name: f.file.name, path: f.file.path, size: f.file.size, reason: f.reason, message: reason(f) })),
+        ...(result.already.length > 0 ? { alreadyAttached: result.already.map((f) => ({ name: f.name, path: f.path, size: f.size })) } : {}),
         url: req._links?.web ?? '',
         ...(bundle ? { bundle: send.bundleJson(bundle.result) } : {}),
       } satisfies AttachJson);
     } else {
+      for (const f of result.already) ctx.io.out(t('follow.attach.already', f.name, formatBytes(f.size), key));
       for (const f of result.attached) ctx.io.out(t('follow.attach.ok', f.name, formatBytes(f.size), key));
       for (const f of result.failed) ctx.io.err(t('follow.attach.failed', f.file.name, reason(f)));
     }

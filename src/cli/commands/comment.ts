@@ -1,9 +1,9 @@
-import { UsageError } from '../../lib/errors.js';
-import { readText } from '../../lib/iter.js';
+import { CancelledError, CliError, UsageError } from '../../lib/errors.js';
 import { defineCommand } from '../command.js';
 import type { Ctx } from '../context.js';
 import type { CommentJson } from '../json-types.js';
 import { parseKey } from '../shared/common.js';
+import { readStdin } from '../stdin.js';
 
 export interface CommentOptions {
   key: string;
@@ -37,7 +37,7 @@ async function readBody(opts: CommentOptions, ctx: Ctx): Promise<string> {
   const { t } = ctx;
   if (opts.body !== undefined) return opts.body;
   if (opts.bodyFile === '-') {
-    return readText(ctx.io.stdin);
+    return readStdin(ctx, '--body-file -', 'text');
   }
   if (opts.bodyFile !== undefined) {
     const fs = await import('node:fs/promises');
@@ -57,25 +57,54 @@ async function readBody(opts: CommentOptions, ctx: Ctx): Promise<string> {
 }
 
 /**
- * Adds a public comment and reports the request's status afterwards: on most portals a comment on
- * a resolved request reopens it, and a comment while "Waiting for customer" hands it back.
+ * Adds a public comment at most once and reports the request's status afterwards: on most portals
+ * a comment on a resolved request reopens it, and a comment while "Waiting for customer" hands it
+ * back. The same words by the same person in the last minutes are that comment already (a run
+ * whose answer was lost); a comment that could not be sent is kept for the command the hint prints.
  */
 export async function runComment(opts: CommentOptions, ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const body = (await readBody(opts, ctx)).replace(/\s+$/, '');
   if (body.trim() === '') throw new UsageError(t('follow.comment.err.empty'));
-  const { withPortal, fetchRequest, notVisible, isoOf, isResolved } = await import('../shared/common.js');
+  const [{ withPortal, fetchRequest, notVisible, isoOf, isResolved }, once, { mayHaveBeenSent }, { renderError }] = await Promise.all([
+    import('../shared/common.js'),
+    import('../shared/comment-once.js'),
+    import('../../portal/retry.js'),
+    import('../errors.js'),
+  ]);
+  const configDir = ctx.paths.configDir;
   await withPortal(ctx, async (api) => {
     const before = await fetchRequest(api, opts.key, t);
     const key = before.issueKey ?? opts.key;
     const wasResolved = await isResolved(api, before);
-    const comment = await api.addComment(key, body).catch((err: unknown) => {
-      throw notVisible(err, key, t);
+    let comment = await once.findSameComment(api, key, body, ctx.clock.now());
+    const already = comment !== undefined;
+    if (!comment) {
+      const sentAt = ctx.clock.now();
+      try {
+        comment = await api.addComment(key, body);
+      } catch (err) {
+        if (err instanceof CancelledError) throw err;
+        const found = mayHaveBeenSent(err) ? await once.findSameComment(api, key, body, sentAt).catch(() => undefined) : undefined;
+        if (!found) {
+          // Nothing typed is lost: the words wait in a file for the command the hint prints.
+          const file = await once.keepUnsent(configDir, key, body).catch(() => undefined);
+          const shown = renderError(notVisible(err, key, t), t);
+          throw new CliError(shown.message, { hint: file ? t('follow.comment.hint.again', `support comment ${key} --body-file ${shellQuote(file)}`) : shown.hint, cause: err });
+        }
+        comment = found;
+      }
+    }
+    await once.forgetUnsent(configDir, key, body).catch(() => undefined);
+    // The comment is on the request: a failed status check afterwards does not make the command fail.
+    const after = await fetchRequest(api, key, t).catch((err: unknown) => {
+      if (err instanceof CancelledError) throw err;
+      ctx.io.err(t('follow.comment.noStatus', renderError(err, t).message));
+      return before;
     });
-    const after = await fetchRequest(api, key, t);
     const was = before.currentStatus?.status ?? '';
     const now = after.currentStatus?.status ?? '';
-    const reopened = wasResolved && !(await isResolved(api, after));
+    const reopened = wasResolved && after !== before && !(await isResolved(api, after).catch(() => true));
     if (ctx.globals.json) {
       ctx.output.json({
         key,
@@ -84,13 +113,19 @@ export async function runComment(opts: CommentOptions, ctx: Ctx): Promise<void> 
         status: now,
         statusCategory: after.currentStatus?.statusCategory ?? '',
         reopened,
-        url: after._links?.web ?? '',
+        url: after._links?.web ?? before._links?.web ?? '',
+        ...(already ? { alreadyAdded: true as const } : {}),
       } satisfies CommentJson);
       return;
     }
-    ctx.io.out(t('follow.comment.added', key));
+    ctx.io.out(already ? t('follow.comment.already', key, isoOf(comment.created)) : t('follow.comment.added', key));
     if (reopened) ctx.io.out(t('follow.comment.reopened', now));
     else if (was !== now) ctx.io.out(t('follow.statusChanged', was, now));
     else ctx.io.out(t('follow.statusIs', now));
   });
+}
+
+/** Quotes a path for the command the user can paste. */
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -14,7 +14,7 @@ import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bun
 import type { Ctx } from '../context.js';
 import { strayBundleFlags } from '../shared/bundle-send.js';
 import { examples, type Registrar } from '../command.js';
-import { readText } from '../../lib/iter.js';
+import { readStdin } from '../stdin.js';
 
 import type { CreateOptions } from '../create/options.js';
 
@@ -88,7 +88,7 @@ const FLAGS: readonly FlagSpec[] = [
   { flags: '--from <file>', help: 'create.opt.from' },
   { flags: '-y, --yes', help: 'create.opt.yes' },
   { flags: '--dry-run', help: 'create.opt.dryRun' },
-  { flags: '--resume', help: 'create.opt.resume' },
+  { flags: '--resume [id]', help: 'create.opt.resume' },
   { flags: '--bundle', help: 'bundle.opt.bundle' },
   { flags: '--bundle-product <name>', help: 'create.opt.bundleProduct' },
 ];
@@ -220,7 +220,8 @@ function checkValues(raw: RawCreateOptions, t: T, problems: string[]): CreateOpt
     fields: [],
     yes: bool(raw.yes),
     dryRun: bool(raw.dryRun),
-    resume: bool(raw.resume),
+    resume: raw.resume !== undefined && raw.resume !== false,
+    ...(typeof raw.resume === 'string' && raw.resume.trim() !== '' ? { resumeId: raw.resume.trim() } : {}),
   };
   if (opts.impact !== undefined && opts.impact <= 2 && opts.production === false) problems.push(t('form.err.levelNotProduction', opts.impact));
   opts.phone = valid(s('phone'), normalizePhone, (v) => t('form.err.phone', v));
@@ -266,7 +267,7 @@ async function readDetails(raw: RawCreateOptions, ctx: Ctx, problems: string[]):
   } else if (detailsFile !== undefined) {
     try {
       let text: string;
-      if (detailsFile === '-') text = await readText(ctx.io.stdin);
+      if (detailsFile === '-') text = await readStdin(ctx, '--details-file -', 'text');
       else {
         const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
         text = await fs.readFile(path.resolve(ctx.cwd, detailsFile), 'utf8');
@@ -274,7 +275,7 @@ async function readDetails(raw: RawCreateOptions, ctx: Ctx, problems: string[]):
       if (text.trim() !== '') return text.replace(/\s+$/, '');
       problems.push(t('create.err.detailsFileEmpty', detailsFile));
     } catch (e) {
-      problems.push(t('create.err.detailsFile', detailsFile, (e as Error).message));
+      problems.push(e instanceof UsageError ? e.message : t('create.err.detailsFile', detailsFile, (e as Error).message));
     }
   }
   return undefined;

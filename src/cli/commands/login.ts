@@ -6,8 +6,8 @@ import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import { accountOf, buildClient, parsePortalUrl, profileName, requireSecureTransport, wantsSandbox } from '../session.js';
 import { examples, type Registrar } from '../command.js';
-import { readText } from '../../lib/iter.js';
 import type { LoginJson } from '../json-types.js';
+import { readStdin } from '../stdin.js';
 
 /** `support login` after parsing. */
 export interface LoginOptions {
@@ -111,7 +111,7 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
 
   let token: string | undefined;
   if (opts.tokenStdin) {
-    token = (await readText(ctx.io.stdin)).replace(/\r?\n$/, '').trim();
+    token = (await readStdin(ctx, '--token-stdin', 'token')).replace(/\r?\n$/, '').trim();
     if (!token) throw new UsageError(t('auth.login.emptyStdin'));
   } else if (opts.token !== undefined) {
     io.err(t('auth.login.tokenFlagWarning'));

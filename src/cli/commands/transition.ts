@@ -1,5 +1,5 @@
 import { CancelledError, CliError, UsageError } from '../../lib/errors.js';
-import type { CustomerTransitionDTO } from '../../portal/types.js';
+import type { CustomerRequestDTO, CustomerTransitionDTO } from '../../portal/types.js';
 import { defineCommand, type Registrar } from '../command.js';
 import type { Ctx } from '../context.js';
 import type { TransitionJson } from '../json-types.js';
@@ -70,27 +70,48 @@ export function register(r: Registrar): void {
 
 /**
  * Performs a customer action through the request's own transitions, so it works on any portal's
- * workflow. Without a TTY, `--yes` is required before anything is sent (exit 2).
+ * workflow. Without a TTY, `--yes` is required before anything is sent (exit 2). A request already
+ * where the action leads (resolved, open again, escalated by an earlier run) is said to be so and
+ * the command succeeds without sending anything; after an answer that may have been lost, the
+ * request is looked at again before the command calls it a failure.
  */
 export async function runTransition(kind: TransitionKind, opts: TransitionOptions, ctx: Ctx): Promise<void> {
   const { t } = ctx;
   if (!opts.yes && !ctx.interactive) {
     throw new UsageError(t('follow.transition.err.yes', kind), { hint: t('follow.transition.err.yesHint', `support ${kind} ${opts.key} --yes`) });
   }
-  const { withPortal, fetchRequest, notVisible } = await import('../shared/common.js');
-  await withPortal(ctx, async (api) => {
-    const req = await fetchRequest(api, opts.key, t);
+  const [{ withPortal, fetchRequest, notVisible }, { mayHaveBeenSent }, log] = await Promise.all([
+    import('../shared/common.js'),
+    import('../../portal/retry.js'),
+    import('../../config/escalations.js'),
+  ]);
+  await withPortal(ctx, async (api, portalUrl) => {
+    const look = async (k: string) => {
+      const req = await fetchRequest(api, k, t);
+      const available: CustomerTransitionDTO[] = [];
+      try {
+        for await (const x of api.transitions(req.issueKey ?? k)) available.push(x);
+      } catch (err) {
+        throw notVisible(err, k, t);
+      }
+      return { req, tr: matchTransition(kind, available), available };
+    };
+    /** Where the action leads, and the action is not offered: there already. */
+    const arrived = async (k: string, seen: Awaited<ReturnType<typeof look>>) => {
+      if (seen.tr?.id) return false;
+      const done = seen.req.currentStatus?.statusCategory === 'DONE';
+      if (kind === 'resolve') return done;
+      if (kind === 'reopen') return !done;
+      return !done && (await log.escalatedAt(ctx.paths.configDir, portalUrl, k)) !== undefined;
+    };
+    const first = await look(opts.key);
+    const { req, tr, available } = first;
     const key = req.issueKey ?? opts.key;
-    const available: CustomerTransitionDTO[] = [];
-    try {
-      for await (const x of api.transitions(key)) available.push(x);
-    } catch (err) {
-      throw notVisible(err, key, t);
-    }
-    const tr = matchTransition(kind, available);
+    const before = req.currentStatus?.status ?? '';
+    if (await arrived(key, first)) return report(kind, key, before, req, undefined, ctx);
     if (!tr?.id) {
       const names = available.map((x) => x.name ?? x.id ?? '').filter(Boolean);
-      throw new CliError(t('follow.transition.err.unavailable', t(`follow.${kind}.verb`), key, req.currentStatus?.status ?? ''), {
+      throw new CliError(t('follow.transition.err.unavailable', t(`follow.${kind}.verb`), key, before), {
         hint: names.length > 0 ? t('follow.transition.available', names.join(', ')) : t('follow.transition.none'),
       });
     }
@@ -99,22 +120,45 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
       const ok = await p.confirm({ message: t('follow.transition.confirm', tr.name ?? kind, key, summaryOf(req)), default: true });
       if (!ok) throw new CancelledError();
     }
-    const before = req.currentStatus?.status ?? '';
-    await api.transition(key, tr.id, opts.comment !== undefined && opts.comment.trim() !== '' ? opts.comment : undefined);
-    const after = await fetchRequest(api, key, t);
-    const status = after.currentStatus?.status ?? '';
-    if (ctx.globals.json) {
-      ctx.output.json({
-        key,
-        transition: { id: tr.id, name: tr.name ?? '' },
-        previousStatus: before,
-        status,
-        statusCategory: after.currentStatus?.statusCategory ?? '',
-        url: after._links?.web ?? '',
-      } satisfies TransitionJson);
-      return;
+    if (kind === 'escalate') await log.recordEscalation(ctx.paths.configDir, portalUrl, key, ctx.clock.now());
+    try {
+      await api.transition(key, tr.id, opts.comment !== undefined && opts.comment.trim() !== '' ? opts.comment : undefined);
+    } catch (err) {
+      if (err instanceof CancelledError) throw err;
+      // The answer may have been lost after the portal moved the request: look before calling it a failure.
+      const moved = mayHaveBeenSent(err) ? await look(key).then((again) => arrived(key, again)).catch(() => false) : false;
+      if (!moved) {
+        if (kind === 'escalate' && !mayHaveBeenSent(err)) await log.forgetEscalation(ctx.paths.configDir, portalUrl, key, ctx.clock.now()).catch(() => undefined);
+        throw err;
+      }
     }
-    ctx.io.out(t('follow.transition.done', tr.name ?? kind, key));
-    ctx.io.out(before !== status ? t('follow.statusChanged', before, status) : t('follow.statusIs', status));
+    const after = await fetchRequest(api, key, t);
+    report(kind, key, before, after, { id: tr.id, name: tr.name ?? '' }, ctx);
   });
+}
+
+/**
+ * What was done: the transition taken and the status before and after, or (without `taken`) that
+ * the request was where the action leads already, with nothing sent.
+ */
+function report(kind: TransitionKind, key: string, before: string, after: CustomerRequestDTO, taken: { id: string; name: string } | undefined, ctx: Ctx): void {
+  const { t } = ctx;
+  const status = after.currentStatus?.status ?? '';
+  if (ctx.globals.json) {
+    ctx.output.json({
+      key,
+      ...(taken ? { transition: taken } : { alreadyDone: true as const }),
+      previousStatus: before,
+      status,
+      statusCategory: after.currentStatus?.statusCategory ?? '',
+      url: after._links?.web ?? '',
+    } satisfies TransitionJson);
+    return;
+  }
+  if (!taken) {
+    ctx.io.out(t(`follow.${kind}.already`, key, status));
+    return;
+  }
+  ctx.io.out(t('follow.transition.done', taken.name || kind, key));
+  ctx.io.out(before !== status ? t('follow.statusChanged', before, status) : t('follow.statusIs', status));
 }

@@ -29,7 +29,8 @@ export async function attachAfterCreate(s: CreateSession, serviceDeskId: string,
   try {
     const res = await attachFiles(s.api, { serviceDeskId, issueKey, files, onProgress: (p) => bar.update(p.bytes, p.total, p.file) });
     for (const f of res.failed) ctx.io.err(t('create.attachFailed', f.file.path, f.message ?? f.reason));
-    return { attached: res.attached.map((f) => f.name), failed: res.failed.map((f) => f.file.path) };
+    // Files an earlier run attached count as attached: the request has them.
+    return { attached: [...res.already, ...res.attached].map((f) => f.name), failed: res.failed.map((f) => f.file.path) };
   } catch (e) {
     ctx.io.err(t('create.attachFailed', files.map((f) => f.path).join(', '), (e as Error).message));
     return { attached: [], failed: files.map((f) => f.path) };

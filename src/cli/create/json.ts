@@ -46,5 +46,11 @@ export interface RedirectJson {
   redirect: { product: RedirectProduct; url: string };
 }
 
+/** The same request was filed by an earlier run (found by its content): nothing was sent now. */
+export interface AlreadyFiledJson {
+  key: string | undefined;
+  alreadyFiled: true;
+}
+
 /** Every document `support create --json` may print. */
-export type CreateJson = CreatedJson | DryRunJson | RedirectJson;
+export type CreateJson = CreatedJson | DryRunJson | RedirectJson | AlreadyFiledJson;

@@ -28,6 +28,8 @@ export interface CreateOptions {
   yes: boolean;
   dryRun: boolean;
   resume: boolean;
+  /** `--resume ID`: which draft, when the profile has several. */
+  resumeId?: string;
   /**
    * With `--bundle`: the checked bundle options. `product` is `--bundle-product`; without it, create/bundle.ts
    * takes the request's product (`--product` or the form's answer) when it names one found here.

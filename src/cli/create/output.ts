@@ -3,7 +3,7 @@ import { UsageError } from '../../lib/errors.js';
 import type { CustomerRequestDTO, RequestCreateDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
 import { bundleJson, type SendableBundle } from '../shared/bundle-send.js';
-import type { CreatedJson, DryRunJson, PeopleJson, RedirectJson } from './json.js';
+import type { AlreadyFiledJson, CreatedJson, DryRunJson, PeopleJson, RedirectJson } from './json.js';
 
 /** What was filed, for the last words of a run. */
 export interface Filed {
@@ -37,6 +37,16 @@ export function printCreated(f: Filed, ctx: Ctx): void {
     ...f.people,
   };
   ctx.output.json(doc);
+}
+
+/**
+ * A request an earlier run filed (found by its content): its key and URL, or with `--json`
+ * `{"key": …, "alreadyFiled": true}`; nothing was sent now.
+ */
+export function printAlreadyFiled(r: CustomerRequestDTO, portalUrl: string, ctx: Ctx): void {
+  ctx.io.err(ctx.t('create.alreadyFiled', r.issueKey ?? ''));
+  if (ctx.globals.json) ctx.output.json({ key: r.issueKey, alreadyFiled: true } satisfies AlreadyFiledJson);
+  else ctx.io.out(`${r.issueKey ?? ''}\t${webUrl(r, portalUrl)}`);
 }
 
 const REDIRECT_URL: Record<RedirectProduct, string> = {

@@ -2,6 +2,7 @@
  * `support create`: resolve the desk and type, fill the form (flags, then questions), review, send
  * at most once, attach, print. Each step lives in its own file; this one drives a {@link CreateSession}.
  */
+import { deleteDraft } from '../../config/drafts.js';
 import { buildBody } from '../../form/body.js';
 import { conflicts, fillForm, missingFlags, peopleOf, redirectOf, review, type FormMeta } from '../../form/engine.js';
 import { describeFields } from '../../form/fields.js';
@@ -18,7 +19,7 @@ import { bundleDryRun, bundleOffer, bundleOptionsFor } from './bundle.js';
 import { DraftSession } from './draft.js';
 import { dryRun } from './dry-run.js';
 import type { PeopleJson } from './json.js';
-import { printCreated, printRedirect } from './output.js';
+import { printAlreadyFiled, printCreated, printRedirect } from './output.js';
 import { PeopleResolver } from './people.js';
 import { firstLine, missingError, resolveTarget, type Target } from './resolve.js';
 import { CreateSession } from './session.js';
@@ -43,9 +44,8 @@ async function fileRequest(s: CreateSession): Promise<void> {
   draft.usePortal(s.portal.portalUrl);
   const found = await findResumed(s);
   if (found) {
-    ctx.io.err(ctx.t('create.alreadyFiled', found.issueKey ?? ''));
     await draft.delete();
-    printCreated({ request: found, portalUrl: s.portal.portalUrl }, ctx);
+    printAlreadyFiled(found, s.portal.portalUrl, ctx);
     return;
   }
   const target = await resolveTarget(s);
@@ -67,7 +67,7 @@ async function fileRequest(s: CreateSession): Promise<void> {
   const people = await reviewPeople(s, meta);
   // Only user fields are named differently per flavor: ask the portal only when there are some.
   const flavor = meta.fields.some((f) => f.kind === 'user' || f.kind === 'users') ? await s.portal.portalFlavor() : undefined;
-  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { draftId: draft.id, t: ctx.t, flavor }));
+  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { t: ctx.t, flavor }));
   const state = draft.state;
   const peopleJson = people.json({
     participants: body.requestParticipants ? state.participants : undefined,
@@ -149,11 +149,15 @@ async function send(s: CreateSession, target: Target, meta: FormMeta, body: Requ
   }
   const files = bundle ? [...checked, bundle.file] : checked;
   await draft.save();
-  const request = await submit(s, body);
+  const { request, already, settled } = await submit(s, body);
+  // The request is known: this draft, and the others that were the same request, are done.
   await draft.delete();
+  for (const f of settled) await deleteDraft(f);
   let outcome: AttachOutcome = { attached: [], failed: [] };
+  // An earlier run may have filed it without its files: attach sends only those it does not have yet.
   if (files.length && request.issueKey) outcome = await attachAfterCreate(s, target.desk.id, request.issueKey, files);
-  printCreated({ request, portalUrl: s.portal.portalUrl, ...outcome, bundle, people }, ctx);
+  if (already) printAlreadyFiled(request, s.portal.portalUrl, ctx);
+  else printCreated({ request, portalUrl: s.portal.portalUrl, ...outcome, bundle, people }, ctx);
   if (outcome.failed.length) throw attachIncomplete(s, request.issueKey ?? '', outcome.failed);
 }
 

@@ -32,7 +32,7 @@ export const en = {
   'form.details.since': 'Since when:',
   'form.details.changed': 'What changed recently (upgrades, configuration, apps):',
   'form.details.empty': 'Please describe the problem: support starts from these details.',
-  'form.details.inline': 'Describe the problem, one line at a time; an empty line ends. What helps:',
+  'form.details.inline': 'Describe the problem (pasting many lines is fine); an empty line ends, ":e" on a line of its own opens your editor. What helps:',
   'form.details.more': '… (empty line to finish)',
   'form.production.explain':
     'Levels 1 and 2 are for production instances only: the instance your business runs on, never a test or staging one.',
@@ -66,8 +66,6 @@ export const en = {
   'form.review.cancelled': 'Cancelled; nothing was filed.',
   'form.review.redirectEdit': 'That product is not handled on this portal; nothing was filed.',
   'form.record.production': (yes: boolean) => `Production instance: ${yes ? 'yes' : 'no (test or staging)'}`,
-  'form.record.consent':
-    'Consent: the customer grants Atlassian Support access to the data in the Cloud site (revocable at any time).',
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -101,7 +99,7 @@ export const ja: Catalog<typeof en> = {
   'form.details.since': 'いつから:',
   'form.details.changed': '最近の変更 (アップグレード、設定、アプリ):',
   'form.details.empty': '問題の内容を記入してください。サポートはこの詳細から調査を始めます。',
-  'form.details.inline': '問題の内容を 1 行ずつ入力してください。空行で終わります。役に立つ情報:',
+  'form.details.inline': '問題の内容を入力してください (複数行の貼り付けもできます)。空行で終わり、":e" だけの行でエディタを開きます。役に立つ情報:',
   'form.details.more': '… (空行で終了)',
   'form.production.explain':
     'レベル 1 と 2 は本番環境専用です。本番環境とは業務で使用している環境で、テスト環境やステージング環境は含みません。',
@@ -134,6 +132,4 @@ export const ja: Catalog<typeof en> = {
   'form.review.cancelled': 'キャンセルしました。何も起票していません。',
   'form.review.redirectEdit': 'その製品はこのポータルでは扱っていません。何も起票していません。',
   'form.record.production': (yes: boolean) => `本番環境: ${yes ? 'はい' : 'いいえ (テスト環境またはステージング環境)'}`,
-  'form.record.consent':
-    '同意: お客様は Atlassian サポートに Cloud サイトのデータへのアクセスを許可します (いつでも取り消し可能)。',
 } as const;
