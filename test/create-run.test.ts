@@ -8,6 +8,7 @@ import { startSandbox, type Exchange, type SandboxHandle } from '../src/sandbox/
 import { fakeClock, runCli, tempDir, type RunOptions } from './support/harness.js';
 import { conformEachTest } from './support/openapi.js';
 import { caller } from './support/sandbox-client.js';
+import { accountSteps } from './support/guided-steps.js';
 import { ScriptedPrompter, type Step } from './support/scripted-prompter.js';
 
 const API = '/rest/servicedeskapi';
@@ -237,18 +238,7 @@ describe('support create (scripted)', () => {
 
 describe('support create (guided, scripted prompter)', () => {
   it('asks, reviews and files an Account request; Japanese works too', async () => {
-    const steps: Step[] = [
-      { kind: 'select', message: /What do you need help with/, pick: /^Account$/ },
-      { kind: 'input', message: /Summary/, answer: 'Trial extension' },
-      { kind: 'input', message: /Details/, answer: 'Please extend our trial.' },
-      { kind: 'input', answer: '' },
-      { kind: 'input', message: /Files/, answer: '' },
-      { kind: 'input', message: /Phone/, answer: '' },
-      { kind: 'select', message: /Account topic/, pick: /Trial account/ },
-      { kind: 'input', message: /Participants/, answer: '' },
-      { kind: 'input', message: /behalf/, answer: '' },
-      { kind: 'select', message: /Send this request/, answer: 'send' },
-    ];
+    const steps: Step[] = accountSteps('Trial extension');
     const p = new ScriptedPrompter(steps);
     const r = await cli(['create'], { tty: true, prompter: p });
     expect(r.code).toBe(0);

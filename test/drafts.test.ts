@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
 import { tempDir } from './support/harness.js';
+import { ACCOUNT_AFTER_SUMMARY } from './support/guided-steps.js';
 import { ScriptedPrompter, type Step } from './support/scripted-prompter.js';
 
 let s: FollowSandbox;
@@ -37,16 +38,7 @@ async function startAndCancel(summary: string): Promise<void> {
   expect(r.code).toBe(130);
 }
 
-const rest: Step[] = [
-  { kind: 'input', message: /Details/, answer: 'Please extend our trial.' },
-  { kind: 'input', answer: '' },
-  { kind: 'input', message: /Files/, answer: '' },
-  { kind: 'input', message: /Phone/, answer: '' },
-  { kind: 'select', message: /Account topic/, pick: /Trial account/ },
-  { kind: 'input', message: /Participants/, answer: '' },
-  { kind: 'input', message: /behalf/, answer: '' },
-  { kind: 'select', message: /Send this request/, answer: 'send' },
-];
+const rest: Step[] = [...ACCOUNT_AFTER_SUMMARY];
 
 async function summaries(): Promise<string[]> {
   const r = await s.call('GET', '/rest/servicedeskapi/request?requestStatus=ALL_REQUESTS&limit=100');

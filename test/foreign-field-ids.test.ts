@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
+import { accountSteps } from './support/guided-steps.js';
 import { ScriptedPrompter } from './support/scripted-prompter.js';
 
 let s: FollowSandbox;
@@ -61,18 +62,7 @@ describe('a portal whose field ids differ from the seed', () => {
   });
 
   it('files an Account request through the guided form, its topic under the shifted id', async () => {
-    const p = new ScriptedPrompter([
-      { kind: 'select', message: /What do you need help with/, pick: /^Account$/ },
-      { kind: 'input', message: /Summary/, answer: 'Trial extension' },
-      { kind: 'input', message: /Details/, answer: 'Please extend our trial.' },
-      { kind: 'input', answer: '' },
-      { kind: 'input', message: /Files/, answer: '' },
-      { kind: 'input', message: /Phone/, answer: '' },
-      { kind: 'select', message: /Account topic/, pick: /Trial account/ },
-      { kind: 'input', message: /Participants/, answer: '' },
-      { kind: 'input', message: /behalf/, answer: '' },
-      { kind: 'select', message: /Send this request/, answer: 'send' },
-    ]);
+    const p = new ScriptedPrompter(accountSteps('Trial extension'));
     const r = await s.cli(['create'], { tty: true, prompter: p });
     expect(r.code, r.stderr).toBe(0);
     const key = /SUP-\d+/.exec(r.stdout)![0];

@@ -140,7 +140,7 @@ export function describeFields(meta: CustomerRequestCreateMetaDTO): FormField[] 
   return [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)];
 }
 
-/** How to set a field from a script: `--sen`, or `--field customfield_10099=VALUE`. */
+/** How to set a field from a script: `--sen`, or `--field customfield_12345=VALUE`. */
 export function flagFor(f: FormField): string {
   return f.flag ? `--${f.flag}` : `--field ${f.id}=VALUE`;
 }
