@@ -22,7 +22,6 @@ export const en = {
     `Level ${level} is for production instances only; use --impact 3 or 4 for a test or staging instance`,
   'form.optional': ' (optional, Enter to skip)',
   'form.optionalPick': ' (optional)',
-  'form.skip': '(leave empty)',
   'form.commaSeparated': ' (comma-separated)',
   'form.yes': 'yes',
   'form.no': 'no',
@@ -31,7 +30,7 @@ export const en = {
   'form.details.actual': 'What happened instead (error messages, log lines):',
   'form.details.since': 'Since when:',
   'form.details.changed': 'What changed recently (upgrades, configuration, apps):',
-  'form.details.empty': 'Please describe the problem: support starts from these details.',
+  'form.details.empty': 'Please write the details: support starts from them.',
   'form.details.inline': 'Describe the problem (pasting many lines is fine); an empty line ends, ":e" on a line of its own opens your editor. What helps:',
   'form.details.more': '… (empty line to finish)',
   'form.production.explain':
@@ -66,6 +65,18 @@ export const en = {
   'form.review.cancelled': 'Cancelled; nothing was filed.',
   'form.review.redirectEdit': 'That product is not handled on this portal; nothing was filed.',
   'form.record.production': (yes: boolean) => `Production instance: ${yes ? 'yes' : 'no (test or staging)'}`,
+  'form.err.newline': (name: string) => `${name} must be one line (no line breaks)`,
+  'form.err.tooLong': (name: string, length: number, max: number) => `${name} is ${length} characters long; at most ${max} are allowed`,
+  'form.none': '(none)',
+  'form.details.inlinePlain': 'Pasting many lines is fine; an empty line ends, ":e" on a line of its own opens your editor.',
+  'form.details.change': (name: string) => `${name} already has text:`,
+  'form.details.replace': 'Replace it (type the new text)',
+  'form.details.append': 'Add lines at the end',
+  'form.details.keep': 'Keep it as it is',
+  'form.consent.needed':
+    'Without this consent the request cannot be sent. To give it, choose "Edit a field" on the review screen; or cancel.',
+  'form.attach.askPlain': 'Files to attach (comma-separated paths)',
+  'form.review.missing': (names: string) => `Still needed before sending: ${names}`,
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -89,7 +100,6 @@ export const ja: Catalog<typeof en> = {
     `レベル ${level} は本番環境専用です。テスト環境やステージング環境には --impact 3 または 4 を使ってください`,
   'form.optional': ' (任意、Enter で省略)',
   'form.optionalPick': ' (任意)',
-  'form.skip': '(空のまま)',
   'form.commaSeparated': ' (カンマ区切り)',
   'form.yes': 'はい',
   'form.no': 'いいえ',
@@ -98,7 +108,7 @@ export const ja: Catalog<typeof en> = {
   'form.details.actual': '実際の結果 (エラーメッセージ、ログ):',
   'form.details.since': 'いつから:',
   'form.details.changed': '最近の変更 (アップグレード、設定、アプリ):',
-  'form.details.empty': '問題の内容を記入してください。サポートはこの詳細から調査を始めます。',
+  'form.details.empty': '詳細を記入してください。サポートはこの内容から調査を始めます。',
   'form.details.inline': '問題の内容を入力してください (複数行の貼り付けもできます)。空行で終わり、":e" だけの行でエディタを開きます。役に立つ情報:',
   'form.details.more': '… (空行で終了)',
   'form.production.explain':
@@ -132,4 +142,16 @@ export const ja: Catalog<typeof en> = {
   'form.review.cancelled': 'キャンセルしました。何も起票していません。',
   'form.review.redirectEdit': 'その製品はこのポータルでは扱っていません。何も起票していません。',
   'form.record.production': (yes: boolean) => `本番環境: ${yes ? 'はい' : 'いいえ (テスト環境またはステージング環境)'}`,
+  'form.err.newline': (name: string) => `${name} は 1 行で入力してください (改行は使えません)`,
+  'form.err.tooLong': (name: string, length: number, max: number) => `${name} が ${length} 文字あります。${max} 文字以内にしてください`,
+  'form.none': '(なし)',
+  'form.details.inlinePlain': '複数行の貼り付けもできます。空行で終わり、":e" だけの行でエディタを開きます。',
+  'form.details.change': (name: string) => `${name} はすでに入力されています:`,
+  'form.details.replace': '書き直す (新しい内容を入力)',
+  'form.details.append': '末尾に追記する',
+  'form.details.keep': 'そのままにする',
+  'form.consent.needed':
+    'この同意がないとリクエストを送信できません。同意するには確認画面で「項目を修正」を選んでください。キャンセルもできます。',
+  'form.attach.askPlain': '添付するファイル (パスをカンマ区切り)',
+  'form.review.missing': (names: string) => `送信の前に必要な項目: ${names}`,
 } as const;
