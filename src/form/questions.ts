@@ -178,8 +178,10 @@ export async function askField(f: FormField, meta: FormMeta, state: FormState, i
   } else if (f.role === 'details' || f.kind === 'multiline') {
     setValue(state, f, await askDetails(f, meta, io, typeof current === 'string' ? current : undefined));
   } else if (f.kind === 'attachment') {
+    // The portal's own help for the field, else the support zip for a technical request.
+    if (f.description) io.note(f.description);
     const v = await prompter.input({
-      message: `${t(meta.technical ? 'form.attach.ask' : 'form.attach.askPlain')}${suffix}`,
+      message: `${t(meta.technical && !f.description ? 'form.attach.ask' : 'form.attach.askPlain')}${suffix}`,
       default: state.attach?.join(', '),
       validate: validator(f, t),
     });
