@@ -60,7 +60,8 @@ describe('login (scripted)', () => {
     const w = await cli(h, ['whoami', '--json']);
     expect(w.code).toBe(0);
     expect(JSON.parse(w.stdout)).toEqual({
-      account: { accountId: sb.users[0]!.accountId, displayName: sb.users[0]!.displayName, emailAddress: sb.users[0]!.email },
+      // Cloud has no usernames: the name is the one the portal shows.
+      account: { accountId: sb.users[0]!.accountId, name: sb.users[0]!.displayName, displayName: sb.users[0]!.displayName, emailAddress: sb.users[0]!.email },
       portal: sb.url,
       // The sandbox's /info reports a Cloud build (an e-mail alone would not make it Cloud).
       deployment: 'cloud',
@@ -120,10 +121,10 @@ describe('login (scripted)', () => {
 
   it('--token works but warns about shell history', async () => {
     const h = home();
-    const r = await cli(h, ['login', '--portal', sb.url, '--token', sb.users[0]!.token]);
+    const r = await cli(h, ['login', '--portal', sb.url, '--dc', '--token', sb.users[0]!.token]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('prefer --token-stdin');
-    // No e-mail on a non-Cloud host: a Data Center personal access token, sent as Bearer.
+    // No e-mail, --dc: a Data Center personal access token, sent as Bearer.
     expect(seen.at(-2)!.headers.authorization).toBe(`Bearer ${sb.users[0]!.token}`);
   });
 });
@@ -144,6 +145,9 @@ describe('login (interactive)', () => {
       expect(r.stderr).toContain('Deployment: Data Center');
       expect(r.stderr).toContain('Create a personal access token');
       expect(JSON.parse(fs.readFileSync(configFile(h), 'utf8')).profiles.default).toMatchObject({ portal: dc.url, deployment: 'dc' });
+      // Data Center names the account by its username.
+      const w = JSON.parse((await cli(h, ['whoami', '--json'])).stdout);
+      expect(w.account.name).toBe(dc.users[0]!.username);
     } finally {
       await dc.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -171,8 +175,34 @@ describe('login (interactive)', () => {
     ]);
     const r = await cli(h, ['login', '--cloud', '--lang', 'en'], { tty: true, prompter: p });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('https://id.atlassian.com/manage-profile/security/api-tokens');
+    expect(r.stderr).toContain('Sign in with the e-mail and an API token of your account on');
     expect(r.stdout).toContain(sb.users[1]!.displayName);
+  });
+
+  it('a Cloud portal on another host (the sandbox) is asked what it is: e-mail and API token, never a personal access token', async () => {
+    const p = new ScriptedPrompter([
+      { kind: 'input', message: /Portal URL/, answer: sb.url },
+      { kind: 'input', message: /E-mail/, answer: sb.users[0]!.email },
+      { kind: 'password', message: /^API token$/, answer: sb.users[0]!.token },
+    ]);
+    const r = await cli(home(), ['login', '--lang', 'en'], { tty: true, prompter: p });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Deployment: Cloud');
+    expect(r.stderr).not.toMatch(/personal access token/i);
+  });
+
+  it('signed in already: says so, and the portal question starts on the saved portal', async () => {
+    const h = home();
+    expect((await login(h)).code).toBe(0);
+    const p = new ScriptedPrompter([
+      { kind: 'input', message: /Portal URL/, answer: '' },
+      { kind: 'input', message: /E-mail/, answer: sb.users[0]!.email },
+      { kind: 'password', message: /API token/, answer: sb.users[0]!.token },
+    ]);
+    const r = await cli(h, ['login', '--lang', 'en'], { tty: true, prompter: p });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`You are signed in to ${sb.url} as ${sb.users[0]!.displayName} (profile "default"); signing in again replaces it.`);
+    expect(r.stdout).toContain(`Signed in to ${sb.url}`);
   });
 
   it('Ctrl-C at a prompt exits 130 and saves nothing', async () => {

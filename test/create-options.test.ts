@@ -62,7 +62,7 @@ describe('create flags', () => {
     [{ deployment: 'mainframe' }, /--deployment "mainframe"/],
     [{ field: ['customfield_1'] }, /--field "customfield_1" must be ID=VALUE/],
     [{ details: 'x', detailsFile: 'f' }, /either --details or --details-file/],
-    [{ details: '   ' }, /describe the problem/],
+    [{ details: '   ' }, /Please write the details/],
   ])('refuses %j', async (raw, re) => {
     expect(await problem(raw)).toMatch(re);
   });

@@ -267,6 +267,8 @@ describe('support create (guided, scripted prompter)', () => {
     const first = new ScriptedPrompter([
       { kind: 'select', pick: /^Billing/ },
       { kind: 'input', message: /Summary/, answer: 'Resume me' },
+      { kind: 'select', message: /Billing topic/, pick: /Invoice/ },
+      { kind: 'input', message: /SEN/, answer: '' },
       { kind: 'input', message: /Details/, answer: 'cancel' },
     ]);
     const a = await cli(['create'], { tty: true, prompter: first });
@@ -279,10 +281,8 @@ describe('support create (guided, scripted prompter)', () => {
     const second = new ScriptedPrompter([
       { kind: 'input', message: /Details/, answer: 'Invoice 42 has the wrong address.' },
       { kind: 'input', answer: '' },
-      { kind: 'input', message: /SEN/, answer: '' },
       { kind: 'input', message: /Files/, answer: '' },
       { kind: 'input', message: /Phone/, answer: '' },
-      { kind: 'select', message: /Billing topic/, pick: /Invoice/ },
       { kind: 'input', message: /Participants/, answer: '' },
       { kind: 'input', message: /behalf/, answer: '' },
       { kind: 'select', message: /Send/, answer: 'send' },
@@ -310,9 +310,9 @@ describe('support create: cancelling keeps the answers', () => {
     expect(JSON.parse(fs.readFileSync(draftFile(), 'utf8'))).toMatchObject({ state: { values: { summary: 'Cancel me' } } });
   });
 
-  it('in Japanese too', async () => {
+  it('in Japanese too (the portal names its request types in Japanese)', async () => {
     const p = new ScriptedPrompter([
-      { kind: 'select', pick: /^Account$/ },
+      { kind: 'select', pick: /^アカウント$/ },
       { kind: 'input', answer: 'Cancel me' },
       { kind: 'input', answer: 'cancel' },
     ]);

@@ -73,6 +73,11 @@ describe('support create in a terminal (tmux)', () => {
     keys('Down', 'Enter');
     await waitFor(/\? Product/);
     keys('Enter');
+    // The portal asks for the site first, the consent last.
+    await waitFor(/\? Cloud site or product \(optional\)\n❯ \(none\)/);
+    keys('Down', 'Down', 'Enter');
+    await waitFor(/\? Site URL/);
+    type('bitbucket.org/team/repo');
     await waitFor(/\? Summary/);
     type('E2E automation rule fails');
     await waitFor(/\? Is this about a production instance\?/);
@@ -85,8 +90,6 @@ describe('support create in a terminal (tmux)', () => {
     // A person's Enter comes well after the line before it (lines closer together are one paste).
     await new Promise((r) => setTimeout(r, 100));
     keys('Enter');
-    await waitFor(/\? Grant Atlassian Support access to the data in my Cloud site\?/);
-    type('y');
     await waitFor(/\? Files to attach/);
     keys('Enter');
     await waitFor(/\? Phone number/);
@@ -94,10 +97,9 @@ describe('support create in a terminal (tmux)', () => {
     await waitFor(/is not a telephone number/);
     keys('C-u');
     type('+81 3-1234-5678');
-    await waitFor(/\? Cloud site or product/);
-    keys('Down', 'Enter');
-    await waitFor(/\? Site URL/);
-    type('bitbucket.org/team/repo');
+    // Not given yet: the default is no, and the prompt says so.
+    await waitFor(/\? Grant Atlassian Support access to the data in my Cloud site\? \(y\/N\)/);
+    type('y');
     await waitFor(/\? Participants/);
     keys('Enter');
     await waitFor(/\? Raise on behalf of/);
@@ -179,6 +181,10 @@ describe('support create in a terminal (tmux)', () => {
     keys('Enter');
     await waitFor(/\? Product/);
     keys('Down', 'Down', 'Enter');
+    await waitFor(/\? Data Center \/ Server product/);
+    keys('Enter');
+    await waitFor(/\? Support Entitlement Number/);
+    keys('Enter');
     await waitFor(/\? Summary/);
     keys('C-c');
     const end = await waitFor(/EXIT=\d+/);
@@ -190,5 +196,18 @@ describe('support create in a terminal (tmux)', () => {
     };
     expect(draft.requestTypeId).toBe('1');
     expect(draft.state.values.customfield_10010).toBe('10002');
+  }, 60_000);
+  it('Ctrl-C at a choice leaves a clean screen: the choices and key help are erased, the answers given stay', async (ctx) => {
+    const config = path.join(home, 'config-clean');
+    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox; echo EXIT=$?; sleep 60`;
+    open(ctx, 'clean', cmd);
+    await waitFor(/\? What do you need help with\?/);
+    keys('Enter');
+    await waitFor(/\? Product\n❯ Jira[\s\S]*navigate/);
+    keys('C-c');
+    const end = await waitFor(/EXIT=\d+/);
+    expect(end).toMatch(/EXIT=130/);
+    expect(end).toContain('✔ What do you need help with? Technical issues and bugs (Server / Data Center)');
+    expect(end).not.toMatch(/\? Product|❯|navigate|Jira Service Management/);
   }, 60_000);
 });

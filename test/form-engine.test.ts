@@ -9,8 +9,8 @@ import { accountMeta, billingMeta, cloudMeta, foreignMeta, serverMeta } from './
 import { ScriptedPrompter, type Step } from './support/scripted-prompter.js';
 import type { CustomerRequestCreateMetaDTO } from '../src/portal/types.js';
 
-function metaOf(m: CustomerRequestCreateMetaDTO): FormMeta {
-  return { fields: describeFields(m), canRaiseOnBehalfOf: m.canRaiseOnBehalfOf === true, canAddRequestParticipants: m.canAddRequestParticipants === true };
+function metaOf(m: CustomerRequestCreateMetaDTO, technical = m === serverMeta || m === cloudMeta): FormMeta {
+  return { fields: describeFields(m), canRaiseOnBehalfOf: m.canRaiseOnBehalfOf === true, canAddRequestParticipants: m.canAddRequestParticipants === true, technical };
 }
 
 function harness(steps: Step[], opts: { lang?: Lang; editor?: boolean } = {}) {
@@ -31,18 +31,18 @@ function harness(steps: Step[], opts: { lang?: Lang; editor?: boolean } = {}) {
 const ids = { serviceDeskId: '1', requestTypeId: '1' };
 
 describe('describeFields', () => {
-  it('puts required fields first, keeps portal order, recognises roles and leaves hidden fields alone', () => {
+  it("keeps the portal's order, recognises roles and leaves hidden fields alone", () => {
     const f = describeFields(serverMeta);
     expect(f.map((x) => x.id)).toEqual([
-      'customfield_10010', 'summary', 'customfield_10013', 'description',
-      'customfield_10011', 'customfield_10012', 'customfield_10014', 'attachment', 'customfield_10015',
+      'customfield_10010', 'customfield_10011', 'customfield_10012', 'summary', 'customfield_10013', 'description',
+      'customfield_10014', 'attachment', 'customfield_10015',
     ]);
-    expect(f.map((x) => x.role)).toEqual(['product', 'summary', 'impact', 'details', undefined, 'sen', 'version', 'attachment', 'phone']);
+    expect(f.map((x) => x.role)).toEqual(['product', undefined, 'sen', 'summary', 'impact', 'details', 'version', 'attachment', 'phone']);
     const foreign = describeFields(foreignMeta);
     expect(foreign.find((x) => x.id === 'customfield_20005')).toBeUndefined();
     expect(foreign.find((x) => x.id === 'customfield_20001')?.role).toBe('sen');
     expect(foreign.find((x) => x.id === 'customfield_20002')?.role).toBe('impact');
-    expect(foreign.map((x) => x.kind)).toEqual(['text', 'select', 'text', 'cascading', 'date', 'number', 'labels']);
+    expect(foreign.map((x) => x.kind)).toEqual(['text', 'text', 'select', 'cascading', 'date', 'number', 'labels']);
   });
 
   it('converts generic values to the API input formats', () => {
@@ -67,17 +67,17 @@ describe('describeFields', () => {
 });
 
 describe('guided form', () => {
-  it('Server / Data Center: asks required fields first, then optional ones, and builds the body', async () => {
+  it("Server / Data Center: asks in the portal's order and builds the body", async () => {
     const h = harness([
       { kind: 'select', message: /Product/, pick: /^Confluence$/ },
+      { kind: 'select', message: /Data Center \/ Server product/, pick: /Confluence Data Center/ },
+      { kind: 'input', message: /SEN/, answer: 'sen-1234567' },
       { kind: 'input', message: /Summary/, answer: 'PDF export drops Japanese text' },
       { kind: 'confirm', message: /production instance/, answer: true },
       { kind: 'select', message: /Business impact/, pick: /Level 2/ },
       { kind: 'input', message: /Details/, answer: 'Export any page with Japanese text to PDF.' },
       { kind: 'input', message: /finish/, answer: 'The text is missing since 9.2.' },
       { kind: 'input', message: /finish/, answer: '' },
-      { kind: 'select', message: /Data Center \/ Server product/, pick: /Confluence Data Center/ },
-      { kind: 'input', message: /SEN/, answer: 'sen-1234567' },
       { kind: 'input', message: /Product version/, answer: '9.2.1' },
       { kind: 'input', message: /Files to attach/, answer: '' },
       { kind: 'input', message: /Phone/, answer: '' },
@@ -100,12 +100,12 @@ describe('guided form', () => {
       requestTypeId: '1',
       requestFieldValues: {
         customfield_10010: { id: '10002' },
+        customfield_10011: { id: '10021' },
+        customfield_10012: 'SEN-1234567',
         summary: 'PDF export drops Japanese text',
         customfield_10013: { id: '10101' },
         description:
           'Export any page with Japanese text to PDF.\nThe text is missing since 9.2.\n\nProduction instance: yes',
-        customfield_10011: { id: '10021' },
-        customfield_10012: 'SEN-1234567',
         customfield_10014: '9.2.1',
       },
       requestParticipants: ['ops@example.com', 'dba@example.com'],
@@ -138,22 +138,22 @@ describe('guided form', () => {
     const h = harness([{ kind: 'editor', answer: 'Steps to reproduce:\n\nWhat you expected:\n' }], { editor: true });
     const meta = metaOf(accountMeta);
     const state: FormState = { ...emptyState(), values: { summary: 'x' } };
-    await expect(fillForm(meta, state, h.io)).rejects.toThrow(/rejected: Please describe the problem/);
+    await expect(fillForm(meta, state, h.io)).rejects.toThrow(/rejected: Please write the details/);
   });
 
   it('Cloud: site URL normalised, consent recorded on the checkbox field only (no sentence of ours in the description)', async () => {
     const h = harness([
       { kind: 'select', pick: /^Jira$/ },
+      { kind: 'select', message: /Cloud site or product/, pick: /Atlassian Cloud site/ },
+      { kind: 'input', message: /Site URL/, answer: 'https://Example.atlassian.net/jira/your-work' },
       { kind: 'input', answer: 'Automation rule fails' },
       { kind: 'confirm', answer: true },
       { kind: 'select', pick: /Level 1/ },
       { kind: 'input', message: /Details/, answer: 'Rule X fails since Monday.' },
       { kind: 'input', answer: '' },
-      { kind: 'confirm', message: /Grant Atlassian Support access to the data in my Cloud site\?/, answer: true },
       { kind: 'input', message: /Files/, answer: '' },
       { kind: 'input', message: /Phone/, answer: '+81 3-1234-5678' },
-      { kind: 'select', message: /Cloud site or product/, pick: /Atlassian Cloud site/ },
-      { kind: 'input', message: /Site URL/, answer: 'https://Example.atlassian.net/jira/your-work' },
+      { kind: 'confirm', message: /Grant Atlassian Support access to the data in my Cloud site\?/, answer: true },
       { kind: 'input', message: /Participants/, answer: '' },
       { kind: 'input', message: /behalf/, answer: 'boss@example.com' },
     ]);
@@ -169,7 +169,7 @@ describe('guided form', () => {
     expect(body.requestParticipants).toBeUndefined();
   });
 
-  it('Cloud: refusing consent cancels and files nothing', async () => {
+  it('Cloud with --yes (no review to give it from): refusing consent cancels and files nothing', async () => {
     const h = harness([{ kind: 'confirm', message: /Grant Atlassian Support access/, answer: false }]);
     const meta = metaOf(cloudMeta);
     const state: FormState = {
@@ -177,7 +177,7 @@ describe('guided form', () => {
       values: { customfield_10010: '10000', summary: 's', customfield_10013: '10103', description: 'd' },
       production: true,
     };
-    const err = await fillForm(meta, state, h.io).catch((e: unknown) => e);
+    const err = await fillForm(meta, state, h.io, { requiredOnly: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CancelledError);
     expect((err as CancelledError).reason).toBe('consent-refused');
     expect(renderError(err, createT('en')).message).toMatch(/needs your consent/);
@@ -193,12 +193,12 @@ describe('guided form', () => {
   it('billing and account forms ask their own fields', async () => {
     const b = harness([
       { kind: 'input', message: /Summary/, answer: 'Invoice address' },
+      { kind: 'select', message: /Billing topic/, pick: /Invoice/ },
+      { kind: 'input', message: /SEN/, answer: '' },
       { kind: 'input', message: /Details/, answer: 'Please change the address.' },
       { kind: 'input', answer: '' },
-      { kind: 'input', message: /SEN/, answer: '' },
       { kind: 'input', message: /Files/, answer: '' },
       { kind: 'input', message: /Phone/, answer: '' },
-      { kind: 'select', message: /Billing topic/, pick: /Invoice/ },
       { kind: 'input', message: /Participants/, answer: '' },
       { kind: 'input', message: /behalf/, answer: '' },
     ]);
@@ -254,10 +254,10 @@ describe('guided form', () => {
   it.each([0, 1, 2, 3, 4])('Ctrl-C at step %i stops the form with CancelledError and keeps the answers given', async (at) => {
     const script: Step[] = [
       { kind: 'select', pick: /^Jira$/ },
+      { kind: 'select', enter: true },
+      { kind: 'input', answer: '' },
       { kind: 'input', answer: 'Summary text' },
       { kind: 'confirm', answer: true },
-      { kind: 'select', pick: /Level 3/ },
-      { kind: 'input', answer: 'details' },
     ];
     const steps = script.slice(0, at);
     steps.push({ ...script[at]!, answer: 'cancel' } as Step);

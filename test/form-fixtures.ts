@@ -56,17 +56,12 @@ export const serverMeta: CustomerRequestCreateMetaDTO = {
   ],
 };
 
-/** Type 2: Technical issues and bugs (Cloud). */
+/** Type 2: Technical issues and bugs (Cloud), in the portal's order: the site before the consent. */
 export const cloudMeta: CustomerRequestCreateMetaDTO = {
   canRaiseOnBehalfOf: true,
   canAddRequestParticipants: true,
   requestTypeFields: [
     product(true),
-    summary,
-    impact,
-    details,
-    attachment,
-    phone,
     field({
       fieldId: 'customfield_10016',
       name: 'Cloud site or product',
@@ -78,6 +73,11 @@ export const cloudMeta: CustomerRequestCreateMetaDTO = {
       name: 'Site URL',
       jiraSchema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:url', customId: 10017 },
     }),
+    summary,
+    impact,
+    details,
+    attachment,
+    phone,
     field({
       fieldId: 'customfield_10018',
       name: 'Grant Atlassian Support access to the data in my Cloud site',
@@ -93,17 +93,17 @@ export const billingMeta: CustomerRequestCreateMetaDTO = {
   canRaiseOnBehalfOf: true,
   canAddRequestParticipants: true,
   requestTypeFields: [
-    sen,
     summary,
-    details,
-    attachment,
-    phone,
     field({
       fieldId: 'customfield_10019',
       name: 'Billing topic',
       jiraSchema: { type: 'option', custom: SELECT, customId: 10019 },
       validValues: opts(10060, ['Licence', 'Purchase', 'Invoice', 'Other']),
     }),
+    sen,
+    details,
+    attachment,
+    phone,
   ],
 };
 

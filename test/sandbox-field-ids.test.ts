@@ -37,7 +37,7 @@ async function shiftedScenario(): Promise<Exchange[]> {
   const { you, exchanges } = await sandbox(dir(), 10_000);
   const meta = await you('GET', `${API}/servicedesk/1/requesttype/2/field`);
   expect(meta.status).toBe(200);
-  expect(ids(meta.json.requestTypeFields)).toEqual(['customfield_20010', 'summary', 'customfield_20013', 'description', 'attachment', 'customfield_20015', 'customfield_20016', 'customfield_20017', 'customfield_20018']);
+  expect(ids(meta.json.requestTypeFields)).toEqual(['customfield_20010', 'customfield_20016', 'customfield_20017', 'summary', 'customfield_20013', 'description', 'attachment', 'customfield_20015', 'customfield_20018']);
   const product = meta.json.requestTypeFields[0];
   expect(product.jiraSchema.customId).toBe(20_010);
   expect(product.validValues[0]).toMatchObject({ value: '10000', label: 'Jira' });
@@ -53,11 +53,11 @@ async function shiftedScenario(): Promise<Exchange[]> {
 
   const created = await you('POST', `${API}/request`, createBody('2', shiftFieldIds(validFields('2'), 10_000)));
   expect(created.status).toBe(201);
-  const shifted = ['customfield_20010', 'summary', 'customfield_20013', 'description', 'customfield_20017', 'customfield_20018'];
+  const shifted = ['customfield_20010', 'customfield_20017', 'summary', 'customfield_20013', 'description', 'customfield_20018'];
   expect(ids(created.json.requestFieldValues)).toEqual(shifted);
   const got = await you('GET', `${API}/request/${created.json.issueKey}?expand=sla`);
   expect(ids(got.json.requestFieldValues)).toEqual(shifted);
-  expect(got.json.requestFieldValues[2]).toEqual({ fieldId: 'customfield_20013', label: 'Business impact', value: { id: '10100', value: 'Level 1 - Critical' } });
+  expect(got.json.requestFieldValues[3]).toEqual({ fieldId: 'customfield_20013', label: 'Business impact', value: { id: '10100', value: 'Level 1 - Critical' } });
   // The impact field is still the one that sets the first-response goal (Level 1: one hour).
   expect(got.json.sla.values[0].ongoingCycle.goalDuration.millis).toBe(3_600_000);
   return exchanges;

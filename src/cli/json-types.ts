@@ -142,7 +142,8 @@ export interface LogoutJson {
 
 /** `support whoami --json`. */
 export interface WhoamiJson {
-  account: AccountJson;
+  /** `name`: the username on Data Center; on Cloud, which has no usernames, the display name. */
+  account: AccountJson & { name: string };
   portal: string;
   deployment: 'cloud' | 'dc' | 'sandbox';
   profile: string;

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { T } from '../i18n/index.js';
 import type { CustomerRequestDTO, RequestCreateDTO } from '../portal/types.js';
-import { display, toWire } from './fields.js';
+import { display, overLimit, toWire } from './fields.js';
 import { chosenLevel, conflicts, missingFlags, type FormMeta, type FormState } from './engine.js';
 
 /**
@@ -61,6 +61,20 @@ export function validateLocally(meta: FormMeta, state: FormState, t: T): string[
     }
   }
   return [...problems, ...conflicts(meta, state, t)];
+}
+
+/**
+ * The text values of a create body over their field's limit (Jira's, or the one the field's help
+ * states): checked on the body as it will be sent, what the CLI adds to the details included.
+ */
+export function limitProblems(meta: FormMeta, body: RequestCreateDTO, t: T): string[] {
+  const out: string[] = [];
+  for (const f of meta.fields) {
+    const v = body.requestFieldValues[f.id];
+    const over = typeof v === 'string' ? overLimit(f, v, t) : undefined;
+    if (over) out.push(over);
+  }
+  return out;
 }
 
 const SECRET_NAME = /pass(word|wd|phrase)?|secret|token|api[ _-]?key|credential|private key|パスワード|秘密/i;

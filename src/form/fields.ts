@@ -8,13 +8,17 @@ import type { T } from '../i18n/index.js';
 import type { CustomerRequestCreateMetaDTO, JsonTypeBean } from '../portal/types.js';
 import { assignRoles, YES_OPTION, type Role } from './roles.js';
 import {
+  JIRA_LIMITS,
   impactLevelOfLabel,
+  limitMessage,
+  limitProblem,
   normalizePerson,
   normalizePhone,
   normalizeSen,
   normalizeSiteUrl,
   parseImpactLevel,
   splitList,
+  statedLimit,
 } from './validators.js';
 
 export type { Role } from './roles.js';
@@ -116,7 +120,7 @@ function toOption(v: { value?: string; label?: string; children?: unknown[] }): 
 }
 
 /**
- * The visible fields of a request type, required ones first (portal order kept within each group).
+ * The visible fields of a request type, in the portal's order (the order its own form asks them).
  * Hidden fields are left alone: the portal fills them from their preset values.
  */
 export function describeFields(meta: CustomerRequestCreateMetaDTO): FormField[] {
@@ -137,7 +141,27 @@ export function describeFields(meta: CustomerRequestCreateMetaDTO): FormField[] 
       schema: f.jiraSchema,
     };
   });
-  return [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)];
+  return fields;
+}
+
+/**
+ * The text limit of a field: the most characters it takes (what its help states, else Jira's own
+ * limit for its kind: 255 for a summary or a one-line text, 32,767 for multi-line text) and whether
+ * a line break is refused. Undefined for fields without one (options, numbers, dates...).
+ */
+export function textLimit(f: FormField): { max: number; oneLine: boolean } | undefined {
+  const oneLine = f.role === 'summary' || f.kind === 'text' || f.kind === 'url';
+  const jira = f.role === 'summary' ? JIRA_LIMITS.summary : f.kind === 'multiline' ? JIRA_LIMITS.textArea : oneLine ? JIRA_LIMITS.text : undefined;
+  if (jira === undefined || f.role === 'attachment') return undefined;
+  const stated = statedLimit(f.description);
+  return { max: stated === undefined ? jira : Math.min(stated, jira), oneLine };
+}
+
+/** What is wrong with `text` as the value of `f` by its text limit, or undefined when it fits. */
+export function overLimit(f: FormField, text: string, t: T): string | undefined {
+  const l = textLimit(f);
+  const p = l ? limitProblem(text, l.max, l.oneLine) : undefined;
+  return p ? limitMessage(f.name, p, t) : undefined;
 }
 
 /** How to set a field from a script: `--sen`, or `--field customfield_12345=VALUE`. */
@@ -224,8 +248,11 @@ export function parseAnswer(f: FormField, input: string | readonly string[], t: 
   }
   switch (f.kind) {
     case 'text':
-    case 'multiline':
-      return { ok: true, value: list.join(f.kind === 'multiline' ? '\n' : ', ').trim() };
+    case 'multiline': {
+      const value = list.join(f.kind === 'multiline' ? '\n' : ', ').trim();
+      const over = overLimit(f, value, t);
+      return over ? bad(over) : { ok: true, value };
+    }
     case 'number':
       return /^-?\d+(\.\d+)?$/.test(text) ? { ok: true, value: text } : bad(t('form.err.number', text));
     case 'date':
@@ -239,6 +266,8 @@ export function parseAnswer(f: FormField, input: string | readonly string[], t: 
     case 'url': {
       try {
         const u = new URL(text);
+        const over = overLimit(f, u.toString(), t);
+        if (over) return bad(over);
         if (u.protocol === 'http:' || u.protocol === 'https:') return { ok: true, value: u.toString() };
       } catch {
         // fall through to the message

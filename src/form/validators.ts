@@ -3,6 +3,7 @@
  * normalised value, or `undefined` when the input cannot be one; callers turn that into a translated
  * message with an example of a valid value.
  */
+import type { T } from '../i18n/index.js';
 
 /**
  * A Support Entitlement Number: `1234567`, `sen-1234567`, `SEN 1234567`, `SEN-L1234567` all become
@@ -114,3 +115,33 @@ export function redirectFor(productLabel: string): RedirectProduct | undefined {
   if (/^source\s?tree\b/.test(s)) return 'sourcetree';
   return undefined;
 }
+
+/** Jira's own limits: a summary or single-line text field takes 255 characters, multi-line text 32,767. */
+export const JIRA_LIMITS = { summary: 255, text: 255, textArea: 32_767 } as const;
+
+/**
+ * The most characters a field's help says it takes, e.g. "max. 100 characters", "up to 80 chars",
+ * "100 文字以内", "最大 100 文字"; undefined when it says none.
+ */
+export function statedLimit(help: string): number | undefined {
+  const m =
+    /(?:max(?:imum)?\.?|up to|at most|no more than|limit(?:ed)? (?:of|to))\s*(\d{1,6})\s*char/i.exec(help) ??
+    /(\d{1,6})\s*(?:characters?|chars?)\s*(?:max(?:imum)?|or less|or fewer)/i.exec(help) ??
+    /(?:最大|上限)\s*(\d{1,6})\s*文字|(\d{1,6})\s*文字(?:以内|まで)/.exec(help);
+  const n = m ? Number(m[1] ?? m[2]) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** What breaks a text limit: a line break in a one-line field, or more than `max` characters (UTF-16 units, as Jira counts). */
+export type LimitProblem = { kind: 'newline' } | { kind: 'length'; length: number; max: number };
+
+/** The first limit `text` breaks, or undefined. */
+export function limitProblem(text: string, max: number, oneLine: boolean): LimitProblem | undefined {
+  if (oneLine && /[\r\n]/.test(text)) return { kind: 'newline' };
+  return text.length > max ? { kind: 'length', length: text.length, max } : undefined;
+}
+/** A limit problem as the user reads it, naming the field. */
+export function limitMessage(name: string, p: LimitProblem, t: T): string {
+  return p.kind === 'newline' ? t('form.err.newline', name) : t('form.err.tooLong', name, p.length, p.max);
+}
+

@@ -66,6 +66,20 @@ export interface SandboxCatalog {
   requestType(id: string): SeedRequestType | undefined;
   /** The fields of a request type, in form order (none for an unknown type). */
   fieldsOf(requestTypeId: string): readonly TypeField[];
+  /** The catalog in `lang` where it has translations (as JSM serves `requestLanguage`), else itself. */
+  localized(lang: string): SandboxCatalog;
+}
+
+/**
+ * A portal's texts in another language: JSM translates request type names, descriptions and help
+ * texts, group names, and each request type's field labels and help (option labels stay as they are).
+ * Field ids are as written, before any offset.
+ */
+export interface CatalogTranslation {
+  groups?: Readonly<Record<string, string>>;
+  requestTypes?: Readonly<
+    Record<string, { name?: string; description?: string; helpText?: string; fields?: Readonly<Record<string, { name?: string; description?: string }>> }>
+  >;
 }
 
 /** What {@link buildCatalog} takes: every id as written, before any offset. */
@@ -74,6 +88,26 @@ export interface CatalogSource {
   groups: readonly RequestTypeGroup[];
   requestTypes: readonly { type: SeedRequestType; fields: readonly TypeField[] }[];
   impactFieldId?: string;
+  /** Translations by language (`ja`). */
+  translations?: Readonly<Record<string, CatalogTranslation>>;
+}
+
+/** The source with the texts `tr` translates replaced. */
+function translated(src: CatalogSource, tr: CatalogTranslation): CatalogSource {
+  return {
+    ...src,
+    groups: src.groups.map((g) => ({ ...g, name: tr.groups?.[g.id] ?? g.name })),
+    requestTypes: src.requestTypes.map(({ type, fields }) => {
+      const rt = tr.requestTypes?.[type.id];
+      return {
+        type: { ...type, name: rt?.name ?? type.name, description: rt?.description ?? type.description, helpText: rt?.helpText ?? type.helpText },
+        fields: fields.map(({ field, required }) => {
+          const f = rt?.fields?.[field.fieldId];
+          return { field: { ...field, name: f?.name ?? field.name, description: f?.description ?? field.description }, required };
+        }),
+      };
+    }),
+  };
 }
 
 const CUSTOM = /^customfield_(\d+)$/;
@@ -92,7 +126,8 @@ export function buildCatalog(src: CatalogSource, fieldIdOffset = 0): SandboxCata
   };
   const byType = new Map(src.requestTypes.map((x) => [x.type.id, x.fields.map((tf) => ({ field: shift(tf.field), required: tf.required }))]));
   const types = src.requestTypes.map((x) => x.type);
-  return {
+  const byLang = new Map<string, SandboxCatalog>();
+  const catalog: SandboxCatalog = {
     desk: src.desk,
     groups: src.groups,
     requestTypes: types,
@@ -100,7 +135,14 @@ export function buildCatalog(src: CatalogSource, fieldIdOffset = 0): SandboxCata
     ...(src.impactFieldId ? { impactFieldId: shiftId(src.impactFieldId, fieldIdOffset) } : {}),
     requestType: (id) => types.find((t) => t.id === id),
     fieldsOf: (id) => byType.get(id) ?? [],
+    localized: (lang) => {
+      const tr = src.translations?.[lang];
+      if (!tr) return catalog;
+      if (!byLang.has(lang)) byLang.set(lang, buildCatalog(translated({ ...src, translations: {} }, tr), fieldIdOffset));
+      return byLang.get(lang)!;
+    },
   };
+  return catalog;
 }
 
 /** Raised by {@link loadCatalogFile} for a file that cannot be read or does not describe request types; names every problem. */

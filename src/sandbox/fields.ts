@@ -71,6 +71,11 @@ function userValue(v: unknown, users: UserLookup): string | undefined {
   return typeof ref === 'string' ? users.resolve(ref) : undefined;
 }
 
+/** Jira's text limits: 255 characters in a one-line text (or URL) field, 32,767 in the description and multi-line text. */
+function maxLength(schema: CatalogField['jiraSchema']): number {
+  return schema.system === 'description' || /textarea$/.test(schema.custom ?? '') || schema.custom === undefined ? 32_767 : 255;
+}
+
 /** Checks one given value by the field's schema: the value to store, or what is wrong. */
 function checkValue(field: CatalogField, v: unknown, users: UserLookup): Checked {
   const schema = field.jiraSchema;
@@ -80,7 +85,9 @@ function checkValue(field: CatalogField, v: unknown, users: UserLookup): Checked
   switch (schema.type) {
     case 'string':
       if (typeof v !== 'string') return bad((t, f) => t('sandbox.api.fieldString', f.name, f.fieldId));
+      if (schema.system === 'summary' && /[\r\n]/.test(v)) return bad((t) => t('sandbox.api.summaryNewline'));
       if (schema.system === 'summary' && v.length > 255) return bad((t) => t('sandbox.api.summaryTooLong'));
+      if (v.length > maxLength(schema)) return bad((t, f) => t('sandbox.api.fieldTooLong', f.name, maxLength(schema)));
       if (schema.custom?.endsWith(':url') && !/^https?:\/\/[^\s/]+/i.test(v)) return bad((t, f) => t('sandbox.api.fieldUrl', f.name));
       return ok(v);
     case 'number':

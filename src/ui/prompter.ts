@@ -17,10 +17,29 @@ export async function createInquirerPrompter(opts: {
   env?: Env;
 }): Promise<Prompter> {
   const inq = await import('@inquirer/prompts');
-  const context = { input: opts.input, output: opts.output, signal: opts.signal, clearPromptOnDone: false };
-  const guard = async <R>(p: Promise<R>): Promise<R> => {
+  /**
+   * Runs one inquirer prompt. An answered prompt keeps its line; one cancelled (Ctrl-C, which
+   * readline reads as a key, or a signal) is erased, so nothing half-asked is left on the screen.
+   * Inquirer reads `clearPromptOnDone` once the prompt has settled.
+   */
+  const guard = async <R>(run: (context: { input: Readable; output: Writable; signal?: AbortSignal; clearPromptOnDone: boolean }) => Promise<R>): Promise<R> => {
+    let cancelled = false;
+    const cancel = () => void (cancelled = true);
+    const onKey = (_s: unknown, key?: { ctrl?: boolean; name?: string }) => {
+      if (key?.ctrl && key.name === 'c') cancel();
+    };
+    opts.input.on('keypress', onKey);
+    opts.signal?.addEventListener('abort', cancel, { once: true });
+    const context = {
+      input: opts.input,
+      output: opts.output,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      get clearPromptOnDone() {
+        return cancelled;
+      },
+    };
     try {
-      return await p;
+      return await run(context);
     } catch (e) {
       const name = (e as { name?: string } | null)?.name;
       if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') {
@@ -28,15 +47,18 @@ export async function createInquirerPrompter(opts: {
         throw new CancelledError({ cause: e });
       }
       throw e;
+    } finally {
+      opts.input.off('keypress', onKey);
+      opts.signal?.removeEventListener('abort', cancel);
     }
   };
   return {
     input: (q) =>
-      guard(inq.input({ message: q.message, default: q.default, validate: q.validate }, context)),
-    password: (q) => guard(inq.password({ message: q.message, mask: '*', validate: q.validate }, context)),
-    confirm: (q) => guard(inq.confirm({ message: q.message, default: q.default }, context)),
+      guard((context) => inq.input({ message: q.message, default: q.default, validate: q.validate }, context)),
+    password: (q) => guard((context) => inq.password({ message: q.message, mask: '*', validate: q.validate }, context)),
+    confirm: (q) => guard((context) => inq.confirm({ message: q.message, default: q.default }, context)),
     select: <V>(q: { message: string; choices: readonly (Choice<V> | ChoiceSeparator)[]; default?: V }) =>
-      guard(
+      guard((context) =>
         inq.select<V>(
           {
             message: q.message,

@@ -10,7 +10,9 @@ export type Step =
   | { kind: 'input' | 'password' | 'editor'; message?: RegExp; answer: string | 'cancel' }
   | { kind: 'confirm'; message?: RegExp; answer: boolean | 'cancel' }
   | { kind: 'select'; message?: RegExp; answer: unknown }
-  | { kind: 'select'; message?: RegExp; pick: RegExp };
+  | { kind: 'select'; message?: RegExp; pick: RegExp }
+  /** Enter pressed without choosing: the prompt's default (a select's first choice, a confirm's yes when it has none). */
+  | { kind: 'select' | 'confirm'; message?: RegExp; enter: true };
 
 /** Every prompter created in the running test; `test/support/setup.ts` checks them after each test. */
 const created: ScriptedPrompter[] = [];
@@ -30,7 +32,7 @@ export function takeUnusedScripts(): string[] {
  * suite's setup file) on any answer left unused when the test ends.
  */
 export class ScriptedPrompter implements Prompter {
-  readonly asked: { kind: string; message: string; choices?: string[] }[] = [];
+  readonly asked: { kind: string; message: string; choices?: string[]; default?: unknown }[] = [];
   private i = 0;
   constructor(private readonly steps: Step[]) {
     created.push(this);
@@ -42,8 +44,8 @@ export class ScriptedPrompter implements Prompter {
     return `ScriptedPrompter: ${left.length} scripted answer(s) never asked for: ${left.join(', ')}`;
   }
 
-  private next(kind: Step['kind'], message: string, choices?: string[]): Step {
-    this.asked.push({ kind, message, ...(choices ? { choices } : {}) });
+  private next(kind: Step['kind'], message: string, choices?: string[], dflt?: unknown): Step {
+    this.asked.push({ kind, message, ...(choices ? { choices } : {}), ...(dflt !== undefined ? { default: dflt } : {}) });
     const step = this.steps[this.i++];
     if (!step) throw new Error(`ScriptedPrompter: unexpected ${kind} prompt "${message}" (script exhausted)`);
     if (step.kind !== kind) throw new Error(`ScriptedPrompter: expected a ${step.kind} prompt, got ${kind} "${message}"`);
@@ -78,12 +80,19 @@ export class ScriptedPrompter implements Prompter {
     return this.checked(s.answer, q.validate);
   }
   async confirm(q: { message: string; default?: boolean }): Promise<boolean> {
-    const s = this.next('confirm', q.message) as { answer: boolean };
-    return s.answer;
+    const s = this.next('confirm', q.message, undefined, q.default);
+    if ('enter' in s) return q.default ?? true;
+    return (s as { answer: boolean }).answer;
   }
   async select<V>(q: { message: string; choices: readonly (Choice<V> | ChoiceSeparator)[]; default?: V }): Promise<V> {
     const choices = q.choices.filter((c): c is Choice<V> => !('separator' in c));
-    const s = this.next('select', q.message, choices.map((c) => c.name));
+    const s = this.next('select', q.message, choices.map((c) => c.name), q.default);
+    if ('enter' in s) {
+      const c = choices.find((x) => q.default !== undefined && Object.is(x.value, q.default)) ?? choices.find((x) => !x.disabled);
+      if (!c) throw new Error(`ScriptedPrompter: nothing to choose in "${q.message}"`);
+      if (c.disabled) throw new Error(`ScriptedPrompter: the default of "${q.message}" is disabled`);
+      return c.value;
+    }
     if ('pick' in s) {
       const c = choices.find((x) => s.pick.test(x.name));
       if (!c) throw new Error(`ScriptedPrompter: no choice matches ${String(s.pick)} in ${choices.map((x) => x.name).join(', ')}`);

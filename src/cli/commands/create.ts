@@ -3,6 +3,9 @@ import type { BundleOptions } from '../../bundle/index.js';
 import type { MessageKey, T } from '../../i18n/index.js';
 import { UsageError } from '../../lib/errors.js';
 import {
+  JIRA_LIMITS,
+  limitMessage,
+  limitProblem,
   normalizePerson,
   normalizePhone,
   normalizeSen,
@@ -166,6 +169,7 @@ export async function parseCreateOptions(flags: RawCreateOptions, ctx: Ctx): Pro
   const opts = checkValues(raw, t, problems);
   const details = await readDetails(raw, ctx, problems);
   if (details !== undefined) opts.details = details;
+  systemLimits(opts, t, problems);
   if (problems.length) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support create') });
   const bundle = bundleFlags(flags, t);
   if (bundle) opts.bundle = bundle;
@@ -237,6 +241,16 @@ function checkValues(raw: RawCreateOptions, t: T, problems: string[]): CreateOpt
     else opts.fields.push([f.slice(0, i).trim(), f.slice(i + 1)]);
   }
   return opts;
+}
+
+/** The limits of Jira's own fields, known before any portal answers: a summary is one line of 255 characters at most, details 32,767. */
+function systemLimits(opts: CreateOptions, t: T, problems: string[]): void {
+  const check = (flag: string, v: string | undefined, max: number, oneLine: boolean) => {
+    const p = v === undefined ? undefined : limitProblem(v, max, oneLine);
+    if (p) problems.push(limitMessage(flag, p, t));
+  };
+  check('--summary', opts.summary, JIRA_LIMITS.summary, true);
+  check('--details', opts.details, JIRA_LIMITS.textArea, false);
 }
 
 /** A level written as `2`, `L2`, `level 2`... (the form's own parser also takes words, which a flag does not). */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AuthError, CliError, UsageError } from '../../lib/errors.js';
+import type { Profile } from '../../config/profiles.js';
 import type { Credentials } from '../../portal/client.js';
 import type { PortalFlavor } from '../../portal/url.js';
 import type { MyselfDTO, SoftwareInfoDTO } from '../../portal/types.js';
@@ -55,6 +56,40 @@ export function parseLoginOptions(raw: RawLogin, ctx: Ctx): LoginOptions {
   };
 }
 
+/** The profile already saved under `name`, if any (an unreadable config file counts as none here: saving reports it). */
+function signedIn(store: { get(name: string): Profile | undefined }, name: string): Profile | undefined {
+  try {
+    return store.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Cloud or Data Center: Atlassian's Cloud hosts are Cloud; any other host is asked, without
+ * credentials, what it runs (`GET /info`, which JSM answers anonymously), so that a Cloud portal
+ * elsewhere (a proxy, a test portal) is not taken for Data Center. Data Center when it cannot say.
+ */
+async function flavorOfPortal(ctx: Ctx, portalUrl: string): Promise<PortalFlavor> {
+  const { detectFlavor, flavorOfInfo, isCloudHost } = await import('../../portal/url.js');
+  if (isCloudHost(new URL(portalUrl).hostname)) return 'cloud';
+  const client = await buildClient(ctx, portalUrl, { kind: 'none' });
+  try {
+    return flavorOfInfo(await client.info()) ?? detectFlavor(portalUrl);
+  } catch {
+    return detectFlavor(portalUrl);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Where the token is made: Atlassian's account page for a Cloud site of Atlassian's, the portal's profile page for Data Center. */
+async function tokenPointer(ctx: Ctx, flavor: PortalFlavor, portalUrl: string): Promise<string> {
+  if (flavor === 'dc') return ctx.t('auth.login.tokenPointer.dc', portalUrl);
+  const { isCloudHost } = await import('../../portal/url.js');
+  return isCloudHost(new URL(portalUrl).hostname) ? ctx.t('auth.login.tokenPointer.cloud') : ctx.t('auth.login.tokenPointer.cloudOther', portalUrl);
+}
+
 function who(m: MyselfDTO): string {
   const name = m.displayName ?? m.name ?? m.accountId ?? '?';
   return m.emailAddress ? `${name} <${m.emailAddress}>` : name;
@@ -79,11 +114,16 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
   let ask: Awaited<ReturnType<Ctx['prompter']>> | undefined;
   const prompter = async () => (ask ??= await ctx.prompter(ctx.signal));
 
+  const store = new ProfileStore(ctx.paths.configDir, ctx.env);
+  const saved = signedIn(store, profile);
+  if (saved && ctx.interactive) io.err(t('auth.login.already', saved.account?.displayName ?? saved.account?.name ?? saved.email ?? '?', saved.portal, profile));
+
   let portalUrl: string | undefined;
   if (opts.portal) portalUrl = parsePortalUrl(ctx, opts.portal);
   else if (ctx.interactive) {
     const answer = await (await prompter()).input({
       message: t('auth.login.ask.portal'),
+      ...(saved ? { default: saved.portal } : {}),
       validate: (v) => {
         if (v.trim() === '') return t('auth.login.ask.empty');
         try {
@@ -99,8 +139,7 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
   // Refused before the token is asked for: it would travel in clear text.
   if (portalUrl) requireSecureTransport(ctx, portalUrl, false);
 
-  const { detectFlavor } = await import('../../portal/url.js');
-  const flavor = opts.flavor ?? (portalUrl ? detectFlavor(portalUrl) : undefined);
+  const flavor = opts.flavor ?? (portalUrl ? await flavorOfPortal(ctx, portalUrl) : undefined);
   if (portalUrl && flavor && ctx.interactive && !opts.flavor) io.err(t('auth.login.detected', t(`auth.flavor.${flavor}`)));
 
   let email = opts.email ?? (ctx.env.SUPPORT_EMAIL?.trim() || undefined);
@@ -118,8 +157,8 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
     token = opts.token.trim();
   } else if (ctx.env.SUPPORT_TOKEN?.trim()) {
     token = ctx.env.SUPPORT_TOKEN.trim();
-  } else if (ctx.interactive && portalUrl) {
-    io.err(flavor === 'cloud' ? t('auth.login.tokenPointer.cloud') : t('auth.login.tokenPointer.dc', portalUrl));
+  } else if (ctx.interactive && portalUrl && flavor) {
+    io.err(await tokenPointer(ctx, flavor, portalUrl));
     token = (await (await prompter()).password({ message: t(flavor === 'cloud' ? 'auth.login.ask.token.cloud' : 'auth.login.ask.token.dc'), validate: nonEmpty })).trim();
   } else if (!ctx.interactive) missing.push('--token-stdin');
 
@@ -156,7 +195,6 @@ export async function runLogin(opts: LoginOptions, ctx: Ctx): Promise<LoginResul
   const { flavorOfInfo } = await import('../../portal/url.js');
   const deployment = opts.flavor ?? flavorOfInfo(info) ?? flavor;
 
-  const store = new ProfileStore(ctx.paths.configDir, ctx.env);
   const account = accountOf(me);
   const tokenStore = await store.save(
     profile,

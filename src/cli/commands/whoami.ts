@@ -20,9 +20,11 @@ export async function runWhoami(ctx: Ctx): Promise<WhoamiResult> {
   } finally {
     await session.close();
   }
-  const account = accountOf(me);
-  const result: WhoamiResult = { account, portal: session.portalUrl, deployment: session.flavor, profile: session.profile, ...(session.tokenSource ? { tokenSource: session.tokenSource } : {}) };
   const name = me.displayName ?? me.name ?? me.accountId ?? '';
+  // `name` is always there (the README promises it): the username where the portal has usernames
+  // (Data Center), else the name the portal shows (Cloud has no usernames).
+  const account = { ...accountOf(me), name: me.name ?? name };
+  const result: WhoamiResult = { account, portal: session.portalUrl, deployment: session.flavor, profile: session.profile, ...(session.tokenSource ? { tokenSource: session.tokenSource } : {}) };
   const email = me.emailAddress ?? session.email ?? '';
   if (ctx.globals.json) {
     ctx.output.json(result);

@@ -3,7 +3,7 @@
  * at most once, attach, print. Each step lives in its own file; this one drives a {@link CreateSession}.
  */
 import { deleteDraft } from '../../config/drafts.js';
-import { buildBody } from '../../form/body.js';
+import { buildBody, limitProblems } from '../../form/body.js';
 import { conflicts, fillForm, missingFlags, peopleOf, redirectOf, review, type FormMeta } from '../../form/engine.js';
 import { describeFields } from '../../form/fields.js';
 import type { RedirectProduct } from '../../form/validators.js';
@@ -21,7 +21,7 @@ import { dryRun } from './dry-run.js';
 import type { PeopleJson } from './json.js';
 import { printAlreadyFiled, printCreated, printRedirect } from './output.js';
 import { PeopleResolver } from './people.js';
-import { firstLine, missingError, resolveTarget, type Target } from './resolve.js';
+import { TYPE_PATTERNS, firstLine, missingError, resolveTarget, type Target } from './resolve.js';
 import { CreateSession } from './session.js';
 import { findResumed, submit } from './submit.js';
 
@@ -68,6 +68,8 @@ async function fileRequest(s: CreateSession): Promise<void> {
   // Only user fields are named differently per flavor: ask the portal only when there are some.
   const flavor = meta.fields.some((f) => f.kind === 'user' || f.kind === 'users') ? await s.portal.portalFlavor() : undefined;
   const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { t: ctx.t, flavor }));
+  const over = limitProblems(meta, body, ctx.t);
+  if (over.length) throw new UsageError(over.join('\n'));
   const state = draft.state;
   const peopleJson = people.json({
     participants: body.requestParticipants ? state.participants : undefined,
@@ -87,6 +89,8 @@ async function formMeta(s: CreateSession, { desk, type }: Target): Promise<FormM
     fields: describeFields(raw),
     canRaiseOnBehalfOf: raw.canRaiseOnBehalfOf === true,
     canAddRequestParticipants: raw.canAddRequestParticipants === true,
+    // The same recognition as --type technical: a problem report gets its headings and the support zip.
+    technical: TYPE_PATTERNS.technical.test(type.name ?? ''),
   };
 }
 

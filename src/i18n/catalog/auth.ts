@@ -18,6 +18,9 @@ export const en = {
   'auth.login.tokenPointer.cloud': 'Create an API token at https://id.atlassian.com/manage-profile/security/api-tokens',
   'auth.login.tokenPointer.dc': (portal: string) => `Create a personal access token at ${portal}/secure/ViewProfile.jspa (Personal Access Tokens).`,
   'auth.login.detected': (flavor: string) => `Deployment: ${flavor}`,
+  'auth.login.tokenPointer.cloudOther': (portal: string) => `Sign in with the e-mail and an API token of your account on ${portal}.`,
+  'auth.login.already': (who: string, portal: string, profile: string) =>
+    `You are signed in to ${portal} as ${who} (profile "${profile}"); signing in again replaces it.`,
   'auth.login.tokenFlagWarning': 'warning: --token puts the token in shell history and process lists; prefer --token-stdin.',
   'auth.login.missing': (flags: string) => `missing ${flags} (no terminal to ask on)`,
   'auth.login.bothFlavors': '--cloud and --dc cannot be used together',
@@ -81,6 +84,8 @@ export const ja: Catalog<typeof en> = {
   'auth.login.tokenPointer.cloud': 'API トークンは https://id.atlassian.com/manage-profile/security/api-tokens で作成できます',
   'auth.login.tokenPointer.dc': (portal) => `個人用アクセストークンは ${portal}/secure/ViewProfile.jspa (個人用アクセストークン) で作成できます。`,
   'auth.login.detected': (flavor) => `デプロイメント: ${flavor}`,
+  'auth.login.tokenPointer.cloudOther': (portal) => `${portal} のアカウントのメールアドレスと API トークンでサインインしてください。`,
+  'auth.login.already': (who, portal, profile) => `${portal} に ${who} としてサインインしています (プロファイル "${profile}")。もう一度サインインすると置き換わります。`,
   'auth.login.tokenFlagWarning': '警告: --token はトークンをシェル履歴やプロセス一覧に残します。--token-stdin を使ってください。',
   'auth.login.missing': (flags) => `${flags} が指定されていません (入力を求める端末がありません)`,
   'auth.login.bothFlavors': '--cloud と --dc は同時に指定できません',
