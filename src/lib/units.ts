@@ -57,17 +57,21 @@ export function parseSize(text: string): number | undefined {
   return Math.round(Number(m[1]) * mult);
 }
 
-/** `1.5 MiB`, `532 B`. */
+/**
+ * `1.5 MiB`, `532 B`. The unit is chosen after rounding, so a value just under a unit boundary
+ * reads `1.0 MiB`, never `1024 KiB`.
+ */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  const shown = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   let v = n / 1024;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
+  while (Number(shown(v)) >= 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+  return `${shown(v)} ${units[i]}`;
 }
 
 /** A short human duration: `45s`, `12m`, `3h 5m`, `2d 4h`. */

@@ -102,7 +102,8 @@ export const en = {
   'follow.attach.fail.disabled': 'the portal does not accept attachments',
   'follow.attach.fail.upload': (m: string) => `upload failed: ${m}`,
   'follow.attach.fail.attach': (m: string) => `uploaded, but attaching failed: ${m}`,
-  'follow.attach.partial': (ok: number, bad: number) => `${bad} file(s) not attached (${ok} attached)`,
+  'follow.attach.partial': (ok: number, bad: number) =>
+    `${bad === 1 ? '1 file was' : `${bad} files were`} not attached (${ok === 1 ? '1 file was' : `${ok} files were`} attached)`,
   'follow.attach.retryHint': (cmd: string) => `To try the rest again (what the request has by then is skipped): ${cmd}`,
   'follow.attach.err.nothing': 'Nothing to attach: give FILE... or --bundle.',
   'follow.attach.err.nothingHint': 'Example: support attach SUP-12 --bundle --product jira --since 2d',
@@ -112,7 +113,8 @@ export const en = {
     "and uploaded with the files. When it is over the portal's attachment limit nothing is sent, and the",
     'message names the flags (--since, --max-file-size, --max-total) that would bring it under.',
   ].join('\n'),
-  'follow.bundle.err.needsBundle': (flags: string) => `${flags}: bundle flag(s) that only apply with --bundle.`,
+  'follow.bundle.err.needsBundle': (flags: string) =>
+    `${flags}: ${flags.includes(',') ? 'bundle flags that only apply' : 'a bundle flag that only applies'} with --bundle.`,
   'follow.bundle.err.disabled': 'This portal does not accept attachments: the support bundle cannot be sent.',
   'follow.bundle.written': (file: string) => `Support bundle: ${file}`,
 
@@ -154,6 +156,24 @@ export const en = {
   'follow.watch.done': (at: string, key: string, status: string) => `${at}  ${key}  reached ${status}.`,
   'follow.watch.timeout': (key: string, after: string, status: string) => `${key} did not get there within ${after} (still ${status})`,
   'follow.watch.retrying': (why: string, wait: string) => `warning: check failed (${why}); trying again in ${wait}`,
+
+  'follow.escalate.reason': (key: string) => `Why escalate ${key}? (support reads this first)`,
+  'follow.escalate.reasonRequired': 'Say why in a few words: what is blocked, since when.',
+  'follow.view.escalated': 'Escalated',
+  'follow.view.escalatedSince': (when: string, how: string) => `since ${when} (${how})`,
+  'follow.view.escalation.status': "the portal's status",
+  'follow.view.escalation.local': 'sent from this machine; the portal no longer offers "Escalate"',
+  'follow.view.attached': (names: string) => `[attached: ${names}]`,
+  'follow.attach.tooLargeHint': (limit: string, key: string) =>
+    `The portal takes files up to ${limit}. Compress or split the file first; for logs, a redacted support zip of the recent days is smaller: support attach ${key} --bundle --since 1d`,
+  'follow.list.opt.waiting': 'only requests waiting for your reply',
+  'follow.list.opt.statusName': 'open, closed, all, or a status name (e.g. "Waiting for customer")',
+  'follow.list.err.statusUnknown': (v: string, known: string) => `--status "${v}" is not a status of this portal; use open, closed, all or one of: ${known}`,
+  'follow.list.err.waitingStatus': (v: string) => `--waiting lists the requests waiting for you; it cannot be combined with --status ${v}`,
+  'follow.watch.err.untilUnknown': (v: string, known: string) => `--until "${v}" is not a status of this portal; use done or one of: ${known}`,
+  'follow.watch.lastChecked': (at: string, next: string) => `Last checked ${at}; next check ${next}.`,
+  'follow.watch.autoResolveSoon': (key: string, inText: string, at: string) =>
+    `warning: ${key} is waiting for your reply; the portal resolves it ${inText} (${at}) unless you answer (support comment ${key}).`,
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -257,7 +277,7 @@ export const ja: Catalog<typeof en> = {
   'follow.attach.fail.disabled': 'このポータルは添付ファイルを受け付けていません',
   'follow.attach.fail.upload': (m) => `アップロードに失敗しました: ${m}`,
   'follow.attach.fail.attach': (m) => `アップロードしましたが、添付に失敗しました: ${m}`,
-  'follow.attach.partial': (ok, bad) => `${bad} 個のファイルを添付できませんでした (${ok} 個は添付済み)`,
+  'follow.attach.partial': (ok, bad) => `${bad} 個のファイルを添付できませんでした (${ok} 個は添付しました)`,
   'follow.attach.retryHint': (cmd) => `残りを再試行するには (その時点で添付済みのものは飛ばします): ${cmd}`,
   'follow.attach.err.nothing': '添付するものがありません。FILE... か --bundle を指定してください。',
   'follow.attach.err.nothingHint': '例: support attach SUP-12 --bundle --product jira --since 2d',
@@ -308,4 +328,21 @@ export const ja: Catalog<typeof en> = {
   'follow.watch.done': (at, key, status) => `${at}  ${key}  ${status} になりました。`,
   'follow.watch.timeout': (key, after, status) => `${key} は ${after} 以内に目的のステータスになりませんでした (現在 ${status})`,
   'follow.watch.retrying': (why, wait) => `警告: 確認に失敗しました (${why})。${wait}後に再試行します`,
+  'follow.escalate.reason': (key) => `${key} をエスカレーションする理由 (サポートが最初に読みます)`,
+  'follow.escalate.reasonRequired': '何が止まっているか、いつからかを短く書いてください。',
+  'follow.view.escalated': 'エスカレーション',
+  'follow.view.escalatedSince': (when, how) => `${when} から (${how})`,
+  'follow.view.escalation.status': 'ポータルのステータス',
+  'follow.view.escalation.local': 'このマシンから送信。ポータルは「エスカレーション」をもう提示していません',
+  'follow.view.attached': (names) => `[添付: ${names}]`,
+  'follow.attach.tooLargeHint': (limit, key) =>
+    `ポータルが受け付けるのは ${limit} までです。先にファイルを圧縮するか分割してください。ログなら直近数日分のマスク済みサポート zip のほうが小さくなります: support attach ${key} --bundle --since 1d`,
+  'follow.list.opt.waiting': 'あなたの返信を待っているリクエストのみ',
+  'follow.list.opt.statusName': 'open、closed、all、またはステータス名 (例: "Waiting for customer")',
+  'follow.list.err.statusUnknown': (v, known) => `--status "${v}" はこのポータルのステータスではありません。open、closed、all または次のいずれか: ${known}`,
+  'follow.list.err.waitingStatus': (v) => `--waiting はあなたの返信待ちのリクエストを表示します。--status ${v} とは併用できません`,
+  'follow.watch.err.untilUnknown': (v, known) => `--until "${v}" はこのポータルのステータスではありません。done または次のいずれか: ${known}`,
+  'follow.watch.lastChecked': (at, next) => `最終確認 ${at}。次回 ${next}。`,
+  'follow.watch.autoResolveSoon': (key, inText, at) =>
+    `警告: ${key} はあなたの返信待ちです。返信しないと ${inText} (${at}) にポータルが解決します (support comment ${key})。`,
 };
