@@ -23,7 +23,15 @@ function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
   const key = timeZone ?? '';
   let f = formatters.get(key);
   if (!f) {
-    const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    const opts: Intl.DateTimeFormatOptions = {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    };
     try {
       f = new Intl.DateTimeFormat('en-US', { ...opts, ...(timeZone ? { timeZone } : {}) });
     } catch {
@@ -36,12 +44,12 @@ function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
 }
 
 /** The wall-clock parts of `ms` in a zone, and the zone's offset from UTC then, in minutes. */
-function wallClock(ms: number, timeZone: string | undefined): { date: string; time: string; offsetMin: number } {
+function wallClock(ms: number, timeZone: string | undefined): { date: string; time: string; seconds: string; offsetMin: number } {
   const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const [y, mo, d, h, mi] = [parts.year, parts.month, parts.day, parts.hour, parts.minute].map(Number) as [number, number, number, number, number];
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi);
-  const offsetMin = Math.round((asUtc - Math.floor(ms / 60_000) * 60_000) / 60_000);
-  return { date: `${y}-${pad(mo)}-${pad(d)}`, time: `${pad(h)}:${pad(mi)}`, offsetMin };
+  const [y, mo, d, h, mi, se] = [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second].map(Number) as [number, number, number, number, number, number];
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, se);
+  const offsetMin = Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+  return { date: `${y}-${pad(mo)}-${pad(d)}`, time: `${pad(h)}:${pad(mi)}`, seconds: pad(se), offsetMin };
 }
 
 /** `+09:00`, `-04:30`; `UTC` for zero. */
@@ -53,14 +61,15 @@ function offsetText(min: number): string {
 
 /**
  * An instant for reading: `2026-11-24 18:00 +09:00` in local time, or `2026-11-24T09:00:00Z` in
- * pipes. `short` leaves out the date when it is the same local day as `now`.
+ * pipes. `short` leaves out the date (and zone) when it is the same local day as `now`; `seconds` adds them.
  */
-export function formatInstant(ms: number | undefined, style: TimeStyle, opts: { now?: number; short?: boolean } = {}): string {
+export function formatInstant(ms: number | undefined, style: TimeStyle, opts: { now?: number; short?: boolean; seconds?: boolean } = {}): string {
   if (ms === undefined || !Number.isFinite(ms)) return '';
   if (style.mode === 'iso') return isoSeconds(ms);
   const w = wallClock(ms, style.timeZone);
-  if (opts.short && opts.now !== undefined && wallClock(opts.now, style.timeZone).date === w.date) return w.time;
-  return `${w.date} ${w.time} ${offsetText(w.offsetMin)}`;
+  const time = opts.seconds ? `${w.time}:${w.seconds}` : w.time;
+  if (opts.short && opts.now !== undefined && wallClock(opts.now, style.timeZone).date === w.date) return time;
+  return `${w.date} ${time} ${offsetText(w.offsetMin)}`;
 }
 
 /** The time style for a stream: local time on a terminal (in `TZ` when set), ISO-8601 UTC elsewhere. */

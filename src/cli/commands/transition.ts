@@ -86,9 +86,10 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
     if (await arrived(first)) return report(kind, key, before, req, undefined, ctx);
     if (!tr?.id) {
       const names = available.map((x) => x.name ?? x.id ?? '').filter(Boolean);
-      throw new CliError(t('follow.transition.err.unavailable', t(`follow.${kind}.verb`), key, before), {
-        hint: names.length > 0 ? t('follow.transition.available', names.join(', ')) : t('follow.transition.none'),
-      });
+      const hints = [names.length > 0 ? t('follow.transition.available', names.join(', ')) : t('follow.transition.none')];
+      // Portals offer "Escalate" once: on an open request it is gone after an escalation from elsewhere.
+      if (kind === 'escalate' && !(await common.isResolved(api, req))) hints.push(t('follow.escalate.notOffered'));
+      throw new CliError(t('follow.transition.err.unavailable', t(`follow.${kind}.verb`), key, before), { hint: hints.join('\n') });
     }
     let comment = opts.comment !== undefined && opts.comment.trim() !== '' ? opts.comment : undefined;
     if (!opts.yes || (kind === 'escalate' && comment === undefined && ctx.interactive)) {
@@ -104,7 +105,8 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
         if (!ok) throw new CancelledError();
       }
     }
-    if (kind === 'escalate') await log.recordEscalation(ctx.paths.configDir, portal, key, ctx.clock.now());
+    // Recorded in the portal's time, as everything view shows beside it.
+    if (kind === 'escalate') await log.recordEscalation(ctx.paths.configDir, portal, key, common.portalNow(api, ctx));
     try {
       await api.transition(key, tr.id, comment);
     } catch (err) {

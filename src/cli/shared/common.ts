@@ -5,6 +5,7 @@ import { httpStatusOf } from '../../lib/http-status.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CustomerRequestDTO, CustomerRequestFieldValueDTO, DateDTO } from '../../portal/types.js';
 import { formatInstant, timeStyleFor, type TimeStyle } from '../../lib/time-format.js';
+import { formatDuration } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
 import type { PortalSession } from '../session.js';
 
@@ -109,6 +110,17 @@ export function millisOf(d: DateDTO | undefined): number | undefined {
 export function isoOf(d: DateDTO | undefined): string {
   const ms = millisOf(d);
   return ms === undefined ? '' : new Date(ms).toISOString();
+}
+
+/** A duration in the user's language: `4d 23h`, `4日23時間`. */
+export function durationText(t: T, ms: number): string {
+  return formatDuration(ms, {
+    s: t('follow.time.unit.s'),
+    m: t('follow.time.unit.m'),
+    h: t('follow.time.unit.h'),
+    d: t('follow.time.unit.d'),
+    sep: t('follow.time.unit.sep'),
+  });
 }
 
 /** `3h ago`, `in 2d`, `just now`. */

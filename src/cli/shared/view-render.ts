@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { formatBytes, formatDuration } from '../../lib/units.js';
+import { formatBytes } from '../../lib/units.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { SlaInformationDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
 import type { Ctx } from '../context.js';
 import type { RequestView } from '../json-types.js';
 import type { PortalSession } from '../session.js';
-import { autoResolveRule, escalationOf, escalationPortal, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, portalNow, relative, summaryOf } from './common.js';
-import { layoutTable } from '../../ui/table.js';
+import { autoResolveRule, durationText, escalationOf, escalationPortal, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, portalNow, relative, summaryOf } from './common.js';
+import { displayWidth, layoutTable } from '../../ui/table.js';
 import { toArray } from '../../lib/iter.js';
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
@@ -117,12 +117,17 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
   row(t('follow.view.status'), `${c.yellow(v.status.name)} ${c.dim(t('follow.view.since', when(v.status.since)))}`);
   if (v.autoResolve) {
     const rule = t(v.autoResolve.rule === 'sandbox' ? 'follow.view.autoResolveRule.sandbox' : 'follow.view.autoResolveRule.atlassian');
-    row(
-      t('follow.view.autoResolve'),
+    const label = t('follow.view.autoResolve');
+    const main =
       v.autoResolve.inMs > 0
-        ? t('follow.view.autoResolveIn', formatDuration(v.autoResolve.inMs), humanTime(ctx, ms(v.autoResolve.at)), rule)
-        : t('follow.view.autoResolveDue', humanTime(ctx, ms(v.autoResolve.at)), rule),
-    );
+        ? t('follow.view.autoResolveIn', durationText(t, v.autoResolve.inMs), humanTime(ctx, ms(v.autoResolve.at)))
+        : t('follow.view.autoResolveDue', humanTime(ctx, ms(v.autoResolve.at)));
+    const why = t('follow.view.autoResolveWhy', rule);
+    // On a terminal the rule goes on a line of its own when the whole would not fit.
+    if (io.stdoutIsTTY && displayWidth(`  ${label}: ${main} ${why}`) > io.columns) {
+      row(label, main);
+      io.out(`    ${c.dim(why)}`);
+    } else row(label, `${main} ${c.dim(why)}`);
   }
   if (v.escalation) {
     const how = t(v.escalation.source === 'status' ? 'follow.view.escalation.status' : 'follow.view.escalation.local');
@@ -150,13 +155,13 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
     for (const s of v.sla) {
       const text =
         s.state === 'breached'
-          ? c.red(s.remainingMs !== undefined ? t('follow.view.sla.breachedBy', formatDuration(-s.remainingMs)) : t('follow.view.sla.breached'))
+          ? c.red(s.remainingMs !== undefined ? t('follow.view.sla.breachedBy', durationText(t, -s.remainingMs)) : t('follow.view.sla.breached'))
           : s.state === 'met'
             ? c.green(t('follow.view.sla.met'))
             : s.state === 'paused'
               ? t('follow.view.sla.paused')
-              : t('follow.view.sla.remaining', formatDuration(s.remainingMs ?? 0));
-      row(s.name, s.goalMs !== undefined ? `${text} ${c.dim(t('follow.view.sla.goal', formatDuration(s.goalMs)))}` : text);
+              : t('follow.view.sla.remaining', durationText(t, s.remainingMs ?? 0));
+      row(s.name, s.goalMs !== undefined ? `${text} ${c.dim(t('follow.view.sla.goal', durationText(t, s.goalMs)))}` : text);
     }
   }
 
@@ -170,8 +175,8 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
   if (v.attachments.length > 0) {
     section(t('follow.view.section.attachments', v.attachments.length));
     // Sizes right-aligned, every column lined up by display width; the file name takes what is left.
-    const rows = v.attachments.map((a) => [a.filename, formatBytes(a.size).padStart(9), a.author, humanTime(ctx, ms(a.created))]);
-    const table = layoutTable(rows, { columns: io.columns - 2, flex: 0, max: [undefined, 9, 24, 25], minFlex: 16 });
+    const rows = v.attachments.map((a) => [a.filename, formatBytes(a.size), a.author, humanTime(ctx, ms(a.created))]);
+    const table = layoutTable(rows, { columns: io.columns - 2, flex: 0, max: [undefined, 10, 24, 25], minFlex: 16, right: [1] });
     for (const r of rows) io.out(`  ${table.row(r, [undefined, c.dim, c.dim, c.dim])}`);
   }
 

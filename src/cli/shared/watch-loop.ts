@@ -1,5 +1,4 @@
 import { CancelledError, CliError } from '../../lib/errors.js';
-import { formatDuration } from '../../lib/units.js';
 import type { PortalApi } from '../../portal/api.js';
 import { backoffDelay, isRetryable, retryAfterOf } from '../../portal/retry.js';
 import type { CommentDTO, CustomerRequestDTO } from '../../portal/types.js';
@@ -8,7 +7,7 @@ import type { WatchEvent } from '../json-types.js';
 import { formatInstant, timeStyleFor } from '../../lib/time-format.js';
 import { truncate } from '../../ui/table.js';
 import type { PortalSession } from '../session.js';
-import { autoResolveRule, fetchRequest, findStatus, isoOf, isResolved, isWaitingForCustomer, millisOf, portalNow, portalStatuses, relative } from './common.js';
+import { autoResolveRule, durationText, fetchRequest, findStatus, isoOf, isResolved, isWaitingForCustomer, millisOf, portalNow, portalStatuses, relative } from './common.js';
 import { UsageError } from '../../lib/errors.js';
 
 export interface WatchOptions {
@@ -68,7 +67,11 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx,
     if (!live) return;
     const now = portalNow(api, ctx);
     const local = timeStyleFor(true, ctx.env);
-    const text = t('follow.watch.lastChecked', formatInstant(now, local, { now, short: true }), formatInstant(now + wait, local, { now, short: true }));
+    const text = t(
+      'follow.watch.lastChecked',
+      formatInstant(now, local, { now, short: true, seconds: true }),
+      formatInstant(now + wait, local, { now, short: true, seconds: true }),
+    );
     io.stderr.write(`\r\x1b[2K${truncate(text, Math.max(10, io.columns - 1))}`);
     lineShown = true;
   };
@@ -109,7 +112,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx,
   let status = req.currentStatus?.status ?? '';
   emit(
     { event: 'start', key, status, statusCategory: req.currentStatus?.statusCategory ?? '', since: isoOf(req.currentStatus?.statusDate), at: at() },
-    t('follow.watch.start', key, status, until.toLowerCase() === 'done' ? t('follow.watch.untilDone') : until, formatDuration(opts.intervalMs)),
+    t('follow.watch.start', key, status, until.toLowerCase() === 'done' ? t('follow.watch.untilDone') : until, durationText(t, opts.intervalMs)),
   );
   await warnAutoResolve(req).catch(() => undefined);
 
@@ -127,7 +130,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx,
     if (deadline !== undefined && now >= deadline) {
       clearLine();
       if (json) ctx.output.jsonLine({ event: 'timeout', key, status, at: at() } satisfies WatchEvent);
-      throw new CliError(t('follow.watch.timeout', key, formatDuration(opts.timeoutMs ?? 0), status));
+      throw new CliError(t('follow.watch.timeout', key, durationText(t, opts.timeoutMs ?? 0), status));
     }
     let wait = failures === 0 ? opts.intervalMs : backoff;
     if (deadline !== undefined) wait = Math.min(wait, deadline - now);
@@ -168,7 +171,7 @@ export async function watchRequest(api: PortalApi, opts: WatchOptions, ctx: Ctx,
       failures++;
       backoff = backoffDelay(failures, { baseDelayMs: opts.intervalMs * 2, maxDelayMs: MAX_BACKOFF_MS }, retryAfterOf(err));
       clearLine();
-      io.err(t('follow.watch.retrying', err instanceof Error ? err.message : String(err), formatDuration(backoff)));
+      io.err(t('follow.watch.retrying', err instanceof Error ? err.message : String(err), durationText(t, backoff)));
     }
   }
 }

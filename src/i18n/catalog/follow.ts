@@ -13,6 +13,8 @@ export const en = {
   'follow.time.justNow': 'just now',
   'follow.time.ago': (s: string) => `${s} ago`,
   'follow.time.in': (s: string) => `in ${s}`,
+  'follow.time.unit.s': 's',
+  'follow.time.unit.sep': ' ',
   'follow.time.unit.m': 'm',
   'follow.time.unit.h': 'h',
   'follow.time.unit.d': 'd',
@@ -57,8 +59,9 @@ export const en = {
   'follow.view.status': 'Status',
   'follow.view.since': (s: string) => `since ${s}`,
   'follow.view.autoResolve': 'Auto-resolve',
-  'follow.view.autoResolveIn': (d: string, at: string, rule: string) => `in ${d} (${at}) unless you reply (${rule})`,
-  'follow.view.autoResolveDue': (at: string, rule: string) => `due since ${at}; the portal will resolve it (${rule})`,
+  'follow.view.autoResolveIn': (d: string, at: string) => `in ${d} (${at}) unless you reply`,
+  'follow.view.autoResolveDue': (at: string) => `due since ${at}; the portal will resolve it`,
+  'follow.view.autoResolveWhy': (rule: string) => `(${rule})`,
   'follow.view.autoResolveRule.sandbox': 'sandbox rule: 5 days waiting for you',
   'follow.view.autoResolveRule.atlassian': "Atlassian's rule: 5 days waiting for you",
   'follow.view.requestType': 'Request type',
@@ -150,7 +153,7 @@ export const en = {
   'follow.watch.err.until': '--until needs a status name, or "done"',
   'follow.watch.untilDone': 'resolved',
   'follow.watch.start': (key: string, status: string, until: string, every: string) =>
-    `Watching ${key} (now: ${status}) until ${until}, checking every ${every}. Ctrl-C to stop.`,
+    `Watching ${key} (now: ${status}) until ${until}.\nChecking every ${every}; Ctrl-C to stop.`,
   'follow.watch.status': (at: string, key: string, from: string, to: string) => `${at}  ${key}  status: ${from} -> ${to}`,
   'follow.watch.comment': (at: string, key: string, author: string) => `${at}  ${key}  new comment by ${author}:`,
   'follow.watch.done': (at: string, key: string, status: string) => `${at}  ${key}  reached ${status}.`,
@@ -159,10 +162,11 @@ export const en = {
 
   'follow.escalate.reason': (key: string) => `Why escalate ${key}? (support reads this first)`,
   'follow.escalate.reasonRequired': 'Say why in a few words: what is blocked, since when.',
+  'follow.escalate.notOffered': 'The portal offers "Escalate" once; it may have been escalated already (on the web portal or from another machine).',
   'follow.view.escalated': 'Escalated',
-  'follow.view.escalatedSince': (when: string, how: string) => `since ${when} (${how})`,
-  'follow.view.escalation.status': "the portal's status",
-  'follow.view.escalation.local': 'sent from this machine; the portal no longer offers "Escalate"',
+  'follow.view.escalatedSince': (when: string, how: string) => `since ${when}, ${how}`,
+  'follow.view.escalation.status': 'by its status',
+  'follow.view.escalation.local': 'from this machine',
   'follow.view.attached': (names: string) => `[attached: ${names}]`,
   'follow.attach.tooLargeHint': (limit: string, key: string) =>
     `The portal takes files up to ${limit}. Compress or split the file first; for logs, a redacted support zip of the recent days is smaller: support attach ${key} --bundle --since 1d`,
@@ -173,7 +177,7 @@ export const en = {
   'follow.watch.err.untilUnknown': (v: string, known: string) => `--until "${v}" is not a status of this portal; use done or one of: ${known}`,
   'follow.watch.lastChecked': (at: string, next: string) => `Last checked ${at}; next check ${next}.`,
   'follow.watch.autoResolveSoon': (key: string, inText: string, at: string) =>
-    `warning: ${key} is waiting for your reply; the portal resolves it ${inText} (${at}) unless you answer (support comment ${key}).`,
+    `warning: ${key} is waiting for your reply; the portal resolves it ${inText}\n(${at}) unless you answer: support comment ${key}`,
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -188,6 +192,8 @@ export const ja: Catalog<typeof en> = {
   'follow.time.justNow': 'たった今',
   'follow.time.ago': (s) => `${s}前`,
   'follow.time.in': (s) => `${s}後`,
+  'follow.time.unit.s': '秒',
+  'follow.time.unit.sep': '',
   'follow.time.unit.m': '分',
   'follow.time.unit.h': '時間',
   'follow.time.unit.d': '日',
@@ -232,8 +238,9 @@ export const ja: Catalog<typeof en> = {
   'follow.view.status': 'ステータス',
   'follow.view.since': (s) => `${s} から`,
   'follow.view.autoResolve': '自動解決',
-  'follow.view.autoResolveIn': (d, at, rule) => `返信がなければ ${d}後 (${at}) に解決されます (${rule})`,
-  'follow.view.autoResolveDue': (at, rule) => `${at} に期限切れ。ポータルが解決します (${rule})`,
+  'follow.view.autoResolveIn': (d, at) => `返信がなければ ${d}後 (${at}) に解決されます`,
+  'follow.view.autoResolveDue': (at) => `${at} に期限切れ。ポータルが解決します`,
+  'follow.view.autoResolveWhy': (rule) => `(${rule})`,
   'follow.view.autoResolveRule.sandbox': 'サンドボックスのルール: お客様の返信待ちが 5 日続くと解決',
   'follow.view.autoResolveRule.atlassian': 'アトラシアンのルール: お客様の返信待ちが 5 日続くと解決',
   'follow.view.requestType': 'リクエストタイプ',
@@ -322,7 +329,7 @@ export const ja: Catalog<typeof en> = {
   'follow.watch.err.until': '--until にはステータス名または "done" を指定してください',
   'follow.watch.untilDone': '解決済み',
   'follow.watch.start': (key, status, until, every) =>
-    `${key} を監視しています (現在: ${status})。${until}になるまで ${every} ごとに確認します。Ctrl-C で停止します。`,
+    `${key} を監視しています (現在: ${status})。${until}になるまで続けます。\n${every}ごとに確認します。Ctrl-C で停止します。`,
   'follow.watch.status': (at, key, from, to) => `${at}  ${key}  ステータス: ${from} -> ${to}`,
   'follow.watch.comment': (at, key, author) => `${at}  ${key}  ${author} さんの新しいコメント:`,
   'follow.watch.done': (at, key, status) => `${at}  ${key}  ${status} になりました。`,
@@ -330,10 +337,11 @@ export const ja: Catalog<typeof en> = {
   'follow.watch.retrying': (why, wait) => `警告: 確認に失敗しました (${why})。${wait}後に再試行します`,
   'follow.escalate.reason': (key) => `${key} をエスカレーションする理由 (サポートが最初に読みます)`,
   'follow.escalate.reasonRequired': '何が止まっているか、いつからかを短く書いてください。',
+  'follow.escalate.notOffered': 'ポータルが「エスカレーション」を提示するのは 1 回だけです。すでに (Web ポータルや別のマシンから) エスカレーション済みの可能性があります。',
   'follow.view.escalated': 'エスカレーション',
   'follow.view.escalatedSince': (when, how) => `${when} から (${how})`,
-  'follow.view.escalation.status': 'ポータルのステータス',
-  'follow.view.escalation.local': 'このマシンから送信。ポータルは「エスカレーション」をもう提示していません',
+  'follow.view.escalation.status': 'ステータスより',
+  'follow.view.escalation.local': 'このマシンから',
   'follow.view.attached': (names) => `[添付: ${names}]`,
   'follow.attach.tooLargeHint': (limit, key) =>
     `ポータルが受け付けるのは ${limit} までです。先にファイルを圧縮するか分割してください。ログなら直近数日分のマスク済みサポート zip のほうが小さくなります: support attach ${key} --bundle --since 1d`,
@@ -344,5 +352,5 @@ export const ja: Catalog<typeof en> = {
   'follow.watch.err.untilUnknown': (v, known) => `--until "${v}" はこのポータルのステータスではありません。done または次のいずれか: ${known}`,
   'follow.watch.lastChecked': (at, next) => `最終確認 ${at}。次回 ${next}。`,
   'follow.watch.autoResolveSoon': (key, inText, at) =>
-    `警告: ${key} はあなたの返信待ちです。返信しないと ${inText} (${at}) にポータルが解決します (support comment ${key})。`,
+    `警告: ${key} はあなたの返信待ちです。返信しないと ${inText}\n(${at}) にポータルが解決します。返信: support comment ${key}`,
 };
