@@ -62,7 +62,7 @@ describe('support attach', () => {
     expect(j.failed).toEqual([{ name: 'big.bin', path: big, size: 2048, reason: 'too-large', message: "2.0 KiB is over the portal's limit of 1.0 KiB" }]);
     expect(r.stderr).toContain('1 file was not attached (1 file was attached)');
     expect(r.stderr).not.toContain(`support attach ${key} ${big}`);
-    expect(r.stderr).toContain("The portal takes files up to 1.0 KiB. Compress or split the file first");
+    expect(r.stderr).toContain('The portal takes files up to 1.0 KiB: compress or split the file first.');
     expect(r.stderr).toContain(`support attach ${key} --bundle --since 1d`);
     expect(uploads().length).toBe(before + 1);
   });

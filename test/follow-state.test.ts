@@ -120,7 +120,7 @@ describe('list: newest activity first, --waiting, --status by name', () => {
     const before = s.exchanges.filter((x) => x.path === `${API}/request`).length;
     const bad = await s.cli(['list', '--status', 'pending'], { home });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--status "pending" is not a status of this portal; use open, closed, all or one of: Atlassian investigating, Waiting for customer, Resolved');
+    expect(bad.stderr).toContain('--status "pending" is not a status of this portal. Use open, closed, all,\nor one of its statuses: Atlassian investigating, Waiting for customer, Resolved');
     expect(s.exchanges.filter((x) => x.path === `${API}/request`).length).toBe(before);
     fs.rmSync(home, { recursive: true, force: true });
   });
@@ -192,7 +192,7 @@ describe('watch: the live line, the time of each event, the auto-resolve warning
     const key = await s.create('Until what');
     const bad = await s.cli(['watch', key, '--until', 'pending']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--until "pending" is not a status of this portal; use done or one of: Atlassian investigating, Waiting for customer, Resolved');
+    expect(bad.stderr).toContain('--until "pending" is not a status of this portal. Use done,\nor one of its statuses: Atlassian investigating, Waiting for customer, Resolved');
     const ok = await s.cli(['watch', key, '--until', 'atlassian INVESTIGATING']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/reached Atlassian investigating\.\n$/);

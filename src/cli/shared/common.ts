@@ -119,7 +119,8 @@ export function durationText(t: T, ms: number): string {
     m: t('follow.time.unit.m'),
     h: t('follow.time.unit.h'),
     d: t('follow.time.unit.d'),
-    sep: t('follow.time.unit.sep'),
+    // What goes between two parts: a space in English, nothing in Japanese.
+    sep: t('follow.time.join', '', ''),
   });
 }
 
