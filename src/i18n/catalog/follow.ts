@@ -329,7 +329,7 @@ export const ja: Catalog<typeof en> = {
   'follow.watch.err.until': '--until にはステータス名または "done" を指定してください',
   'follow.watch.untilDone': '解決済み',
   'follow.watch.start': (key, status, until, every) =>
-    `${key} を監視しています (現在: ${status})。${until}になるまで続けます。\n${every}ごとに確認します。Ctrl-C で停止します。`,
+    `${key} を${until}になるまで監視します (現在: ${status})。\n${every}ごとに確認します。Ctrl-C で停止します。`,
   'follow.watch.status': (at, key, from, to) => `${at}  ${key}  ステータス: ${from} -> ${to}`,
   'follow.watch.comment': (at, key, author) => `${at}  ${key}  ${author} さんの新しいコメント:`,
   'follow.watch.done': (at, key, status) => `${at}  ${key}  ${status} になりました。`,
