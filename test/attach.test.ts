@@ -51,7 +51,7 @@ describe('support attach', () => {
     expect(got.json.values.map((x: { filename: string }) => x.filename)).toEqual(expect.arrayContaining(['a.log', 'screen shot.png']));
   });
 
-  it('over the portal limit: the others are attached, the big one named, exit 1 with the retry command', async () => {
+  it('over the portal limit: the others are attached, the big one named, exit 1; the hint does not repeat the failing command', async () => {
     const small = file('small.txt', 10);
     const big = file('big.bin', 2048);
     const before = uploads().length;
@@ -60,8 +60,10 @@ describe('support attach', () => {
     const j = JSON.parse(r.stdout);
     expect(j.attached.map((f: { name: string }) => f.name)).toEqual(['small.txt']);
     expect(j.failed).toEqual([{ name: 'big.bin', path: big, size: 2048, reason: 'too-large', message: "2.0 KiB is over the portal's limit of 1.0 KiB" }]);
-    expect(r.stderr).toContain('1 file(s) not attached (1 attached)');
-    expect(r.stderr).toContain(`support attach ${key} ${big}`);
+    expect(r.stderr).toContain('1 file was not attached (1 file was attached)');
+    expect(r.stderr).not.toContain(`support attach ${key} ${big}`);
+    expect(r.stderr).toContain('The portal takes files up to 1.0 KiB: compress or split the file first.');
+    expect(r.stderr).toContain(`support attach ${key} --bundle --since 1d`);
     expect(uploads().length).toBe(before + 1);
   });
 

@@ -133,7 +133,7 @@ describe('create --bundle', () => {
     const before = s.exchanges.length;
     const r = await cli(s, [...ACCOUNT, '--summary', 'x', '--since', '2d', '--no-redact', '--bundle-product', 'jira']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--since, --no-redact, --bundle-product: bundle flag(s) that only apply with --bundle.');
+    expect(r.stderr).toContain('--since, --no-redact, --bundle-product: bundle flags that only apply with --bundle.');
     const bad = await cli(s, [...ACCOUNT, '--summary', 'x', '--bundle', '--since', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since "soon" is not a duration.');
@@ -250,7 +250,7 @@ describe('attach --bundle', () => {
     expect(none.stderr).toContain('Nothing to attach: give FILE... or --bundle.');
     const stray = await cli(s, ['attach', 'SUP-1', 'x.txt', '--product', 'jira', '--max-total', '1GB']);
     expect(stray.code).toBe(2);
-    expect(stray.stderr).toContain('--product, --max-total: bundle flag(s) that only apply with --bundle.');
+    expect(stray.stderr).toContain('--product, --max-total: bundle flags that only apply with --bundle.');
     expect(s.exchanges.length).toBe(before);
   });
 });

@@ -94,7 +94,7 @@ describe('follow helpers', () => {
     expect(listOptions({ status: 'ALL', participating: true, limit: '0', search: 'pdf' }, t)).toEqual({ status: 'all', ownership: 'participating', limit: 0, search: 'pdf' });
     const err = (() => {
       try {
-        listOptions({ status: 'x', mine: true, all: true, limit: 'many' }, t);
+        listOptions({ status: ' ', mine: true, all: true, limit: 'many' }, t);
       } catch (e) {
         return e as UsageError;
       }
@@ -102,5 +102,9 @@ describe('follow helpers', () => {
     })();
     expect(exitCodeFor(err)).toBe(2);
     expect(err?.message.split('\n')).toHaveLength(3);
+    // Any other word is a status name, checked against the portal's statuses once it is reached.
+    expect(listOptions({ status: 'Waiting for customer' }, t)).toEqual({ status: 'all', statusName: 'Waiting for customer', ownership: 'default', limit: 50 });
+    expect(listOptions({ waiting: true }, t)).toEqual({ status: 'open', waiting: true, ownership: 'default', limit: 50 });
+    expect(() => listOptions({ waiting: true, status: 'closed' }, t)).toThrow(/--waiting .* --status closed/);
   });
 });

@@ -92,7 +92,7 @@ describe('--json output matches cli/json-types.ts', () => {
       if (n === 2) expect((await s.call('POST', `${API}/request/${key}/transition`, { id: '11' })).status).toBe(204);
     });
     const done = await s.cli(['watch', key, '--interval', '1m', '--json'], { clock });
-    const timeout = await s.cli(['watch', key, '--until', 'Nowhere', '--interval', '1m', '--timeout', '2m', '--json'], { clock });
+    const timeout = await s.cli(['watch', key, '--until', 'Waiting for customer', '--interval', '1m', '--timeout', '2m', '--json'], { clock });
     const events = [done, timeout].flatMap((r) => r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string }));
     expect(new Set(events.map((e) => e.event))).toEqual(new Set(['start', 'comment', 'status', 'done', 'timeout']));
     for (const e of events) expectShape('WatchEvent', e);

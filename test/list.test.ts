@@ -95,7 +95,7 @@ describe('support list', () => {
 
   it('names every bad flag at once, exit 2, nothing sent', async () => {
     const before = s.exchanges.length;
-    const r = await s.cli(['list', '--status', 'pending', '--mine', '--all', '--limit', '-1']);
+    const r = await s.cli(['list', '--status', '', '--mine', '--all', '--limit', '-1']);
     expect(r.code).toBe(2);
     for (const x of ['--status', '--mine, --all', '--limit']) expect(r.stderr).toContain(x);
     expect(s.exchanges.length).toBe(before);

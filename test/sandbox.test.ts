@@ -400,7 +400,8 @@ describe('sandbox: attachments', () => {
       ['atlassian.log', Buffer.byteLength(log)],
       ['b.txt', 6],
     ]);
-    expect(att.json.comment.body).toBe('Logs attached');
+    // JSM writes the files the comment carries after its text (the spec's example).
+    expect(att.json.comment.body).toBe('Logs attached [^atlassian.log] _(1 kB)_ [^b.txt] _(1 kB)_');
     // Temporary ids are used up.
     expect((await you('POST', `${API}/request/SUP-1/attachment`, { temporaryAttachmentIds: ids, public: true })).status).toBe(400);
 

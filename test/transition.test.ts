@@ -65,17 +65,23 @@ describe('support resolve / escalate / reopen', () => {
     expect(transitionsSent().length).toBe(sent);
   });
 
-  it('on a terminal asks first: "no" is exit 130 with nothing sent, "yes" escalates', async () => {
+  it('on a terminal asks why, then for confirmation: "no" is exit 130 with nothing sent, "yes" escalates with the reason', async () => {
     const key = await s.create('escalate me');
     const before = transitionsSent().length;
-    const no = new ScriptedPrompter([{ kind: 'confirm', message: new RegExp(`Escalate ${key} "escalate me"`), answer: false }]);
+    const no = new ScriptedPrompter([
+      { kind: 'input', message: new RegExp(`Why escalate ${key}\\?`), answer: 'Production is down' },
+      { kind: 'confirm', message: new RegExp(`Escalate ${key} "escalate me"`), answer: false },
+    ]);
     const r = await s.cli(['escalate', key], { tty: true, prompter: no });
     expect(r.code).toBe(130);
     expect(transitionsSent().length).toBe(before);
-    const yes = new ScriptedPrompter([{ kind: 'confirm', answer: true }]);
+    const yes = new ScriptedPrompter([
+      { kind: 'input', answer: '  Production is down since 09:00  ' },
+      { kind: 'confirm', answer: true },
+    ]);
     const ok = await s.cli(['escalate', key], { tty: true, prompter: yes });
     expect(ok.code).toBe(0);
-    expect(transitionsSent().at(-1)?.body).toEqual({ id: '21' });
+    expect(transitionsSent().at(-1)?.body).toEqual({ id: '21', additionalComment: { body: 'Production is down since 09:00' } });
   });
 
   it('someone else’s request is a clear not-found (exit 1)', async () => {

@@ -26,8 +26,8 @@ afterAll(async () => {
 });
 conformFollow(() => s.exchanges);
 
-/** A time as the human view prints it: `2026-11-24 09:00 UTC`. */
-const shown = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** A time as the human view prints it in a pipe: ISO-8601 in UTC, `2026-11-24T09:00:00Z`. */
+const shown = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('support view', () => {
   it('shows fields by label, status history, SLA, comments; and the auto-resolve countdown when waiting', async () => {
@@ -73,7 +73,8 @@ describe('support view', () => {
     expect(v.status).toMatchObject({ name: 'Atlassian investigating', category: 'INDETERMINATE' });
     expect(v.commentCount).toBe(2);
     expect(v.comments).toHaveLength(1);
-    expect(v.comments[0]).toMatchObject({ body: 'the log', created: expect.stringMatching(/Z$/) });
+    // The portal writes the files a comment carries after its text, as JSM does.
+    expect(v.comments[0]).toMatchObject({ body: `the log [^${path.basename(file)}] _(1 kB)_`, created: expect.stringMatching(/Z$/) });
     expect(v.attachments).toEqual([expect.objectContaining({ filename: path.basename(file), size: 5 })]);
     expect(v.fields).toContainEqual({ id: 'customfield_10013', label: 'Business impact', value: 'Level 2 - Significant' });
     expect(v.history.map((h: { status: string }) => h.status)).toEqual(['Atlassian investigating', 'Waiting for customer', 'Atlassian investigating']);

@@ -55,6 +55,12 @@ export interface RequestView {
    * only where the portal's rule is known (the sandbox, or Atlassian's support portal).
    */
   autoResolve?: { at: string; inMs: number; rule: 'sandbox' | 'atlassian' };
+  /**
+   * Present while the request is escalated: `source` says how that is known: `status` (the portal's
+   * status history names an escalated status), or `local` (escalated from this machine at `at`, and
+   * the portal no longer offers "Escalate" on the open request).
+   */
+  escalation?: { at: string; source: 'status' | 'local' };
 }
 
 /** `support comment KEY --json`. */

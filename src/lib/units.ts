@@ -57,27 +57,43 @@ export function parseSize(text: string): number | undefined {
   return Math.round(Number(m[1]) * mult);
 }
 
-/** `1.5 MiB`, `532 B`. */
+/**
+ * `1.5 MiB`, `532 B`. The unit is chosen after rounding, so a value just under a unit boundary
+ * reads `1.0 MiB`, never `1024 KiB`.
+ */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  const shown = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   let v = n / 1024;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
+  while (Number(shown(v)) >= 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+  return `${shown(v)} ${units[i]}`;
 }
 
-/** A short human duration: `45s`, `12m`, `3h 5m`, `2d 4h`. */
-export function formatDuration(ms: number): string {
+/** The words of a duration: a suffix per unit and what goes between two parts. */
+export interface DurationUnits {
+  s: string;
+  m: string;
+  h: string;
+  d: string;
+  sep: string;
+}
+
+const SHORT_UNITS: DurationUnits = { s: 's', m: 'm', h: 'h', d: 'd', sep: ' ' };
+
+/** A short human duration: `45s`, `12m`, `3h 5m`, `2d 4h` (or in the `units` given: `3時間5分`). */
+export function formatDuration(ms: number, units: DurationUnits = SHORT_UNITS): string {
+  const u = units;
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
+  if (s < 60) return `${s}${u.s}`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
+  if (m < 60) return `${m}${u.m}`;
   const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  if (h < 24) return m % 60 ? `${h}${u.h}${u.sep}${m % 60}${u.m}` : `${h}${u.h}`;
   const d = Math.floor(h / 24);
-  return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
+  return h % 24 ? `${d}${u.d}${u.sep}${h % 24}${u.h}` : `${d}${u.d}`;
 }

@@ -88,6 +88,13 @@ export interface PortalApi {
    * {@link isUserSearchDenied}); customer-only accounts often get that or an empty list.
    */
   findUsers(query: string): Promise<UserDTO[]>;
+  /**
+   * Now, as the portal's clock says (the `Date` header of its latest answer, when it differs from
+   * ours by a minute or more); our clock before any answer.
+   */
+  portalNow?(): number;
+  /** The workflow statuses the portal lists (`GET /rest/api/2/status`); empty when it refuses (customers often may not). */
+  statuses?(): Promise<{ name: string; category?: string }[]>;
 }
 
 /** True when `err` is the refusal of {@link PortalApi.findUsers} (the account may not browse users). */

@@ -99,6 +99,10 @@ export class JsmClient implements PortalApi {
     await this.http.close();
   }
 
+  portalNow(): number {
+    return this.opts.clock.now() + this.http.clockSkewMs;
+  }
+
   private async json<T>(call: HttpCall): Promise<T> {
     const a = await this.http.send(call);
     if (a.status === 204 || a.text.trim() === '') return undefined as T;
@@ -236,6 +240,22 @@ export class JsmClient implements PortalApi {
     const a = await this.http.send({ method: 'GET', path: '/rest/api/3/attachment/meta', idempotent: true, accept: [404] });
     if (a.status !== 404) return JSON.parse(a.text) as AttachmentSettingsDTO;
     return this.get('/rest/api/2/attachment/meta');
+  }
+
+  async statuses(): Promise<{ name: string; category?: string }[]> {
+    // The platform API (Cloud and Data Center); a customer-only account is often refused or sees none.
+    const a = await this.http.send({ method: 'GET', path: '/rest/api/2/status', idempotent: true, accept: [401, 403, 404] });
+    if (a.status >= 300) return [];
+    let body: unknown;
+    try {
+      body = JSON.parse(a.text);
+    } catch {
+      return [];
+    }
+    if (!Array.isArray(body)) return [];
+    return body
+      .filter((x): x is { name: string; statusCategory?: { key?: unknown } } => typeof x === 'object' && x !== null && typeof (x as { name?: unknown }).name === 'string')
+      .map((x) => ({ name: x.name, ...(typeof x.statusCategory?.key === 'string' ? { category: x.statusCategory.key.toUpperCase() } : {}) }));
   }
 
   async uploadTemporaryFiles(

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
+import { skewFromDateHeader } from '../lib/time-format.js';
 import { CancelledError } from '../lib/errors.js';
 import { CaFileError, PortalError, transportCode, transportCodeOf, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, nextAttempt, parseRateLimitReset, parseRetryAfter, type RetryPolicy } from './retry.js';
@@ -147,6 +148,8 @@ export class HttpTransport {
   private readonly policy: RetryPolicy;
   private readonly secrets: string[];
   readonly baseUrl: string;
+  /** How far the portal's clock is ahead of ours, from the `Date` header of its latest answer (0 when close). */
+  clockSkewMs = 0;
 
   constructor(private readonly opts: TransportOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -260,6 +263,7 @@ export class HttpTransport {
       throw new PortalError({ kind, code, method: call.method, url: bareUrl, cause: err, mayHaveBeenSent: call.method !== 'GET' && mayHaveBeenSent });
     }
     this.trace(`< ${answer.status} (${this.opts.clock.now() - started} ms, ${answer.text.length} bytes)`);
+    if (answer.headers.date) this.clockSkewMs = skewFromDateHeader(answer.headers.date, this.opts.clock.now());
     for (const [k, v] of Object.entries(answer.headers)) if (SAFE_HEADERS.has(k)) this.trace(`< ${k}: ${v}`);
     if (this.opts.debug && answer.text) this.trace(`< ${truncate(answer.text)}`);
 

@@ -169,6 +169,15 @@ export function status(view: View, s: StoredStatus): CustomerRequestStatusDTO {
   return { status: s.status, statusCategory: categoryOf(s.status), statusDate: date(s.at) };
 }
 
+/**
+ * The body JSM gives the comment that carries new attachments: the customer's text, then each file
+ * in wiki markup (`!shot.png|thumbnail!` for images, `[^log.txt] _(32 kB)_` for others).
+ */
+export function withAttachmentMarkup(text: string, files: readonly Pick<StoredAttachment, 'filename' | 'mimeType' | 'size'>[]): string {
+  const refs = files.map((f) => (f.mimeType.startsWith('image/') ? `!${f.filename}|thumbnail!` : `[^${f.filename}] _(${Math.max(1, Math.round(f.size / 1000))} kB)_`));
+  return [text.trim(), ...refs].filter((x) => x !== '').join(' ');
+}
+
 export function attachment(view: View, r: StoredRequest, a: StoredAttachment): AttachmentDTO {
   const content = `${view.url}${API}/request/${r.key}/attachment/${a.id}`;
   return {

@@ -92,6 +92,8 @@ export class SandboxServer {
     try {
       const state = await this.cfg.store.read();
       const now = this.sandbox.now(state);
+      // The answer's Date is the sandbox's clock, which `support sandbox advance` moves.
+      res.setHeader('Date', new Date(now).toUTCString());
       settle(state, now);
       this.rateLimiter.check(this.sandbox.setting(state, 'rateLimitPerMinute'), this.cfg.clock.now(), t);
       const found = this.router.match(exchange.method, url.pathname);

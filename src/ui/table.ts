@@ -83,7 +83,15 @@ export interface TableLayout {
  */
 export function layoutTable(
   samples: readonly (readonly string[])[],
-  opts: { columns: number; flex: number; max?: readonly (number | undefined)[]; minFlex?: number; gap?: number },
+  opts: {
+    columns: number;
+    flex: number;
+    max?: readonly (number | undefined)[];
+    minFlex?: number;
+    gap?: number;
+    /** Columns whose cells are padded on the left (numbers, sizes). */
+    right?: readonly number[];
+  },
 ): TableLayout {
   const gap = opts.gap ?? 2;
   const n = Math.max(0, ...samples.map((r) => r.length));
@@ -103,8 +111,12 @@ export function layoutTable(
     row(cells, style) {
       const parts = widths.map((w, i) => {
         const cut = truncate(oneLine(cells[i] ?? ''), w);
-        const padded = i === widths.length - 1 ? cut : pad(cut, w);
         const f = style?.[i];
+        if (opts.right?.includes(i)) {
+          const lead = ' '.repeat(Math.max(0, w - displayWidth(cut)));
+          return lead + (f ? f(cut) : cut);
+        }
+        const padded = i === widths.length - 1 ? cut : pad(cut, w);
         // Style after padding so escape codes do not count towards the width.
         return f ? f(cut) + padded.slice(cut.length) : padded;
       });

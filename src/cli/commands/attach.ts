@@ -111,9 +111,15 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
       for (const f of result.failed) ctx.io.err(t('follow.attach.failed', f.file.name, reason(f)));
     }
     if (result.failed.length > 0) {
-      const retry = `support attach ${key} ${result.failed.map((f) => shellQuote(f.file.path)).join(' ')}`;
+      // Sending a file over the limit again fails the same way: only the others are worth a retry.
+      const again = result.failed.filter((f) => f.reason === 'upload' || f.reason === 'attach');
+      const tooLarge = result.failed.find((f) => f.reason === 'too-large');
+      const hints = [
+        ...(again.length > 0 ? [t('follow.attach.retryHint', `support attach ${key} ${again.map((f) => shellQuote(f.file.path)).join(' ')}`)] : []),
+        ...(tooLarge ? [t('follow.attach.tooLargeHint', formatBytes(tooLarge.limit ?? 0), key)] : []),
+      ];
       throw new CliError(t('follow.attach.partial', result.attached.length, result.failed.length), {
-        hint: t('follow.attach.retryHint', retry),
+        ...(hints.length > 0 ? { hint: hints.join('\n') } : {}),
       });
     }
   });

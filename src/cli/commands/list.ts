@@ -4,6 +4,10 @@ import type { Ctx } from '../context.js';
 
 export interface ListOptions {
   status: 'open' | 'closed' | 'all';
+  /** A status by name (checked against the portal's statuses when it lists them): only requests in it. */
+  statusName?: string;
+  /** Only the requests waiting for the customer's reply. */
+  waiting?: boolean;
   ownership: 'default' | 'mine' | 'participating' | 'all';
   search?: string;
   serviceDesk?: string;
@@ -13,6 +17,7 @@ export interface ListOptions {
 
 interface RawListFlags {
   status?: string;
+  waiting?: boolean;
   mine?: boolean;
   participating?: boolean;
   all?: boolean;
@@ -24,8 +29,10 @@ interface RawListFlags {
 /** Flags -> options, with every problem reported at once (exit 2). */
 export function listOptions(raw: RawListFlags, t: Ctx['t']): ListOptions {
   const problems: string[] = [];
-  const status = (raw.status ?? 'open').toLowerCase();
-  if (!['open', 'closed', 'all'].includes(status)) problems.push(t('follow.list.err.status', raw.status ?? ''));
+  const typed = (raw.status ?? 'open').trim();
+  const named = !['open', 'closed', 'all'].includes(typed.toLowerCase());
+  if (typed === '') problems.push(t('follow.list.err.status', raw.status ?? ''));
+  if (raw.waiting && raw.status !== undefined && typed.toLowerCase() !== 'open') problems.push(t('follow.list.err.waitingStatus', typed));
   const owners = (['mine', 'participating', 'all'] as const).filter((k) => raw[k]);
   if (owners.length > 1) problems.push(t('follow.list.err.ownership', owners.map((o) => `--${o}`).join(', ')));
   let limit = 50;
@@ -35,7 +42,10 @@ export function listOptions(raw: RawListFlags, t: Ctx['t']): ListOptions {
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return {
-    status: status as ListOptions['status'],
+    // A status by name is looked for among all requests; open/closed narrow it on the portal.
+    status: named ? 'all' : (typed.toLowerCase() as ListOptions['status']),
+    ...(named && typed !== '' ? { statusName: typed } : {}),
+    ...(raw.waiting ? { waiting: true } : {}),
     ownership: owners[0] ?? 'default',
     ...(raw.search !== undefined && raw.search !== '' ? { search: raw.search } : {}),
     ...(raw.serviceDesk !== undefined && raw.serviceDesk !== '' ? { serviceDesk: raw.serviceDesk } : {}),
@@ -47,7 +57,8 @@ export const register = defineCommand<[], RawListFlags>((t) => ({
   name: 'list',
   description: t('follow.list.description'),
   flags: [
-    ['--status <status>', t('follow.list.opt.status'), 'open'],
+    ['--status <status>', t('follow.list.opt.statusName'), 'open'],
+    ['--waiting', t('follow.list.opt.waiting')],
     ['--mine', t('follow.list.opt.mine')],
     ['--participating', t('follow.list.opt.participating')],
     ['--all', t('follow.list.opt.all')],
@@ -59,6 +70,8 @@ export const register = defineCommand<[], RawListFlags>((t) => ({
     'support list',
     'support list --status all --limit 0 --json > requests.json',
     'support list --participating --search "PDF export"',
+    'support list --waiting',
+    'support list --status "waiting for customer"',
     'support list --status closed | cut -f1,4',
   ],
   action: (ctx, _args, flags) => runList(listOptions(flags, ctx.t), ctx),
@@ -73,6 +86,7 @@ export async function runList(opts: ListOptions, ctx: Ctx): Promise<{ count: num
   const [{ withPortal }, render] = await Promise.all([import('../shared/common.js'), import('../shared/list-render.js')]);
   return withPortal(ctx, async (api) => {
     const serviceDeskId = opts.serviceDesk === undefined ? undefined : await render.resolveServiceDesk(api, opts.serviceDesk, ctx.t);
+    const only = await render.statusFilter(api, opts, ctx.t);
     const pageSize = opts.limit > 0 ? Math.min(opts.limit, 100) : 100;
     const items = api.requests({
       status: opts.status === 'open' ? 'OPEN_REQUESTS' : opts.status === 'closed' ? 'CLOSED_REQUESTS' : 'ALL_REQUESTS',
@@ -87,6 +101,6 @@ export async function runList(opts: ListOptions, ctx: Ctx): Promise<{ count: num
       ...(serviceDeskId !== undefined ? { serviceDeskId } : {}),
       pageSize,
     });
-    return render.printRequests(items, opts.limit, ctx);
+    return render.printRequests(only ? render.filtered(items, only) : items, opts.limit, ctx, api);
   });
 }

@@ -3,50 +3,20 @@ import type { CustomerRequestDTO, CustomerTransitionDTO } from '../../portal/typ
 import { defineCommand, type Registrar } from '../command.js';
 import type { Ctx } from '../context.js';
 import type { TransitionJson } from '../json-types.js';
-import { parseKey, summaryOf } from '../shared/common.js';
+import { matchTransition, parseKey, summaryOf, TRANSITION_NAMES, type TransitionKind } from '../shared/common.js';
 
 /**
  * `support resolve`, `support escalate` and `support reopen`: the customer actions that map to a
  * portal transition. One table declares the three; they differ only in the names a portal gives the
  * transition.
  */
-export type TransitionKind = 'resolve' | 'escalate' | 'reopen';
+export type { TransitionKind } from '../shared/common.js';
+export { matchTransition } from '../shared/common.js';
 
 export interface TransitionOptions {
   key: string;
   comment?: string;
   yes: boolean;
-}
-
-/**
- * The commands, in the order `support --help` lists them, and the names a portal may give each
- * action, English and Japanese, lower case. Exact names win over names that merely contain a word
- * (earlier exact names preferred), so "Resolve this issue" and "解決する" still match.
- */
-const TRANSITIONS: Record<TransitionKind, { exact: string[]; words: RegExp }> = {
-  resolve: {
-    exact: ['resolve', 'resolve this issue', 'resolve request', 'close', 'close request', 'mark as resolved', '解決', '解決する', '解決済みにする', 'クローズ'],
-    words: /\bresolve|\bclose|解決|クローズ|完了/i,
-  },
-  escalate: {
-    exact: ['escalate', 'escalate request', 'escalate this issue', 'エスカレーション', 'エスカレート', 'エスカレーションする'],
-    words: /\bescalat|エスカレ/i,
-  },
-  reopen: {
-    exact: ['reopen', 're-open', 'reopen request', 'reopen issue', '再オープン', '再開', '再オープンする'],
-    words: /\bre-?open|再オープン|再開/i,
-  },
-};
-
-/** The request's transition for an action: an exact name first, then one containing the word. */
-export function matchTransition(kind: TransitionKind, available: readonly CustomerTransitionDTO[]): CustomerTransitionDTO | undefined {
-  const n = TRANSITIONS[kind];
-  const norm = (s: string | undefined) => (s ?? '').trim().toLowerCase();
-  for (const name of n.exact) {
-    const hit = available.find((x) => norm(x.name) === name);
-    if (hit) return hit;
-  }
-  return available.find((x) => n.words.test(x.name ?? ''));
 }
 
 const transitionCommand = (kind: TransitionKind) =>
@@ -65,7 +35,7 @@ const transitionCommand = (kind: TransitionKind) =>
 
 /** Declares `support resolve|escalate|reopen KEY [--comment TEXT] [--yes]`. */
 export function register(r: Registrar): void {
-  for (const kind of Object.keys(TRANSITIONS) as TransitionKind[]) transitionCommand(kind)(r);
+  for (const kind of Object.keys(TRANSITION_NAMES) as TransitionKind[]) transitionCommand(kind)(r);
 }
 
 /**
@@ -80,12 +50,14 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
   if (!opts.yes && !ctx.interactive) {
     throw new UsageError(t('follow.transition.err.yes', kind), { hint: t('follow.transition.err.yesHint', `support ${kind} ${opts.key} --yes`) });
   }
-  const [{ withPortal, fetchRequest, notVisible }, { mayHaveBeenSent }, log] = await Promise.all([
+  const [common, { mayHaveBeenSent }, log] = await Promise.all([
     import('../shared/common.js'),
     import('../../portal/retry.js'),
     import('../../config/escalations.js'),
   ]);
-  await withPortal(ctx, async (api, portalUrl) => {
+  const { fetchRequest, notVisible } = common;
+  await common.withPortal(ctx, async (api, _url, session) => {
+    const portal = common.escalationPortal(session);
     const look = async (k: string) => {
       const req = await fetchRequest(api, k, t);
       const available: CustomerTransitionDTO[] = [];
@@ -97,38 +69,52 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
       return { req, tr: matchTransition(kind, available), available };
     };
     /** Where the action leads, and the action is not offered: there already. */
-    const arrived = async (k: string, seen: Awaited<ReturnType<typeof look>>) => {
+    const arrived = async (seen: Awaited<ReturnType<typeof look>>) => {
       if (seen.tr?.id) return false;
-      const done = seen.req.currentStatus?.statusCategory === 'DONE';
-      if (kind === 'resolve') return done;
-      if (kind === 'reopen') return !done;
-      return !done && (await log.escalatedAt(ctx.paths.configDir, portalUrl, k)) !== undefined;
+      if (kind === 'escalate') {
+        const cur = seen.req.currentStatus;
+        return (await common.escalationOf(api, ctx, portal, seen.req, [{ status: cur?.status ?? '', category: cur?.statusCategory ?? '', at: '' }])) !== undefined;
+      }
+      // Data Center reports no status category: the portal's list of closed requests says it.
+      const done = await common.isResolved(api, seen.req);
+      return kind === 'resolve' ? done : !done;
     };
     const first = await look(opts.key);
     const { req, tr, available } = first;
     const key = req.issueKey ?? opts.key;
     const before = req.currentStatus?.status ?? '';
-    if (await arrived(key, first)) return report(kind, key, before, req, undefined, ctx);
+    if (await arrived(first)) return report(kind, key, before, req, undefined, ctx);
     if (!tr?.id) {
       const names = available.map((x) => x.name ?? x.id ?? '').filter(Boolean);
-      throw new CliError(t('follow.transition.err.unavailable', t(`follow.${kind}.verb`), key, before), {
-        hint: names.length > 0 ? t('follow.transition.available', names.join(', ')) : t('follow.transition.none'),
-      });
+      const hints = [names.length > 0 ? t('follow.transition.available', names.join(', ')) : t('follow.transition.none')];
+      // Portals offer "Escalate" once: on an open request it is gone after an escalation from elsewhere.
+      if (kind === 'escalate' && !(await common.isResolved(api, req))) hints.push(t('follow.escalate.notOffered'));
+      throw new CliError(t('follow.transition.err.unavailable', t(`follow.${kind}.verb`), key, before), { hint: hints.join('\n') });
     }
-    if (!opts.yes) {
+    let comment = opts.comment !== undefined && opts.comment.trim() !== '' ? opts.comment : undefined;
+    if (!opts.yes || (kind === 'escalate' && comment === undefined && ctx.interactive)) {
       const p = await ctx.prompter(ctx.signal);
-      const ok = await p.confirm({ message: t('follow.transition.confirm', tr.name ?? kind, key, summaryOf(req)), default: true });
-      if (!ok) throw new CancelledError();
+      // Support reads why before anything else: on a terminal, an escalation always says why.
+      if (kind === 'escalate' && comment === undefined) {
+        comment = (
+          await p.input({ message: t('follow.escalate.reason', key), validate: (v) => (v.trim() !== '' ? true : t('follow.escalate.reasonRequired')) })
+        ).trim();
+      }
+      if (!opts.yes) {
+        const ok = await p.confirm({ message: t('follow.transition.confirm', tr.name ?? kind, key, summaryOf(req)), default: true });
+        if (!ok) throw new CancelledError();
+      }
     }
-    if (kind === 'escalate') await log.recordEscalation(ctx.paths.configDir, portalUrl, key, ctx.clock.now());
+    // Recorded in the portal's time, as everything view shows beside it.
+    if (kind === 'escalate') await log.recordEscalation(ctx.paths.configDir, portal, key, common.portalNow(api, ctx));
     try {
-      await api.transition(key, tr.id, opts.comment !== undefined && opts.comment.trim() !== '' ? opts.comment : undefined);
+      await api.transition(key, tr.id, comment);
     } catch (err) {
       if (err instanceof CancelledError) throw err;
       // The answer may have been lost after the portal moved the request: look before calling it a failure.
-      const moved = mayHaveBeenSent(err) ? await look(key).then((again) => arrived(key, again)).catch(() => false) : false;
+      const moved = mayHaveBeenSent(err) ? await look(key).then((again) => arrived(again)).catch(() => false) : false;
       if (!moved) {
-        if (kind === 'escalate' && !mayHaveBeenSent(err)) await log.forgetEscalation(ctx.paths.configDir, portalUrl, key, ctx.clock.now()).catch(() => undefined);
+        if (kind === 'escalate' && !mayHaveBeenSent(err)) await log.forgetEscalation(ctx.paths.configDir, portal, key, ctx.clock.now()).catch(() => undefined);
         throw err;
       }
     }

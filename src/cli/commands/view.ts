@@ -32,7 +32,7 @@ export const register = defineCommand<[string], { comments?: string; allComments
 export async function runView(opts: ViewOptions, ctx: Ctx): Promise<void> {
   const [{ withPortal }, v] = await Promise.all([import('../shared/common.js'), import('../shared/view-render.js')]);
   await withPortal(ctx, async (api, _url, session) => {
-    const doc = await v.loadRequestView(api, opts.key, ctx, session.flavor);
+    const { doc, now } = await v.loadRequestView(api, opts.key, ctx, session);
     if (opts.web) {
       ctx.io.out(doc.url);
       if (!ctx.globals.json) await v.openBrowser(doc.url, ctx);
@@ -43,6 +43,6 @@ export async function runView(opts: ViewOptions, ctx: Ctx): Promise<void> {
       ctx.output.json({ ...doc, comments: shown } satisfies RequestView);
       return;
     }
-    v.printView(doc, shown, ctx);
+    v.printView(doc, shown, ctx, now);
   });
 }

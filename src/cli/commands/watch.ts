@@ -36,5 +36,5 @@ export const register = defineCommand<[string], { until?: string; interval?: str
  */
 export async function runWatch(opts: WatchOptions, ctx: Ctx): Promise<void> {
   const [{ withPortal }, { watchRequest }] = await Promise.all([import('../shared/common.js'), import('../shared/watch-loop.js')]);
-  await withPortal(ctx, (api) => watchRequest(api, opts, ctx));
+  await withPortal(ctx, (api, _url, session) => watchRequest(api, opts, ctx, session.flavor));
 }

@@ -4,6 +4,8 @@ import { CliError, UsageError } from '../../lib/errors.js';
 import { httpStatusOf } from '../../lib/http-status.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CustomerRequestDTO, CustomerRequestFieldValueDTO, DateDTO } from '../../portal/types.js';
+import { formatInstant, timeStyleFor, type TimeStyle } from '../../lib/time-format.js';
+import { formatDuration } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
 import type { PortalSession } from '../session.js';
 
@@ -110,6 +112,18 @@ export function isoOf(d: DateDTO | undefined): string {
   return ms === undefined ? '' : new Date(ms).toISOString();
 }
 
+/** A duration in the user's language: `4d 23h`, `4日23時間`. */
+export function durationText(t: T, ms: number): string {
+  return formatDuration(ms, {
+    s: t('follow.time.unit.s'),
+    m: t('follow.time.unit.m'),
+    h: t('follow.time.unit.h'),
+    d: t('follow.time.unit.d'),
+    // What goes between two parts: a space in English, nothing in Japanese.
+    sep: t('follow.time.join', '', ''),
+  });
+}
+
 /** `3h ago`, `in 2d`, `just now`. */
 export function relative(t: T, ms: number | undefined, now: number): string {
   if (ms === undefined) return '';
@@ -129,12 +143,24 @@ export function relative(t: T, ms: number | undefined, now: number): string {
   return d >= 0 ? t('follow.time.ago', text) : t('follow.time.in', text);
 }
 
-/** A readable timestamp for the human view: `2026-11-24 09:00 UTC` (UTC: servers and users span zones). */
-export function humanTime(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())} UTC`;
+/** How this command writes instants: local time on a terminal (`TZ` honoured), ISO-8601 UTC in pipes. */
+export function timeStyle(ctx: Ctx): TimeStyle {
+  return timeStyleFor(ctx.io.stdoutIsTTY, ctx.env);
+}
+
+/** An instant for the human output: `2026-11-24 18:00 +09:00` on a terminal, `2026-11-24T09:00:00Z` in a pipe. */
+export function humanTime(ctx: Ctx, ms: number | undefined): string {
+  return formatInstant(ms, timeStyle(ctx));
+}
+
+/**
+ * Now, by the portal's clock where it tells its time (the `Date` of its answers, when it differs
+ * from ours), and never before the newest event it reported (`newest`): "in 5d" counts from the
+ * portal's present, not from a clock that lags behind it.
+ */
+export function portalNow(api: PortalApi, ctx: Ctx, newest?: number): number {
+  const now = api.portalNow?.() ?? ctx.clock.now();
+  return newest !== undefined && newest > now ? newest : now;
 }
 
 /**
@@ -213,3 +239,92 @@ export function autoResolveRule(
   return atlassian && seen.at(-1) === 'waiting for customer' ? of('atlassian') : undefined;
 }
 
+
+/**
+ * The customer actions that map to a portal transition, and the names a portal may give each,
+ * English and Japanese, lower case. Exact names win over names that merely contain a word (earlier
+ * exact names preferred), so "Resolve this issue" and "解決する" still match.
+ */
+export const TRANSITION_NAMES = {
+  resolve: {
+    exact: ['resolve', 'resolve this issue', 'resolve request', 'close', 'close request', 'mark as resolved', '解決', '解決する', '解決済みにする', 'クローズ'],
+    words: /\bresolve|\bclose|解決|クローズ|完了/i,
+  },
+  escalate: {
+    exact: ['escalate', 'escalate request', 'escalate this issue', 'エスカレーション', 'エスカレート', 'エスカレーションする'],
+    words: /\bescalat|エスカレ/i,
+  },
+  reopen: {
+    exact: ['reopen', 're-open', 'reopen request', 'reopen issue', '再オープン', '再開', '再オープンする'],
+    words: /\bre-?open|再オープン|再開/i,
+  },
+} as const satisfies Record<string, { exact: readonly string[]; words: RegExp }>;
+
+export type TransitionKind = keyof typeof TRANSITION_NAMES;
+
+/** The request's transition for an action: an exact name first, then one containing the word. */
+export function matchTransition<T extends { id?: string; name?: string }>(kind: TransitionKind, available: readonly T[]): T | undefined {
+  const n = TRANSITION_NAMES[kind];
+  const norm = (s: string | undefined) => (s ?? '').trim().toLowerCase();
+  for (const name of n.exact) {
+    const hit = available.find((x) => norm(x.name) === name);
+    if (hit) return hit;
+  }
+  return available.find((x) => n.words.test(x.name ?? ''));
+}
+
+/** Where this machine's record of escalations files a portal: the built-in sandbox by name (its port may change). */
+export function escalationPortal(session: Pick<PortalSession, 'flavor' | 'portalUrl'>): string {
+  return session.flavor === 'sandbox' ? 'sandbox' : session.portalUrl;
+}
+
+/**
+ * Whether the request is escalated, and since when, from what the portal shows: a status of its
+ * history named for an escalation (with nothing resolved after it); else this machine's record of
+ * an escalation it sent, while the request is open and the portal no longer offers "Escalate" on it.
+ */
+export async function escalationOf(
+  api: PortalApi,
+  ctx: Ctx,
+  portal: string,
+  r: CustomerRequestDTO,
+  history: readonly { status: string; category: string; at: string }[],
+): Promise<{ at: string; source: 'status' | 'local' } | undefined> {
+  const key = r.issueKey ?? r.issueId ?? '';
+  const done = (h: { status: string; category: string }) => h.category === 'DONE' || /^(resolved|closed|done|解決済み|完了)$/i.test(h.status.trim());
+  let named: { at: string } | undefined;
+  for (const h of history) {
+    if (TRANSITION_NAMES.escalate.words.test(h.status)) named = { at: h.at };
+    else if (done(h)) named = undefined;
+  }
+  if (named) return { at: named.at, source: 'status' };
+  const cur = r.currentStatus;
+  if (cur && done({ status: cur.status ?? '', category: cur.statusCategory ?? '' })) return undefined;
+  const { escalatedAt } = await import('../../config/escalations.js');
+  const at = await escalatedAt(ctx.paths.configDir, portal, key);
+  if (at === undefined) return undefined;
+  const offered: { id?: string; name?: string }[] = [];
+  try {
+    for await (const x of api.transitions(key)) offered.push(x);
+  } catch {
+    // The portal's offer cannot be read: the record alone does not prove the escalation holds.
+    return undefined;
+  }
+  return matchTransition('escalate', offered) ? undefined : { at, source: 'local' };
+}
+
+/**
+ * The portal's status names, when it lists them (the platform API's status list); undefined when
+ * it does not say, and a name cannot be checked.
+ */
+export async function portalStatuses(api: PortalApi): Promise<string[] | undefined> {
+  const listed = (await api.statuses?.().catch(() => [])) ?? [];
+  const names = [...new Set(listed.map((x) => x.name.trim()).filter((n) => n !== ''))];
+  return names.length > 0 ? names : undefined;
+}
+
+/** The status `wanted` names (case-insensitive), among `known`. */
+export function findStatus(wanted: string, known: readonly string[]): string | undefined {
+  const w = wanted.trim().toLowerCase();
+  return known.find((k) => k.toLowerCase() === w);
+}

@@ -5,7 +5,7 @@ import { theme } from '../../ui/theme.js';
 import { layoutTable } from '../../ui/table.js';
 import type { Ctx } from '../context.js';
 import type { ListItem } from '../json-types.js';
-import { impactOf, isoOf, relative, shortImpact, statusOf, summaryOf } from './common.js';
+import { findStatus, impactOf, isoOf, isWaitingForCustomer, portalNow, portalStatuses, relative, shortImpact, statusOf, summaryOf } from './common.js';
 
 /** A request as one list item (the --json element). */
 export function listItem(r: CustomerRequestDTO): ListItem {
@@ -38,20 +38,53 @@ export async function resolveServiceDesk(api: PortalApi, wanted: string, t: Ctx[
   });
 }
 
+/**
+ * Which requests `--status NAME` or `--waiting` keep (undefined: all the portal lists). A name is
+ * checked against the portal's statuses where it lists them (exit 2 naming them) and matched
+ * case-insensitively; "waiting" is what the portal calls waiting for the customer.
+ */
+export async function statusFilter(
+  api: PortalApi,
+  opts: { statusName?: string; waiting?: boolean },
+  t: Ctx['t'],
+): Promise<((r: CustomerRequestDTO) => boolean) | undefined> {
+  const name = opts.statusName;
+  if (name !== undefined) {
+    const known = await portalStatuses(api);
+    const hit = known ? findStatus(name, known) : name;
+    if (hit === undefined) throw new UsageError(t('follow.list.err.statusUnknown', name, known!.join(', ')));
+    const want = hit.toLowerCase();
+    return (r) => (r.currentStatus?.status ?? '').trim().toLowerCase() === want;
+  }
+  if (opts.waiting) return (r) => isWaitingForCustomer(r.currentStatus?.status);
+  return undefined;
+}
+
+/** The requests `keep` accepts, as they arrive. */
+export async function* filtered(items: AsyncIterable<CustomerRequestDTO>, keep: (r: CustomerRequestDTO) => boolean): AsyncIterable<CustomerRequestDTO> {
+  for await (const r of items) if (keep(r)) yield r;
+}
+
 const TSV_SAFE = /[\t\r\n]+/g;
 
 /** Writes requests as they arrive; stops after `limit` (0 = all). */
-export async function printRequests(items: AsyncIterable<CustomerRequestDTO>, limit: number, ctx: Ctx): Promise<{ count: number }> {
+export async function printRequests(
+  items: AsyncIterable<CustomerRequestDTO>,
+  limit: number,
+  ctx: Ctx,
+  api?: PortalApi,
+): Promise<{ count: number }> {
   const { io, t } = ctx;
   let count = 0;
   const json = ctx.globals.json ? ctx.output.jsonArray() : undefined;
   const tty = io.stdoutIsTTY && !json;
   const c = theme(io.color && io.stdoutIsTTY);
   const header = [t('follow.list.col.key'), t('follow.list.col.status'), t('follow.list.col.impact'), t('follow.list.col.summary'), t('follow.list.col.updated')];
-  const now = ctx.clock.now();
+  // Read once the portal has answered: its Date tells the portal's present.
+  const now = () => (api ? portalNow(api, ctx) : ctx.clock.now());
   let buffered: ListItem[] | undefined = tty ? [] : undefined;
   let layout: ReturnType<typeof layoutTable> | undefined;
-  const cells = (x: ListItem) => [x.key, x.status, shortImpact(x.impact), x.summary, relative(t, Date.parse(x.updated) || undefined, now)];
+  const cells = (x: ListItem) => [x.key, x.status, shortImpact(x.impact), x.summary, relative(t, Date.parse(x.updated) || undefined, now())];
   const catColour = (x: ListItem) => (x.statusCategory === 'DONE' ? c.green : x.statusCategory === 'NEW' ? c.cyan : c.yellow);
 
   const flushTable = () => {

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { formatBytes, formatDuration } from '../../lib/units.js';
+import { formatBytes } from '../../lib/units.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { SlaInformationDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
 import type { Ctx } from '../context.js';
 import type { RequestView } from '../json-types.js';
 import type { PortalSession } from '../session.js';
-import { autoResolveRule, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, relative, summaryOf } from './common.js';
+import { autoResolveRule, durationText, escalationOf, escalationPortal, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, portalNow, relative, summaryOf } from './common.js';
+import { displayWidth, layoutTable } from '../../ui/table.js';
 import { toArray } from '../../lib/iter.js';
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
@@ -28,9 +29,16 @@ function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
 
 /**
  * Loads every part of the view: the request, then its lists in parallel (each followed page by page).
- * `flavor` is the session's: the sandbox's auto-resolve rule is known from it.
+ * `session` is the command's: the sandbox's auto-resolve rule is known from its flavor, and this
+ * machine's record of escalations files its portal.
  */
-export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, flavor: PortalSession['flavor']): Promise<RequestView> {
+export async function loadRequestView(
+  api: PortalApi,
+  key: string,
+  ctx: Ctx,
+  session: Pick<PortalSession, 'flavor' | 'portalUrl'>,
+): Promise<{ doc: RequestView; now: number }> {
+  const flavor = session.flavor;
   const r = await fetchRequest(api, key, ctx.t, ['serviceDesk', 'requestType']);
   const k = r.issueKey ?? key;
   const [history, sla, participants, attachments, comments] = await Promise.all([
@@ -42,7 +50,9 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, fla
   ]).catch((err: unknown) => {
     throw notVisible(err, k, ctx.t);
   });
-  const now = ctx.clock.now();
+  // The portal's present: its own clock where it tells it, and never before the newest thing it reported.
+  const events = [...history.map((h) => millisOf(h.statusDate)), ...comments.map((c) => millisOf(c.created)), ...attachments.map((a) => millisOf(a.created))];
+  const now = portalNow(api, ctx, Math.max(millisOf(r.createdDate) ?? 0, ...events.filter((x): x is number => x !== undefined)));
   const cur = r.currentStatus;
   const since = millisOf(cur?.statusDate);
   const view: RequestView = {
@@ -79,21 +89,22 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, fla
       .map(({ ms: _ms, ...c }) => c),
     commentCount: comments.length,
   };
+  const escalation = await escalationOf(api, ctx, escalationPortal(session), r, view.history);
+  if (escalation) view.escalation = escalation;
   const rule = autoResolveRule(flavor, cur, view.history.map((h) => h.status));
   if (rule && since !== undefined) {
     const at = since + rule.afterMs;
     view.autoResolve = { at: new Date(at).toISOString(), inMs: at - now, rule: rule.rule };
   }
-  return view;
+  return { doc: view, now };
 }
 
 /** The human view, sections in the order an admin reads them. */
-export function printView(v: RequestView, comments: RequestView['comments'], ctx: Ctx): void {
+export function printView(v: RequestView, comments: RequestView['comments'], ctx: Ctx, now: number): void {
   const { io, t } = ctx;
   const c = theme(io.color && io.stdoutIsTTY);
-  const now = ctx.clock.now();
   const ms = (iso: string) => (iso === '' ? undefined : Date.parse(iso));
-  const when = (iso: string) => (iso === '' ? '' : `${humanTime(ms(iso))} (${relative(t, ms(iso), now)})`);
+  const when = (iso: string) => (iso === '' ? '' : `${humanTime(ctx, ms(iso))} (${relative(t, ms(iso), now)})`);
   const section = (title: string) => {
     io.out('');
     io.out(c.bold(title));
@@ -106,12 +117,21 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
   row(t('follow.view.status'), `${c.yellow(v.status.name)} ${c.dim(t('follow.view.since', when(v.status.since)))}`);
   if (v.autoResolve) {
     const rule = t(v.autoResolve.rule === 'sandbox' ? 'follow.view.autoResolveRule.sandbox' : 'follow.view.autoResolveRule.atlassian');
-    row(
-      t('follow.view.autoResolve'),
+    const label = t('follow.view.autoResolve');
+    const main =
       v.autoResolve.inMs > 0
-        ? t('follow.view.autoResolveIn', formatDuration(v.autoResolve.inMs), humanTime(ms(v.autoResolve.at)), rule)
-        : t('follow.view.autoResolveDue', humanTime(ms(v.autoResolve.at)), rule),
-    );
+        ? t('follow.view.autoResolveIn', durationText(t, v.autoResolve.inMs), humanTime(ctx, ms(v.autoResolve.at)))
+        : t('follow.view.autoResolveDue', humanTime(ctx, ms(v.autoResolve.at)));
+    const why = t('follow.view.autoResolveWhy', rule);
+    // On a terminal the rule goes on a line of its own when the whole would not fit.
+    if (io.stdoutIsTTY && displayWidth(`  ${label}: ${main} ${why}`) > io.columns) {
+      row(label, main);
+      io.out(`    ${c.dim(why)}`);
+    } else row(label, `${main} ${c.dim(why)}`);
+  }
+  if (v.escalation) {
+    const how = t(v.escalation.source === 'status' ? 'follow.view.escalation.status' : 'follow.view.escalation.local');
+    row(t('follow.view.escalated'), c.red(t('follow.view.escalatedSince', when(v.escalation.at), how)));
   }
   if (v.requestType.name) row(t('follow.view.requestType'), v.requestType.name);
   if (v.serviceDesk.name) row(t('follow.view.serviceDesk'), v.serviceDesk.name);
@@ -135,18 +155,18 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
     for (const s of v.sla) {
       const text =
         s.state === 'breached'
-          ? c.red(s.remainingMs !== undefined ? t('follow.view.sla.breachedBy', formatDuration(-s.remainingMs)) : t('follow.view.sla.breached'))
+          ? c.red(s.remainingMs !== undefined ? t('follow.view.sla.breachedBy', durationText(t, -s.remainingMs)) : t('follow.view.sla.breached'))
           : s.state === 'met'
             ? c.green(t('follow.view.sla.met'))
             : s.state === 'paused'
               ? t('follow.view.sla.paused')
-              : t('follow.view.sla.remaining', formatDuration(s.remainingMs ?? 0));
-      row(s.name, s.goalMs !== undefined ? `${text} ${c.dim(t('follow.view.sla.goal', formatDuration(s.goalMs)))}` : text);
+              : t('follow.view.sla.remaining', durationText(t, s.remainingMs ?? 0));
+      row(s.name, s.goalMs !== undefined ? `${text} ${c.dim(t('follow.view.sla.goal', durationText(t, s.goalMs)))}` : text);
     }
   }
 
   section(t('follow.view.section.history'));
-  for (const h of v.history) io.out(`  ${humanTime(ms(h.at))}  ${h.status}`);
+  for (const h of v.history) io.out(`  ${humanTime(ctx, ms(h.at))}  ${h.status}`);
 
   if (v.participants.length > 0) {
     section(t('follow.view.section.participants'));
@@ -154,15 +174,36 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
   }
   if (v.attachments.length > 0) {
     section(t('follow.view.section.attachments', v.attachments.length));
-    for (const a of v.attachments) io.out(`  ${a.filename}  ${c.dim(`${formatBytes(a.size)}  ${a.author}  ${humanTime(ms(a.created))}`)}`);
+    // Sizes right-aligned, every column lined up by display width; the file name takes what is left.
+    const rows = v.attachments.map((a) => [a.filename, formatBytes(a.size), a.author, humanTime(ctx, ms(a.created))]);
+    const table = layoutTable(rows, { columns: io.columns - 2, flex: 0, max: [undefined, 10, 24, 25], minFlex: 16, right: [1] });
+    for (const r of rows) io.out(`  ${table.row(r, [undefined, c.dim, c.dim, c.dim])}`);
   }
 
   section(t('follow.view.section.comments', comments.length, v.commentCount));
   if (comments.length === 0) io.out(`  ${c.dim(t('follow.view.noComments'))}`);
   for (const cm of comments) {
     io.out(`  ${c.bold(cm.author)} ${c.dim(when(cm.created))}`);
-    for (const l of cm.body.split(/\r?\n/)) io.out(l.trim() === '' ? '' : `    ${l}`);
+    for (const l of attachmentRefs(cm.body, t).split(/\r?\n/)) io.out(l.trim() === '' ? '' : `    ${l}`);
   }
+}
+
+/**
+ * A comment body with the portal's attachment markup (`!shot.png|thumbnail!`, `[^log.txt] _(32 kB)_`,
+ * as JSM writes the files a comment carries) read as the names of the files.
+ */
+export function attachmentRefs(body: string, t: Ctx['t']): string {
+  const names: string[] = [];
+  const text = body
+    .replace(/!([^!|\n]+)\|thumbnail!|\[\^([^\]\n]+)\](?:\s*_\([^)\n]*\)_)?/g, (_m, img: string | undefined, file: string | undefined) => {
+      names.push((img ?? file ?? '').trim());
+      return '';
+    })
+    .replace(/[ \t]+$/gm, '')
+    .trim();
+  if (names.length === 0) return body;
+  const refs = t('follow.view.attached', names.join(', '));
+  return text === '' ? refs : `${text}\n${refs}`;
 }
 
 /**

@@ -81,7 +81,7 @@ async function attach(c: Call): Promise<Reply> {
     const moved = consumeTemporary(c.t, s, ids as string[], c.user.accountId, now, r.serviceDeskId);
     const added = moved.map((m) => ({ ...m, id: String(s.nextId++) }));
     r.attachments.push(...added);
-    const comment = { id: String(s.nextId++), body: text, public: true, author: c.user.accountId, created: now, attachmentIds: added.map((a) => a.id) };
+    const comment = { id: String(s.nextId++), body: dto.withAttachmentMarkup(text, added), public: true, author: c.user.accountId, created: now, attachmentIds: added.map((a) => a.id) };
     r.comments.push(comment);
     applyMove(r, CUSTOMER_ACTIVITY, now);
     return { comment, added };

@@ -1,11 +1,11 @@
-/** The transitions the workflow offers on a request, and taking one (with an optional comment). */
+/** The transitions the workflow offers on a request, and taking one (with an optional comment); the workflow's statuses. */
 import type { CustomerTransitionDTO } from '../../portal/types.js';
 import { changeRequest, idString, isObject, paging, visible, type Call, type Reply } from '../call.js';
 import * as dto from '../dto.js';
 import { API } from '../dto.js';
 import { HttpError, readJsonBody } from '../http.js';
 import type { RouteDef } from '../router.js';
-import { offeredTransitions, takeTransition } from '../workflow.js';
+import { STATUSES, offeredTransitions, takeTransition } from '../workflow.js';
 
 async function transition(c: Call): Promise<Reply> {
   const key = c.params[0]!;
@@ -37,4 +37,19 @@ export const transitionRoutes: RouteDef[] = [
     },
   },
   { method: 'POST', path: `${API}/request/{key}/transition`, handler: transition },
+  {
+    // The platform API's status list (Cloud and Data Center), which clients read to check a status name.
+    method: 'GET',
+    path: '/rest/api/2/status',
+    handler: async (c) => ({
+      status: 200,
+      body: STATUSES.map((st, i) => ({
+        self: `${c.view.url}/rest/api/2/status/${i + 1}`,
+        id: String(i + 1),
+        name: st.name,
+        description: '',
+        statusCategory: { id: st.category === 'DONE' ? 3 : 4, key: st.category.toLowerCase(), name: st.category === 'DONE' ? 'Done' : 'In Progress' },
+      })),
+    }),
+  },
 ];
