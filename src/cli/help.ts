@@ -1,5 +1,6 @@
 import { Help, type Argument, type Command, type Option } from 'commander';
 import type { T } from '../i18n/index.js';
+import { commandIndex } from './argv.js';
 import { padCells, textWidth, twoColumns, wrapText } from '../ui/width.js';
 
 /**
@@ -187,9 +188,8 @@ function wrapCommand(line: string, width: number): string[] {
  * `valueFlags` are the global flags that take a value (their value is not a command name).
  */
 export function helpAsFlag(argv: readonly string[], valueFlags: readonly string[]): { argv: string[]; names: string[] } {
-  let i = 0;
-  while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '--') i += valueFlags.includes(argv[i]!) ? 2 : 1;
-  if (argv[i] !== 'help') return { argv: [...argv], names: [] };
+  const i = commandIndex(argv, valueFlags);
+  if (i < 0 || argv[i] !== 'help') return { argv: [...argv], names: [] };
   const rest = argv.slice(i + 1);
   return { argv: [...argv.slice(0, i), ...rest, '--help'], names: rest.filter((a) => !a.startsWith('-')) };
 }

@@ -6,6 +6,8 @@ import type { Deps } from './deps.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { loadCommands } from './commands/index.js';
 import { theme } from '../ui/theme.js';
+import { commandIndex } from './argv.js';
+import { jsonArgv } from './json-fields.js';
 import { fitLines, helpAsFlag, helpConfig, helpRows } from './help.js';
 import { wrapText } from '../ui/width.js';
 
@@ -115,7 +117,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .version(deps.version, '-V, --version', t('opt.version'))
     .option('--profile <name>', t('opt.profile'))
     .option('--portal <url>', t('opt.portal'))
-    .option('--json', t('opt.json'))
+    .option('--json [fields]', t('opt.json'))
     .option('--no-input', t('opt.noInput'))
     .option('--debug', t('opt.debug'))
     .option('--no-color', t('opt.noColor'))
@@ -153,8 +155,11 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
   }
 
   try {
-    const valueFlags = program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
-    const asked = helpAsFlag(argv, valueFlags);
+    const valueFlags = program.options.filter((o) => o.required).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
+    const at = commandIndex(argv, valueFlags);
+    const target = at < 0 ? undefined : commandAt(program, [argv[at]!]);
+    const withJson = jsonArgv(argv, { index: at, command: target?.name(), takesArgs: (target?.registeredArguments.length ?? 0) > 0 }, t, helpWidth(deps));
+    const asked = helpAsFlag(withJson, valueFlags);
     // `support help nope`: without --help, commander reports the unknown command with a suggestion.
     const known = asked.names.every((_, i) => commandAt(program, asked.names.slice(0, i + 1)) !== undefined);
     await program.parseAsync(known ? asked.argv : asked.argv.filter((a) => a !== '--help'), { from: 'user' });
