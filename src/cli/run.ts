@@ -121,7 +121,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .option('--no-input', t('opt.noInput'))
     .option('--debug', t('opt.debug'))
     .option('--no-color', t('opt.noColor'))
-    .option('--lang <lang>', t('opt.lang'))
+    .option('--lang <en|ja>', t('opt.lang'))
     .option('--ca-file <file>', t('portal.opt.caFile'))
     .helpCommand('help [command]', t('help.command'))
     .showSuggestionAfterError(true)
