@@ -111,6 +111,7 @@ export const en = {
     `The file "${file}" is larger than the attachment size limit of ${limit} bytes.`,
   'sandbox.api.tooMany': (n: number) => `Too many files: at most ${n} can be uploaded at once.`,
   'sandbox.api.badTemporary': (ids: string) => `These temporary attachments do not exist or have expired: ${ids}.`,
+  'sandbox.notice.local': (dir: string) => `This is the built-in sandbox portal: it runs on this machine and keeps its data in ${dir}. Nothing is sent to Atlassian.`,
 } as const;
 
 export const ja: Catalog<typeof en> = {
@@ -222,4 +223,5 @@ export const ja: Catalog<typeof en> = {
     `ファイル "${file}" は添付ファイルのサイズ上限 ${limit} バイトを超えています。`,
   'sandbox.api.tooMany': (n: number) => `ファイルが多すぎます。一度にアップロードできるのは ${n} 個までです。`,
   'sandbox.api.badTemporary': (ids: string) => `次の一時添付ファイルは存在しないか、期限が切れています: ${ids}。`,
+  'sandbox.notice.local': (dir: string) => `内蔵のサンドボックスポータルです。このマシンで動き、データは ${dir} に保存します。Atlassian には何も送信しません。`,
 };
