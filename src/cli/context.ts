@@ -60,5 +60,5 @@ export function buildCtx(deps: Deps, globals: GlobalOptions, lang: Lang, t: T): 
     !(deps.env.CI !== undefined && deps.env.CI !== '' && deps.env.CI !== '0' && deps.env.CI !== 'false');
   const color = wantColor(deps.env, deps.io.stderrIsTTY, !globals.color);
   const io = color === deps.io.color ? deps.io : makeIO({ ...deps.io, color });
-  return { ...deps, io, output: makeOutput(io, globals.jsonFields), globals, lang, t, paths: resolvePaths(deps.env, deps.home), interactive };
+  return { ...deps, prompter: (signal) => deps.prompter(signal, lang), io, output: makeOutput(io, globals.jsonFields), globals, lang, t, paths: resolvePaths(deps.env, deps.home), interactive };
 }
