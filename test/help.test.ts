@@ -97,6 +97,9 @@ describe('help at 80 columns, in English and Japanese', () => {
   it('a description in Japanese wraps under its column at 80 columns instead of spilling to column 0', async () => {
     const r = await runCli(['--help'], { columns: 80, env: { SUPPORT_LANG: 'ja' } });
     expect(r.stdout).toContain('$SUPPORT_PROFILE');
+    // A flag with its value list is one word too.
+    const view = await runCli(['view', '--help'], { columns: 80, env: { SUPPORT_LANG: 'ja' } });
+    expect(view.stdout).toContain('key,status');
     const lines = r.stdout.split('\n');
     const escalate = lines.findIndex((l) => /^ {2}escalate /.test(l));
     const column = stringWidth(/^( {2}escalate \S+ \S+\s+)/.exec(lines[escalate]!)![1]!);

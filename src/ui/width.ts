@@ -3,7 +3,7 @@
  * Widths come from `string-width` (East Asian wide characters and emoji take two cells, escape codes
  * none). Lines break at spaces, and between Japanese characters where Japanese allows it (not
  * before 、。」 and the like, not after 「（), never inside a run of Latin letters, digits or
- * symbols (but after a comma in a list such as `"key","url"`): `$SUPPORT_PROFILE` and `--json` stay whole.
+ * symbols (but after a comma in a JSON list such as `"key","url"`; `--json key,status` stays whole): `$SUPPORT_PROFILE` and `--json` stay whole.
  */
 import stringWidth from 'string-width';
 
@@ -46,7 +46,7 @@ function pieces(line: string): string[] {
       !inside &&
       !NO_START.has(ch) &&
       !NO_END.has(prev) &&
-      ((/\s/.test(prev) && !/\s/.test(ch)) || ((wide(ch) || wide(prev)) && !/\s/.test(ch)) || (prev === ',' && !/\s/.test(ch)));
+      ((/\s/.test(prev) && !/\s/.test(ch)) || ((wide(ch) || wide(prev)) && !/\s/.test(ch)) || (prev === ',' && /["{[]/.test(ch)));
     if (breakBefore) {
       out.push(cur);
       cur = '';
