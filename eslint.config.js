@@ -24,7 +24,7 @@ function onlyIn(pkgs, where) {
   };
 }
 
-const uiPkgs = ['chalk', '@inquirer/*', 'inquirer'];
+const uiPkgs = ['chalk', '@inquirer/*', 'inquirer', 'ora', 'string-width'];
 const portalPkgs = ['undici'];
 const configPkgs = ['conf'];
 

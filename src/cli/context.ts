@@ -11,6 +11,8 @@ export interface GlobalOptions {
   profile: string | undefined;
   portal: string | undefined;
   json: boolean;
+  /** `--json key,status`: the fields to print (absent: all of them). */
+  jsonFields?: readonly string[];
   /** False with --no-input. */
   input: boolean;
   debug: boolean;
@@ -34,11 +36,13 @@ export interface Ctx extends Deps {
 }
 
 export function globalsOf(cmd: Command): GlobalOptions {
-  const o = cmd.optsWithGlobals() as Partial<GlobalOptions>;
+  const o = cmd.optsWithGlobals() as Partial<Omit<GlobalOptions, 'json'>> & { json?: boolean | string };
+  const fields = typeof o.json === 'string' && o.json !== '' ? o.json.split(',').map((f) => f.trim()) : undefined;
   return {
     profile: o.profile,
     portal: o.portal,
-    json: Boolean(o.json),
+    json: o.json !== undefined && o.json !== false,
+    ...(fields ? { jsonFields: fields } : {}),
     input: o.input !== false,
     debug: Boolean(o.debug),
     color: o.color !== false,
@@ -56,5 +60,5 @@ export function buildCtx(deps: Deps, globals: GlobalOptions, lang: Lang, t: T): 
     !(deps.env.CI !== undefined && deps.env.CI !== '' && deps.env.CI !== '0' && deps.env.CI !== 'false');
   const color = wantColor(deps.env, deps.io.stderrIsTTY, !globals.color);
   const io = color === deps.io.color ? deps.io : makeIO({ ...deps.io, color });
-  return { ...deps, io, output: makeOutput(io), globals, lang, t, paths: resolvePaths(deps.env, deps.home), interactive };
+  return { ...deps, prompter: (signal) => deps.prompter(signal, lang), io, output: makeOutput(io, globals.jsonFields), globals, lang, t, paths: resolvePaths(deps.env, deps.home), interactive };
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { Lang } from '../i18n/index.js';
 import type { Clock } from '../lib/clock.js';
 import type { Env } from '../lib/env.js';
 import type { Prompter } from '../lib/prompter.js';
@@ -17,8 +18,8 @@ export interface Deps {
   cwd: string;
   /** The package version, for `--version`, the User-Agent and manifests. */
   version: string;
-  /** Builds the interactive prompter; called only by commands that ask questions. */
-  prompter: (signal?: AbortSignal) => Promise<Prompter>;
+  /** Builds the interactive prompter (its key hints and Yes/No in `lang`); called only by commands that ask questions. */
+  prompter: (signal?: AbortSignal, lang?: Lang) => Promise<Prompter>;
   /** Aborts on Ctrl-C (SIGINT) outside prompts. */
   signal: AbortSignal;
 }
@@ -40,13 +41,14 @@ export function productionDeps(parts: {
     cwd: parts.cwd,
     version: parts.version,
     signal: parts.signal,
-    prompter: async (signal) => {
+    prompter: async (signal, lang) => {
       const { createInquirerPrompter } = await import('../ui/prompter.js');
       return createInquirerPrompter({
         input: parts.io.stdin,
         output: parts.io.stderr,
         signal,
         env: parts.env,
+        ...(lang ? { lang } : {}),
       });
     },
   };

@@ -20,14 +20,17 @@ export interface JsonArrayWriter {
   end(): void;
 }
 
-export function makeOutput(io: IO): Output {
+/** The writer; with `fields` (`--json key,status`), every document keeps only those fields. */
+export function makeOutput(io: IO, fields?: readonly string[]): Output {
+  const keep = (value: unknown) => (fields ? selectFields(value, fields) : value);
   return {
-    json: (value) => io.out(JSON.stringify(value, null, 2)),
-    jsonLine: (value) => io.out(JSON.stringify(value)),
+    json: (value) => io.out(JSON.stringify(keep(value), null, 2)),
+    jsonLine: (value) => io.out(JSON.stringify(keep(value))),
     jsonArray: () => {
       let count = 0;
       return {
-        push: (item) => {
+        push: (raw) => {
+          const item = keep(raw);
           io.stdout.write(count === 0 ? `[\n${JSON.stringify(item)}` : `,\n${JSON.stringify(item)}`);
           count++;
         },
@@ -35,4 +38,14 @@ export function makeOutput(io: IO): Output {
       };
     },
   };
+}
+
+/** Keeps the selected fields of a document (of each element of an array), in the order asked. */
+function selectFields(value: unknown, fields: readonly string[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => selectFields(v, fields));
+  if (value === null || typeof value !== 'object') return value;
+  const doc = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (f in doc) out[f] = doc[f];
+  return out;
 }

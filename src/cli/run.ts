@@ -6,8 +6,17 @@ import type { Deps } from './deps.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { loadCommands } from './commands/index.js';
 import { theme } from '../ui/theme.js';
+import { commandIndex } from './argv.js';
+import { jsonArgv } from './json-fields.js';
+import { fitLines, helpAsFlag, helpConfig, helpRows } from './help.js';
+import { wrapText } from '../ui/width.js';
 
 const BIN = 'support';
+
+/** The width help is laid out for: the terminal's, at least 40 cells. */
+function helpWidth(deps: Deps): number {
+  return Math.max(40, deps.io.columns || 80);
+}
 
 /** The value of `--lang` anywhere in argv (`--lang ja` or `--lang=ja`), read before parsing so help is translated. */
 function langFlag(argv: readonly string[]): string | undefined {
@@ -20,35 +29,30 @@ function langFlag(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-function titles(t: T): Record<string, string> {
-  return {
-    'Usage:': t('help.title.usage'),
-    'Options:': t('help.title.options'),
-    'Commands:': t('help.title.commands'),
-    'Arguments:': t('help.title.arguments'),
-    'Global Options:': t('help.title.globalOptions'),
-  };
-}
-
-/** Applies our translated help titles, help flag text and error routing to a command and its subcommands. */
+/** Applies our translated help (fitted to the terminal's width), help flag text and error routing to a command and its subcommands. */
 function configure(cmd: Command, deps: Deps, t: T, color: boolean): void {
-  const names = titles(t);
   const c = theme(color);
+  const width = helpWidth(deps);
   cmd
-    .configureHelp({
-      styleTitle: (s: string) => c.bold(names[s] ?? s),
-      showGlobalOptions: true,
-      sortSubcommands: false,
-    })
+    .configureHelp(helpConfig(t, width, (s) => c.bold(s)))
     .helpOption('-h, --help', t('help.option'))
     .configureOutput({
-      writeOut: (s) => void deps.io.stdout.write(s),
-      writeErr: (s) => void deps.io.stderr.write(s),
+      writeOut: (s) => void deps.io.stdout.write(fitLines(s, width)),
+      writeErr: (s) => void deps.io.stderr.write(fitLines(s, width)),
+      getOutHelpWidth: () => width,
+      getErrHelpWidth: () => width,
       // Commander's own error text is replaced by ours (translated, with the hint) in run().
       outputError: () => undefined,
     })
     .exitOverride();
   for (const sub of cmd.commands) configure(sub, deps, t, color);
+}
+
+/** The command at `names` below `root` (`['sandbox', 'reply']`), if there is one. */
+function commandAt(root: Command, names: readonly string[]): Command | undefined {
+  let cmd: Command | undefined = root;
+  for (const n of names) cmd = cmd?.commands.find((c) => c.name() === n || c.aliases().includes(n));
+  return cmd;
 }
 
 /** Rewrites a commander parse error as a translated usage error with a "did you mean" hint. */
@@ -113,18 +117,18 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     .version(deps.version, '-V, --version', t('opt.version'))
     .option('--profile <name>', t('opt.profile'))
     .option('--portal <url>', t('opt.portal'))
-    .option('--json', t('opt.json'))
+    .option('--json [fields]', t('opt.json'))
     .option('--no-input', t('opt.noInput'))
     .option('--debug', t('opt.debug'))
     .option('--no-color', t('opt.noColor'))
-    .option('--lang <lang>', t('opt.lang'))
+    .option('--lang <en|ja>', t('opt.lang'))
     .option('--ca-file <file>', t('portal.opt.caFile'))
-    .helpCommand(false)
+    .helpCommand('help [command]', t('help.command'))
     .showSuggestionAfterError(true)
-    .addHelpText(
-      'after',
-      `\n${c.bold(t('help.env.title'))}\n${t('help.env.body')}\n\n${c.bold(t('help.exit.title'))}\n${t('help.exit.body')}\n\n${t('help.more', `${BIN} <command>`)}`,
-    );
+    .addHelpText('after', () => {
+      const width = helpWidth(deps);
+      return `\n${c.bold(t('help.env.title'))}\n${helpRows(t('help.env.rows'), width)}\n\n${c.bold(t('help.exit.title'))}\n${helpRows(t('help.exit.rows'), width)}\n\n${wrapText(t('help.more', BIN), width).join('\n')}`;
+    });
 
   for (const register of await loadCommands()) {
     register({
@@ -151,7 +155,14 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
   }
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    const valueFlags = program.options.filter((o) => o.required).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
+    const at = commandIndex(argv, valueFlags);
+    const target = at < 0 ? undefined : commandAt(program, [argv[at]!]);
+    const withJson = jsonArgv(argv, { index: at, command: target?.name(), takesArgs: (target?.registeredArguments.length ?? 0) > 0 }, t, helpWidth(deps));
+    const asked = helpAsFlag(withJson, valueFlags);
+    // `support help nope`: without --help, commander reports the unknown command with a suggestion.
+    const known = asked.names.every((_, i) => commandAt(program, asked.names.slice(0, i + 1)) !== undefined);
+    await program.parseAsync(known ? asked.argv : asked.argv.filter((a) => a !== '--help'), { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -134,7 +134,8 @@ export function wantsSandbox(value: string | undefined): boolean {
 }
 
 async function openSandbox(ctx: Ctx, profile: string): Promise<PortalSession> {
-  const { startSandbox } = await import('../sandbox/index.js');
+  const [{ startSandbox }, { sandboxNoticeOnce }] = await Promise.all([import('../sandbox/index.js'), import('./sandbox-notice.js')]);
+  await sandboxNoticeOnce(ctx, ctx.paths.dataDir);
   let handle;
   try {
     // The well-known port when it is free, so the links printed stay valid for `support sandbox`

@@ -14,6 +14,8 @@ export interface IO {
   stderrIsTTY: boolean;
   /** Terminal width for tables; 80 when unknown. */
   columns: number;
+  /** The width stderr's terminal reports (0 on a terminal that reports none); absent when not known. */
+  ttyColumns?: number;
   /** Colour on stderr/stdout when it is a TTY, unless NO_COLOR/--no-color; FORCE_COLOR forces it. */
   color: boolean;
   /** Writes a line (a newline is added) to stdout. */
@@ -51,6 +53,7 @@ export function processIO(): IO {
     stdoutIsTTY,
     stderrIsTTY,
     columns: process.stdout.columns || process.stderr.columns || 80,
+    ...(stderrIsTTY ? { ttyColumns: process.stderr.columns ?? 0 } : {}),
     color: wantColor(env, stderrIsTTY, false),
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Byte progress on a terminal: `label  12.0 MiB / 1.0 GiB  45.1 MiB/s  ETA 22s`, redrawn in place on
- * stderr at most every `intervalMs`. Silent when stderr is not a TTY (scripts read stdout; a log
- * full of progress lines helps nobody). Used by uploads (`attach`, `create`) and the bundle writer.
+ * stderr at most every `intervalMs`. When stderr is not a TTY (nohup, cron, a log file), long work
+ * prints the same figures as plain lines, one every 10% or 30 s; work done within a few seconds
+ * prints nothing. Used by uploads (`attach`, `create`) and the bundle writer.
  */
 import type { T } from '../i18n/index.js';
 import { formatBytes, formatDuration } from '../lib/units.js';
@@ -52,7 +53,7 @@ export function progressLine(
 export function createByteProgress(opts: ByteProgressOptions): ByteProgress {
   const { io, t, now } = opts;
   const interval = opts.intervalMs ?? 100;
-  if (!io.stderrIsTTY) return { update: () => undefined, done: () => undefined };
+  if (!io.stderrIsTTY) return plainProgress(opts);
   const start = now();
   let lastDraw = Number.NEGATIVE_INFINITY;
   let lastSample = { at: start, bytes: 0 };
@@ -82,5 +83,33 @@ export function createByteProgress(opts: ByteProgressOptions): ByteProgress {
       if (drawn) io.stderr.write('\r\x1b[2K');
       drawn = false;
     },
+  };
+}
+
+/** Work shorter than this writes no progress lines outside a terminal. */
+const PLAIN_QUIET_MS = 3_000;
+/** Outside a terminal, a line at least this often while work goes on (and at every tenth done). */
+const PLAIN_EVERY_MS = 30_000;
+
+/** Progress as plain lines on stderr, for logs: at each tenth of the total, or every 30 s. */
+function plainProgress(opts: ByteProgressOptions): ByteProgress {
+  const { io, t, now } = opts;
+  const start = now();
+  let label = opts.label ?? '';
+  let lastAt = start;
+  let lastTenth = -1;
+  return {
+    update(bytes, total, l) {
+      if (l !== undefined) label = l;
+      const at = now();
+      if (at - start < PLAIN_QUIET_MS) return;
+      const tenth = total > 0 ? Math.floor((bytes / total) * 10) : -1;
+      if ((total > 0 && tenth > lastTenth) || at - lastAt >= PLAIN_EVERY_MS) {
+        lastTenth = Math.max(lastTenth, tenth);
+        lastAt = at;
+        io.err(progressLine(t, { label, bytes, total, elapsedMs: at - start }));
+      }
+    },
+    done: () => undefined,
   };
 }

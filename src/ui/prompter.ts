@@ -1,6 +1,9 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { createT, type Lang } from '../i18n/index.js';
 import type { Env } from '../lib/env.js';
+import { wantColor } from './io.js';
+import { theme } from './theme.js';
 import { CancelledError } from '../lib/errors.js';
 import type { Choice, ChoiceSeparator, Prompter } from '../lib/prompter.js';
 
@@ -15,8 +18,19 @@ export async function createInquirerPrompter(opts: {
   signal?: AbortSignal;
   /** Where `$VISUAL`/`$EDITOR` are read from (none: `vi`). */
   env?: Env;
+  /** The language of inquirer's own words: key hints, Yes/No, "disabled" (default English). */
+  lang?: Lang;
 }): Promise<Prompter> {
   const inq = await import('@inquirer/prompts');
+  const t = createT(opts.lang ?? 'en');
+  const paint = theme(wantColor(opts.env ?? {}, true, false));
+  const actions: Record<string, string> = { navigate: t('prompt.key.navigate'), select: t('prompt.key.select') };
+  const selectTheme = {
+    style: {
+      keysHelpTip: (keys: [string, string][]) => keys.map(([key, action]) => `${paint.bold(key)} ${paint.dim(actions[action] ?? action)}`).join(paint.dim(' • ')),
+    },
+  };
+  const yesNo = (v: boolean) => (v ? t('prompt.yes') : t('prompt.no'));
   /**
    * Runs one inquirer prompt. An answered prompt keeps its line; one cancelled (Ctrl-C, which
    * readline reads as a key, or a signal) is erased, so nothing half-asked is left on the screen.
@@ -56,7 +70,7 @@ export async function createInquirerPrompter(opts: {
     input: (q) =>
       guard((context) => inq.input({ message: q.message, default: q.default, validate: q.validate }, context)),
     password: (q) => guard((context) => inq.password({ message: q.message, mask: '*', validate: q.validate }, context)),
-    confirm: (q) => guard((context) => inq.confirm({ message: q.message, default: q.default }, context)),
+    confirm: (q) => guard((context) => inq.confirm({ message: q.message, default: q.default, transformer: yesNo }, context)),
     select: <V>(q: { message: string; choices: readonly (Choice<V> | ChoiceSeparator)[]; default?: V }) =>
       guard((context) =>
         inq.select<V>(
@@ -64,10 +78,11 @@ export async function createInquirerPrompter(opts: {
             message: q.message,
             default: q.default,
             pageSize: 12,
+            theme: selectTheme,
             choices: q.choices.map((c) =>
               'separator' in c
                 ? new inq.Separator(c.separator)
-                : { name: c.name, value: c.value, description: c.description, disabled: c.disabled },
+                : { name: c.name, value: c.value, description: c.description, disabled: c.disabled === true ? t('prompt.disabled') : c.disabled },
             ),
           },
           context,

@@ -19,6 +19,7 @@ export async function loadCommands(): Promise<Register[]> {
     import('./logout.js'),
     import('./whoami.js'),
     import('./sandbox.js'),
+    import('./completion.js'),
   ]);
   return mods.map((m) => m.register);
 }

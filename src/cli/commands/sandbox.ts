@@ -101,6 +101,8 @@ export function parseSandboxCommandOptions(raw: RawServe, ctx: Ctx): SandboxComm
 export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise<number> {
   const { t, io } = ctx;
   const { startSandbox, loadCatalogFile, SandboxCatalogError, SandboxDataError, SandboxFieldIdOffsetError } = await import('../../sandbox/index.js');
+  const { sandboxNoticeOnce } = await import('../sandbox-notice.js');
+  await sandboxNoticeOnce(ctx, opts.data);
   let handle;
   try {
     const catalog = opts.catalog === undefined ? undefined : await loadCatalogFile(opts.catalog);

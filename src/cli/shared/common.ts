@@ -34,10 +34,12 @@ export function notVisible(err: unknown, key: string, t: T): unknown {
 
 /** Runs `fn` with an open portal session, closing it whatever happens. */
 export async function withPortal<R>(ctx: Ctx, fn: (api: PortalApi, portalUrl: string, session: PortalSession) => Promise<R>): Promise<R> {
-  const { openPortal, oddAnswer } = await import('../session.js');
+  const [{ openPortal, oddAnswer }, { createSpinner, spinWhileWaiting }] = await Promise.all([import('../session.js'), import('../../ui/spinner.js')]);
   const session = await openPortal(ctx);
   try {
-    return await fn(session.api, session.portalUrl, session);
+    // Uploads draw their own byte progress.
+    const api = spinWhileWaiting(session.api, createSpinner(ctx.io, ctx.env, ctx.t('spinner.portal')), ['uploadTemporaryFiles']);
+    return await fn(api, session.portalUrl, session);
   } catch (err) {
     throw oddAnswer(ctx, session.portalUrl, err);
   } finally {

@@ -75,7 +75,7 @@ export const en = {
 } as const;
 
 export const ja: Catalog<typeof en> = {
-  'portal.opt.caFile': 'システムの証明書に加えてこの PEM の CA 証明書 (プライベート CA) を信頼する',
+  'portal.opt.caFile': 'システムの証明書に加えてこの PEM の CA 証明書 (プライベート CA) を信頼します',
   'portal.err.auth': (host) => `${host} が認証情報を拒否しました (HTTP 401)。`,
   'portal.err.authSeraph': (host, reason) => `${host} が認証情報を拒否しました (X-Seraph-LoginReason: ${reason})。`,
   'portal.err.authDenied': (host) =>

@@ -3,11 +3,11 @@ import type { Catalog } from '../types.js';
 /** Messages of `support sandbox` and of the sandbox portal's API errors (chosen by `requestLanguage`/Accept-Language). */
 export const en = {
   'sandbox.description': 'run the built-in JSM-compatible sandbox portal (no account needed)',
-  'sandbox.opt.port': 'port to listen on, on 127.0.0.1 (default 8642; 0 = any free port)',
+  'sandbox.opt.port': 'port to listen on, on 127.0.0.1 (default: 8642; 0 = any free port)',
   'sandbox.opt.data': 'data folder (default: the user data folder, or $SUPPORT_DATA_DIR)',
   'sandbox.opt.rateLimit': 'answer 429 with Retry-After beyond N requests per minute (for testing clients)',
-  'sandbox.opt.maxPageSize': 'server-side cap on the page size of list endpoints (default 50)',
-  'sandbox.opt.attachmentLimit': 'largest accepted upload, e.g. 10MB (default 100MB)',
+  'sandbox.opt.maxPageSize': 'server-side cap on the page size of list endpoints (default: 50)',
+  'sandbox.opt.attachmentLimit': 'largest accepted upload, e.g. 10MB (default: 100MB)',
   'sandbox.opt.fieldIdOffset':
     'serve every custom field id shifted by N (10000: customfield_10010 becomes customfield_20010), to test clients against ids they do not know; kept by the data folder',
   'sandbox.opt.flavor': 'which portal to imitate: cloud (default) or dc (Data Center: usernames, no status categories, /rest/api/2 only)',
@@ -111,15 +111,16 @@ export const en = {
     `The file "${file}" is larger than the attachment size limit of ${limit} bytes.`,
   'sandbox.api.tooMany': (n: number) => `Too many files: at most ${n} can be uploaded at once.`,
   'sandbox.api.badTemporary': (ids: string) => `These temporary attachments do not exist or have expired: ${ids}.`,
+  'sandbox.notice.local': (dir: string) => `This is the built-in sandbox portal: it runs on this machine and keeps its data in ${dir}. Nothing is sent to Atlassian.`,
 } as const;
 
 export const ja: Catalog<typeof en> = {
   'sandbox.description': '内蔵の JSM 互換サンドボックスポータルを起動します (アカウント不要)',
-  'sandbox.opt.port': '127.0.0.1 で待ち受けるポート (既定 8642。0 = 空いている任意のポート)',
+  'sandbox.opt.port': '127.0.0.1 で待ち受けるポート (既定: 8642。0 = 空いている任意のポート)',
   'sandbox.opt.data': 'データフォルダー (既定: ユーザーのデータフォルダー、または $SUPPORT_DATA_DIR)',
   'sandbox.opt.rateLimit': '1 分あたり N 件を超えるリクエストに Retry-After 付きの 429 を返します (クライアントのテスト用)',
-  'sandbox.opt.maxPageSize': '一覧エンドポイントのページサイズのサーバー側上限 (既定 50)',
-  'sandbox.opt.attachmentLimit': '受け付けるアップロードの最大サイズ。例: 10MB (既定 100MB)',
+  'sandbox.opt.maxPageSize': '一覧エンドポイントのページサイズのサーバー側上限 (既定: 50)',
+  'sandbox.opt.attachmentLimit': '受け付けるアップロードの最大サイズ。例: 10MB (既定: 100MB)',
   'sandbox.opt.fieldIdOffset':
     'すべてのカスタムフィールド ID を N ずらして提供します (10000: customfield_10010 が customfield_20010 になる)。未知の ID に対するクライアントのテスト用。データフォルダーに記録されます',
   'sandbox.opt.flavor': '模倣するポータル: cloud (既定) または dc (Data Center: ユーザー名、ステータスカテゴリーなし、/rest/api/2 のみ)',
@@ -139,7 +140,7 @@ export const ja: Catalog<typeof en> = {
   'sandbox.reply.description': 'サポートエンジニアとして返信します。リクエストは「Waiting for customer」になります',
   'sandbox.reply.arg.key': 'リクエストキー (例: SUP-1)',
   'sandbox.reply.arg.text': '返信の本文',
-  'sandbox.advance.description': 'サンドボックスの時計を進めます (例: 6d で 5 日後の自動解決を起こす)',
+  'sandbox.advance.description': 'サンドボックスの時計を進めます (例: 6d で 5 日後の自動解決が起きます)',
   'sandbox.advance.arg.duration': '進める量: 90s, 2h, 6d, 1w, 1h30m',
   'sandbox.out.title': 'サンドボックスポータルを起動しました。',
   'sandbox.out.url': 'URL:        ',
@@ -222,4 +223,5 @@ export const ja: Catalog<typeof en> = {
     `ファイル "${file}" は添付ファイルのサイズ上限 ${limit} バイトを超えています。`,
   'sandbox.api.tooMany': (n: number) => `ファイルが多すぎます。一度にアップロードできるのは ${n} 個までです。`,
   'sandbox.api.badTemporary': (ids: string) => `次の一時添付ファイルは存在しないか、期限が切れています: ${ids}。`,
+  'sandbox.notice.local': (dir: string) => `内蔵のサンドボックスポータルです。このマシンで動き、データは ${dir} に保存します。Atlassian には何も送信しません。`,
 };

@@ -1,0 +1,87 @@
+// The built CLI in a real 80-column terminal (tmux), in English and Japanese: help lines never
+// wrap (a wrapped line is what broke `$SUPPOR` / `T_PROFILE` and spilled to column 0), and the
+// prompts' own words (key hints, Yes/No) are in the user's language.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it, type TestContext } from 'vitest';
+import { tempDir } from './support/harness.js';
+import { BIN, REPO } from './support/built-cli.js';
+import { hasTool, isBuilt, need } from './support/needs.js';
+
+const socket = `support-help-tty-${process.pid}`;
+const home = tempDir('support-help-tty-');
+let session = '';
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+function open(ctx: TestContext, name: string, cmd: string): void {
+  need(ctx, hasTool('tmux', ['-V']), 'tmux');
+  need(ctx, isBuilt(), 'the build (npm run build)');
+  session = name;
+  tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '50', cmd);
+}
+
+/** The pane as the terminal shows it (`joined`: soft-wrapped rows joined back into their lines). */
+function screen(joined = false): string {
+  return tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', session, '-S', '-400');
+}
+
+async function waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = screen();
+    if (re.test(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(re)}; screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // already gone
+  }
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+const env = (lang: string) =>
+  `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI -u NO_COLOR TERM=xterm-256color SUPPORT_LANG=${lang} SUPPORT_KEYRING=off SUPPORT_CONFIG_DIR=${JSON.stringify(path.join(home, `config-${lang}`))}`;
+
+describe('the built CLI at 80 columns (tmux)', () => {
+  for (const lang of ['en', 'ja']) {
+    it(`${lang}: no line of support --help or create --help wraps in the terminal`, async (ctx) => {
+      open(ctx, `help-${lang}`, `${env(lang)} sh -c 'node ${JSON.stringify(BIN)} --help; node ${JSON.stringify(BIN)} create --help; echo END-OF-HELP; sleep 30'`);
+      await waitFor(/END-OF-HELP/);
+      const rows = screen();
+      // A line wider than the terminal takes two rows, which -J joins back: none may differ.
+      expect(screen(true)).toBe(rows);
+      expect(rows).toMatch(lang === 'ja' ? /\$SUPPORT_PROFILE/ : /\$SUPPORT_PROFILE/);
+      expect(rows).toMatch(lang === 'ja' ? /使い方: support create \[オプション\]/ : /Usage: support create \[options\]/);
+    });
+  }
+
+  it('ja: the select hints and the Yes/No answer of the guided create are in Japanese', async (ctx) => {
+    open(ctx, 'prompts-ja', `${env('ja')} node ${JSON.stringify(BIN)} create --portal sandbox; echo EXIT=$?; sleep 30`);
+    const first = await waitFor(/↑↓/);
+    expect(first).toMatch(/↑↓ 移動 • ⏎ 選択/);
+    expect(first).not.toMatch(/navigate|select\b/);
+    tmux('send-keys', '-t', session, 'Enter');
+    await waitFor(/\? Product/);
+    tmux('send-keys', '-t', session, 'Enter');
+    await waitFor(/\? Summary/);
+    tmux('send-keys', '-t', session, '-l', 'Boards are slow');
+    tmux('send-keys', '-t', session, 'Enter');
+    // The first yes/no question of the form (production or not); the answer is shown in Japanese.
+    await waitFor(/\((?:Y\/n|y\/N)\)/);
+    tmux('send-keys', '-t', session, '-l', 'y');
+    tmux('send-keys', '-t', session, 'Enter');
+    const answered = await waitFor(/✔ .*はい/);
+    expect(answered).not.toMatch(/✔ .*\bYes\b/);
+    tmux('send-keys', '-t', session, 'C-c');
+    await waitFor(/EXIT=\d+/);
+  });
+});
