@@ -51,6 +51,7 @@ export const JSON_FIELDS: Readonly<Record<string, readonly string[]>> = {
     comments: true,
     commentCount: true,
     autoResolve: true,
+    escalation: true,
   }),
   comment: keysOf<CommentJson>({ key: true, comment: true, previousStatus: true, status: true, statusCategory: true, reopened: true, url: true, alreadyAdded: true }),
   attach: keysOf<AttachJson>({ key: true, attached: true, failed: true, alreadyAttached: true, url: true, bundle: true }),
