@@ -270,4 +270,23 @@ describe('hostile trees through the built CLI', () => {
     expect(f?.notes).toContain('name-escaped');
     expect(f?.source).toBe(path.join(logs, 'node%FF/old/atlassian-jira.log.1'));
   }, 60_000);
+
+  it('--obfuscate hosts hides host names joined into file names by -, _ or . (entries and manifest)', () => {
+    const root = tmp();
+    const home = path.join(root, 'jira-home');
+    const logs = path.join(home, 'log');
+    fs.mkdirSync(path.join(logs, 'jira-node1.example.com'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'dbconfig.xml'), '<jira-database-config/>\n');
+    fs.writeFileSync(path.join(logs, 'jira-node1.example.com', 'atlassian-jira.log'), 'INFO a\n');
+    fs.writeFileSync(path.join(logs, 'atlassian-jira-gc-jira-node1.example.com.log'), 'INFO b\n');
+    fs.writeFileSync(path.join(logs, 'support_jira-node1_2026.log'), 'INFO c\n');
+    const r = bundle(root, ['--home', home, '--obfuscate', 'hosts', '--output', 'out.zip', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { dir, names } = unpack(path.join(root, 'out.zip'));
+    expect(names.filter((n) => n.endsWith('.log'))).toHaveLength(3);
+    expect(names.join('\n')).not.toContain('node1');
+    expect(names.some((n) => /atlassian-jira-gc-host-[0-9a-f]{8}\.example\.log$/.test(n)), names.join(' ')).toBe(true);
+    expect(names.some((n) => /support_host-[0-9a-f]{8}_2026\.log$/.test(n)), names.join(' ')).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).not.toContain('node1');
+  }, 60_000);
 });
