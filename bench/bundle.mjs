@@ -2,7 +2,7 @@
 // Benchmark of `support bundle` against Info-ZIP `zip -r -q -6` on the same corpus in the same run
 // (these machines drift by up to 25% between runs, so only the ratios mean much).
 //
-//   npm run build && node bench/bundle.mjs [--scales 1,4] [--out DIR] [--keep]
+//   npm run build && node bench/bundle.mjs [--scales 1,4] [--rounds N] [--out DIR] [--keep] [--bin PATH]
 //
 // For each scale it makes a corpus with ../shared/corpus/gen_logs.py (1 GiB at scale 1; reused if
 // present), runs zip, then `support bundle --path CORPUS --level 6` (redaction on), and prints both
@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure } from './lib.mjs';
+import { measure, median } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -23,8 +23,11 @@ const opt = (name, dflt) => {
 const scales = opt('--scales', '1').split(',').map(Number);
 const out = path.resolve(opt('--out', path.join(repo, '.bench-out')));
 const keep = args.includes('--keep');
+// Rounds alternate zip and ours; the medians are reported (a loaded machine drifts within a run too).
+const rounds = Number(opt('--rounds', '1'));
 const gen = path.resolve(repo, '../shared/corpus/gen_logs.py');
-const bin = path.join(repo, 'bin/support.js');
+// `--bin` runs another build of `support` (an older commit's, to compare).
+const bin = path.resolve(opt('--bin', path.join(repo, 'bin/support.js')));
 const MiB = 1024 * 1024;
 
 if (!fs.existsSync(path.join(repo, 'dist/bundle/worker.js'))) {
@@ -45,10 +48,22 @@ function du(dir) {
   return total;
 }
 
-/** Runs a command in `cwd`; resolves with wall time in seconds and peak RSS. */
+const gnuTime = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/**
+ * Runs a command in `cwd`; resolves with wall time in seconds, CPU seconds (user + system, all
+ * threads; NaN without GNU time) and peak RSS (GNU time's maximum resident set, else VmHWM polled).
+ */
 async function timed(cmd, argv, cwd) {
-  const r = await measure(cmd, argv, { cwd, env: { SUPPORT_CONFIG_DIR: path.join(out, 'config') } });
-  return { secs: r.ms / 1000, hwm: r.hwm };
+  const env = { SUPPORT_CONFIG_DIR: path.join(out, 'config') };
+  if (!gnuTime) {
+    const r = await measure(cmd, argv, { cwd, env });
+    return { secs: r.ms / 1000, cpu: NaN, hwm: r.hwm };
+  }
+  const report = path.join(out, 'time.txt');
+  const r = await measure(gnuTime, ['-f', '%U %S %M', '-o', report, cmd, ...argv], { cwd, env });
+  const [user, sys, maxKiB] = fs.readFileSync(report, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { secs: r.ms / 1000, cpu: user + sys, hwm: maxKiB * 1024 };
 }
 
 fs.mkdirSync(out, { recursive: true });
@@ -67,15 +82,22 @@ for (const scale of scales) {
   spawnSync('sh', ['-c', `cat $(find "${corpus}" -type f) > /dev/null`]);
   const zipOut = path.join(out, `zip-${scale}.zip`);
   const ourOut = path.join(out, `support-${scale}.zip`);
-  fs.rmSync(zipOut, { force: true });
-  fs.rmSync(ourOut, { force: true });
-  console.error(`bench: zip -r -q -6 (${(input / MiB).toFixed(0)} MiB) ...`);
-  const z = await timed('zip', ['-r', '-q', '-6', zipOut, path.basename(corpus)], out);
-  console.error('bench: support bundle --level 6 ...');
-  const s = await timed(process.execPath, [bin, 'bundle', '--path', corpus, '--level', '6', '--output', ourOut, '--max-total', '64GB', '--max-file-size', '64GB'], out);
+  const zr = [];
+  const sr = [];
+  for (let round = 0; round < rounds; round++) {
+    fs.rmSync(zipOut, { force: true });
+    fs.rmSync(ourOut, { force: true });
+    console.error(`bench: zip -r -q -6 (${(input / MiB).toFixed(0)} MiB) ...`);
+    zr.push(await timed('zip', ['-r', '-q', '-6', zipOut, path.basename(corpus)], out));
+    console.error('bench: support bundle --level 6 ...');
+    sr.push(await timed(process.execPath, [bin, 'bundle', '--path', corpus, '--level', '6', '--output', ourOut, '--max-total', '64GB', '--max-file-size', '64GB'], out));
+  }
+  const med = (runs, k) => median(runs.map((r) => r[k]));
+  const z = { secs: med(zr, 'secs'), cpu: med(zr, 'cpu') };
+  const s = { secs: med(sr, 'secs'), cpu: med(sr, 'cpu'), hwm: Math.max(...sr.map((r) => r.hwm)) };
   const zs = fs.statSync(zipOut).size;
   const ss = fs.statSync(ourOut).size;
-  rows.push({ scale, inputMiB: input / MiB, zipSecs: z.secs, ourSecs: s.secs, ratio: z.secs / s.secs, zipMiB: zs / MiB, ourMiB: ss / MiB, sizeRatio: ss / zs, rssMiB: s.hwm / MiB });
+  rows.push({ scale, inputMiB: input / MiB, zipSecs: z.secs, ourSecs: s.secs, ratio: z.secs / s.secs, zipCpu: z.cpu, ourCpu: s.cpu, zipMiB: zs / MiB, ourMiB: ss / MiB, sizeRatio: ss / zs, rssMiB: s.hwm / MiB });
   if (!keep) {
     fs.rmSync(zipOut, { force: true });
     fs.rmSync(ourOut, { force: true });
@@ -89,4 +111,5 @@ for (const r of rows) {
     `${String(r.scale).padEnd(5)}  ${f(r.inputMiB, 0).padStart(9)}  ${f(r.zipSecs).padStart(5)}  ${f(r.ourSecs).padStart(9)}  ${f(r.ratio, 2).padStart(16)}  ${f(r.zipMiB).padStart(7)}  ${f(r.ourMiB).padStart(11)}  ${f(r.sizeRatio, 3).padStart(10)}  ${f(r.rssMiB, 0).padStart(20)}`,
   );
 }
-console.log('targets: throughput >= 1.3x zip, size <= 1.02x zip, peak RSS <= 150 MiB and flat across scales');
+for (const r of rows) console.log(`scale ${r.scale}: CPU s (user + system) zip ${f(r.zipCpu, 2)}, support ${f(r.ourCpu, 2)}, CPU x zip ${f(r.zipCpu / r.ourCpu, 2)}`);
+console.log('targets: throughput >= 1.45x zip, size <= 1.02x zip, peak RSS <= 150 MiB and flat across scales');

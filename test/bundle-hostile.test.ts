@@ -241,4 +241,52 @@ describe('hostile trees through the built CLI', () => {
     const map = fs.readdirSync(root).find((f) => f.endsWith('.obfuscation-map.json'))!;
     expect(fs.statSync(path.join(root, map)).mode & 0o777).toBe(0o600);
   }, 60_000);
+
+  it('walks into folders whose names are not UTF-8 and keeps their files under lossless escaped names', () => {
+    const root = tmp();
+    const home = path.join(root, 'jira-home');
+    const logs = path.join(home, 'log');
+    fs.mkdirSync(logs, { recursive: true });
+    fs.writeFileSync(path.join(home, 'dbconfig.xml'), '<jira-database-config/>\n');
+    // log/node\xff/ holds a log and a UTF-8 subfolder with one more; log/50%\xe9/ a name with `%` in it.
+    const odd = Buffer.concat([Buffer.from(logs + '/node'), Buffer.from([0xff])]);
+    fs.mkdirSync(odd);
+    fs.writeFileSync(Buffer.concat([odd, Buffer.from('/atlassian-jira.log')]), 'password=ZqOddFolderPw\n');
+    fs.mkdirSync(Buffer.concat([odd, Buffer.from('/old')]));
+    fs.writeFileSync(Buffer.concat([odd, Buffer.from('/old/atlassian-jira.log.1')]), 'INFO kept\n');
+    const pct = Buffer.concat([Buffer.from(logs + '/50%'), Buffer.from([0xe9])]);
+    fs.mkdirSync(pct);
+    fs.writeFileSync(Buffer.concat([pct, Buffer.from('/caf'), Buffer.from([0xe9]), Buffer.from('.log')]), 'INFO percent\n');
+    const r = bundle(root, ['--home', home, '--output', 'out.zip', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { dir, manifest, names } = unpack(path.join(root, 'out.zip'));
+    expect(names).toContain('jira/home/log/node%FF/atlassian-jira.log');
+    expect(names).toContain('jira/home/log/node%FF/old/atlassian-jira.log.1');
+    expect(names).toContain('jira/home/log/50%25%E9/caf%E9.log');
+    expect(manifest.skipped).toEqual([]);
+    expect(fs.readFileSync(path.join(dir, 'jira/home/log/node%FF/atlassian-jira.log'), 'utf8')).toBe('password=[REDACTED:password]\n');
+    expect(fs.readFileSync(path.join(dir, 'jira/home/log/node%FF/old/atlassian-jira.log.1'), 'utf8')).toBe('INFO kept\n');
+    const f = manifest.files.find((x) => x.entry === 'jira/home/log/node%FF/old/atlassian-jira.log.1');
+    expect(f?.notes).toContain('name-escaped');
+    expect(f?.source).toBe(path.join(logs, 'node%FF/old/atlassian-jira.log.1'));
+  }, 60_000);
+
+  it('--obfuscate hosts hides host names joined into file names by -, _ or . (entries and manifest)', () => {
+    const root = tmp();
+    const home = path.join(root, 'jira-home');
+    const logs = path.join(home, 'log');
+    fs.mkdirSync(path.join(logs, 'jira-node1.example.com'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'dbconfig.xml'), '<jira-database-config/>\n');
+    fs.writeFileSync(path.join(logs, 'jira-node1.example.com', 'atlassian-jira.log'), 'INFO a\n');
+    fs.writeFileSync(path.join(logs, 'atlassian-jira-gc-jira-node1.example.com.log'), 'INFO b\n');
+    fs.writeFileSync(path.join(logs, 'support_jira-node1_2026.log'), 'INFO c\n');
+    const r = bundle(root, ['--home', home, '--obfuscate', 'hosts', '--output', 'out.zip', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { dir, names } = unpack(path.join(root, 'out.zip'));
+    expect(names.filter((n) => n.endsWith('.log'))).toHaveLength(3);
+    expect(names.join('\n')).not.toContain('node1');
+    expect(names.some((n) => /atlassian-jira-gc-host-[0-9a-f]{8}\.example\.log$/.test(n)), names.join(' ')).toBe(true);
+    expect(names.some((n) => /support_host-[0-9a-f]{8}_2026\.log$/.test(n)), names.join(' ')).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).not.toContain('node1');
+  }, 60_000);
 });

@@ -59,6 +59,8 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
   const spillDir = fs.mkdtempSync(side.spillPrefix);
   const key = crypto.randomBytes(32);
   const obf = o.obfuscate.length ? new Obfuscator(o.obfuscate, key) : undefined;
+  // Hosts named anywhere in the paths, and this machine's name, are known before the first entry is named.
+  obf?.learnHosts([os.hostname(), ...plan.files.map((f) => f.source), ...plan.skipped.map((s) => s.source)]);
   const threads = new Set<number>();
   let fh: fs.promises.FileHandle | undefined;
   const onAbort = () => void pool.close();
@@ -104,7 +106,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
       if (res.thread !== 0) threads.add(res.thread);
       const deflated = taskOf.get(res.id)!.deflate;
       // Entry names are paths: host names in them are obfuscated like the text.
-      const entry = obf ? obf.apply(f.entry) : f.entry;
+      const entry = obf ? obf.applyPath(f.entry) : f.entry;
       await zip.add(
         { name: entry, method: deflated ? 8 : 0, crc: res.crc, csize: res.csize, size: res.size, mtime: new Date(res.mtimeMs) },
         res.spill ? fileChunks(res.spill) : res.chunks,

@@ -29,6 +29,10 @@ export const SPILL_AT = 1024 * 1024;
 const READ_SIZE = 1024 * 1024;
 /** Redacted text is deflated in blocks of this size: each costs a 32 KiB dictionary and a flush marker. */
 const BLOCK = 1024 * 1024;
+/** Deflate's largest expansion: no gzip member decompresses to more than this many times its size. */
+const MAX_DEFLATE_RATIO = 1032;
+/** Compressed bytes decompressed for a gzip's head when it is read only once. */
+const HEAD_GZ = 16 * 1024;
 /** How often (bytes of input) a long entry yields to the event loop when run in process. */
 const YIELD_EVERY = 8 * 1024 * 1024;
 
@@ -271,7 +275,13 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
     scratch = takeScratch();
     const read = scratch.read;
     let head: Buffer = Buffer.alloc(0);
-    if (task.gunzip) {
+    // Deflate expands at most 1032-fold: a gzip that small cannot exceed the cap, and is read once.
+    const oneGunzip = task.gunzip && sizeAtStart * MAX_DEFLATE_RATIO <= task.maxFileSize;
+    if (oneGunzip) {
+      const n = fs.readSync(fh.fd, read, 0, Math.min(HEAD_GZ, sizeAtStart), 0);
+      // The head is only for telling UTF-16 apart: a gzip cut short still gives its first bytes.
+      head = zlib.gunzipSync(read.subarray(0, n), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, 512);
+    } else if (task.gunzip) {
       // First pass: the decompressed size, to know which tail to keep (and whether the gzip is sound).
       let total = 0;
       const count = (b: Buffer) => {
@@ -308,7 +318,9 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
     const state = { read: 0 };
     if (task.gunzip) {
       let left = skip;
+      let total = 0;
       const tail = (c: Buffer) => {
+        total += c.length;
         // Drop the head of a decompressed log over the cap.
         if (left >= c.length) {
           left -= c.length;
@@ -318,6 +330,7 @@ export async function processEntry(task: EntryTask): Promise<EntryResult> {
         left = 0;
       };
       state.read = await gunzipFile(fh, sizeAtStart, read, tail, zlibPathOf(task));
+      if (oneGunzip) sourceSize = total;
     } else {
       // Synchronous reads into one reused buffer: in a worker nothing else needs the thread.
       const buf = read;

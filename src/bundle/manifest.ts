@@ -79,7 +79,7 @@ export interface ManifestParts {
 export function makeManifest(o: BundleOptions, be: BundleEnv, p: ManifestParts): Manifest {
   // Paths name hosts too (`logs/jira-node-1.corp.example.com/`): obfuscated like the text.
   const obf = p.obfuscator;
-  const hide = (s: string): string => (obf ? obf.apply(s) : s);
+  const hide = (s: string): string => (obf ? obf.applyPath(s) : s);
   const hideOpt = (s: string | undefined): string | undefined => (s === undefined ? undefined : hide(s));
   const files = [...p.files].map((f) => ({ ...f, source: hide(f.source) })).sort((a, b) => a.entry.localeCompare(b.entry));
   const skipped = p.skipped.map((s) => ({ ...s, source: hide(s.source), ...(s.entry ? { entry: hide(s.entry) } : {}), ...(s.detail ? { detail: hide(s.detail) } : {}) }));

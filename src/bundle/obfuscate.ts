@@ -19,6 +19,14 @@ const EMAIL = /\b[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b/g;
 const IPV4 = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\d.])/g;
 const HOST = new RegExp(`(?<![\\w.@-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+(?:${TLDS})(?![\\w.-])`, 'gi');
 
+/**
+ * A host name inside a file name, joined to the rest by `-`, `_` or `.`
+ * (`atlassian-jira-gc-node1.example.com.log`): the name's other words may run into its first label.
+ */
+const NAME_HOST = new RegExp(`(?<![A-Za-z0-9])(?:[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.)+(?:${TLDS})(?![A-Za-z0-9])`, 'gi');
+/** Words of file names that are never taken for a short host name, even when a host is called so. */
+const NOT_SHORT_HOSTS = new Set(['jira', 'confluence', 'bitbucket', 'bamboo', 'crowd', 'atlassian', 'localhost', 'log', 'logs', 'support', 'home', 'install']);
+
 /** The IPv4 documentation networks (RFC 5737) pseudonyms are drawn from. */
 const DOC_NETS = ['192.0.2', '198.51.100', '203.0.113'];
 
@@ -56,7 +64,51 @@ export class Obfuscator {
 
   /** The pseudonym of one hostname: `host-1a2b3c4d.example`. */
   host(name: string): string {
+    this.hosts.add(name.toLowerCase());
     return this.remember(name, `host-${this.digest('host', name).toString('hex', 0, 4)}.example`);
+  }
+
+  /** Host names seen so far (lowercase), whose short names are hidden in paths too. */
+  private readonly hosts = new Set<string>();
+
+  /**
+   * Learns the host names in `texts` (paths, this machine's name) before any path is obfuscated,
+   * so that a short name (`support_node1_2026.log`) is known wherever it comes first.
+   */
+  learnHosts(texts: Iterable<string>): void {
+    if (!this.kinds.has('hosts')) return;
+    for (const t of texts) {
+      if (/^[A-Za-z0-9-]+$/.test(t)) this.host(t);
+      else this.apply(t);
+    }
+  }
+
+  /**
+   * A path (an entry name, a manifest path) with every enabled kind replaced as in text, and with
+   * host names hidden where file names join them to other words by `-`, `_` or `.`: a full name
+   * (`...-gc-node1.example.com.log`), or the short name of a host seen before (`support_node1_2026`).
+   */
+  applyPath(p: string): string {
+    let s = this.apply(p);
+    if (!this.kinds.has('hosts')) return s;
+    s = s.replace(NAME_HOST, (m) => {
+      const labels = m.toLowerCase().split('.');
+      if (TLD_SET.has(labels[0]!)) return m;
+      // The longest known host the run ends with, at a word boundary; else the whole run.
+      for (let i = 0; i < m.length; i++) {
+        if (i > 0 && !'-_'.includes(m[i - 1]!)) continue;
+        const tail = m.slice(i);
+        if (this.hosts.has(tail.toLowerCase())) return m.slice(0, i) + this.host(tail);
+      }
+      return this.host(m);
+    });
+    for (const h of this.hosts) {
+      const short = h.split('.')[0]!;
+      if (short.length < 3 || NOT_SHORT_HOSTS.has(short) || !s.toLowerCase().includes(short)) continue;
+      const re = new RegExp(`(?<=^|[/._-])${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[/._-])`, 'gi');
+      s = s.replace(re, (m) => this.host(m).split('.')[0]!);
+    }
+    return s;
   }
 
   /**

@@ -27,6 +27,7 @@ import {
   WS,
   type Rule,
 } from './redact-rule.js';
+import { TRIGGER_WORDS } from './redact-scan.js';
 import { TOKEN_RULES } from './redact-shapes.js';
 
 /** Words that make a key secret-named; compared case-insensitively. */
@@ -253,19 +254,18 @@ function rulesFor(config: boolean): Rule[] {
 export const LOG_RULES = rulesFor(false);
 
 /**
- * One cheap scan, over the text lowercased, that finds the lines worth running the rules on:
- * every rule's match contains one of these (in any case, which only flags more lines), and which
- * one says which rules can match at all (its family, see {@link familyOf}). Most log lines hold
- * none, and skipping them is what makes redaction run at disk speed. One pass over lowercased
- * text without the `i` flag is ~1.5x faster than two passes, one of them with `i`. Each costs
- * most where its first letter is common, so a trigger may be the rarer tail of its word
- * (`emberme` for rememberme, `pm_` for npm_, `c3dvcmq6` for SMTP's `UGFzc3dvcmQ6`). `begin ` and
- * `aopen` find where a private key or a licence may start (see `redact-blocks.ts`). No two
- * alternatives can match at the same position with different families (those sharing a first
- * letter differ before they end), so stepping one character past each hit finds every family present.
+ * The words that find the lines worth running the rules on: every rule's match contains one of
+ * them (in any case, which only flags more lines), and which one says which rules can match at
+ * all (its family, see {@link familyOf}). Most log lines hold none, and skipping them is what
+ * makes redaction run at disk speed. Each costs most where its first letter is common, so a
+ * trigger may be the rarer tail of its word (`emberme` for rememberme, `pm_` for npm_, `c3dvcmq6`
+ * for SMTP's `UGFzc3dvcmQ6`). `begin ` and `aopen` find where a private key or a licence may start
+ * (see `redact-blocks.ts`). No two words can match at the same position with different families
+ * (those sharing a first letter differ before they end), so one hit per position finds every
+ * family present. The engine finds them with `redact-scan.ts`; this expression, stepped one
+ * character past each hit over the text lowercased, finds the same (the tests hold them equal).
  */
-export const TRIGGER =
-  /pass|pwd|secret|token|key|credential|authori|auth (?:plain|login|xoauth2)|bearer|basic|licen|session|emberme|storepass|keystore|truststore|eyj|at[aco][at]t|atbb|a(?:kia|sia|bia|cca|gpa|ida|ipa|npa|nva|roa|pka|sca)|aiza|gh[pousr]_|thub_pat_|xox[abposre]-|pm_|sig=|c3dvcmq6|ysql|ariadb|ldap|begin |aopen|:\/\/|jdbc:/g;
+export const TRIGGER = new RegExp(TRIGGER_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 
 /** The family of a {@link TRIGGER} hit (lowercased). */
 export function familyOf(hit: string): number {
@@ -305,6 +305,9 @@ export function familyOf(hit: string): number {
       return F_WORD;
   }
 }
+/** The family of each of {@link TRIGGER_WORDS}, by index. */
+export const TRIGGER_FAMILIES: readonly number[] = TRIGGER_WORDS.map(familyOf);
+
 /** The rules for known configuration files: keystore, truststore and licence values too. */
 export const CONFIG_RULES = rulesFor(true);
 /** Lines whose secret value follows below them, in logs and in configuration files. */

@@ -11,7 +11,8 @@
 import type { Obfuscator } from './obfuscate.js';
 import { blockAt, blockStep, endsLine, eolOf, LICENCE_BEGIN, licenceEnds, OPENER_LINES, PEM_BEGIN, pemOnOneLine, type OpenBlock } from './redact-blocks.js';
 import { F_BLOCK, marker, MARKER_FAMILIES, type Rule } from './redact-rule.js';
-import { CONFIG_OPENER, CONFIG_RULES, familyOf, LOG_OPENER, LOG_RULES, TRIGGER } from './redact-rules.js';
+import { CONFIG_OPENER, CONFIG_RULES, LOG_OPENER, LOG_RULES, TRIGGER_FAMILIES } from './redact-rules.js';
+import { scanText, TRIGGER_WORDS } from './redact-scan.js';
 
 /** A line longer than this is processed in pieces (1 MiB keeps memory bounded on minified dumps). */
 export const MAX_LINE = 1024 * 1024;
@@ -255,23 +256,18 @@ export class Redactor {
    * with `open`, such lines not read yet are held back (`held`) until they are.
    */
   private redactLines(text: string, open: boolean): [string, Block | undefined] {
-    // Latin-1 lowercasing keeps every character at its index, so positions carry over to `text`.
-    const lower = text.toLowerCase();
-    const re = TRIGGER;
-    re.lastIndex = 0;
+    const hits = scanText(text);
     // Runs of flagged lines (adjacent ones merge) and the families seen in each.
     const runs: [start: number, end: number, mask: number][] = [];
     // Every opener holds a tag or SMTP's base64 prompt: a text with neither has none (most logs).
     const mayOpen = text.includes('<') || text.includes('UGFzc3dvcmQ6');
     let block: Block | undefined;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(lower)) !== null) {
-      const at = m.index;
-      re.lastIndex = at + 1;
-      const family = familyOf(m[0]);
+    for (let k = 0; k < hits.count; k++) {
+      const at = hits.start[k]!;
+      const family = TRIGGER_FAMILIES[hits.word[k]!]!;
       if (family === F_BLOCK) {
         // A block starts here: the text before it is done, the caller masks the block.
-        block = blockAt(text, at, m[0]);
+        block = blockAt(text, at, TRIGGER_WORDS[hits.word[k]!]!);
         if (block) break;
         continue;
       }

@@ -97,10 +97,11 @@ export function escapeName(name: Buffer): { name: string; escaped: boolean; utf8
 /** Walks a folder (following the links `links` allows, once per real folder) and reports what it finds. */
 export function walk(dir: string, onFile: (f: Found) => void, skipped: SkippedFile[], excluded: (p: string) => string | undefined, links: LinkPolicy): void {
   const seen = new Set<string>();
-  const visit = (d: string, rel: string, depth: number) => {
+  // `dBytes`: the folder's path as bytes, when a name on the way is not UTF-8 (`d` shows it escaped).
+  const visit = (d: string, rel: string, depth: number, dBytes?: Buffer) => {
     let st: fs.Stats;
     try {
-      st = fs.statSync(d);
+      st = fs.statSync(dBytes ?? d);
     } catch (err) {
       skipped.push(skipOf(d, err));
       return;
@@ -117,7 +118,7 @@ export function walk(dir: string, onFile: (f: Found) => void, skipped: SkippedFi
     }
     let names: Buffer[];
     try {
-      names = fs.readdirSync(d, { encoding: 'buffer' }).sort(Buffer.compare);
+      names = fs.readdirSync(dBytes ?? d, { encoding: 'buffer' }).sort(Buffer.compare);
     } catch (err) {
       skipped.push(skipOf(d, err));
       return;
@@ -125,16 +126,15 @@ export function walk(dir: string, onFile: (f: Found) => void, skipped: SkippedFi
     for (const raw of names) {
       const esc = escapeName(raw);
       // A name that is not UTF-8 can only be reached through its bytes; its path is shown escaped.
-      const bytes = esc.utf8 ? undefined : Buffer.concat([Buffer.from(d + path.sep), raw]);
+      const bytes = esc.utf8 && !dBytes ? undefined : Buffer.concat([dBytes ?? Buffer.from(d), Buffer.from(path.sep), raw]);
       const p = path.join(d, esc.utf8 ? raw.toString('utf8') : esc.name);
       const s = statToCollect(p, skipped, excluded, false, links, bytes);
       if (!s) continue;
       const r = path.join(rel, esc.name);
       if (s.isDirectory()) {
-        if (bytes) skipped.push({ source: p, reason: 'name-not-utf8', detail: 'a folder whose name is not UTF-8' });
-        else visit(p, r, depth + 1);
+        visit(p, r, depth + 1, bytes);
       } else if (s.isFile()) {
-        onFile({ source: p, rel: r, st: s, ...(bytes ? { raw: bytes } : {}), ...(esc.escaped || r !== path.relative(dir, p) ? { escaped: true } : {}) });
+        onFile({ source: p, rel: r, st: s, ...(bytes ? { raw: bytes } : {}), ...(esc.escaped || bytes || r !== path.relative(dir, p) ? { escaped: true } : {}) });
       } else skipped.push({ source: p, reason: 'not-a-file', detail: kindOfStat(s) });
     }
   };
