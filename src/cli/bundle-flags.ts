@@ -3,6 +3,7 @@ import type { BundleEnv, BundleOptions, BundleResult, LimitCheck, ObfuscateKind,
 import type { T } from '../i18n/index.js';
 import { CancelledError, CliError, UsageError } from '../lib/errors.js';
 import { formatBytes, parseDuration, parseSize } from '../lib/units.js';
+import { addFleetFlags, fleetOptionsFrom, type FleetFlagValues, type FleetOptions } from './cluster/flags.js';
 import type { Ctx } from './context.js';
 
 /**
@@ -13,8 +14,8 @@ import type { Ctx } from './context.js';
  * only when a bundle is planned or built.
  */
 
-/** The raw values commander gives for the bundle flags. */
-export interface BundleFlagValues {
+/** The raw values commander gives for the bundle flags (the fleet's among them). */
+export interface BundleFlagValues extends FleetFlagValues {
   product?: string;
   home?: string;
   install?: string;
@@ -43,9 +44,12 @@ export const BUNDLE_DEFAULTS = {
 export const BUNDLE_PRODUCTS = Object.keys({ jira: 1, jsm: 1, confluence: 1, bitbucket: 1, bamboo: 1, crowd: 1 } satisfies Record<Product, 1>) as readonly Product[];
 const KINDS: readonly string[] = Object.keys({ hosts: 1, ips: 1, emails: 1 } satisfies Record<ObfuscateKind, 1>);
 
+/** Bundle options with the nodes or hosts to collect from (`--app … --cluster`, `--ssh …`), when asked. */
+export type CliBundleOptions = BundleOptions & { fleet?: FleetOptions };
+
 /** Adds the bundle flags to a command. */
 export function addBundleFlags(cmd: Command, t: T): Command {
-  return cmd
+  return addFleetFlags(cmd, t)
     .option('--product <name>', t('bundle.opt.product'))
     .option('--home <dir>', t('bundle.opt.home'))
     .option('--install <dir>', t('bundle.opt.install'))
@@ -61,7 +65,8 @@ export function addBundleFlags(cmd: Command, t: T): Command {
 }
 
 /** Checks the flag values and turns them into bundle options; every problem is a UsageError. */
-export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
+export function bundleOptionsFrom(v: BundleFlagValues, t: T): CliBundleOptions {
+  const fleet = fleetOptionsFrom(v, t);
   if (v.product !== undefined && !(BUNDLE_PRODUCTS as readonly string[]).includes(v.product.toLowerCase())) {
     throw new UsageError(t('bundle.err.product', v.product), { hint: t('bundle.err.productHint') });
   }
@@ -102,6 +107,7 @@ export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
     redact: v.redact !== false,
     followLinks: v.followLinks === true,
     level,
+    ...(fleet ? { fleet } : {}),
   };
 }
 

@@ -167,6 +167,20 @@ export interface BundleJson {
   truncated: number;
   redactions: Record<string, number>;
   skipped: SkippedJson[];
+  /** With `--app … --cluster` or `--ssh …`: every node or host, and why one gave nothing. */
+  nodes?: BundleNodeJson[];
+}
+
+/** A node (ATST) or host (SSH) of a merged bundle. */
+export interface BundleNodeJson {
+  id: string;
+  /** `ok`, or why there is nothing: `failed`, `timed-out`, `never-started`, `not-downloadable`, `cancelled`. */
+  state: string;
+  /** Entries it gave to the bundle (under `nodes/<id>/`). */
+  entries: number;
+  /** ATST's task id. */
+  taskId?: string;
+  why?: string;
 }
 
 /** `support bundle --dry-run --json`: what the bundle would hold. */
