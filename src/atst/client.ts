@@ -68,7 +68,8 @@ export class AtstClient {
 
   constructor(private readonly opts: AtstClientOptions) {
     this.dispatcher = buildDispatcher(opts);
-    this.http = new HttpTransport({ ...opts, dispatcher: this.dispatcher, retry: { maxAttempts: 3 } });
+    // JSON calls are short and must still go out after Ctrl-C (the cancels): only downloads and waits take the signal.
+    this.http = new HttpTransport({ ...opts, signal: undefined, dispatcher: this.dispatcher, retry: { maxAttempts: 3 } });
   }
 
   /** Closes the connections. */
