@@ -152,6 +152,23 @@ describe('support bundle --app URL --cluster against the sandbox ATST', () => {
     expect(out.nodes[0]!.entries).toBeGreaterThan(0);
   }, 60_000);
 
+  it('Bitbucket mesh nodes: their zips (a zip of zips, streamed) join the bundle under nodes/mesh/, redacted', async (ctx) => {
+    need(ctx, hasTool('unzip'), 'unzip');
+    const h = await sandbox({ nodes: 2, meshNodes: 2 });
+    const cwd = tmp();
+    const r = await cli(['bundle', '--app', h.url, '--cluster', '--output', 'bb.zip'], { SUPPORT_APP_TOKEN: h.token }, cwd);
+    expect(r.code, r.stderr).toBe(0);
+    const { dir, manifest, names } = unpack(path.join(cwd, 'bb.zip'));
+    expect(manifest.nodes.map((n) => [n.id, n.state, n.mesh ?? false])).toEqual([
+      ['node1', 'ok', false],
+      ['node2', 'ok', false],
+      ['mesh', 'ok', true],
+    ]);
+    for (const m of ['mesh-1', 'mesh-2']) expect(names).toContain(`nodes/mesh/${m}/application-logs/atlassian-jira.log`);
+    const text = allText(dir);
+    for (const m of ['mesh-1', 'mesh-2']) for (const secret of plantedSecrets(m)) expect(text).not.toContain(secret);
+  }, 60_000);
+
   it('every node failing: exit 1, nothing written', async () => {
     const h = await sandbox({ failNodes: ['node1', 'node2', 'node3'] });
     const cwd = tmp();

@@ -211,8 +211,14 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
     }
     if (o.mesh) {
       const dest = path.join(o.dir, 'mesh.zip');
-      if (await client.download('', dest, (bytes) => o.onProgress?.({ nodeId: 'mesh', percent: 100, state: 'downloading', bytes }), true)) {
-        done.set('mesh', { ...outcome('mesh', undefined, 'ok'), zip: dest, mesh: true });
+      try {
+        if (await client.download('', dest, (bytes) => o.onProgress?.({ nodeId: 'mesh', percent: 100, state: 'downloading', bytes }), true)) {
+          done.set('mesh', { ...outcome('mesh', undefined, 'ok'), zip: dest, mesh: true });
+        }
+      } catch (err) {
+        // Not Bitbucket, or no mesh: nothing to add. Any other failure is recorded on a mesh entry.
+        if (signal.aborted) throw err;
+        if (!(err instanceof AtstError && [401, 403, 404, 405].includes(err.status))) done.set('mesh', { ...outcome('mesh', undefined, 'failed', (err as Error).message), mesh: true });
       }
     }
   } catch (err) {

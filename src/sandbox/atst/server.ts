@@ -14,6 +14,7 @@ import { ZipWriter } from '../../bundle/zip.js';
 import { deflated, nodeFiles, type ZipFileContent } from './logs.js';
 
 const BASE = '/rest/troubleshooting/latest/support-zip';
+const MESH = '/rest/api/1.0/admin/git/mesh/support-zips';
 
 /** How to run the simulated cluster. */
 export interface AtstSandboxOptions {
@@ -33,6 +34,8 @@ export interface AtstSandboxOptions {
   port?: number;
   /** Extra files added to every node's zip (name inside the zip -> bytes), e.g. planted secret files. */
   extraFiles?: Map<string, Buffer>;
+  /** Bitbucket mesh nodes: `GET /rest/api/1.0/admin/git/mesh/support-zips` streams a zip of their zips (0 or absent: 404, not Bitbucket). */
+  meshNodes?: number;
   /** The credentials accepted: a personal access token (Bearer) and an admin user (Basic). */
   token?: string;
   user?: string;
@@ -87,6 +90,18 @@ async function writeZip(file: string, files: ZipFileContent[]): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+/** Bitbucket mesh nodes' zips, each inside one zip as the mesh endpoint streams them. */
+async function writeMeshZip(file: string, n: number): Promise<void> {
+  const inner: ZipFileContent[] = [];
+  for (let i = 1; i <= n; i++) {
+    const one = `${file}.${i}`;
+    await writeZip(one, nodeFiles(`mesh-${i}`, new Date(), 50));
+    inner.push({ name: `mesh-${i}.zip`, data: await fs.promises.readFile(one), mtime: new Date() });
+    await fs.promises.rm(one, { force: true });
+  }
+  await writeZip(file, inner);
 }
 
 /** Starts the simulated cluster's ATST API; resolves once it listens. */
@@ -166,6 +181,14 @@ export async function startAtstSandbox(o: AtstSandboxOptions): Promise<AtstSandb
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const p = url.pathname;
     if (p === '/__sandbox/atst/tasks') return send(res, 200, [...tasks.values()]);
+    if (p === MESH && (o.meshNodes ?? 0) > 0) {
+      if (!authorized(req)) return void res.writeHead(401).end();
+      const file = path.join(exportDir, `mesh-${crypto.randomUUID()}.zip`);
+      await writeMeshZip(file, o.meshNodes!);
+      res.writeHead(200, { 'content-type': 'application/zip' });
+      fs.createReadStream(file).pipe(res).on('finish', () => fs.rm(file, () => undefined));
+      return;
+    }
     if (!p.startsWith(BASE + '/')) return send(res, 404, 'Not found');
     if (!authorized(req)) {
       res.writeHead(401).end();
