@@ -7,7 +7,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import { createGenerator } from 'ts-json-schema-generator';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MergedManifest } from '../src/bundle/index.js';
 import { systemClock } from '../src/lib/clock.js';
 import { plantedSecrets, startAtstSandbox, type AtstSandboxHandle } from '../src/sandbox/atst/index.js';
@@ -17,6 +19,18 @@ import { SHAPES, writePlantedTree } from './support/planted.js';
 
 const repo = path.join(import.meta.dirname, '..');
 const secretlint = path.join(repo, 'node_modules/.bin/secretlint');
+
+let ajv: Ajv;
+beforeAll(() => {
+  // The --json shapes against cli/json-types.ts, as test/json-shapes.test.ts checks the other commands'.
+  const schema = createGenerator({ path: path.join(repo, 'src/cli/json-types.ts'), tsconfig: path.join(repo, 'tsconfig.json'), type: '*', additionalProperties: false, skipTypeCheck: true }).createSchema('*');
+  ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addSchema(schema, 'json-types');
+}, 60_000);
+function expectShape(type: string, value: unknown): void {
+  const v = ajv.getSchema(`json-types#/definitions/${type}`)!;
+  expect(v(value), JSON.stringify(v.errors)).toBe(true);
+}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -72,6 +86,7 @@ describe('support bundle --app URL --cluster against the sandbox ATST', () => {
     const r = await cli(['bundle', '--app', h.url, '--cluster', '--output', 'cluster.zip', '--json', '--since', '2d'], { SUPPORT_APP_TOKEN: h.token }, cwd);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { nodes: { id: string; state: string; entries: number; taskId?: string; why?: string }[] };
+    expectShape('BundleJson', out);
     expect(out.nodes.map((n) => [n.id, n.state])).toEqual([
       ['node1', 'ok'],
       ['node2', 'ok'],
@@ -216,6 +231,7 @@ describe('support bundle --app URL --cluster against the sandbox ATST', () => {
     expect(bad.code).toBe(2);
     const login = await runCli(['login', '--app', h.url, '--token-stdin', '--json'], { env: { SUPPORT_KEYRING: 'off' }, stdin: `${h.token}\n`, clock: systemClock, cwd, home: cwd });
     expect(login.code, login.stderr).toBe(0);
+    expectShape('AppLoginJson', JSON.parse(login.stdout));
     expect(JSON.parse(login.stdout)).toMatchObject({ app: h.url, kind: 'bearer', clustered: true, nodes: ['node1', 'node2', 'node3'], store: 'file' });
     const file = path.join(cwd, 'config', 'app-credentials.json');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);

@@ -171,6 +171,19 @@ export interface BundleJson {
   nodes?: BundleNodeJson[];
 }
 
+/** `support login --app URL --json`: the product admin credential saved for support zips. */
+export interface AppLoginJson {
+  /** The product's base URL, normalised. */
+  app: string;
+  /** `bearer`: a personal access token; `basic`: a user and password. */
+  kind: 'bearer' | 'basic';
+  user: string | null;
+  /** Whether ATST offers cluster zips there. */
+  clustered: boolean;
+  nodes: string[];
+  store: 'keyring' | 'file';
+}
+
 /** A node (ATST) or host (SSH) of a merged bundle. */
 export interface BundleNodeJson {
   id: string;

@@ -8,6 +8,7 @@
 import type { AppCredential } from '../../config/app-credentials.js';
 import { UsageError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
+import type { AppLoginJson } from '../json-types.js';
 import { readStdin } from '../stdin.js';
 import { atstErrorText } from './app.js';
 import { parsePortalUrl, requireSecureTransport } from '../session.js';
@@ -21,14 +22,7 @@ export interface AppLoginOptions {
 }
 
 /** What `support login --app … --json` prints. */
-export interface AppLoginResult {
-  app: string;
-  kind: 'bearer' | 'basic';
-  user: string | null;
-  clustered: boolean;
-  nodes: string[];
-  store: 'keyring' | 'file';
-}
+export type AppLoginResult = AppLoginJson;
 
 /** Verifies and saves the credential; AuthError (4) when the product refuses it, nothing saved. */
 export async function runAppLogin(opts: AppLoginOptions, ctx: Ctx): Promise<AppLoginResult> {
@@ -76,7 +70,7 @@ export async function runAppLogin(opts: AppLoginOptions, ctx: Ctx): Promise<AppL
   const store = new AppCredentialStore(ctx.paths.configDir, ctx.env);
   const where = await store.save(url, credential, new Date(ctx.clock.now()));
   const result: AppLoginResult = { app: url, kind: credential.kind, user: user ?? null, clustered, nodes, store: where };
-  if (ctx.globals.json) ctx.output.json(result);
+  if (ctx.globals.json) ctx.output.json(result satisfies AppLoginJson);
   else {
     io.out(clustered ? t('cluster.login.doneCluster', url, nodes.length, nodes.join(', ')) : t('cluster.login.done', url));
     io.out(where === 'keyring' ? t('auth.login.stored.keyring') : t('auth.login.stored.file', store.file));
