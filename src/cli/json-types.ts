@@ -184,6 +184,15 @@ export interface AppLoginJson {
   store: 'keyring' | 'file';
 }
 
+/** `support sandbox --app-nodes N --json`: the second line, the simulated cluster's ATST API and its admin credentials. */
+export interface SandboxAppJson {
+  appUrl: string;
+  appToken: string;
+  appUser: string;
+  appPassword: string;
+  appNodes: string[];
+}
+
 /** A node (ATST) or host (SSH) of a merged bundle. */
 export interface BundleNodeJson {
   id: string;

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
+import type { SandboxAppJson } from '../json-types.js';
 
 /** The raw `--app-*` flags of `support sandbox`. */
 export interface SandboxAppFlags {
@@ -41,7 +42,7 @@ export function sandboxAppOptions(raw: SandboxAppFlags, ctx: Ctx): SandboxAppOpt
 export async function startSandboxApp(o: SandboxAppOptions, dataDir: string, ctx: Ctx): Promise<{ url: string; token: string; close: () => Promise<void> }> {
   const { startAtstSandbox } = await import('../../sandbox/atst/index.js');
   const h = await startAtstSandbox({ nodes: o.nodes, failNodes: o.fail, slowNodes: o.slow, dataDir });
-  if (ctx.globals.json) ctx.output.jsonLine({ appUrl: h.url, appToken: h.token, appUser: h.user, appPassword: h.password, appNodes: h.nodeIds });
+  if (ctx.globals.json) ctx.output.jsonLine({ appUrl: h.url, appToken: h.token, appUser: h.user, appPassword: h.password, appNodes: h.nodeIds } satisfies SandboxAppJson);
   else if (ctx.io.stdoutIsTTY) ctx.io.out(ctx.t('cluster.sandbox.out', h.url, h.token, h.nodeIds.join(', ')));
   else {
     ctx.io.out(`app-url\t${h.url}`);
