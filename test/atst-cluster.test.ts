@@ -4,7 +4,7 @@
  * missing; every planted secret (test/support/planted.ts, and the sandbox's own) is masked, and
  * secretlint finds nothing in the bundle that it finds in the planted files.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -15,10 +15,10 @@ import { systemClock } from '../src/lib/clock.js';
 import { plantedSecrets, startAtstSandbox, type AtstSandboxHandle } from '../src/sandbox/atst/index.js';
 import { runCli, tempDir } from './support/harness.js';
 import { hasTool, need } from './support/needs.js';
+import { allText, secretlintFindings } from './support/oracle.js';
 import { SHAPES, writePlantedTree } from './support/planted.js';
 
 const repo = path.join(import.meta.dirname, '..');
-const secretlint = path.join(repo, 'node_modules/.bin/secretlint');
 
 let ajv: Ajv;
 beforeAll(() => {
@@ -58,23 +58,7 @@ function unpack(zip: string): { dir: string; manifest: MergedManifest; names: st
   const names = execFileSync('unzip', ['-Z1', zip]).toString('utf8').split('\n').filter(Boolean);
   return { dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as MergedManifest, names };
 }
-function allText(dir: string): string {
-  return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name)).toString('latin1'))
-    .join('\n');
-}
-function flagged(dir: string): string[] {
-  const work = tmp();
-  const rc = path.join(work, 'secretlintrc.json');
-  const report = path.join(work, 'report.json');
-  fs.writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
-  const r = spawnSync(secretlint, ['--secretlintrc', rc, '--format', 'json', '--no-maskSecrets', '--output', report, '**/*'], { cwd: dir, encoding: 'utf8' });
-  expect(r.status === 0 || r.status === 1, r.stderr).toBe(true);
-  const results = JSON.parse(fs.readFileSync(report, 'utf8') || '[]') as { sourceContent: string; messages: { range: [number, number] }[] }[];
-  return results.flatMap((f) => f.messages.map((m) => f.sourceContent.slice(m.range[0], m.range[1])));
-}
+const flagged = (dir: string): string[] => secretlintFindings(dir, tmp());
 
 describe('support bundle --app URL --cluster against the sandbox ATST', () => {
   it('3 nodes, node3 failing: one bundle with node1 and node2, the manifest says why node3 is missing, no planted secret survives', async (ctx) => {

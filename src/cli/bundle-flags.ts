@@ -5,6 +5,7 @@ import { CancelledError, CliError, UsageError } from '../lib/errors.js';
 import { formatBytes, parseDuration, parseSize } from '../lib/units.js';
 import { addFleetFlags, fleetOptionsFrom, type FleetFlagValues, type FleetOptions } from './cluster/flags.js';
 import type { Ctx } from './context.js';
+import type { BundleJson } from './json-types.js';
 
 /**
  * The bundle flags for `support bundle`, `create --bundle` and `attach --bundle`:
@@ -187,6 +188,21 @@ export async function checkUploadLimit(result: BundleResult, uploadLimit: number
     });
   }
   return check;
+}
+
+/** `support bundle --json` of a finished bundle. */
+export function bundleJsonOf(result: BundleResult): BundleJson {
+  const m = result.manifest;
+  return {
+    output: result.output,
+    zipBytes: result.zipSize,
+    mappingFile: result.mappingFile ?? null,
+    files: m.totals.files,
+    collectedBytes: m.totals.bytes,
+    truncated: m.totals.truncated,
+    redactions: m.totals.redactions,
+    skipped: m.skipped,
+  };
 }
 
 /** The summary lines a finished bundle prints on stderr. */

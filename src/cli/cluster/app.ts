@@ -4,6 +4,7 @@
  * `SUPPORT_APP_PASSWORD`, or what `support login --app URL` saved), per-node progress on stderr.
  */
 import type { AtstZipRequest } from '../../atst/types.js';
+import type { AppCredential } from '../../config/app-credentials.js';
 import type { BundleOptions, MergeNode } from '../../bundle/index.js';
 import { AuthError, CliError, UsageError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
@@ -37,11 +38,11 @@ export function atstAgeLimit(sinceMs: number | undefined): number | undefined {
   return -1;
 }
 
-/** Builds an ATST client for the URL with the context's network settings and the credential. */
-export async function atstClientFor(ctx: Ctx, appUrl: string) {
+/** Builds an ATST client for the URL with the context's network settings and the credential (by default the environment's or the saved one). */
+export async function atstClientFor(ctx: Ctx, appUrl: string, given?: AppCredential) {
   const url = parsePortalUrl(ctx, appUrl);
-  requireSecureTransport(ctx, url);
-  const credential = await appCredential(ctx, url);
+  requireSecureTransport(ctx, url, given === undefined);
+  const credential = given ?? (await appCredential(ctx, url));
   const [{ AtstClient }, { authorizationOf, secretsOf }] = await Promise.all([import('../../atst/client.js'), import('../../config/app-credentials.js')]);
   const client = new AtstClient({
     ...networkOptions(ctx),

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../lib/errors.js';
-import { bundleOptionsFrom, makeBundle, summaryLines, type BundleFlagValues, type CliBundleOptions } from '../bundle-flags.js';
+import { bundleJsonOf, bundleOptionsFrom, makeBundle, summaryLines, type BundleFlagValues, type CliBundleOptions } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
 import type { BundleJson } from '../json-types.js';
 import { fleetSummaryLines, makeFleetBundle } from './run.js';
@@ -21,14 +21,7 @@ export async function runFleetBundle(opts: BundleFlagValues & { dryRun?: boolean
   const m = result.manifest;
   if (ctx.globals.json) {
     ctx.output.json({
-      output: result.output,
-      zipBytes: result.zipSize,
-      mappingFile: result.mappingFile ?? null,
-      files: m.totals.files,
-      collectedBytes: m.totals.bytes,
-      truncated: m.totals.truncated,
-      redactions: m.totals.redactions,
-      skipped: m.skipped,
+      ...bundleJsonOf(result),
       nodes: m.nodes.map((n) => ({ id: n.id, state: String(n.state ?? ''), entries: n.entries, ...(typeof n.taskId === 'string' ? { taskId: n.taskId } : {}), ...(n.why ? { why: String(n.why) } : {}) })),
     } satisfies BundleJson);
     return;

@@ -10,7 +10,7 @@ import { UsageError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
 import type { AppLoginJson } from '../json-types.js';
 import { readStdin } from '../stdin.js';
-import { atstErrorText } from './app.js';
+import { atstClientFor, atstErrorText } from './app.js';
 import { parsePortalUrl, requireSecureTransport } from '../session.js';
 
 export interface AppLoginOptions {
@@ -41,19 +41,8 @@ export async function runAppLogin(opts: AppLoginOptions, ctx: Ctx): Promise<AppL
   }
   if (!secret?.trim()) throw new UsageError(t('cluster.login.missing'), { hint: t('err.seeHelp', 'support login') });
   const credential: AppCredential = user ? { kind: 'basic', user, password: secret } : { kind: 'bearer', token: secret.trim() };
-  const [{ AtstClient, AtstError }, { authorizationOf, AppCredentialStore }, { networkOptions }] = await Promise.all([
-    import('../../atst/client.js'),
-    import('../../config/app-credentials.js'),
-    import('../session.js'),
-  ]);
-  const client = new AtstClient({
-    ...networkOptions(ctx),
-    baseUrl: url,
-    authorization: authorizationOf(credential),
-    userAgent: `support/${ctx.version} (support zips)`,
-    clock: ctx.clock,
-    signal: ctx.signal,
-  });
+  const [{ AtstError }, { AppCredentialStore }] = await Promise.all([import('../../atst/client.js'), import('../../config/app-credentials.js')]);
+  const { client } = await atstClientFor(ctx, url, credential);
   let nodes: string[] = [];
   let clustered = false;
   try {

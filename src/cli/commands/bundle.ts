@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatBytes } from '../../lib/units.js';
-import { addBundleFlags, bundleOptionsFrom, makeBundle, planFromFlags, summaryLines, type BundleFlagValues } from '../bundle-flags.js';
+import { addBundleFlags, bundleJsonOf, bundleOptionsFrom, makeBundle, planFromFlags, summaryLines, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
 import type { BundleDryRunJson, BundleJson } from '../json-types.js';
 import { examples, type Registrar } from '../command.js';
@@ -78,18 +78,8 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
     return;
   }
   const result = await makeBundle(o, ctx, plan);
-  const m = result.manifest;
   if (ctx.globals.json) {
-    ctx.output.json({
-      output: result.output,
-      zipBytes: result.zipSize,
-      mappingFile: result.mappingFile ?? null,
-      files: m.totals.files,
-      collectedBytes: m.totals.bytes,
-      truncated: m.totals.truncated,
-      redactions: m.totals.redactions,
-      skipped: m.skipped,
-    } satisfies BundleJson);
+    ctx.output.json(bundleJsonOf(result) satisfies BundleJson);
     return;
   }
   io.out(result.output);
