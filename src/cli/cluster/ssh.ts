@@ -93,6 +93,10 @@ function runHost(host: string, cmd: string, copied: string | undefined, dest: st
     const stop = (why: HostResult['state']) => {
       state ??= why;
       child.kill('SIGTERM');
+      // What ssh left running may hold its pipes open: stop reading them, and insist if ssh lingers.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
     };
     const timer = setTimeout(() => stop('timed-out'), f.timeoutMs);
     const onAbort = () => stop('cancelled');
