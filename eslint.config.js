@@ -67,11 +67,12 @@ export default tseslint.config(
             {
               target: './src/sandbox',
               from: './src',
-              except: ['./sandbox', './lib', './i18n', './portal/types.ts'],
-              message: 'src/sandbox imports only src/lib, src/i18n and the wire types (src/portal/types.ts).',
+              except: ['./sandbox', './lib', './i18n', './portal/types.ts', './bundle/zip.ts'],
+              message: 'src/sandbox imports only src/lib, src/i18n, the wire types (src/portal/types.ts) and the zip writer (src/bundle/zip.ts, for its ATST zips).',
             },
             { target: './src/cli/shared', from: './src/cli/commands', message: 'Shared command code never imports src/cli/commands.' },
             { target: './src/cli/create', from: './src/cli/commands', message: 'The create flow never imports src/cli/commands: its options live in cli/create/options.ts.' },
+            { target: './src/atst', from: ['./src/cli', './src/ui', './src/sandbox', './src/bundle', './src/config'], message: 'src/atst (the ATST client) imports only src/portal, src/lib and src/i18n.' },
             {
               target: ['./src/portal', './src/form', './src/bundle', './src/config'],
               from: ['./src/cli', './src/ui'],
@@ -89,7 +90,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/ui/**', 'src/portal/**', 'src/config/**'],
+    ignores: ['src/ui/**', 'src/portal/**', 'src/config/**', 'src/atst/**'],
     rules: restrictImports([
       onlyIn(uiPkgs, 'src/ui/'),
       onlyIn(portalPkgs, 'src/portal/'),
@@ -106,6 +107,11 @@ export default tseslint.config(
       onlyIn(uiPkgs, 'src/ui/'),
       onlyIn(configPkgs, 'src/config/'),
     ]),
+  },
+  {
+    // The ATST client streams zips through undici, like the portal layer it builds on.
+    files: ['src/atst/**/*.ts'],
+    rules: restrictImports([onlyIn(uiPkgs, 'src/ui/'), onlyIn(configPkgs, 'src/config/')]),
   },
   {
     files: ['src/config/**/*.ts'],

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/bundle/index.js';
 import { tempDir } from './support/harness.js';
+import { allText, secretlintFindings } from './support/oracle.js';
 import { SHAPES, writePlantedTree } from './support/planted.js';
 
 const repo = path.join(import.meta.dirname, '..');
 const bin = path.join(repo, 'bin/support.js');
-const secretlint = path.join(repo, 'node_modules/.bin/secretlint');
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -59,31 +59,8 @@ function unpack(zip: string): { dir: string; manifest: Manifest; names: string[]
   return { dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest, names };
 }
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(path.join(e.parentPath, e.name));
-  return out;
-}
-
-/** Every byte of every file under `dir`, in one buffer (latin1 keeps each byte as one char). */
-function allText(dir: string): string {
-  return filesUnder(dir)
-    .map((f) => fs.readFileSync(f).toString('latin1'))
-    .join('\n');
-}
-
 /** What secretlint flags under `dir`: the flagged text of each finding. */
-function flagged(dir: string): string[] {
-  const work = tmp();
-  const rc = path.join(work, 'secretlintrc.json');
-  const report = path.join(work, 'report.json');
-  fs.writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
-  // A report this large is cut short on a pipe: it goes to a file.
-  const r = spawnSync(secretlint, ['--secretlintrc', rc, '--format', 'json', '--no-maskSecrets', '--output', report, '**/*'], { cwd: dir, encoding: 'utf8' });
-  expect(r.status === 0 || r.status === 1, r.stderr).toBe(true);
-  const results = JSON.parse(fs.readFileSync(report, 'utf8') || '[]') as { sourceContent: string; messages: { range: [number, number] }[] }[];
-  return results.flatMap((f) => f.messages.map((m) => f.sourceContent.slice(m.range[0], m.range[1])));
-}
+const flagged = (dir: string): string[] => secretlintFindings(dir, tmp());
 
 describe('a planted tree through the built CLI', () => {
   it('masks every shape, keeps every key, passes the benign corpus byte for byte, and leaves secretlint nothing it found before', () => {

@@ -18,6 +18,12 @@ import { planBundle, type Plan } from './plan.js';
 import { createPool, MAX_WORKERS } from './pool.js';
 import { ZipWriter } from './zip.js';
 
+/**
+ * Adds to the manifest of a bundle built from a given plan (a merged bundle's nodes, the real
+ * source of each entry); `hide` obfuscates text as the manifest's own paths are.
+ */
+export type ManifestDecorator = (m: Manifest, hide: (s: string) => string) => Manifest;
+
 /** A finished bundle. */
 export interface BundleResult {
   output: string;
@@ -46,7 +52,7 @@ async function* fileChunks(p: string): AsyncIterable<Uint8Array> {
 }
 
 /** Builds the bundle. Rejects with the signal's reason on Ctrl-C, or the write error (ENOSPC ...), after cleaning up. */
-export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan & { output: string }): Promise<BundleResult> {
+export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan & { output: string; decorate?: ManifestDecorator }): Promise<BundleResult> {
   const plan = given ?? planBundle(o, be);
   const output = plan.output;
   const side = sidecars(output);
@@ -142,7 +148,8 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
     if (be.signal.aborted) throw be.signal.reason;
     if (failure !== undefined) throw failure;
 
-    const manifest = makeManifest(o, be, { products: plan.products, files, skipped, redactions: totals, dir, obfuscator: obf });
+    const made = makeManifest(o, be, { products: plan.products, files, skipped, redactions: totals, dir, obfuscator: obf });
+    const manifest = given?.decorate ? given.decorate(made, (s) => (obf ? obf.apply(s) : s)) : made;
     if (obf) for (const [a, b] of obf.mapping) mapping.set(a, b);
     const m = manifestEntry(manifest, new Date(be.now()));
     await zip.add(m.meta, [m.data]);

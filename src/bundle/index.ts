@@ -15,3 +15,4 @@ export { isOwnTempFile } from './output.js';
 export { planBundle, type Plan, type PlannedFile } from './plan.js';
 export { findProduct, PRODUCTS, type FoundProduct, type Product } from './products.js';
 export type { SkippedFile } from './walk.js';
+export { mergeBundles, type ManifestNode, type MergedManifest, type MergeInput, type MergeNode } from './merge.js';

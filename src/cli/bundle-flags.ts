@@ -3,7 +3,9 @@ import type { BundleEnv, BundleOptions, BundleResult, LimitCheck, ObfuscateKind,
 import type { T } from '../i18n/index.js';
 import { CancelledError, CliError, UsageError } from '../lib/errors.js';
 import { formatBytes, parseDuration, parseSize } from '../lib/units.js';
+import { addFleetFlags, fleetOptionsFrom, type FleetFlagValues, type FleetOptions } from './cluster/flags.js';
 import type { Ctx } from './context.js';
+import type { BundleJson } from './json-types.js';
 
 /**
  * The bundle flags for `support bundle`, `create --bundle` and `attach --bundle`:
@@ -13,8 +15,8 @@ import type { Ctx } from './context.js';
  * only when a bundle is planned or built.
  */
 
-/** The raw values commander gives for the bundle flags. */
-export interface BundleFlagValues {
+/** The raw values commander gives for the bundle flags (the fleet's among them). */
+export interface BundleFlagValues extends FleetFlagValues {
   product?: string;
   home?: string;
   install?: string;
@@ -43,9 +45,12 @@ export const BUNDLE_DEFAULTS = {
 export const BUNDLE_PRODUCTS = Object.keys({ jira: 1, jsm: 1, confluence: 1, bitbucket: 1, bamboo: 1, crowd: 1 } satisfies Record<Product, 1>) as readonly Product[];
 const KINDS: readonly string[] = Object.keys({ hosts: 1, ips: 1, emails: 1 } satisfies Record<ObfuscateKind, 1>);
 
+/** Bundle options with the nodes or hosts to collect from (`--app … --cluster`, `--ssh …`), when asked. */
+export type CliBundleOptions = BundleOptions & { fleet?: FleetOptions };
+
 /** Adds the bundle flags to a command. */
 export function addBundleFlags(cmd: Command, t: T): Command {
-  return cmd
+  return addFleetFlags(cmd, t)
     .option('--product <name>', t('bundle.opt.product'))
     .option('--home <dir>', t('bundle.opt.home'))
     .option('--install <dir>', t('bundle.opt.install'))
@@ -61,7 +66,8 @@ export function addBundleFlags(cmd: Command, t: T): Command {
 }
 
 /** Checks the flag values and turns them into bundle options; every problem is a UsageError. */
-export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
+export function bundleOptionsFrom(v: BundleFlagValues, t: T): CliBundleOptions {
+  const fleet = fleetOptionsFrom(v, t);
   if (v.product !== undefined && !(BUNDLE_PRODUCTS as readonly string[]).includes(v.product.toLowerCase())) {
     throw new UsageError(t('bundle.err.product', v.product), { hint: t('bundle.err.productHint') });
   }
@@ -102,6 +108,7 @@ export function bundleOptionsFrom(v: BundleFlagValues, t: T): BundleOptions {
     redact: v.redact !== false,
     followLinks: v.followLinks === true,
     level,
+    ...(fleet ? { fleet } : {}),
   };
 }
 
@@ -181,6 +188,21 @@ export async function checkUploadLimit(result: BundleResult, uploadLimit: number
     });
   }
   return check;
+}
+
+/** `support bundle --json` of a finished bundle. */
+export function bundleJsonOf(result: BundleResult): BundleJson {
+  const m = result.manifest;
+  return {
+    output: result.output,
+    zipBytes: result.zipSize,
+    mappingFile: result.mappingFile ?? null,
+    files: m.totals.files,
+    collectedBytes: m.totals.bytes,
+    truncated: m.totals.truncated,
+    redactions: m.totals.redactions,
+    skipped: m.skipped,
+  };
 }
 
 /** The summary lines a finished bundle prints on stderr. */

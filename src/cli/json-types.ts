@@ -174,6 +174,42 @@ export interface BundleJson {
   truncated: number;
   redactions: Record<string, number>;
   skipped: SkippedJson[];
+  /** With `--app … --cluster` or `--ssh …`: every node or host, and why one gave nothing. */
+  nodes?: BundleNodeJson[];
+}
+
+/** `support login --app URL --json`: the product admin credential saved for support zips. */
+export interface AppLoginJson {
+  /** The product's base URL, normalised. */
+  app: string;
+  /** `bearer`: a personal access token; `basic`: a user and password. */
+  kind: 'bearer' | 'basic';
+  user: string | null;
+  /** Whether ATST offers cluster zips there. */
+  clustered: boolean;
+  nodes: string[];
+  store: 'keyring' | 'file';
+}
+
+/** `support sandbox --app-nodes N --json`: the second line, the simulated cluster's ATST API and its admin credentials. */
+export interface SandboxAppJson {
+  appUrl: string;
+  appToken: string;
+  appUser: string;
+  appPassword: string;
+  appNodes: string[];
+}
+
+/** A node (ATST) or host (SSH) of a merged bundle. */
+export interface BundleNodeJson {
+  id: string;
+  /** `ok`, or why there is nothing: `failed`, `timed-out`, `never-started`, `not-downloadable`, `cancelled`. */
+  state: string;
+  /** Entries it gave to the bundle (under `nodes/<id>/`). */
+  entries: number;
+  /** ATST's task id. */
+  taskId?: string;
+  why?: string;
 }
 
 /** `support bundle --dry-run --json`: what the bundle would hold. */

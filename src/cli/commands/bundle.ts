@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { formatBytes } from '../../lib/units.js';
-import { addBundleFlags, bundleOptionsFrom, makeBundle, planFromFlags, summaryLines, type BundleFlagValues } from '../bundle-flags.js';
+import { addBundleFlags, bundleJsonOf, bundleOptionsFrom, makeBundle, planFromFlags, summaryLines, type BundleFlagValues } from '../bundle-flags.js';
 import type { Ctx } from '../context.js';
 import type { BundleDryRunJson, BundleJson } from '../json-types.js';
 import { examples, type Registrar } from '../command.js';
+import { bundleToStdout, runFleetBundle } from '../cluster/command.js';
 
 export interface BundleCommandOptions extends BundleFlagValues {
   dryRun?: boolean;
@@ -21,7 +22,10 @@ export function register(r: Registrar): void {
         'support bundle --home /var/atlassian/application-data/jira --install /opt/atlassian/jira',
         'support bundle --path "/srv/app/logs/*.log" --max-file-size 50MB --output app.zip',
         'support bundle --product confluence --obfuscate hosts,ips,emails --dry-run',
-      ]) + t('bundle.help.after'),
+        'SUPPORT_APP_TOKEN=… support bundle --app https://jira.example.com --cluster --since 3d',
+        'support bundle --app https://jira.example.com --cluster --nodes node1,node3 --local',
+        'support bundle --ssh jira1.example.com,jira2.example.com --product jira --parallel 2',
+      ]) + t('bundle.help.after') + t('cluster.help.after'),
     )
     .action(async (_opts: BundleCommandOptions, c: Command) => {
       await runBundle(c.opts<BundleCommandOptions>(), r.ctx(c));
@@ -31,6 +35,8 @@ export function register(r: Registrar): void {
 /** `support bundle`: builds the zip (or lists what it would hold with --dry-run). */
 export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<void> {
   const o = bundleOptionsFrom(opts, ctx.t);
+  if (o.output === '-') return bundleToStdout(opts, ctx);
+  if (o.fleet) return runFleetBundle(opts, o, ctx);
   const plan = await planFromFlags(o, ctx);
   const { t, io } = ctx;
   if (opts.dryRun) {
@@ -72,18 +78,8 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
     return;
   }
   const result = await makeBundle(o, ctx, plan);
-  const m = result.manifest;
   if (ctx.globals.json) {
-    ctx.output.json({
-      output: result.output,
-      zipBytes: result.zipSize,
-      mappingFile: result.mappingFile ?? null,
-      files: m.totals.files,
-      collectedBytes: m.totals.bytes,
-      truncated: m.totals.truncated,
-      redactions: m.totals.redactions,
-      skipped: m.skipped,
-    } satisfies BundleJson);
+    ctx.output.json(bundleJsonOf(result) satisfies BundleJson);
     return;
   }
   io.out(result.output);

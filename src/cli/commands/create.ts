@@ -14,6 +14,7 @@ import {
   splitList,
 } from '../../form/validators.js';
 import { addBundleFlags, bundleOptionsFrom, type BundleFlagValues } from '../bundle-flags.js';
+import { pickFleetFlags, type FleetFlagValues } from '../cluster/flags.js';
 import type { Ctx } from '../context.js';
 import { strayBundleFlags } from '../shared/bundle-send.js';
 import { examples, type Registrar } from '../command.js';
@@ -308,6 +309,7 @@ function bundleFlags(flags: RawCreateOptions, t: T): BundleOptions | undefined {
     obfuscate: flags.obfuscate,
     redact: flags.redact,
     level: flags.level,
+    ...pickFleetFlags(flags as FleetFlagValues),
   };
   const bundleProduct = str(flags.bundleProduct)?.trim() || undefined;
   if (bool(flags.bundle)) return bundleOptionsFrom({ ...bv, product: bundleProduct }, t);

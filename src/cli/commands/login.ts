@@ -29,6 +29,9 @@ interface RawLogin {
   cloud?: boolean;
   dc?: boolean;
   deployment?: string;
+  /** `--app URL`: the product admin credential for support zips instead (see cluster/login.ts). */
+  app?: string;
+  user?: string;
 }
 
 /** What `support login --json` prints. */
@@ -222,6 +225,8 @@ export function register(r: Registrar): void {
     .option('--cloud', t('auth.login.opt.cloud'))
     .option('--dc', t('auth.login.opt.dc'))
     .option('--deployment <cloud|dc>', t('auth.login.opt.deployment'))
+    .option('--app <url>', t('cluster.login.opt.app'))
+    .option('--user <name>', t('cluster.login.opt.user'))
     .addHelpText(
       'after',
       `${t('auth.login.help.after')}${examples(t, [
@@ -233,6 +238,10 @@ export function register(r: Registrar): void {
     )
     .action(async (raw: RawLogin, cmd: Command) => {
       const ctx = r.ctx(cmd);
+      if (raw.app !== undefined) {
+        await (await import('../cluster/login.js')).runAppLogin({ app: raw.app, user: raw.user, tokenStdin: Boolean(raw.tokenStdin), token: raw.token }, ctx);
+        return;
+      }
       await runLogin(parseLoginOptions(raw, ctx), ctx);
     });
 }

@@ -5,6 +5,7 @@ import { CliError, UsageError } from '../../lib/errors.js';
 import { formatDuration, parseDuration, parseSize } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
 import { examples, type Registrar } from '../command.js';
+import { sandboxAppOptions, startSandboxApp, type SandboxAppOptions } from '../cluster/sandbox.js';
 import type { SandboxAdvanceJson, SandboxReplyJson, SandboxStartJson } from '../json-types.js';
 
 /** `support sandbox` after parsing. */
@@ -22,6 +23,8 @@ export interface SandboxCommandOptions {
   catalog?: string;
   ignorePagingStart: boolean;
   rateLimitWrites?: number;
+  /** `--app-nodes N`: an ATST product API for a simulated cluster beside the portal. */
+  app?: SandboxAppOptions;
 }
 
 export interface SandboxReplyOptions {
@@ -46,6 +49,9 @@ interface RawServe {
   catalog?: string;
   ignorePagingStart?: boolean;
   rateLimitWrites?: string;
+  appNodes?: string;
+  appFail?: string;
+  appSlow?: string;
 }
 
 function dataDir(raw: string | undefined, ctx: Ctx): string {
@@ -91,6 +97,8 @@ export function parseSandboxCommandOptions(raw: RawServe, ctx: Ctx): SandboxComm
     if (opts.fieldIdOffset === undefined) problems.push(t('sandbox.err.fieldIdOffset', raw.fieldIdOffset));
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'), { hint: t('err.seeHelp', 'support sandbox') });
+  const app = sandboxAppOptions(raw, ctx);
+  if (app) opts.app = app;
   return opts;
 }
 
@@ -148,6 +156,7 @@ export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise
     io.out(`token\t${handle.token}`);
     io.out(`data\t${handle.dataDir}`);
   }
+  const app = opts.app ? await startSandboxApp(opts.app, opts.data, ctx) : undefined;
   if (!ctx.globals.json) {
     io.err(t('sandbox.out.try', handle.url, handle.email, handle.token));
     io.err(t('sandbox.out.stop'));
@@ -157,6 +166,7 @@ export async function runSandbox(opts: SandboxCommandOptions, ctx: Ctx): Promise
     else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await handle.close();
+  await app?.close();
   if (!ctx.globals.json) io.err(t('sandbox.out.stopped'));
   return 0;
 }
@@ -201,6 +211,9 @@ export function register(r: Registrar): void {
     .option('--catalog <file>', t('sandbox.opt.catalog'))
     .option('--ignore-paging-start', t('sandbox.opt.ignorePagingStart'))
     .option('--rate-limit-writes <n>', t('sandbox.opt.rateLimitWrites'))
+    .option('--app-nodes <n>', t('cluster.sandbox.opt.nodes'))
+    .option('--app-fail <ids>', t('cluster.sandbox.opt.fail'))
+    .option('--app-slow <ids>', t('cluster.sandbox.opt.slow'))
     .addHelpText(
       'after',
       `${t('sandbox.help.after')}\n${examples(t, [

@@ -4,11 +4,12 @@
  * bundle is built and checked against the upload limit, so nothing is sent when it is too large.
  * The zip is kept on disk in every case: it is the user's copy, and the retry command names it.
  */
-import type { BundleOptions, BundleResult, Product } from '../../bundle/index.js';
+import type { BundleResult, Product } from '../../bundle/index.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { CheckedFile } from '../../portal/attach-files.js';
-import type { BundleFlagValues } from '../bundle-flags.js';
+import type { BundleFlagValues, CliBundleOptions } from '../bundle-flags.js';
+import { FLEET_FLAGS } from '../cluster/flags.js';
 import type { Ctx } from '../context.js';
 import type { BundleSummaryJson } from '../json-types.js';
 
@@ -25,6 +26,7 @@ const BUNDLE_FLAGS: [keyof BundleFlagValues, string][] = [
   ['obfuscate', '--obfuscate'],
   ['redact', '--no-redact'],
   ['level', '--level'],
+  ...FLEET_FLAGS,
 ];
 
 /**
@@ -36,6 +38,7 @@ export function strayBundleFlags(v: BundleFlagValues, skip: readonly (keyof Bund
     if (skip.includes(k)) return false;
     const x = v[k];
     if (k === 'redact') return x === false;
+    if (x === false) return false;
     return x !== undefined && !(Array.isArray(x) && x.length === 0);
   }).map(([, flag]) => flag);
 }
@@ -84,9 +87,20 @@ export interface SendableBundle {
  * disk) and checks it against the upload limit. Throws before anything is sent when the portal takes
  * no attachments or the zip is over its limit (the error names the flags that would fit).
  */
-export async function prepareBundle(o: BundleOptions, api: PortalApi, ctx: Ctx): Promise<SendableBundle> {
+export async function prepareBundle(o: CliBundleOptions, api: PortalApi, ctx: Ctx): Promise<SendableBundle> {
   const { t } = ctx;
   const [{ makeBundle, checkUploadLimit, planFromFlags, summaryLines }, path] = await Promise.all([import('../bundle-flags.js'), import('node:path')]);
+  if (o.fleet) {
+    // The nodes' zips merged into one bundle (`--app … --cluster`, `--ssh …`): the portal is asked first here too.
+    const meta = await api.attachmentMeta();
+    if (meta.enabled === false) throw new CliError(t('follow.bundle.err.disabled'));
+    const { makeFleetBundle, fleetSummaryLines } = await import('../cluster/run.js');
+    const result = await makeFleetBundle(o, o.fleet, ctx);
+    for (const line of [...(await summaryLines(result, o, t)), ...fleetSummaryLines(result, ctx)]) ctx.io.err(line);
+    ctx.io.err(t('follow.bundle.written', result.output));
+    await checkUploadLimit(result, meta.uploadLimit, ctx);
+    return { result, file: { path: result.output, name: path.basename(result.output), size: result.zipSize } };
+  }
   // Local and cheap: "nothing to collect" is a usage error and needs no portal.
   const plan = await planFromFlags(o, ctx);
   const meta = await api.attachmentMeta();

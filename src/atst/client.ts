@@ -1,0 +1,179 @@
+/**
+ * A client of ATST's support-zip REST API on one product base URL (Jira, Confluence or Bitbucket
+ * Data Center), over the portal layer's transport (proxy, CAs, timeouts, retries, a masked
+ * `--debug` trace). Zips are streamed to disk, never held in memory. ATST answers errors as
+ * `text/plain`, so the statuses it uses as answers are accepted and read here.
+ */
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { request, type Dispatcher } from 'undici';
+import type { Clock } from '../lib/clock.js';
+import { buildDispatcher, HttpTransport, type NetworkOptions } from '../portal/http.js';
+import { PortalError } from '../portal/errors.js';
+import type { AtstClusterStart, AtstInfo, AtstTask, AtstZipRequest } from './types.js';
+
+/** The support-zip resource, under the product's base URL. */
+export const ATST_BASE = '/rest/troubleshooting/latest/support-zip';
+/** Bitbucket's mesh support zips (streamed in the answer, no task). */
+export const MESH_ZIPS = '/rest/api/1.0/admin/git/mesh/support-zips';
+
+/** Why ATST refused: no credential, not a system admin, a secure admin session needed, no ATST, or a 4xx text. */
+export type AtstErrorKind = 'auth' | 'permission' | 'websudo' | 'missing' | 'refused';
+
+/** A refusal of ATST's, with the server's own text (ATST answers in plain text). */
+export class AtstError extends Error {
+  constructor(
+    readonly kind: AtstErrorKind,
+    readonly status: number,
+    /** The server's text, trimmed to one line. */
+    readonly text: string,
+  ) {
+    super(`ATST ${kind} ${status}: ${text}`);
+    this.name = 'AtstError';
+  }
+}
+
+/** How to reach one product. */
+export interface AtstClientOptions extends NetworkOptions {
+  /** The product's base URL (may carry a context path such as `/jira`), already checked for cleartext. */
+  baseUrl: string;
+  /** `Bearer <PAT>` or `Basic <base64>`. */
+  authorization: string;
+  userAgent: string;
+  clock: Clock;
+  signal?: AbortSignal;
+  debug?: (line: string) => void;
+}
+
+function oneLine(text: string): string {
+  const s = text.replace(/\s+/g, ' ').trim();
+  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
+}
+
+/** Classifies a refusal: 401, 403 (WebSudo or not a system admin), 404, other 4xx. */
+export function atstRefusal(status: number, text: string): AtstError {
+  const said = oneLine(text);
+  if (status === 401) return new AtstError('auth', status, said);
+  if (/websudo/i.test(said)) return new AtstError('websudo', status, said);
+  if (status === 403) return new AtstError('permission', status, said);
+  if (status === 404) return new AtstError('missing', status, said);
+  return new AtstError('refused', status, said);
+}
+
+/** ATST's support-zip calls on one product. */
+export class AtstClient {
+  private readonly http: HttpTransport;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly opts: AtstClientOptions) {
+    this.dispatcher = buildDispatcher(opts);
+    // JSON calls are short and must still go out after Ctrl-C (the cancels): only downloads and waits take the signal.
+    this.http = new HttpTransport({ ...opts, signal: undefined, dispatcher: this.dispatcher, retry: { maxAttempts: 3 } });
+  }
+
+  /** Closes the connections. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown, accept: number[] = []): Promise<{ status: number; text: string }> {
+    const a = await this.http.send({
+      method,
+      path: `${ATST_BASE}${path}`,
+      json,
+      // Harmless, and what atlassian-rest's XSRF check looks for.
+      headers: { 'x-atlassian-token': 'no-check' },
+      idempotent: method !== 'POST',
+      accept: [401, 403, 404, ...accept],
+    });
+    if (a.status === 401 || a.status === 403 || (a.status === 404 && !accept.includes(404))) throw atstRefusal(a.status, a.text);
+    return a;
+  }
+
+  private static json<T>(text: string): T {
+    return (text.trim() ? JSON.parse(text) : {}) as T;
+  }
+
+  /** The cluster's nodes (absent: no cluster zips) and the options the product offers. */
+  async info(): Promise<AtstInfo> {
+    return AtstClient.json<AtstInfo>((await this.call('GET', '/info')).text);
+  }
+
+  /** Starts a cluster zip; `not-clustered` (412, or ATST's "does not support clustering" 400) means: use {@link startLocal}. */
+  async startCluster(body: AtstZipRequest): Promise<{ started: AtstClusterStart } | { notClustered: string }> {
+    const a = await this.call('POST', '/cluster', body, [400, 412]);
+    if (a.status === 412 || (a.status === 400 && /cluster/i.test(a.text))) return { notClustered: oneLine(a.text) };
+    if (a.status === 400) throw atstRefusal(400, a.text);
+    return { started: AtstClient.json<AtstClusterStart>(a.text) };
+  }
+
+  /** Starts a zip on the node that answers. */
+  async startLocal(body: AtstZipRequest): Promise<AtstTask> {
+    const a = await this.call('POST', '/local', body, [400]);
+    if (a.status === 400) throw atstRefusal(400, a.text);
+    return AtstClient.json<AtstTask>(a.text);
+  }
+
+  /** The tasks of a cluster zip (an unknown or expired id gives `[]`, not 404). */
+  async clusterStatus(clusterTaskId: string): Promise<AtstTask[]> {
+    const a = await this.call('GET', `/status/cluster/${encodeURIComponent(clusterTaskId)}`);
+    return AtstClient.json<{ tasks?: AtstTask[] }>(a.text).tasks ?? [];
+  }
+
+  /** One task, or undefined when it is gone (cancelled or expired). */
+  async taskStatus(taskId: string): Promise<AtstTask | undefined> {
+    const a = await this.call('GET', `/status/task/${encodeURIComponent(taskId)}`, undefined, [404]);
+    return a.status === 404 ? undefined : AtstClient.json<AtstTask>(a.text);
+  }
+
+  /** Cancels a task; false when it was already gone (ATST has no CANCELLED state: the task is deleted). */
+  async cancel(taskId: string): Promise<boolean> {
+    const a = await this.call('DELETE', `/task/${encodeURIComponent(taskId)}`, undefined, [404]);
+    return a.status !== 404;
+  }
+
+  /**
+   * Streams `GET download/{fileName}` (or Bitbucket's mesh zips, `mesh: true`) into `dest`;
+   * `onBytes` hears the running total. Returns false on 404 (another node holds the zip, or no
+   * mesh nodes). `dest` is created 0600 and removed again on any failure.
+   */
+  async download(fileName: string, dest: string, onBytes?: (n: number) => void, mesh = false): Promise<boolean> {
+    const path = mesh ? MESH_ZIPS : `${ATST_BASE}/download/${encodeURIComponent(fileName)}`;
+    const url = this.http.url(path);
+    this.opts.debug?.(`> GET ${url}`);
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher: this.dispatcher,
+      signal: this.opts.signal,
+      headers: { authorization: this.opts.authorization, 'user-agent': this.opts.userAgent, accept: 'application/octet-stream', 'x-atlassian-token': 'no-check' },
+    }).catch((err: unknown) => {
+      throw new PortalError({ kind: 'network', method: 'GET', url, code: (err as { code?: string }).code, cause: err });
+    });
+    this.opts.debug?.(`< ${res.statusCode} GET ${url}`);
+    if (res.statusCode === 404) {
+      await res.body.dump();
+      return false;
+    }
+    if (res.statusCode !== 200) {
+      const text = await res.body.text().catch(() => '');
+      if (res.statusCode < 500) throw atstRefusal(res.statusCode, text);
+      throw new PortalError({ kind: 'server', status: res.statusCode, method: 'GET', url });
+    }
+    let total = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        total += chunk.length;
+        onBytes?.(total);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(res.body, count, fs.createWriteStream(dest, { mode: 0o600 }), { signal: this.opts.signal });
+    } catch (err) {
+      await fs.promises.rm(dest, { force: true });
+      throw err;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * Collects support zips through ATST: start one cluster zip for the chosen nodes (or a local zip
+ * when the product has no cluster zips), poll each node's task, stream each finished zip to disk,
+ * and cancel every task still running when the signal aborts (Ctrl-C). A node that fails, times
+ * out, never starts or cannot be downloaded is recorded with the reason; the others are kept.
+ */
+import path from 'node:path';
+import type { Clock } from '../lib/clock.js';
+import { AtstError, type AtstClient } from './client.js';
+import type { AtstStatus, AtstTask, AtstZipRequest } from './types.js';
+
+/** What became of one node. */
+export interface NodeOutcome {
+  nodeId: string;
+  taskId: string | undefined;
+  /** `ok`: the zip is at `zip`; every other state says why there is none. */
+  state: 'ok' | 'failed' | 'timed-out' | 'never-started' | 'not-downloadable';
+  zip: string | undefined;
+  fileName: string | undefined;
+  /** ATST's last status of the task. */
+  status: AtstStatus | undefined;
+  /** ATST's message: the failure text, or where the zip lies on the server. */
+  message: string | undefined;
+  warnings: string[];
+  truncatedFiles: string[];
+  ageExcludedFiles: string[];
+  /** Bitbucket mesh nodes' zip (streamed, no task). */
+  mesh?: boolean;
+}
+
+/** Per-node progress, as the poll sees it. */
+export interface NodeProgress {
+  nodeId: string;
+  percent: number;
+  state: 'waiting' | 'running' | 'downloading' | 'done' | 'failed';
+  message?: string;
+  bytes?: number;
+}
+
+export interface CollectOptions {
+  client: AtstClient;
+  /** `--nodes`: these only (checked against `info`); undefined: every node. */
+  nodes: string[] | undefined;
+  /** Cluster zip (`--cluster`); false: the answering node's own zip. */
+  cluster: boolean;
+  request: Omit<AtstZipRequest, 'nodeIds'>;
+  /** A private folder for the downloaded zips. */
+  dir: string;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Time between polls (default 2 s). */
+  pollMs?: number;
+  /** Whole-run limit for the tasks (default 30 min); nodes still running then are timed out and cancelled. */
+  timeoutMs?: number;
+  /** How long a requested node may be missing from the status before it is recorded as never started (default 30 s). */
+  graceMs?: number;
+  /** Also fetch Bitbucket's mesh nodes' zips when the product serves them. */
+  mesh?: boolean;
+  onProgress?: (p: NodeProgress) => void;
+  /** The product has no cluster zips: the single node's zip is taken instead. */
+  onNotClustered?: (why: string) => void;
+}
+
+/** The result: what was asked, the cluster task, and one outcome per node. */
+export interface CollectResult {
+  clustered: boolean;
+  clusterTaskId: string | undefined;
+  nodes: NodeOutcome[];
+}
+
+/** `--nodes` named a node the cluster does not have. */
+export class UnknownNodesError extends Error {
+  constructor(
+    readonly unknown: string[],
+    readonly known: string[],
+  ) {
+    super(`unknown nodes: ${unknown.join(', ')}`);
+    this.name = 'UnknownNodesError';
+  }
+}
+
+const DOWNLOAD_TRIES = 3;
+/** After Ctrl-C: how long to watch for tasks that start late (remote nodes start on a cluster message). */
+const CANCEL_WATCH_MS = 3000;
+
+function outcome(nodeId: string, t: AtstTask | undefined, state: NodeOutcome['state'], message?: string): NodeOutcome {
+  return {
+    nodeId,
+    taskId: t?.taskId,
+    state,
+    zip: undefined,
+    fileName: t?.fileName ?? undefined,
+    status: t?.status,
+    message: message ?? t?.progressMessage,
+    warnings: (t?.warnings ?? []).map((w) => [w.name, w.body].filter(Boolean).join(': ')),
+    truncatedFiles: t?.truncatedFiles ?? [],
+    ageExcludedFiles: t?.ageExcludedFiles ?? [],
+  };
+}
+
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
+
+/** Runs the whole collection; rejects with the signal's reason after cancelling the tasks on Ctrl-C. */
+export async function collectZips(o: CollectOptions): Promise<CollectResult> {
+  const { client, clock, signal } = o;
+  const pollMs = o.pollMs ?? 2000;
+  const start = clock.now();
+  const deadline = start + (o.timeoutMs ?? 30 * 60_000);
+  const grace = o.graceMs ?? 30_000;
+  const info = await client.info();
+  const known = info.nodes?.map((n) => n.nodeId);
+  if (o.nodes && known) {
+    const unknown = o.nodes.filter((n) => !known.includes(n));
+    if (unknown.length) throw new UnknownNodesError(unknown, known);
+  }
+  let clusterTaskId: string | undefined;
+  let localTask: AtstTask | undefined;
+  if (o.cluster && known) {
+    const r = await client.startCluster({ ...o.request, ...(o.nodes ? { nodeIds: o.nodes } : {}) });
+    if ('started' in r) clusterTaskId = r.started.clusterTaskId;
+    else o.onNotClustered?.(r.notClustered);
+  } else if (o.cluster) o.onNotClustered?.('');
+  if (!clusterTaskId) localTask = await client.startLocal(o.request);
+  const wanted = clusterTaskId ? (o.nodes ?? known ?? []) : [localTask?.nodeId ?? 'single-node'];
+  const live = new Map<string, AtstTask>();
+  const done = new Map<string, NodeOutcome>();
+
+  const poll = async (): Promise<AtstTask[]> => {
+    if (clusterTaskId) return client.clusterStatus(clusterTaskId);
+    const t = localTask?.taskId ? await client.taskStatus(localTask.taskId) : undefined;
+    return t ? [{ ...t, nodeId: wanted[0] }] : [];
+  };
+
+  const cancelRunning = async () => {
+    const cancelled = new Set<string>();
+    const cancelAll = async (tasks: Iterable<AtstTask>) => {
+      for (const t of tasks) {
+        if (!t.taskId || cancelled.has(t.taskId) || (t.status && t.status !== 'IN_PROGRESS')) continue;
+        cancelled.add(t.taskId);
+        await client.cancel(t.taskId).catch(() => false);
+      }
+    };
+    await cancelAll(live.values());
+    // Late tasks: a remote node lists its task only once it has handled the cluster message.
+    const until = clock.now() + CANCEL_WATCH_MS;
+    while (clusterTaskId && clock.now() < until) {
+      const tasks = await poll().catch(() => []);
+      await cancelAll(tasks.filter((t) => t.nodeId === undefined || !done.has(t.nodeId)));
+      await clock.sleep(500);
+    }
+  };
+
+  const fetchZip = async (t: AtstTask, nodeId: string): Promise<NodeOutcome> => {
+    const out = outcome(nodeId, t, 'ok');
+    if (!t.fileName) return { ...out, state: 'not-downloadable' };
+    const dest = path.join(o.dir, `${safeName(nodeId)}.zip`);
+    o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes: 0 });
+    for (let i = 1; i <= DOWNLOAD_TRIES; i++) {
+      // Another node's zip may live in that node's local home: a sticky session may land there next time.
+      if (await client.download(t.fileName, dest, (bytes) => o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes }))) return { ...out, zip: dest };
+      if (i < DOWNLOAD_TRIES) await clock.sleep(1000, signal);
+    }
+    return { ...out, state: 'not-downloadable' };
+  };
+
+  try {
+    for (const n of wanted) o.onProgress?.({ nodeId: n, percent: 0, state: 'waiting' });
+    let failedPolls = 0;
+    while (done.size < wanted.length) {
+      signal.throwIfAborted();
+      let tasks: AtstTask[];
+      try {
+        tasks = await poll();
+        failedPolls = 0;
+      } catch (err) {
+        // A status read of a task that failed on the answering node may itself be a 5xx.
+        if (err instanceof AtstError || ++failedPolls >= 3) throw err;
+        tasks = [];
+      }
+      for (const t of tasks) if (t.nodeId && wanted.includes(t.nodeId) && !done.has(t.nodeId)) live.set(t.nodeId, t);
+      for (const nodeId of wanted) {
+        if (done.has(nodeId)) continue;
+        const t = live.get(nodeId);
+        if (!t) {
+          if (clock.now() - start > grace) done.set(nodeId, outcome(nodeId, undefined, 'never-started'));
+          continue;
+        }
+        if (t.status === 'IN_PROGRESS' || t.status === undefined) {
+          o.onProgress?.({ nodeId, percent: t.progressPercentage ?? 0, state: 'running', message: t.progressMessage });
+          continue;
+        }
+        live.delete(nodeId);
+        if (t.status === 'FAILED') {
+          done.set(nodeId, outcome(nodeId, t, 'failed'));
+          o.onProgress?.({ nodeId, percent: 100, state: 'failed', message: t.progressMessage });
+          continue;
+        }
+        const got = await fetchZip(t, nodeId);
+        done.set(nodeId, got);
+        o.onProgress?.({ nodeId, percent: 100, state: got.state === 'ok' ? 'done' : 'failed', message: got.message });
+      }
+      if (done.size >= wanted.length) break;
+      if (clock.now() >= deadline) {
+        const late = [...live.values()];
+        for (const n of wanted) if (!done.has(n)) done.set(n, outcome(n, live.get(n), live.has(n) ? 'timed-out' : 'never-started'));
+        for (const t of late) if (t.taskId) await client.cancel(t.taskId).catch(() => false);
+        live.clear();
+        break;
+      }
+      await clock.sleep(pollMs, signal);
+    }
+    if (o.mesh) {
+      const dest = path.join(o.dir, 'mesh.zip');
+      try {
+        if (await client.download('', dest, (bytes) => o.onProgress?.({ nodeId: 'mesh', percent: 100, state: 'downloading', bytes }), true)) {
+          done.set('mesh', { ...outcome('mesh', undefined, 'ok'), zip: dest, mesh: true });
+        }
+      } catch (err) {
+        // Not Bitbucket, or no mesh: nothing to add. Any other failure is recorded on a mesh entry.
+        if (signal.aborted) throw err;
+        if (!(err instanceof AtstError && [401, 403, 404, 405].includes(err.status))) done.set('mesh', { ...outcome('mesh', undefined, 'failed', (err as Error).message), mesh: true });
+      }
+    }
+  } catch (err) {
+    if (signal.aborted) {
+      await cancelRunning();
+      throw signal.reason;
+    }
+    throw err;
+  }
+  // In the cluster's order (the order ATST lists its nodes), mesh last.
+  const order = [...wanted, 'mesh'];
+  return { clustered: clusterTaskId !== undefined, clusterTaskId, nodes: [...done.values()].sort((a, b) => order.indexOf(a.nodeId) - order.indexOf(b.nodeId)) };
+}

@@ -1,0 +1,288 @@
+/**
+ * An ATST-compatible support-zip API for a simulated Data Center cluster of N nodes (`support
+ * sandbox --app-nodes N`), on its own port: `info`, `cluster`, `local`, `status/cluster/{id}`,
+ * `status/task/{id}`, `DELETE task/{id}`, `download/{fileName}`, with ATST's traps (text/plain
+ * errors, `nodeIds` answered for every node, no CANCELLED state, 412 when not clustered). Each
+ * node's zip holds generated logs with planted secrets (`logs.ts`) and any extra files given.
+ * Nodes may be slow or fail on demand. One node (`nodes: 1`) is a product without a cluster.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ZipWriter } from '../../bundle/zip.js';
+import { deflated, nodeFiles, type ZipFileContent } from './logs.js';
+
+const BASE = '/rest/troubleshooting/latest/support-zip';
+const MESH = '/rest/api/1.0/admin/git/mesh/support-zips';
+
+/** How to run the simulated cluster. */
+export interface AtstSandboxOptions {
+  /** 1: a single node (no cluster zips, `POST cluster` answers 412). */
+  nodes: number;
+  /** Node ids whose task fails half way. */
+  failNodes?: string[];
+  /** Node ids whose task takes `slowMs`. */
+  slowNodes?: string[];
+  /** Default 60 s. */
+  slowMs?: number;
+  /** How long an ordinary task takes (default 1.5 s). */
+  taskMs?: number;
+  /** Where the nodes' `export` folders go (created). */
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** Extra files added to every node's zip (name inside the zip -> bytes), e.g. planted secret files. */
+  extraFiles?: Map<string, Buffer>;
+  /** Bitbucket mesh nodes: `GET /rest/api/1.0/admin/git/mesh/support-zips` streams a zip of their zips (0 or absent: 404, not Bitbucket). */
+  meshNodes?: number;
+  /** The credentials accepted: a personal access token (Bearer) and an admin user (Basic). */
+  token?: string;
+  user?: string;
+  password?: string;
+}
+
+/** A task as the sandbox keeps it. */
+export interface SandboxTask {
+  taskId: string;
+  nodeId: string;
+  clusterTaskId: string | undefined;
+  started: number;
+  durationMs: number;
+  fail: boolean;
+  fileName: string | undefined;
+  cancelled: boolean;
+}
+
+/** A running ATST sandbox. */
+export interface AtstSandboxHandle {
+  url: string;
+  token: string;
+  user: string;
+  password: string;
+  nodeIds: string[];
+  /** Every task ever started, cancelled ones included (tests check the cancels). */
+  tasks(): SandboxTask[];
+  close(): Promise<void>;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' });
+  res.end(text);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function writeZip(file: string, files: ZipFileContent[]): Promise<void> {
+  const fh = await fs.promises.open(file, 'w', 0o600);
+  try {
+    const zip = new ZipWriter(fh);
+    for (const f of files) {
+      const d = deflated(f);
+      await zip.add(d.meta, [d.data]);
+    }
+    await zip.finish();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Bitbucket mesh nodes' zips, each inside one zip as the mesh endpoint streams them. */
+async function writeMeshZip(file: string, n: number): Promise<void> {
+  const inner: ZipFileContent[] = [];
+  for (let i = 1; i <= n; i++) {
+    const one = `${file}.${i}`;
+    await writeZip(one, nodeFiles(`mesh-${i}`, new Date(), 50));
+    inner.push({ name: `mesh-${i}.zip`, data: await fs.promises.readFile(one), mtime: new Date() });
+    await fs.promises.rm(one, { force: true });
+  }
+  await writeZip(file, inner);
+}
+
+/** Starts the simulated cluster's ATST API; resolves once it listens. */
+export async function startAtstSandbox(o: AtstSandboxOptions): Promise<AtstSandboxHandle> {
+  const nodeIds = Array.from({ length: Math.max(1, o.nodes) }, (_, i) => `node${i + 1}`);
+  const clustered = o.nodes > 1;
+  const token = o.token ?? `sbx-pat-${crypto.randomBytes(12).toString('hex')}`;
+  const user = o.user ?? 'admin';
+  const password = o.password ?? `sbx-${crypto.randomBytes(8).toString('hex')}`;
+  const exportDir = path.join(o.dataDir, 'atst-export');
+  fs.mkdirSync(exportDir, { recursive: true });
+  const tasks = new Map<string, SandboxTask>();
+  const writing = new Map<string, Promise<void>>();
+
+  const dto = (t: SandboxTask): Record<string, unknown> => {
+    const pct = Math.min(100, Math.floor(((Date.now() - t.started) / t.durationMs) * 100));
+    if (t.fail && pct >= 50) {
+      return { taskId: t.taskId, nodeId: t.nodeId, progressPercentage: 100, progressMessage: `java.io.IOException: No space left on device (simulated on ${t.nodeId})`, status: 'FAILED', warnings: [], truncatedFiles: [], ageExcludedFiles: [] };
+    }
+    if (pct < 100 || !writing.has(t.taskId)) {
+      if (pct >= 100 && !writing.has(t.taskId)) finish(t);
+      return { taskId: t.taskId, nodeId: t.nodeId, progressPercentage: Math.min(pct, 99), progressMessage: `Adding application-logs on ${t.nodeId}`, status: 'IN_PROGRESS', warnings: [], truncatedFiles: [], ageExcludedFiles: [] };
+    }
+    return {
+      taskId: t.taskId,
+      nodeId: t.nodeId,
+      progressPercentage: 100,
+      progressMessage: `It was saved to ${path.join(exportDir, t.fileName!)}.`,
+      fileName: t.fileName,
+      status: 'SUCCESSFUL',
+      warnings: [],
+      truncatedFiles: [],
+      ageExcludedFiles: [],
+    };
+  };
+
+  const finish = (t: SandboxTask) => {
+    const stamp = new Date(t.started).toISOString().replace(/[:T]/g, '-').replace(/\..*$/, '');
+    t.fileName = clustered ? `Jira_${t.nodeId}_support_${stamp}.zip` : `Jira_support_${stamp}.zip`;
+    const files = nodeFiles(t.nodeId, new Date());
+    for (const [name, data] of o.extraFiles ?? []) files.push({ name, data, mtime: new Date() });
+    const done = writeZip(path.join(exportDir, t.fileName), files);
+    done.catch(() => undefined);
+    writing.set(t.taskId, done);
+  };
+
+  const start = (nodeId: string, clusterTaskId: string | undefined): SandboxTask => {
+    const t: SandboxTask = {
+      taskId: crypto.randomUUID(),
+      nodeId,
+      clusterTaskId,
+      started: Date.now(),
+      durationMs: o.slowNodes?.includes(nodeId) ? (o.slowMs ?? 60_000) : (o.taskMs ?? 1500),
+      fail: o.failNodes?.includes(nodeId) ?? false,
+      fileName: undefined,
+      cancelled: false,
+    };
+    tasks.set(t.taskId, t);
+    return t;
+  };
+
+  const authorized = (req: http.IncomingMessage): boolean => {
+    const h = req.headers.authorization ?? '';
+    if (h === `Bearer ${token}`) return true;
+    return h === `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  };
+
+  const validate = (body: Record<string, unknown>): string | undefined => {
+    if (Array.isArray(body.items) && body.items.length === 0) return 'You must specify one or more items to include in the support zip';
+    if (Array.isArray(body.nodeIds) && body.nodeIds.length === 0) return 'You must specify one or more node IDs';
+    if (body.fileConstraintSize !== undefined && ![-1, 25, 100, 500].includes(body.fileConstraintSize as number)) return `Invalid file size limit: ${String(body.fileConstraintSize)}`;
+    if (body.fileConstraintLastModified !== undefined && ![-1, 0, 3, 5, 10].includes(body.fileConstraintLastModified as number)) return `Invalid file age limit: ${String(body.fileConstraintLastModified)}`;
+    return undefined;
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const p = url.pathname;
+    if (p === '/__sandbox/atst/tasks') return send(res, 200, [...tasks.values()]);
+    if (p === MESH && (o.meshNodes ?? 0) > 0) {
+      if (!authorized(req)) return void res.writeHead(401).end();
+      const file = path.join(exportDir, `mesh-${crypto.randomUUID()}.zip`);
+      await writeMeshZip(file, o.meshNodes!);
+      res.writeHead(200, { 'content-type': 'application/zip' });
+      fs.createReadStream(file).pipe(res).on('finish', () => fs.rm(file, () => undefined));
+      return;
+    }
+    if (!p.startsWith(BASE + '/')) return send(res, 404, 'Not found');
+    if (!authorized(req)) {
+      res.writeHead(401).end();
+      return;
+    }
+    const rest = p.slice(BASE.length + 1);
+    const m = req.method ?? 'GET';
+    if (m === 'GET' && rest === 'info') {
+      return send(res, 200, {
+        ...(clustered ? { nodes: nodeIds.map((nodeId) => ({ nodeId })) } : {}),
+        itemOptions: [
+          { key: 'application-logs', name: 'Application logs', category: 'LOGS', required: false, selected: true },
+          { key: 'application-config', name: 'Application configuration', category: 'CONFIG', required: false, selected: true },
+          { key: 'thread-dump', name: 'Thread dumps', category: 'OTHER', required: false, selected: false },
+        ],
+        instanceTitle: 'Sandbox Jira',
+        fileConstraintSize: 100,
+        fileConstraintLastModified: 5,
+      });
+    }
+    if (m === 'POST' && (rest === 'cluster' || rest === 'local')) {
+      const text = await readBody(req);
+      let body: Record<string, unknown> = {};
+      try {
+        body = text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
+      } catch {
+        return send(res, 400, `Cannot parse Support zip request from '${text}'`);
+      }
+      const bad = validate(body);
+      if (bad) return send(res, 400, bad);
+      if (rest === 'local') {
+        const t = start(nodeIds[0]!, undefined);
+        return send(res, 200, { taskId: t.taskId, progressPercentage: 0, status: 'IN_PROGRESS', warnings: [], truncatedFiles: [], ageExcludedFiles: [] });
+      }
+      if (!clustered) return send(res, 412, 'Not clustered');
+      const clusterTaskId = crypto.randomUUID();
+      const wanted = Array.isArray(body.nodeIds) ? nodeIds.filter((n) => (body.nodeIds as string[]).includes(n)) : nodeIds;
+      for (const n of wanted) start(n, clusterTaskId);
+      return send(res, 200, { clusterTaskId, nodeIds });
+    }
+    let mm = /^status\/cluster\/([^/]+)$/.exec(rest);
+    if (m === 'GET' && mm) {
+      const list = [...tasks.values()].filter((t) => t.clusterTaskId === decodeURIComponent(mm![1]!) && !t.cancelled);
+      return send(res, 200, { clusterTaskId: decodeURIComponent(mm[1]!), tasks: list.map(dto) });
+    }
+    mm = /^status\/task\/([^/]+)$/.exec(rest);
+    if (m === 'GET' && mm) {
+      const t = tasks.get(decodeURIComponent(mm[1]!));
+      return t && !t.cancelled ? send(res, 200, dto(t)) : send(res, 404, 'No such task found');
+    }
+    mm = /^task\/([^/]+)$/.exec(rest);
+    if (m === 'DELETE' && mm) {
+      const t = tasks.get(decodeURIComponent(mm[1]!));
+      if (!t || t.cancelled) return send(res, 404, 'Task not found');
+      t.cancelled = true;
+      res.writeHead(200).end();
+      return;
+    }
+    mm = /^download\/([^/]+)$/.exec(rest);
+    if (m === 'GET' && mm) {
+      const name = decodeURIComponent(mm[1]!);
+      const t = [...tasks.values()].find((x) => x.fileName === name);
+      if (!t || !/^[A-Za-z0-9_.-]+$/.test(name)) return send(res, 404, `'${name}' does not exist or is not downloadable`);
+      await writing.get(t.taskId);
+      const file = path.join(exportDir, name);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${name}"`, 'content-length': String(fs.statSync(file).size) });
+      fs.createReadStream(file).pipe(res);
+      return;
+    }
+    return send(res, 404, 'Not found');
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, String(err));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as { port: number };
+  return {
+    url: `http://${o.host ?? '127.0.0.1'}:${addr.port}`,
+    token,
+    user,
+    password,
+    nodeIds,
+    tasks: () => [...tasks.values()].map((t) => ({ ...t })),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

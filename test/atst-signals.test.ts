@@ -1,0 +1,46 @@
+/**
+ * Ctrl-C during `support bundle --app URL --cluster`, through the built CLI: every running ATST
+ * task is cancelled (DELETE task/{id}: the sandbox records it), the exit code is 130, and no zip,
+ * partial zip or folder of downloaded node zips is left behind.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startAtstSandbox, type AtstSandboxHandle } from '../src/sandbox/atst/index.js';
+import { isBuilt, killAndWait, NOT_A_BUG, SIGNAL_EXIT, spawnCli, tempHome } from './support/built-cli.js';
+import { need } from './support/needs.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('Ctrl-C during a cluster bundle (built CLI)', () => {
+  beforeEach((ctx) => need(ctx, isBuilt(), 'the build (npm run build)'));
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} while node2 and node3 are still running: their tasks are cancelled, exit ${SIGNAL_EXIT[signal]}, nothing left`, async () => {
+      const home = tempHome();
+      cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
+      const h: AtstSandboxHandle = await startAtstSandbox({ nodes: 3, dataDir: path.join(home, 'atst'), taskMs: 200, slowNodes: ['node2', 'node3'], slowMs: 120_000 });
+      cleanups.push(() => h.close());
+      const out = path.join(home, 'out');
+      fs.mkdirSync(out);
+      const c = spawnCli(['bundle', '--app', h.url, '--cluster', '--output', path.join(out, 'cluster.zip')], {
+        home,
+        cwd: out,
+        env: { SUPPORT_APP_TOKEN: h.token, SUPPORT_ATST_POLL_MS: '100' },
+      });
+      // node1 is downloaded, node2 and node3 are still being built.
+      await c.waitForStderr(/node1\s+100%\s+done/, 30_000);
+      expect(h.tasks().filter((t) => t.cancelled)).toEqual([]);
+      await killAndWait(c, signal);
+      expect(await c.exited, c.stderr()).toEqual({ code: SIGNAL_EXIT[signal], signal: null });
+      expect(c.stderr()).not.toMatch(NOT_A_BUG);
+      const tasks = h.tasks();
+      expect(tasks.filter((t) => t.cancelled).map((t) => t.nodeId).sort()).toEqual(['node2', 'node3']);
+      expect(tasks.find((t) => t.nodeId === 'node1')!.cancelled).toBe(false);
+      expect(fs.readdirSync(out)).toEqual([]);
+    }, 60_000);
+  }
+});
