@@ -35,7 +35,7 @@ function restrictImports(extra = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '.bench-out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '.bench-out/**', 'release/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -129,7 +129,7 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['bench/**/*.mjs', '*.js', '*.mjs'],
+    files: ['bench/**/*.mjs', 'scripts/**/*.mjs', '*.js', '*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

@@ -1,6 +1,6 @@
 // What every benchmark does the same way: medians, and running a command while sampling its peak
 // RSS (VmHWM from /proc/PID/status every 20 ms).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 export const median = (xs) => {
@@ -46,4 +46,21 @@ export function measure(cmd, args, { env = {}, cwd, keep = false } = {}) {
       else resolve({ ms, hwm, out, text: Buffer.concat(chunks).toString('utf8') });
     });
   });
+}
+
+/**
+ * The `support` a bench runs: `SUPPORT_BENCH_BIN` (a release artifact: the tarball's `bin/support`
+ * or the single-file executable) or, by default, `node bin/support.js`. Returns [command, ...args].
+ */
+export function supportCommand(root) {
+  const bin = process.env.SUPPORT_BENCH_BIN;
+  return bin ? [bin] : [process.execPath, `${root}/bin/support.js`];
+}
+
+/** User and system CPU seconds of `cmd args`, and its wall time in ms (GNU time's `%U %S %e`). */
+export function cpuTime(cmd, args, env = {}) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %e', cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const [u, s, e] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { cpu: u + s, ms: e * 1000 };
 }

@@ -1,41 +1,44 @@
 #!/usr/bin/env node
-// Start-up cost: the median wall time of `support --version` beside `node -e 0`, measured in the
-// same run, interleaved so that machine drift hits both alike. Target: ratio <= 1.2.
+// Start-up cost: the median wall time of `support --version` and `support --help` beside
+// `node -e 0`, measured in the same run, interleaved so that machine drift hits all alike, and the
+// median CPU time (user + system) of each. Targets: --version <= 1.10x, --help <= 1.30x.
 // Usage: node bench/startup.mjs [runs]   (build first: npm run build)
+//        SUPPORT_BENCH_BIN=release/support-0.1.0-linux-x64 node bench/startup.mjs   (an artifact)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './lib.mjs';
+import { cpuTime, median, supportCommand } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'support.js');
+const [cmd, ...pre] = supportCommand(root);
 const runs = Number(process.argv[2] ?? 40);
 
-function time(args) {
+function time(c, args) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(c, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
 
-
-const peer = [];
-const ours = [];
-for (let i = 0; i < 3; i++) {
-  time(['-e', '0']);
-  time([bin, '--version']);
-}
+const rows = [
+  ['node -e 0', process.execPath, ['-e', '0'], null],
+  ['support --version', cmd, [...pre, '--version'], 1.1],
+  ['support --help', cmd, [...pre, '--help'], 1.3],
+];
+const wall = rows.map(() => []);
+const cpu = rows.map(() => []);
+for (let i = 0; i < 3; i++) for (const [, c, a] of rows) time(c, a);
 for (let i = 0; i < runs; i++) {
-  peer.push(time(['-e', '0']));
-  ours.push(time([bin, '--version']));
+  rows.forEach(([, c, a], k) => wall[k].push(time(c, a)));
+  if (i % 4 === 0) rows.forEach(([, c, a], k) => cpu[k].push(cpuTime(c, a).cpu * 1000));
 }
-const p = median(peer);
-const o = median(ours);
-const help = [];
-for (let i = 0; i < Math.min(runs, 15); i++) help.push(time([bin, '--help']));
-console.log(`runs: ${runs}`);
-console.log(`node -e 0           median ${p.toFixed(1)} ms`);
-console.log(`support --version   median ${o.toFixed(1)} ms`);
-console.log(`ratio               ${(o / p).toFixed(2)}x (target <= 1.20x)`);
-console.log(`support --help      median ${median(help).toFixed(1)} ms (informational)`);
+const peer = median(wall[0]);
+const peerCpu = median(cpu[0]);
+console.log(`runs: ${runs} (interleaved, medians)${process.env.SUPPORT_BENCH_BIN ? `  bin: ${process.env.SUPPORT_BENCH_BIN}` : ''}`);
+rows.forEach(([name, , , target], k) => {
+  const w = median(wall[k]);
+  const c = median(cpu[k]);
+  const ratio = target === null ? '' : `  ratio ${(w / peer).toFixed(2)}x (target <= ${target.toFixed(2)}x), cpu ${(c / peerCpu).toFixed(2)}x`;
+  console.log(`${name.padEnd(18)} ${w.toFixed(1).padStart(6)} ms  cpu ${c.toFixed(0).padStart(4)} ms${ratio}`);
+});

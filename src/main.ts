@@ -2,7 +2,11 @@
 // is loaded, so that it costs little more than starting node.
 import { readFileSync } from 'node:fs';
 
+/** The version, set by the release build (`scripts/dist.mjs`), whose bundle has no package.json beside it. */
+declare const SUPPORT_VERSION: string | undefined;
+
 function version(): string {
+  if (typeof SUPPORT_VERSION === 'string') return SUPPORT_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -1,9 +1,13 @@
 /**
  * Runs entry tasks on worker threads, or in process: the caller chooses (`BundleEnv.threads`).
- * Threads run the compiled worker beside this module (`dist/bundle/worker.js`); when it is not
- * there (the TypeScript sources, or a broken install) asking for threads is an error.
+ * Threads run the compiled worker beside this module (`dist/bundle/worker.js`), or in the release
+ * build the bundled worker beside the bundled CLI, or in the single-file executable the worker
+ * embedded as an asset. When there is none (the TypeScript sources, or a broken install) asking for
+ * threads is an error, never a silent single thread.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { getAsset, isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { processEntry, type EntryResult, type EntryTask } from './entry.js';
@@ -32,13 +36,32 @@ function errorFrom(m: FatalMessage): Error {
   return e;
 }
 
-/** The compiled worker script beside this module; throws when there is none. */
-function workerScript(): URL {
+/**
+ * The worker's file name in the release build (set by `scripts/dist.mjs`): a file beside the
+ * bundled CLI, or an asset of the single-file executable.
+ */
+declare const SUPPORT_WORKER: string | undefined;
+
+/** A worker's code: a script to load, or (`eval`) its source. */
+interface WorkerSource {
+  script: URL | string;
+  eval: boolean;
+}
+
+/** Where the worker's code is; throws when there is none. */
+function workerSource(): WorkerSource {
+  if (typeof SUPPORT_WORKER === 'string') {
+    // getAsset throws when the executable has no such asset.
+    if (isSea()) return { script: getAsset(SUPPORT_WORKER, 'utf8'), eval: true };
+    const file = path.join(__dirname, SUPPORT_WORKER);
+    if (!fs.existsSync(file)) throw new Error(`bundle: no worker at ${file} (a broken install: install support again)`);
+    return { script: file, eval: false };
+  }
   const url = new URL('./worker.js', import.meta.url);
   if (url.protocol !== 'file:' || !fs.existsSync(fileURLToPath(url))) {
     throw new Error(`bundle: no compiled worker at ${url.href} (run \`npm run build\`, or build in process)`);
   }
-  return url;
+  return { script: url, eval: false };
 }
 
 /** A pool of `threads` worker threads, or of one slot in this thread. */
@@ -46,7 +69,7 @@ export function createPool(threads: number | 'in-process'): EntryPool {
   if (threads === 'in-process') {
     return { size: 1, run: (task) => processEntry(task), close: async () => undefined };
   }
-  const script = workerScript();
+  const source = workerSource();
   const size = Math.max(1, threads);
   const idle: Worker[] = [];
   const all: Worker[] = [];
@@ -59,7 +82,7 @@ export function createPool(threads: number | 'in-process'): EntryPool {
       // A small young generation: redaction's 64 KiB strings die young, and every MiB of young
       // generation is RSS in each thread (peak RSS of a 1 GiB bundle, 2 workers: 2 MiB -> 159 MiB,
       // 4 -> 169, 8 -> 177, 32 -> 228; no measurable change in speed).
-      const nw = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+      const nw = new Worker(source.script, { eval: source.eval, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
       nw.unref();
       all.push(nw);
       return Promise.resolve(nw);

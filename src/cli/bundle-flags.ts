@@ -155,11 +155,13 @@ export async function makeBundle(o: BundleOptions, ctx: Ctx, plan?: Plan & { out
   const bar = createByteProgress({ io: ctx.io, t: ctx.t, now: () => ctx.clock.now() });
   const path = await import('node:path');
   try {
-    return await buildBundle(
+    const result = await buildBundle(
       o,
       { ...bundleEnvOf(ctx), onProgress: (p) => bar.update(p.bytesIn, p.bytesTotal, ctx.t('bundle.progress', p.filesDone, p.filesTotal)) },
       thePlan,
     );
+    if (ctx.globals.debug) ctx.io.err(ctx.t('dist.debug.threads', result.workerThreads));
+    return result;
   } catch (err) {
     if (ctx.signal.aborted) throw new CancelledError({ reason: 'bundle', cause: err });
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The fixed cost of a portal command: `support list` against a local sandbox portal (its own
+// process, so the two sides don't share this one's event loop), beside `node -e 0`, interleaved in
+// the same run; medians of wall and CPU time (user + system). Target: <= 2.0x.
+// Usage: node bench/command.mjs [runs=30]   (build first: npm run build)
+//        SUPPORT_BENCH_BIN=release/support-0.1.0-linux-x64 node bench/command.mjs   (an artifact)
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuTime, median, supportCommand } from './lib.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [cmd, ...pre] = supportCommand(root);
+const runs = Number(process.argv[2] ?? 30);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-bench-command-'));
+
+const sandbox = spawn(process.execPath, [path.join(root, 'bin', 'support.js'), 'sandbox', '--port', '0', '--data', path.join(dir, 'data'), '--json'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const portal = await new Promise((resolve, reject) => {
+  let text = '';
+  sandbox.stdout.on('data', (c) => {
+    text += c;
+    try {
+      resolve(JSON.parse(text));
+    } catch {
+      // not all of it yet
+    }
+  });
+  sandbox.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
+});
+const env = { SUPPORT_EMAIL: portal.email, SUPPORT_TOKEN: portal.token, SUPPORT_CONFIG_DIR: dir, SUPPORT_DATA_DIR: dir };
+
+function time(c, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(c, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+const rows = [
+  ['node -e 0', process.execPath, ['-e', '0']],
+  ['support list', cmd, [...pre, '--portal', portal.url, 'list']],
+];
+const wall = rows.map(() => []);
+const cpu = rows.map(() => []);
+try {
+  for (let i = 0; i < 3; i++) for (const [, c, a] of rows) time(c, a);
+  for (let i = 0; i < runs; i++) {
+    rows.forEach(([, c, a], k) => wall[k].push(time(c, a)));
+    if (i % 3 === 0) rows.forEach(([, c, a], k) => cpu[k].push(cpuTime(c, a, env).cpu * 1000));
+  }
+} finally {
+  sandbox.kill();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+const [p, o] = wall.map(median);
+const [pc, oc] = cpu.map(median);
+console.log(`runs: ${runs} (interleaved, medians)${process.env.SUPPORT_BENCH_BIN ? `  bin: ${process.env.SUPPORT_BENCH_BIN}` : ''}`);
+console.log(`node -e 0      ${p.toFixed(1).padStart(6)} ms  cpu ${pc.toFixed(0).padStart(4)} ms`);
+console.log(`support list   ${o.toFixed(1).padStart(6)} ms  cpu ${oc.toFixed(0).padStart(4)} ms  ratio ${(o / p).toFixed(2)}x (target <= 2.00x), cpu ${(oc / pc).toFixed(2)}x`);
