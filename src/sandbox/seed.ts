@@ -176,6 +176,13 @@ const FIELDS: readonly SeedField[] = [
     validValues: options(10070, ['Change of contacts', 'Trial account', 'Other']),
     on: { '4': false },
   },
+  {
+    fieldId: 'customfield_10021',
+    name: 'Organizations',
+    description: 'The organizations whose members see the request too.',
+    jiraSchema: { type: 'array', items: 'sd-customer-organization', custom: 'com.atlassian.servicedesk:sd-customer-organizations', customId: 10021 },
+    on: { '1': false, '4': false },
+  },
 ];
 
 const GROUPS = [

@@ -19,6 +19,9 @@ export async function loadCommands(): Promise<Register[]> {
     import('./logout.js'),
     import('./whoami.js'),
     import('./sandbox.js'),
+    import('./kb.js'),
+    import('./participants.js'),
+    import('./orgs.js'),
   ]);
   return mods.map((m) => m.register);
 }
