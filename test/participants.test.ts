@@ -21,7 +21,7 @@ for (const flavor of ['cloud', 'dc'] as const) {
 
     const colleague = () => s.h.users[1]!;
     /** How the flavour names the colleague: accountId on Cloud, username on Data Center. */
-    const colleagueId = () => (flavor === 'dc' ? colleague().username : colleague().accountId);
+    const colleagueId = (): string => (flavor === 'dc' ? colleague().username! : colleague().accountId);
     const writes = () => s.exchanges.filter((x) => x.path.endsWith('/participant') && x.method !== 'GET');
     const participantsOf = async (key: string) => ((await s.call('GET', `${API}/request/${key}/participant`)).json.values as unknown[]).length;
 

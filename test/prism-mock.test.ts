@@ -66,6 +66,13 @@ const COMMANDS: { name: string; argv: string[] }[] = [
   { name: 'comment', argv: ['comment', 'HELPDESK-1', '--body', 'More detail.'] },
   { name: 'attach', argv: ['attach', 'HELPDESK-1', file] },
   { name: 'resolve', argv: ['resolve', 'HELPDESK-1', '--yes'] },
+  { name: 'kb search', argv: ['kb', 'search', 'stolen computer'] },
+  { name: 'kb search --service-desk --json', argv: ['kb', 'search', 'computer', '--service-desk', '10', '--json'] },
+  { name: 'participants', argv: ['participants', 'HELPDESK-1'] },
+  { name: 'participants --add --remove', argv: ['participants', 'HELPDESK-1', '--add', '5b10ac8d82e05b22cc7d4ef5', '--remove', 'qm:a713c8ea-1075-4e30-9d96-891a7d181739:5ad6d3581db05e2a66fa80b'] },
+  { name: 'orgs', argv: ['orgs'] },
+  { name: 'orgs --json', argv: ['orgs', '--json'] },
+  { name: 'list --organization', argv: ['list', '--organization', '1', '--limit', '5'] },
 ];
 
 describe.skipIf(!spec)('the CLI against Prism mocking the JSM spec', () => {

@@ -181,7 +181,7 @@ const FIELDS: readonly SeedField[] = [
     name: 'Organizations',
     description: 'The organizations whose members see the request too.',
     jiraSchema: { type: 'array', items: 'sd-customer-organization', custom: 'com.atlassian.servicedesk:sd-customer-organizations', customId: 10021 },
-    on: { '1': false, '4': false },
+    on: { '4': false },
   },
 ];
 
