@@ -3,10 +3,11 @@
  * term of the query, on both sandbox flavours, the traffic valid against the JSM spec; bad input
  * exits 2 before anything is sent.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KbSearchJson } from '../src/cli/json-types.js';
 import { KB_ARTICLES, searchKb, terms } from '../src/sandbox/kb-seed.js';
-import { API, conformFollow, followSandbox, PLATFORM_API, type FollowSandbox } from './support/follow-sandbox.js';
+import { API } from './support/follow-sandbox.js';
+import { sandboxForDescribe } from './support/kb-flow.js';
 
 describe('the sandbox knowledge base', () => {
   it('has a dozen articles, each in English and Japanese', () => {
@@ -32,23 +33,15 @@ describe('the sandbox knowledge base', () => {
 
 for (const flavor of ['cloud', 'dc'] as const) {
   describe(`support kb search on the ${flavor} sandbox`, () => {
-    let s: FollowSandbox;
-    beforeAll(async () => {
-      s = await followSandbox({ flavor });
-    });
-    afterAll(async () => {
-      await s.close();
-    });
-    // The article page is the link the API gives (`content.iframeSrc`), not an API operation.
-    conformFollow(() => s.exchanges, { undocumented: [...PLATFORM_API, `GET ${API}/knowledgebase/article/view/`] });
+    const box = sandboxForDescribe({ flavor }, [`GET ${API}/knowledgebase/article/view/`]);
 
     it('prints numbered titles, excerpts and links on a terminal; title<TAB>url in a pipe', async () => {
-      const tty = await s.cli(['kb', 'search', 'PDF', 'export', 'Japanese'], { tty: true });
+      const tty = await box().cli(['kb', 'search', 'PDF', 'export', 'Japanese'], { tty: true });
       expect(tty.code, tty.stderr).toBe(0);
       expect(tty.stdout).toContain('1. Japanese text is missing when a page is exported to PDF');
       expect(tty.stdout).toContain('Confluence PDF export needs a font with Japanese glyphs.');
-      expect(tty.stdout).toMatch(new RegExp(`${s.h.url}${API}/knowledgebase/article/view/\\d+`));
-      const pipe = await s.cli(['kb', 'search', 'OutOfMemoryError']);
+      expect(tty.stdout).toMatch(new RegExp(`${box().h.url}${API}/knowledgebase/article/view/\\d+`));
+      const pipe = await box().cli(['kb', 'search', 'OutOfMemoryError']);
       expect(pipe.code).toBe(0);
       const lines = pipe.stdout.trim().split('\n');
       expect(lines).toHaveLength(2);
@@ -57,39 +50,39 @@ for (const flavor of ['cloud', 'dc'] as const) {
     });
 
     it('finds Japanese articles for a Japanese query, in one service desk, as JSON; the article page opens', async () => {
-      const r = await s.cli(['kb', 'search', 'PDF エクスポートで日本語が表示されない', '--service-desk', 'SUP', '--json']);
+      const r = await box().cli(['kb', 'search', 'PDF エクスポートで日本語が表示されない', '--service-desk', 'SUP', '--json']);
       expect(r.code, r.stderr).toBe(0);
       const doc = JSON.parse(r.stdout) as KbSearchJson;
       expect(doc).toMatchObject({ query: 'PDF エクスポートで日本語が表示されない', serviceDeskId: '1' });
       expect(doc.articles.map((a) => a.title)).toEqual(['PDF エクスポートで日本語が表示されない']);
       expect(doc.articles[0]).toMatchObject({ spaceKey: 'KBJA', pageId: expect.stringMatching(/^\d+$/) });
-      const page = await s.call('GET', new URL(doc.articles[0]!.url).pathname);
+      const page = await box().call('GET', new URL(doc.articles[0]!.url).pathname);
       expect(page.status).toBe(200);
       expect(page.text).toContain('CJK フォント');
-      expect(s.exchanges.some((x) => x.method === 'GET' && x.path === `${API}/servicedesk/1/knowledgebase/article`)).toBe(true);
+      expect(box().exchanges.some((x) => x.method === 'GET' && x.path === `${API}/servicedesk/1/knowledgebase/article`)).toBe(true);
     });
 
     it('nothing found is not an error: an empty list, the reason on stderr', async () => {
-      const r = await s.cli(['kb', 'search', 'printer on fire']);
+      const r = await box().cli(['kb', 'search', 'printer on fire']);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('No article matches "printer on fire".');
-      const j = await s.cli(['kb', 'search', 'printer on fire', '--json']);
+      const j = await box().cli(['kb', 'search', 'printer on fire', '--json']);
       expect(JSON.parse(j.stdout)).toEqual({ query: 'printer on fire', serviceDeskId: '', articles: [] });
     });
 
     it('bad input exits 2 before anything is sent: an empty text, a bad limit, an unknown service desk', async () => {
-      const before = s.exchanges.length;
-      const empty = await s.cli(['kb', 'search', ' ']);
+      const before = box().exchanges.length;
+      const empty = await box().cli(['kb', 'search', ' ']);
       expect(empty.code).toBe(2);
       expect(empty.stderr).toMatch(/say what to look for/);
-      const limit = await s.cli(['kb', 'search', 'pdf', '--limit', '0']);
+      const limit = await box().cli(['kb', 'search', 'pdf', '--limit', '0']);
       expect(limit.code).toBe(2);
       expect(limit.stderr).toMatch(/--limit must be a whole number from 1 to 50/);
-      expect(s.exchanges.length).toBe(before);
-      const desk = await s.cli(['kb', 'search', 'pdf', '--service-desk', 'NOPE']);
+      expect(box().exchanges.length).toBe(before);
+      const desk = await box().cli(['kb', 'search', 'pdf', '--service-desk', 'NOPE']);
       expect(desk.code).toBe(2);
-      expect(s.exchanges.slice(before).some((x) => x.path.includes('knowledgebase'))).toBe(false);
+      expect(box().exchanges.slice(before).some((x) => x.path.includes('knowledgebase'))).toBe(false);
     });
   });
 }

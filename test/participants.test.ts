@@ -3,36 +3,30 @@
  * looked up as `create` does, Cloud account ids and Data Center usernames taken as given, the
  * traffic valid against the JSM spec; bad input exits 2 with nothing changed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ParticipantsJson } from '../src/cli/json-types.js';
-import { API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
+import { API } from './support/follow-sandbox.js';
+import { sandboxForDescribe } from './support/kb-flow.js';
 import { runCli } from './support/harness.js';
 
 for (const flavor of ['cloud', 'dc'] as const) {
   describe(`support participants on the ${flavor} sandbox`, () => {
-    let s: FollowSandbox;
-    beforeAll(async () => {
-      s = await followSandbox({ flavor });
-    });
-    afterAll(async () => {
-      await s.close();
-    });
-    conformFollow(() => s.exchanges);
+    const box = sandboxForDescribe({ flavor });
 
-    const colleague = () => s.h.users[1]!;
+    const colleague = () => box().h.users[1]!;
     /** How the flavour names the colleague: accountId on Cloud, username on Data Center. */
     const colleagueId = (): string => (flavor === 'dc' ? colleague().username! : colleague().accountId);
-    const writes = () => s.exchanges.filter((x) => x.path.endsWith('/participant') && x.method !== 'GET');
-    const participantsOf = async (key: string) => ((await s.call('GET', `${API}/request/${key}/participant`)).json.values as unknown[]).length;
+    const writes = () => box().exchanges.filter((x) => x.path.endsWith('/participant') && x.method !== 'GET');
+    const participantsOf = async (key: string) => ((await box().call('GET', `${API}/request/${key}/participant`)).json.values as unknown[]).length;
 
     it('lists none, adds by e-mail, lists, removes by id; --json gives what was sent and who participates', async () => {
-      const key = await s.create('Who sees this');
-      const none = await s.cli(['participants', key]);
+      const key = await box().create('Who sees this');
+      const none = await box().cli(['participants', key]);
       expect(none.code).toBe(0);
       expect(none.stdout).toBe('');
       expect(none.stderr).toContain(`${key} has no participants.`);
 
-      const add = await s.cli(['participants', key, '--add', colleague().email, '--json']);
+      const add = await box().cli(['participants', key, '--add', colleague().email, '--json']);
       expect(add.code, add.stderr).toBe(0);
       const doc = JSON.parse(add.stdout) as ParticipantsJson;
       expect(doc).toEqual({
@@ -42,21 +36,21 @@ for (const flavor of ['cloud', 'dc'] as const) {
         participants: [{ id: colleagueId(), displayName: 'Another Customer', email: colleague().email }],
       });
 
-      const tty = await s.cli(['participants', key], { tty: true });
+      const tty = await box().cli(['participants', key], { tty: true });
       expect(tty.stdout).toMatch(/Name\s+E-mail\s+Account id \/ username\n.*Another Customer\s+colleague@sandbox\.invalid\s+/);
-      const pipe = await s.cli(['participants', key]);
+      const pipe = await box().cli(['participants', key]);
       expect(pipe.stdout).toBe(`${colleagueId()}\tAnother Customer\t${colleague().email}\n`);
 
-      const rm = await s.cli(['participants', key, '--remove', colleagueId()]);
+      const rm = await box().cli(['participants', key, '--remove', colleagueId()]);
       expect(rm.code, rm.stderr).toBe(0);
       expect(rm.stderr).toContain(`Removed from ${key}: ${colleagueId()}`);
       expect(await participantsOf(key)).toBe(0);
     });
 
     it('an unknown person among several: exit 2 naming them, nobody added, nothing sent', async () => {
-      const key = await s.create('Nobody half-added');
+      const key = await box().create('Nobody half-added');
       const before = writes().length;
-      const r = await s.cli(['participants', key, '--add', colleague().email, '--add', 'ghost@example.com']);
+      const r = await box().cli(['participants', key, '--add', colleague().email, '--add', 'ghost@example.com']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/ghost@example\.com/);
       expect(writes().length).toBe(before);
@@ -64,31 +58,31 @@ for (const flavor of ['cloud', 'dc'] as const) {
     });
 
     it('an id the portal does not know: the portal refuses the one call, exit 2, nothing changed', async () => {
-      const key = await s.create('Unknown id');
-      const r = await s.cli(['participants', key, '--add', colleagueId(), '--add', 'no-such-user-1234']);
+      const key = await box().create('Unknown id');
+      const r = await box().cli(['participants', key, '--add', colleagueId(), '--add', 'no-such-user-1234']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/refused the change[\s\S]*no-such-user-1234/);
       expect(await participantsOf(key)).toBe(0);
     });
 
     it('removing someone who does not participate, or adding and removing the same person: exit 2, nothing sent', async () => {
-      const key = await s.create('Not a participant');
+      const key = await box().create('Not a participant');
       const before = writes().length;
-      const r = await s.cli(['participants', key, '--remove', colleague().email]);
+      const r = await box().cli(['participants', key, '--remove', colleague().email]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`not a participant of ${key}: ${colleague().email}`);
-      const both = await s.cli(['participants', key, '--add', colleague().email, '--remove', colleague().email]);
+      const both = await box().cli(['participants', key, '--add', colleague().email, '--remove', colleague().email]);
       expect(both.code).toBe(2);
       expect(both.stderr).toMatch(/both added and removed/);
       expect(writes().length).toBe(before);
     });
 
     it("a request the customer cannot see exits 2 with the usual words", async () => {
-      const theirs = await s.create("Colleague's request", { as: 1 });
-      const r = await s.cli(['participants', theirs, '--add', colleague().email]);
+      const theirs = await box().create("Colleague's request", { as: 1 });
+      const r = await box().cli(['participants', theirs, '--add', colleague().email]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`request ${theirs} was not found, or you are not allowed to see it`));
-      const bad = await s.cli(['participants', 'not-a-key']);
+      const bad = await box().cli(['participants', 'not-a-key']);
       expect(bad.code).toBe(2);
     });
   });

@@ -4,9 +4,9 @@
  * the customer's organisations, a request shared with one at create time and listed by it, and
  * participants added and removed.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { KbSearchJson, ListJson, OrgsJson, ParticipantsJson } from '../../src/cli/json-types.js';
-import type { FollowSandbox } from './follow-sandbox.js';
+import { conformFollow, followSandbox, PLATFORM_API, type FollowSandbox } from './follow-sandbox.js';
 import type { RunOptions, RunResult } from './harness.js';
 
 export async function kbFlow(s: FollowSandbox, cli: (argv: string[], opts?: RunOptions) => Promise<RunResult>): Promise<void> {
@@ -37,4 +37,20 @@ export async function kbFlow(s: FollowSandbox, cli: (argv: string[], opts?: RunO
   const removed = await cli(['participants', key, '--remove', doc.participants[0]!.id, '--json']);
   expect(removed.code, removed.stderr).toBe(0);
   expect((JSON.parse(removed.stdout) as ParticipantsJson).participants).toEqual([]);
+}
+
+/**
+ * A sandbox for the calling `describe`: started before its tests, closed after them, the traffic of
+ * each test checked against the JSM spec (`undocumented`: paths that are not API operations).
+ */
+export function sandboxForDescribe(opts: Parameters<typeof followSandbox>[0] = {}, undocumented: readonly string[] = []): () => FollowSandbox {
+  let s: FollowSandbox | undefined;
+  beforeAll(async () => {
+    s = await followSandbox(opts);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+  conformFollow(() => s?.exchanges ?? [], undocumented.length > 0 ? { undocumented: [...PLATFORM_API, ...undocumented] } : {});
+  return () => s!;
 }
