@@ -134,4 +134,19 @@ describe('--json output matches cli/json-types.ts', () => {
     expect(advance.code, advance.stderr).toBe(0);
     expectShape('SandboxAdvanceJson', JSON.parse(advance.stdout));
   });
+
+  it('kb search, participants, orgs', async () => {
+    const kb = (await json(['kb', 'search', 'OutOfMemoryError'])) as { articles: unknown[] };
+    expect(kb.articles.length).toBe(2);
+    expectShape('KbSearchJson', kb);
+    expectShape('KbSearchJson', await json(['kb', 'search', 'nothing like this', '--service-desk', '1']));
+    const key = await s.create('participants shapes');
+    const added = (await json(['participants', key, '--add', s.h.users[1]!.email])) as { participants: unknown[] };
+    expect(added.participants.length).toBe(1);
+    expectShape('ParticipantsJson', added);
+    expectShape('ParticipantsJson', await json(['participants', key, '--remove', s.h.users[1]!.email]));
+    const orgs = (await json(['orgs'])) as unknown[];
+    expect(orgs.length).toBeGreaterThan(0);
+    expectShape('OrgsJson', orgs);
+  });
 });

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followFlow } from './support/follow-flow.js';
+import { kbFlow } from './support/kb-flow.js';
 import { conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
 import { runCli } from './support/harness.js';
 import { loadSpec, specPath } from './support/openapi.js';
@@ -36,6 +37,12 @@ describe.skipIf(!spec)('the CLI through Prism as a validating proxy (--errors) i
     // spec, so Prism has no route for them; the client then goes without the size check.
     const platform = (l: string) => /get \/rest\/api\/[23]\/attachment\/meta .*NO_PATH_MATCHED/.test(l);
     expect(prism!.log.filter((l) => /✖|violation/i.test(l) && !platform(l))).toEqual([]);
+  });
+  it('knowledge-base search, organisations, --share-with and participants pass with no violation', { timeout: 90_000 }, async () => {
+    const from = prism!.log.length;
+    const through = (argv: string[]) => runCli(['--portal', prism!.url, ...argv], { clock: s!.clock, env: { SUPPORT_EMAIL: s!.h.email, SUPPORT_TOKEN: s!.h.token } });
+    await kbFlow(s!, through);
+    expect(prism!.log.slice(from).filter((l) => /✖|violation/i.test(l))).toEqual([]);
   });
 });
 

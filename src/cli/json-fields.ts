@@ -88,6 +88,7 @@ export const JSON_FIELDS: Readonly<Record<string, readonly string[]>> = {
     dryRun: true,
     products: true,
     estimatedZipBytes: true,
+    nodes: true,
   }),
   login: keysOf<LoginJson>({ profile: true, portal: true, deployment: true, account: true, tokenStore: true }),
   logout: keysOf<LogoutJson>({ profile: true, removed: true, portal: true, tokenStore: true }),

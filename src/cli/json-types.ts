@@ -242,3 +242,37 @@ export interface SandboxAdvanceJson {
   advancedMs: number;
   sandboxTime: string;
 }
+
+/** One article of `support kb search --json`; `spaceKey` and `pageId` are "" when the portal does not say. */
+export interface KbArticleJson {
+  title: string;
+  excerpt: string;
+  url: string;
+  spaceKey: string;
+  pageId: string;
+}
+
+/** `support kb search TEXT --json`: best match first. `serviceDeskId` is "" when every desk's knowledge base was searched. */
+export interface KbSearchJson {
+  query: string;
+  serviceDeskId: string;
+  articles: KbArticleJson[];
+}
+
+/** A participant of a request. `id` is the Cloud accountId or the Data Center username; `email` is "" when hidden. */
+export interface ParticipantJson {
+  id: string;
+  displayName: string;
+  email: string;
+}
+
+/** `support participants KEY [--add WHO]... [--remove WHO]... --json`: what was asked (as given, and the id sent), then who participates now. */
+export interface ParticipantsJson {
+  key: string;
+  added: { input: string; id: string }[];
+  removed: { input: string; id: string }[];
+  participants: ParticipantJson[];
+}
+
+/** `support orgs --json`: the customer organisations the account belongs to. */
+export type OrgsJson = { id: string; name: string }[];

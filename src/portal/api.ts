@@ -95,6 +95,24 @@ export interface PortalApi {
   portalNow?(): number;
   /** The workflow statuses the portal lists (`GET /rest/api/2/status`); empty when it refuses (customers often may not). */
   statuses?(): Promise<{ name: string; category?: string }[]>;
+
+  /**
+   * One call to a JSON endpoint of the portal, for the operations kept in modules of their own
+   * (`portal/kb.ts`, `portal/organizations.ts`): the answer parsed, `undefined` for 204 or no body.
+   * Only a GET is retried after an ambiguous failure.
+   */
+  send<R>(call: PortalCall): Promise<R>;
+  /** A list endpoint followed page by page, as every list of this interface is. */
+  list<R>(path: string, query?: PortalCall['query']): AsyncIterable<R>;
+}
+
+/** A call {@link PortalApi.send} makes: a path below the portal's base URL, query and JSON body. */
+export interface PortalCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Starts with `/`, e.g. `/rest/servicedeskapi/organization`. */
+  path: string;
+  query?: Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+  json?: unknown;
 }
 
 /** True when `err` is the refusal of {@link PortalApi.findUsers} (the account may not browse users). */
@@ -114,7 +132,9 @@ export type RequestExpand =
 
 export interface RequestQuery {
   /** Repeated `requestOwnership` keys, e.g. OWNED_REQUESTS, PARTICIPATED_REQUESTS. */
-  ownership?: readonly ('OWNED_REQUESTS' | 'PARTICIPATED_REQUESTS' | 'ALL_ORGANIZATIONS')[];
+  ownership?: readonly ('OWNED_REQUESTS' | 'PARTICIPATED_REQUESTS' | 'ALL_ORGANIZATIONS' | 'ORGANIZATION')[];
+  /** With ownership `ORGANIZATION`: the requests shared with this organization (an int32 id). */
+  organizationId?: string;
   status?: 'OPEN_REQUESTS' | 'CLOSED_REQUESTS' | 'ALL_REQUESTS';
   searchTerm?: string;
   serviceDeskId?: string;

@@ -9,6 +9,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type {
   PortalApi,
+  PortalCall,
   RequestExpand,
   RequestQuery,
   TemporaryAttachment,
@@ -217,6 +218,7 @@ export class JsmClient implements PortalApi {
         searchTerm: q.searchTerm,
         serviceDeskId: q.serviceDeskId,
         requestTypeId: q.requestTypeId,
+        organizationId: q.organizationId,
         expand: q.expand && q.expand.length > 0 ? q.expand.join(',') : undefined,
       },
       q.pageSize ?? this.pageSize,
@@ -370,6 +372,14 @@ export class JsmClient implements PortalApi {
       }
     }
     return [];
+  }
+
+  send<R>(call: PortalCall): Promise<R> {
+    return this.json<R>({ ...call, idempotent: call.method === 'GET' });
+  }
+
+  list<R>(p: string, query?: PortalCall['query']): AsyncIterable<R> {
+    return this.paged<R>(p, query);
   }
 }
 

@@ -265,3 +265,24 @@ export interface ErrorResponseDTO {
   errorMessages?: string[];
   errors?: Record<string, string>;
 }
+
+/** A knowledge-base article a search found (`GET /knowledgebase/article`, `GET /servicedesk/{id}/knowledgebase/article`). */
+export interface ArticleDTO {
+  title?: string;
+  /** The part of the article that matched (may carry `@@@hl@@@` marks when `highlight=true`). */
+  excerpt?: string;
+  /** Where the article lives: `{type: "confluence", pageId, spaceKey}` on JSM. */
+  source?: { type?: string; [k: string]: unknown };
+  /** `iframeSrc`: the article's body, for a browser. */
+  content?: { iframeSrc?: string };
+}
+
+/** A customer organization (`GET /organization`). */
+export interface OrganizationDTO {
+  id?: string;
+  name?: string;
+  uuid?: string;
+  scimManaged?: boolean;
+  created?: DateDTO;
+  _links?: SelfLinkDTO;
+}

@@ -9,6 +9,7 @@ import type { SandboxCatalog, SeedRequestType } from './catalog.js';
 import type { PageQuery, SandboxFlavor, View } from './dto.js';
 import { HttpError, readJsonBody, type Exchange } from './http.js';
 import { usernameOf, type SandboxState, type StoredRequest, type StoredUser, type Store } from './store.js';
+import { seesThroughOrganization } from './org-seed.js';
 import { settle } from './workflow.js';
 
 export const DEFAULT_MAX_PAGE_SIZE = 50;
@@ -137,11 +138,11 @@ export function idString(v: unknown): string | undefined {
   return undefined;
 }
 
-/** A request by key (any case) or issue id, if the user may see it: reporter or participant. */
-function findVisible(s: SandboxState, key: string, user: StoredUser): StoredRequest | undefined {
+/** A request by key (any case) or issue id, if the user may see it: reporter, participant, or member of an organization it is shared with. */
+function findVisible(s: SandboxState, catalog: SandboxCatalog, key: string, user: StoredUser): StoredRequest | undefined {
   const k = key.toUpperCase();
   const r = s.requests.find((x) => x.key === k || x.issueId === key);
-  return r && (r.reporter === user.accountId || r.participants.includes(user.accountId)) ? r : undefined;
+  return r && (r.reporter === user.accountId || r.participants.includes(user.accountId) || seesThroughOrganization(catalog, r, user.accountId)) ? r : undefined;
 }
 
 function notFoundRequest(c: Call, key: string): HttpError {
@@ -151,7 +152,7 @@ function notFoundRequest(c: Call, key: string): HttpError {
 
 /** The request `key` as the caller may see it, or 404. */
 export function visible(c: Call, key: string): StoredRequest {
-  const r = findVisible(c.view.state, key, c.user);
+  const r = findVisible(c.view.state, c.view.catalog, key, c.user);
   if (!r) throw notFoundRequest(c, key);
   return r;
 }
@@ -169,7 +170,7 @@ export async function changeRequest<R>(
   const out = await c.sandbox.store.transact((s) => {
     now = c.sandbox.now(s);
     settle(s, now);
-    const r = findVisible(s, key, c.user);
+    const r = findVisible(s, c.view.catalog, key, c.user);
     if (!r) throw notFoundRequest(c, key);
     return { req: r, result: change(s, r, now), state: s };
   });

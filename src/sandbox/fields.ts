@@ -7,6 +7,7 @@ import type { T } from '../i18n/index.js';
 import type { CatalogField, SandboxCatalog, SeedOption } from './catalog.js';
 import type { SandboxFlavor } from './dto.js';
 import { HttpError } from './http.js';
+import { ORGANIZATIONS, ORGANIZATIONS_FIELD, organizationIds } from './org-seed.js';
 
 /** How a request names people in user fields: `{accountId}` on Cloud, `{name}` on Data Center. */
 export interface UserLookup {
@@ -81,6 +82,10 @@ function checkValue(field: CatalogField, v: unknown, users: UserLookup): Checked
   const schema = field.jiraSchema;
   if (schema.system === 'attachment') {
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? ok(v) : bad((t, f) => t('sandbox.api.fieldAttachment', f.name));
+  }
+  if (schema.custom === ORGANIZATIONS_FIELD) {
+    const ids = organizationIds(v);
+    return ids ? ok(ids.map((id) => ({ id, name: ORGANIZATIONS.find((o) => o.id === id)!.name }))) : bad((t, f) => t('kb.sandbox.fieldOrganizations', f.name));
   }
   switch (schema.type) {
     case 'string':

@@ -148,6 +148,12 @@ const F = {
     jiraSchema: { type: 'option', custom: SELECT, customId: 10020 },
     validValues: options(10070, ['Change of contacts', 'Trial account', 'Other']),
   },
+  organizations: {
+    fieldId: 'customfield_10021',
+    name: 'Organizations',
+    description: 'The organizations whose members see the request too.',
+    jiraSchema: { type: 'array', items: 'sd-customer-organization', custom: 'com.atlassian.servicedesk:sd-customer-organizations', customId: 10021 },
+  },
 } satisfies Record<string, CatalogField>;
 
 const TECH_SUMMARY = 'One line that says what is wrong, e.g. "Japanese text is missing when a page is exported to PDF".';
@@ -193,6 +199,7 @@ const FIELDS_OF: Readonly<Record<string, readonly TypeField[]>> = {
     opt(field(F.attachment, { description: 'Anything that helps, e.g. a signed letter of authorisation.' })),
     opt(F.phone),
     opt(F.accountTopic),
+    opt(F.organizations),
   ],
 };
 

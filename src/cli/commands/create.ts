@@ -55,6 +55,8 @@ export interface RawCreateOptions extends Omit<BundleFlagValues, 'product'> {
   resume?: unknown;
   bundle?: unknown;
   bundleProduct?: unknown;
+  shareWith?: unknown;
+  suggest?: unknown;
 }
 
 /** One flag of `support create`: commander's flags string, its help, and how it is given. */
@@ -95,6 +97,8 @@ const FLAGS: readonly FlagSpec[] = [
   { flags: '--resume [id]', help: 'create.opt.resume' },
   { flags: '--bundle', help: 'bundle.opt.bundle' },
   { flags: '--bundle-product <name>', help: 'create.opt.bundleProduct' },
+  { flags: '--share-with <org>', help: 'kb.create.opt.shareWith', from: [] },
+  { flags: '--no-suggest', help: 'kb.create.opt.noSuggest' },
 ];
 
 /** Keys a `--from` file may use, each to the option it sets. */
@@ -227,6 +231,8 @@ function checkValues(raw: RawCreateOptions, t: T, problems: string[]): CreateOpt
     dryRun: bool(raw.dryRun),
     resume: raw.resume !== undefined && raw.resume !== false,
     ...(typeof raw.resume === 'string' && raw.resume.trim() !== '' ? { resumeId: raw.resume.trim() } : {}),
+    ...(s('shareWith')?.trim() ? { shareWith: s('shareWith')!.trim() } : {}),
+    ...(raw.suggest === false ? { suggest: false } : {}),
   };
   if (opts.impact !== undefined && opts.impact <= 2 && opts.production === false) problems.push(t('form.err.levelNotProduction', opts.impact));
   opts.phone = valid(s('phone'), normalizePhone, (v) => t('form.err.phone', v));

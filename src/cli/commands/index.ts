@@ -20,6 +20,9 @@ export async function loadCommands(): Promise<Register[]> {
     import('./whoami.js'),
     import('./sandbox.js'),
     import('./completion.js'),
+    import('./kb.js'),
+    import('./participants.js'),
+    import('./orgs.js'),
   ]);
   return mods.map((m) => m.register);
 }

@@ -11,6 +11,8 @@ export interface ListOptions {
   ownership: 'default' | 'mine' | 'participating' | 'all';
   search?: string;
   serviceDesk?: string;
+  /** Only requests shared with this organisation (id or name, resolved among the caller's). */
+  organization?: string;
   /** 0 = every request. */
   limit: number;
 }
@@ -24,6 +26,7 @@ interface RawListFlags {
   search?: string;
   serviceDesk?: string;
   limit?: string;
+  organization?: string;
 }
 
 /** Flags -> options, with every problem reported at once (exit 2). */
@@ -35,6 +38,8 @@ export function listOptions(raw: RawListFlags, t: Ctx['t']): ListOptions {
   if (raw.waiting && raw.status !== undefined && typed.toLowerCase() !== 'open') problems.push(t('follow.list.err.waitingStatus', typed));
   const owners = (['mine', 'participating', 'all'] as const).filter((k) => raw[k]);
   if (owners.length > 1) problems.push(t('follow.list.err.ownership', owners.map((o) => `--${o}`).join(', ')));
+  const organization = raw.organization?.trim() || undefined;
+  if (organization !== undefined && owners.length > 0) problems.push(t('follow.list.err.ownership', [...owners.map((o) => `--${o}`), '--organization'].join(', ')));
   let limit = 50;
   if (raw.limit !== undefined) {
     limit = /^\d+$/.test(raw.limit.trim()) ? Number(raw.limit) : -1;
@@ -49,6 +54,7 @@ export function listOptions(raw: RawListFlags, t: Ctx['t']): ListOptions {
     ownership: owners[0] ?? 'default',
     ...(raw.search !== undefined && raw.search !== '' ? { search: raw.search } : {}),
     ...(raw.serviceDesk !== undefined && raw.serviceDesk !== '' ? { serviceDesk: raw.serviceDesk } : {}),
+    ...(organization !== undefined ? { organization } : {}),
     limit,
   };
 }
@@ -65,6 +71,7 @@ export const register = defineCommand<[], RawListFlags>((t) => ({
     ['--search <text>', t('follow.list.opt.search')],
     ['--service-desk <id|name>', t('follow.list.opt.serviceDesk')],
     ['--limit <n>', t('follow.list.opt.limit'), '50'],
+    ['--organization <id|name>', t('kb.list.opt.organization')],
   ],
   examples: [
     'support list',
@@ -87,6 +94,7 @@ export async function runList(opts: ListOptions, ctx: Ctx): Promise<{ count: num
   return withPortal(ctx, async (api) => {
     const serviceDeskId = opts.serviceDesk === undefined ? undefined : await render.resolveServiceDesk(api, opts.serviceDesk, ctx.t);
     const only = await render.statusFilter(api, opts, ctx.t);
+    const org = opts.organization === undefined ? undefined : await (await import('../shared/organizations.js')).resolveOrganization(api, opts.organization, ctx.t);
     const pageSize = opts.limit > 0 ? Math.min(opts.limit, 100) : 100;
     const items = api.requests({
       status: opts.status === 'open' ? 'OPEN_REQUESTS' : opts.status === 'closed' ? 'CLOSED_REQUESTS' : 'ALL_REQUESTS',
@@ -97,6 +105,7 @@ export async function runList(opts: ListOptions, ctx: Ctx): Promise<{ count: num
           : opts.ownership === 'all'
             ? { ownership: ['OWNED_REQUESTS', 'PARTICIPATED_REQUESTS', 'ALL_ORGANIZATIONS'] }
             : {}),
+      ...(org ? { ownership: ['ORGANIZATION'], organizationId: org.id } : {}),
       ...(opts.search !== undefined ? { searchTerm: opts.search } : {}),
       ...(serviceDeskId !== undefined ? { serviceDeskId } : {}),
       pageSize,

@@ -35,4 +35,8 @@ export interface CreateOptions {
    * takes the request's product (`--product` or the form's answer) when it names one found here.
    */
   bundle?: BundleOptions;
+  /** `--share-with`: the organisation (id or name, among the customer's) the request is shared with. */
+  shareWith?: string;
+  /** False with `--no-suggest`: no knowledge-base articles after the summary in the guided form. */
+  suggest?: boolean;
 }

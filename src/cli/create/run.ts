@@ -23,7 +23,9 @@ import { printAlreadyFiled, printCreated, printRedirect } from './output.js';
 import { PeopleResolver } from './people.js';
 import { TYPE_PATTERNS, firstLine, missingError, resolveTarget, type Target } from './resolve.js';
 import { CreateSession } from './session.js';
+import { prepareShare, withShare } from './share.js';
 import { findResumed, submit } from './submit.js';
+import { printSolved, SolvedBySuggestion, suggestingIO } from './suggest.js';
 
 /** Files a request as `opts` and the person say; see CreateOptions. */
 export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<void> {
@@ -33,6 +35,7 @@ export async function runCreateRequest(opts: CreateOptions, ctx: Ctx): Promise<v
   try {
     await fileRequest(s);
   } catch (e) {
+    if (e instanceof SolvedBySuggestion) return printSolved(s);
     throw await keepAnswers(s, oddAnswer(ctx, portal.portalUrl, e));
   } finally {
     await portal.close();
@@ -51,6 +54,7 @@ async function fileRequest(s: CreateSession): Promise<void> {
   const target = await resolveTarget(s);
   draft.useType(target.desk.id, target.type.id);
   const meta = await formMeta(s, target);
+  const share = await prepareShare(s, meta, target.type.name ?? target.type.id);
   s.offer = bundleOffer(target.type, meta, opts, ctx);
   const problems = applyFlags(opts, meta, draft.state, ctx.t);
   if (problems.length) throw new UsageError(problems.join('\n'), { hint: ctx.t('create.hint.fields', 'support create', target.type.name ?? target.type.id) });
@@ -67,7 +71,7 @@ async function fileRequest(s: CreateSession): Promise<void> {
   const people = await reviewPeople(s, meta);
   // Only user fields are named differently per flavor: ask the portal only when there are some.
   const flavor = meta.fields.some((f) => f.kind === 'user' || f.kind === 'users') ? await s.portal.portalFlavor() : undefined;
-  const body = people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { t: ctx.t, flavor }));
+  const body = withShare(people.apply(buildBody({ serviceDeskId: target.desk.id, requestTypeId: target.type.id }, meta, draft.state, { t: ctx.t, flavor })), share);
   const over = limitProblems(meta, body, ctx.t);
   if (over.length) throw new UsageError(over.join('\n'));
   const state = draft.state;
@@ -98,13 +102,14 @@ async function formMeta(s: CreateSession, { desk, type }: Target): Promise<FormM
  * The guided form on a terminal (flags prefill it; --yes asks only what is required and missing);
  * a script must have given everything. Returns the product to redirect to, if the answers name one.
  */
-async function fillIn(s: CreateSession, { type }: Target, meta: FormMeta): Promise<RedirectProduct | undefined> {
+async function fillIn(s: CreateSession, target: Target, meta: FormMeta): Promise<RedirectProduct | undefined> {
   const { ctx, opts } = s;
+  const { type } = target;
   const state = s.draft.state;
   let redirect = redirectOf(meta, state);
   if (!redirect && ctx.interactive) {
     if (type.helpText || type.description) ctx.io.err(firstLine(type.helpText) ?? firstLine(type.description) ?? '');
-    redirect = await fillForm(meta, state, s.formIO(await s.ask()), { requiredOnly: opts.yes });
+    redirect = await fillForm(meta, state, suggestingIO(s, target.desk.id, s.formIO(await s.ask())), { requiredOnly: opts.yes });
   }
   if (redirect || ctx.interactive) return redirect;
   const need = missingFlags(meta, state);

@@ -9,6 +9,8 @@ import { portalPageRoutes } from './portal-page.js';
 import { requestRoutes } from './requests.js';
 import { transitionRoutes } from './transitions.js';
 import { userRoutes } from './users.js';
+import { knowledgebaseRoutes } from './knowledgebase.js';
+import { organizationRoutes } from './organizations.js';
 
 export const ROUTES: readonly RouteDef[] = [
   ...infoRoutes,
@@ -20,4 +22,6 @@ export const ROUTES: readonly RouteDef[] = [
   ...transitionRoutes,
   ...participantRoutes,
   ...portalPageRoutes,
+  ...knowledgebaseRoutes,
+  ...organizationRoutes,
 ];

@@ -6,6 +6,7 @@ import { checkFields, type UserLookup } from '../fields.js';
 import { HttpError } from '../http.js';
 import type { RouteDef } from '../router.js';
 import type { SandboxState, StoredRequest } from '../store.js';
+import { organizationsOf, sharedWith } from '../org-seed.js';
 import { consumeTemporary } from '../temporary.js';
 import { INITIAL_STATUS, currentStatus, isDone, lastActivity, settle } from '../workflow.js';
 
@@ -38,11 +39,15 @@ async function list(c: Call): Promise<Reply> {
   const term = q.get('searchTerm')?.replace(/\*/g, '').trim().toLowerCase();
   const me = c.user.accountId;
   const all = own.includes('ALL_REQUESTS');
+  const orgId = intParam(c, 'organizationId');
+  const myOrgs = organizationsOf(me).map((o) => o.id);
   const found = c.view.state.requests
     .filter((r) => {
       const mine = r.reporter === me;
       const part = r.participants.includes(me);
-      if (!(all ? mine || part : (own.includes('OWNED_REQUESTS') && mine) || (own.includes('PARTICIPATED_REQUESTS') && part))) return false;
+      const orgs = sharedWith(c.view.catalog, r).filter((id) => myOrgs.includes(id));
+      const org = (own.includes('ALL_ORGANIZATIONS') && orgs.length > 0) || (own.includes('ORGANIZATION') && orgId !== undefined && orgs.includes(String(orgId)));
+      if (!(all ? mine || part || orgs.length > 0 : (own.includes('OWNED_REQUESTS') && mine) || (own.includes('PARTICIPATED_REQUESTS') && part) || org)) return false;
       const done = isDone(currentStatus(r).status);
       if (status === 'OPEN_REQUESTS' && done) return false;
       if (status === 'CLOSED_REQUESTS' && !done) return false;
