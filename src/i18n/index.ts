@@ -7,6 +7,7 @@ import * as follow from './catalog/follow.js';
 import * as portal from './catalog/portal.js';
 import * as auth from './catalog/auth.js';
 import * as bundle from './catalog/bundle.js';
+import * as files from './catalog/files.js';
 
 export type { Lang } from './types.js';
 
@@ -14,7 +15,7 @@ export type { Lang } from './types.js';
  * The merged catalog. Each area of the CLI keeps its messages in `catalog/<area>.ts` with an `en`
  * object and a `ja: Catalog<typeof en>`; add the area here.
  */
-const areas = [core, sandbox, form, create, follow, portal, auth, bundle] as const;
+const areas = [core, sandbox, form, create, follow, portal, auth, bundle, files] as const;
 
 type Merge<T extends readonly { en: Record<string, Msg> }[]> = T extends readonly [
   infer H extends { en: Record<string, Msg> },

@@ -137,11 +137,16 @@ export function idString(v: unknown): string | undefined {
   return undefined;
 }
 
-/** A request by key (any case) or issue id, if the user may see it: reporter or participant. */
+/** Whether the customer was asked to approve the request (approvers see it, as on JSM). */
+export function isApprover(r: StoredRequest, accountId: string): boolean {
+  return (r.approvals ?? []).some((a) => a.approvers.some((x) => x.accountId === accountId));
+}
+
+/** A request by key (any case) or issue id, if the user may see it: reporter, participant or approver. */
 function findVisible(s: SandboxState, key: string, user: StoredUser): StoredRequest | undefined {
   const k = key.toUpperCase();
   const r = s.requests.find((x) => x.key === k || x.issueId === key);
-  return r && (r.reporter === user.accountId || r.participants.includes(user.accountId)) ? r : undefined;
+  return r && (r.reporter === user.accountId || r.participants.includes(user.accountId) || isApprover(r, user.accountId)) ? r : undefined;
 }
 
 function notFoundRequest(c: Call, key: string): HttpError {

@@ -19,6 +19,10 @@ export async function loadCommands(): Promise<Register[]> {
     import('./logout.js'),
     import('./whoami.js'),
     import('./sandbox.js'),
+    import('./download.js'),
+    import('./feedback.js'),
+    import('./notify.js'),
+    import('./approvals.js'), // approvals, approve, decline
   ]);
   return mods.map((m) => m.register);
 }

@@ -6,6 +6,7 @@ import { formatDuration, parseDuration, parseSize } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
 import { examples, type Registrar } from '../command.js';
 import type { SandboxAdvanceJson, SandboxReplyJson, SandboxStartJson } from '../json-types.js';
+import { registerAgentActions } from './sandbox-agent.js';
 
 /** `support sandbox` after parsing. */
 export interface SandboxCommandOptions {
@@ -245,4 +246,6 @@ export function register(r: Registrar): void {
       const data = dataDir((cmd.optsWithGlobals() as { data?: string }).data, ctx);
       await runSandboxAdvance({ ms, data }, ctx);
     });
+
+  registerAgentActions(sandbox, r, dataDir);
 }

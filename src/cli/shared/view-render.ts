@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { formatBytes, formatDuration } from '../../lib/units.js';
+import { formatDuration } from '../../lib/units.js';
 import type { PortalApi } from '../../portal/api.js';
 import type { SlaInformationDTO } from '../../portal/types.js';
 import { theme } from '../../ui/theme.js';
@@ -9,6 +9,7 @@ import type { RequestView } from '../json-types.js';
 import type { PortalSession } from '../session.js';
 import { autoResolveRule, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, relative, summaryOf } from './common.js';
 import { toArray } from '../../lib/iter.js';
+import { attachmentsView, loadAfterAnswer, printAfterAnswer, printAttachments } from './files-view.js';
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
   const cycle = s.ongoingCycle ?? s.completedCycles?.[s.completedCycles.length - 1];
@@ -65,14 +66,7 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, fla
       .filter((f) => f.value !== ''),
     sla: sla.map((s) => slaOf(s, now)),
     participants: participants.map((u) => ({ displayName: u.displayName ?? '', email: u.emailAddress ?? '', accountId: u.accountId ?? u.name ?? '' })),
-    attachments: attachments.map((a) => ({
-      filename: a.filename ?? '',
-      size: a.size ?? 0,
-      mimeType: a.mimeType ?? '',
-      created: isoOf(a.created),
-      author: a.author?.displayName ?? '',
-      url: a._links?.content ?? a._links?.self ?? '',
-    })),
+    attachments: attachmentsView(attachments, k, ctx),
     comments: comments
       .map((c) => ({ id: c.id ?? '', author: c.author?.displayName ?? '', created: isoOf(c.created), body: c.body ?? '', ms: millisOf(c.created) ?? 0 }))
       .sort((a, b) => a.ms - b.ms)
@@ -84,6 +78,7 @@ export async function loadRequestView(api: PortalApi, key: string, ctx: Ctx, fla
     const at = since + rule.afterMs;
     view.autoResolve = { at: new Date(at).toISOString(), inMs: at - now, rule: rule.rule };
   }
+  Object.assign(view, await loadAfterAnswer(api, k));
   return view;
 }
 
@@ -154,8 +149,9 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
   }
   if (v.attachments.length > 0) {
     section(t('follow.view.section.attachments', v.attachments.length));
-    for (const a of v.attachments) io.out(`  ${a.filename}  ${c.dim(`${formatBytes(a.size)}  ${a.author}  ${humanTime(ms(a.created))}`)}`);
+    printAttachments(v, ctx);
   }
+  printAfterAnswer(v, ctx);
 
   section(t('follow.view.section.comments', comments.length, v.commentCount));
   if (comments.length === 0) io.out(`  ${c.dim(t('follow.view.noComments'))}`);

@@ -9,6 +9,9 @@ import { portalPageRoutes } from './portal-page.js';
 import { requestRoutes } from './requests.js';
 import { transitionRoutes } from './transitions.js';
 import { userRoutes } from './users.js';
+import { feedbackRoutes } from './feedback.js';
+import { notificationRoutes } from './notification.js';
+import { approvalRoutes } from './approvals.js';
 
 export const ROUTES: readonly RouteDef[] = [
   ...infoRoutes,
@@ -20,4 +23,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...transitionRoutes,
   ...participantRoutes,
   ...portalPageRoutes,
+  ...feedbackRoutes,
+  ...notificationRoutes,
+  ...approvalRoutes,
 ];

@@ -5,6 +5,7 @@ import { API } from '../dto.js';
 import { checkFields, type UserLookup } from '../fields.js';
 import { HttpError } from '../http.js';
 import type { RouteDef } from '../router.js';
+import { listedForApprover } from './approvals.js';
 import type { SandboxState, StoredRequest } from '../store.js';
 import { consumeTemporary } from '../temporary.js';
 import { INITIAL_STATUS, currentStatus, isDone, lastActivity, settle } from '../workflow.js';
@@ -42,7 +43,7 @@ async function list(c: Call): Promise<Reply> {
     .filter((r) => {
       const mine = r.reporter === me;
       const part = r.participants.includes(me);
-      if (!(all ? mine || part : (own.includes('OWNED_REQUESTS') && mine) || (own.includes('PARTICIPATED_REQUESTS') && part))) return false;
+      if (!(all ? mine || part : (own.includes('OWNED_REQUESTS') && mine) || (own.includes('PARTICIPATED_REQUESTS') && part)) && !(own.includes('APPROVER') && listedForApprover(r, me, q.get('approvalStatus')))) return false;
       const done = isDone(currentStatus(r).status);
       if (status === 'OPEN_REQUESTS' && done) return false;
       if (status === 'CLOSED_REQUESTS' && !done) return false;
