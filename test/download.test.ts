@@ -10,10 +10,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxAgentAttach } from '../src/sandbox/index.js';
 import { safeFileName } from '../src/portal/download.js';
-import { conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
+import { PLATFORM_API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
 import { fakeClock, runCli, tempDir } from './support/harness.js';
 import { StubServer } from './support/stub-server.js';
 
+/** Where the content comes from outside the JSM API: Cloud's media host, Data Center's attachment servlet. */
+const MEDIA = ['GET /media/', 'GET /secure/attachment/'];
 const dirs: string[] = [];
 function dir(): string {
   const d = tempDir('support-download-');
@@ -61,7 +63,7 @@ for (const flavor of ['cloud', 'dc'] as const) {
     afterAll(async () => {
       await s.close();
     });
-    conformFollow(() => s.exchanges);
+    conformFollow(() => s.exchanges, { undocumented: [...PLATFORM_API, ...MEDIA] });
 
     it('saves the files support attached, by name, id or --all, under safe names, with their contents', async () => {
       const key = await s.create('Reindex fails');

@@ -96,6 +96,7 @@ export const en = {
   'files.sandbox.approval.err.customer': (who: string) => `no customer ${who} in the sandbox`,
   'files.sandbox.out.approval': (key: string, id: string) => `Approval ${id} on ${key} waits for an answer.`,
 
+  'files.sandbox.mediaTicket': 'The media link is invalid or has expired: ask the portal for the attachment again.',
   'files.sandbox.experimental': 'This is an experimental API: send the header X-ExperimentalApi: opt-in.',
   'files.sandbox.noFeedback': (key: string) => `${key} has no feedback.`,
   'files.sandbox.feedbackType': 'The feedback type must be "csat".',
@@ -201,6 +202,7 @@ export const ja: Catalog<typeof en> = {
   'files.sandbox.approval.err.customer': (who) => `サンドボックスにカスタマー ${who} はいません`,
   'files.sandbox.out.approval': (key, id) => `${key} の承認 ${id} が回答を待っています。`,
 
+  'files.sandbox.mediaTicket': 'メディアのリンクが無効か期限切れです。ポータルに添付ファイルを改めて要求してください。',
   'files.sandbox.experimental': 'これは試験的な API です。X-ExperimentalApi: opt-in ヘッダーを送ってください。',
   'files.sandbox.noFeedback': (key) => `${key} にフィードバックはありません。`,
   'files.sandbox.feedbackType': 'フィードバックの type は "csat" にしてください。',
