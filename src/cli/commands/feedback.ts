@@ -19,7 +19,7 @@ export const register = defineCommand<[string], { rating?: string; comment?: str
     ['--rating <n>', t('files.feedback.opt.rating')],
     ['--comment <text>', t('files.feedback.opt.comment')],
   ],
-  examples: ['support feedback SUP-12', 'support feedback SUP-12 --rating 5', `support feedback SUP-12 --rating 4 --comment "${t('files.feedback.exampleComment')}" --json`],
+  examples: ['support feedback SUP-12', 'support feedback SUP-12 --rating 5', `support feedback SUP-12 --rating 4 --comment "${t('files.feedback.exampleComment')}"`, 'support feedback SUP-12 --rating 5 --json'],
   action: async (ctx, [key], flags) => {
     const { parseRating } = await import('../shared/feedback-send.js');
     let rating: number | undefined;

@@ -54,7 +54,7 @@ export function registerAgentActions(sandbox: Command, r: Registrar, dataDir: (r
     .option('--approver <email>', t('files.sandbox.approval.opt.approver'), (v: string, acc: string[] = []) => [...acc, v])
     .option('--name <text>', t('files.sandbox.approval.opt.name'))
     .option('--data <dir>', t('sandbox.opt.data'))
-    .addHelpText('after', examples(t, ['support sandbox approval SUP-1', 'support sandbox approval SUP-1 --approver colleague@sandbox.invalid --name "Licence upgrade"']))
+    .addHelpText('after', examples(t, ['support sandbox approval SUP-1', 'support sandbox approval SUP-1 --approver colleague --name "Licence upgrade"']))
     .action(async (key: string, o: { approver?: string[]; name?: string }, cmd: Command) => {
       const ctx = r.ctx(cmd);
       const { sandboxAskApproval, SandboxNoRequestError, SandboxNoCustomerError } = await import('../../sandbox/index.js');

@@ -11,7 +11,7 @@ export const en = {
   'files.download.opt.output': 'folder to save to (default: the current one)',
   'files.download.opt.force': 'replace files that exist already',
   'files.download.help':
-    'Each file is saved under the name it has on the portal, made safe (no folders, no\n' +
+    'Each file is saved under its name on the portal, made safe (no folders, no\n' +
     'control characters). Nothing is saved unless every file arrived whole.',
   'files.download.err.both': 'give attachment names or --all, not both',
   'files.download.err.output': (dir: string) => `${dir} is not a folder (--output)`,
@@ -90,7 +90,7 @@ export const en = {
   'files.sandbox.attach.err.file': (p: string) => `no such file: ${p}`,
   'files.sandbox.out.attached': (key: string, list: string) => `The engineer attached to ${key}: ${list}`,
   'files.sandbox.approval.description': 'ask customers to approve a request',
-  'files.sandbox.approval.opt.approver': 'an approver (e-mail, username or accountId; repeatable; default: you)',
+  'files.sandbox.approval.opt.approver': 'an approver (e-mail or username; repeatable; default: you)',
   'files.sandbox.approval.opt.name': 'what the approval is for',
   'files.sandbox.approval.defaultName': 'Approve the change',
   'files.sandbox.approval.err.customer': (who: string) => `no customer ${who} in the sandbox`,
@@ -112,7 +112,7 @@ export const en = {
 
 export const ja: Catalog<typeof en> = {
   'files.download.description': 'リクエストの添付ファイル (サポートが追加したもの) をダウンロードします',
-  'files.download.arg.names': '添付ファイルの名前または ID ("support view KEY" の一覧のとおり)',
+  'files.download.arg.names': '添付ファイルの名前または ID ("support view KEY" で確認)',
   'files.download.opt.all': 'リクエストのすべての添付ファイル',
   'files.download.opt.output': '保存先のフォルダー (既定: 現在のフォルダー)',
   'files.download.opt.force': '既存のファイルを置き換える',
@@ -196,7 +196,7 @@ export const ja: Catalog<typeof en> = {
   'files.sandbox.attach.err.file': (p) => `ファイルがありません: ${p}`,
   'files.sandbox.out.attached': (key, list) => `エンジニアが ${key} に添付しました: ${list}`,
   'files.sandbox.approval.description': 'カスタマーにリクエストの承認を依頼します',
-  'files.sandbox.approval.opt.approver': '承認者 (メール、ユーザー名または accountId。複数可。既定: あなた)',
+  'files.sandbox.approval.opt.approver': '承認者 (メールかユーザー名。複数可。既定: あなた)',
   'files.sandbox.approval.opt.name': '承認の内容',
   'files.sandbox.approval.defaultName': '変更の承認',
   'files.sandbox.approval.err.customer': (who) => `サンドボックスにカスタマー ${who} はいません`,
