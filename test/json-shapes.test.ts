@@ -125,6 +125,41 @@ describe('--json output matches cli/json-types.ts', () => {
     expectShape('BundleJson', JSON.parse(built.stdout));
   });
 
+  it('download, feedback, notify, approvals, approve, decline; view with rating, notifications and approvals; sandbox attach and approval', async () => {
+    const key = await s.create('files shapes');
+    const dir = tempDir('support-shapes-files-');
+    fs.writeFileSync(path.join(dir, 'fix.sh'), 'echo ok\n');
+    const attach = await runCli(['sandbox', 'attach', key, 'fix.sh', '--comment', 'Run this.', '--data', s.dataDir, '--json'], { clock: s.clock, cwd: dir });
+    expect(attach.code, attach.stderr).toBe(0);
+    expectShape('SandboxAttachJson', JSON.parse(attach.stdout));
+    const download = (await json(['download', key, '--all', '--output', tempDir('support-shapes-dl-')])) as { files: unknown[] };
+    expect(download.files.length).toBe(1);
+    expectShape('DownloadJson', download);
+    expectShape('NotifyJson', await json(['notify', key, 'off']));
+    expect((await s.call('POST', `${API}/request/${key}/transition`, { id: '11' })).status).toBe(204);
+    expectShape('FeedbackJson', await json(['feedback', key, '--rating', '4', '--comment', 'Thanks']));
+
+    const theirs = await s.create('approval shapes', { as: 1 });
+    for (const name of ['Budget', 'Access']) {
+      const ask = await runCli(['sandbox', 'approval', theirs, '--approver', s.h.email, '--name', name, '--data', s.dataDir, '--json'], { clock: s.clock });
+      expect(ask.code, ask.stderr).toBe(0);
+      expectShape('SandboxApprovalJson', JSON.parse(ask.stdout));
+    }
+    const pending = (await json(['approvals'])) as { approval: { id: string } }[];
+    expect(pending.length).toBe(2);
+    expectShape('ApprovalsJson', pending);
+    expectShape('ApprovalAnswerJson', await json(['approve', theirs, '--approval', pending[0]!.approval.id, '--yes']));
+    expectShape('ApprovalAnswerJson', await json(['decline', theirs, '--approval', pending[1]!.approval.id, '--yes']));
+    expectShape('ApprovalAnswerJson', await json(['decline', theirs, '--approval', pending[1]!.approval.id, '--yes']));
+
+    const mine = (await json(['view', key])) as { feedback?: unknown; notifications?: unknown; attachments: unknown[] };
+    expect([mine.feedback, mine.notifications, mine.attachments.length]).toEqual([{ rating: 4, comment: 'Thanks' }, 'off', 1]);
+    expectShape('RequestView', mine);
+    const approvals = (await json(['view', theirs])) as { approvals?: unknown[] };
+    expect(approvals.approvals?.length).toBe(2);
+    expectShape('RequestView', approvals);
+  });
+
   it('sandbox reply and advance', async () => {
     const key = await s.create('sandbox shapes');
     const reply = await runCli(['sandbox', 'reply', key, 'hello', '--data', s.dataDir, '--json'], { clock: s.clock });

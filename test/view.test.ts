@@ -68,7 +68,7 @@ describe('support view', () => {
     expect(r.code).toBe(0);
     const v = JSON.parse(r.stdout);
     expect(Object.keys(v).sort()).toEqual(
-      ['attachments', 'commentCount', 'comments', 'created', 'fields', 'history', 'id', 'key', 'participants', 'reporter', 'requestType', 'serviceDesk', 'sla', 'status', 'summary', 'url'].sort(),
+      ['attachments', 'commentCount', 'comments', 'created', 'fields', 'history', 'id', 'key', 'notifications', 'participants', 'reporter', 'requestType', 'serviceDesk', 'sla', 'status', 'summary', 'url'].sort(),
     );
     expect(v.status).toMatchObject({ name: 'Atlassian investigating', category: 'INDETERMINATE' });
     expect(v.commentCount).toBe(2);
@@ -182,7 +182,9 @@ describe('support view: the auto-resolve countdown only where the portal’s rul
         { status: 'Waiting for support', statusCategory: 'NEW', statusDate: at('2026-11-24T08:00:00Z') },
         { status: 'Waiting for customer', statusCategory: 'INDETERMINATE', statusDate: at('2026-11-24T08:30:00Z') },
       ]));
-      for (const list of ['sla', 'participant', 'attachment', 'comment']) stub.stub('GET', `${API}/request/HELP-7/${list}`, page([]), { times: 2 });
+      for (const list of ['sla', 'participant', 'attachment', 'comment', 'approval']) stub.stub('GET', `${API}/request/HELP-7/${list}`, page([]), { times: 2 });
+      stub.stub('GET', `${API}/request/HELP-7/notification`, { json: { subscribed: true } }, { times: 2 });
+      stub.stub('GET', `${API}/request/HELP-7/feedback`, { status: 404, json: { errorMessage: 'No feedback' } }, { times: 2 });
       stub.stub('GET', `${API}/request/HELP-7`, { json: { issueKey: 'HELP-7', currentStatus: { status: 'Waiting for customer', statusCategory: 'INDETERMINATE', statusDate: at('2026-11-24T08:30:00Z') } } });
       stub.stub('GET', `${API}/request/HELP-7/status`, page([{ status: 'Waiting for customer', statusCategory: 'INDETERMINATE', statusDate: at('2026-11-24T08:30:00Z') }]));
       const env = { SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 'tok' };

@@ -46,7 +46,8 @@ export interface RequestView {
   fields: { id: string; label: string; value: string }[];
   sla: { name: string; state: 'running' | 'paused' | 'met' | 'breached'; goalMs?: number; remainingMs?: number; breachTime?: string }[];
   participants: PersonJson[];
-  attachments: { filename: string; size: number; mimeType: string; created: string; author: string; url: string }[];
+  /** `id` names it to `support download`; `download` is the command that saves it. */
+  attachments: { id: string; filename: string; size: number; mimeType: string; created: string; author: string; url: string; download: string }[];
   /** Oldest first; `--comments N` keeps the last N. */
   comments: { id: string; author: string; created: string; body: string }[];
   commentCount: number;
@@ -61,6 +62,12 @@ export interface RequestView {
    * the portal no longer offers "Escalate" on the open request).
    */
   escalation?: { at: string; source: 'status' | 'local' };
+  /** Whether you get the request's notifications (`support notify`); absent when the portal does not say. */
+  notifications?: 'on' | 'off';
+  /** Your satisfaction rating, once given (`support feedback`). */
+  feedback?: FeedbackValueJson;
+  /** The request's approvals, when it has any. */
+  approvals?: ApprovalJson[];
 }
 
 /** `support comment KEY --json`. */
@@ -120,6 +127,86 @@ export type WatchEvent =
   | { event: 'comment'; key: string; id: string; author: string; created: string; body: string; at: string }
   | { event: 'done'; key: string; status: string; statusCategory: string; at: string }
   | { event: 'timeout'; key: string; status: string; at: string };
+
+/** A satisfaction rating: 1 to 5, and the comment given with it (`""` without one). */
+export interface FeedbackValueJson {
+  rating: number;
+  comment: string;
+}
+
+/** `support feedback KEY --rating N --json`. */
+export interface FeedbackJson extends FeedbackValueJson {
+  key: string;
+  url: string;
+}
+
+/** `support notify KEY on|off --json`: the state the portal reports afterwards. */
+export interface NotifyJson {
+  key: string;
+  notifications: 'on' | 'off';
+  url: string;
+}
+
+/** One approval as `view`, `approvals`, `approve` and `decline` show it. */
+export interface ApprovalJson {
+  id: string;
+  name: string;
+  finalDecision: 'approved' | 'declined' | 'pending';
+  /** You are an approver and it still waits for an answer. */
+  canAnswer: boolean;
+  created: string;
+  approvers: { displayName: string; decision: 'approved' | 'declined' | 'pending' }[];
+}
+
+/** One element of `support approvals --json`: a request whose approval waits for you. */
+export interface PendingApprovalJson {
+  key: string;
+  summary: string;
+  url: string;
+  approval: ApprovalJson;
+}
+
+/** `support approvals --json`. */
+export type ApprovalsJson = PendingApprovalJson[];
+
+/** `support approve|decline KEY --yes --json`. */
+export interface ApprovalAnswerJson {
+  key: string;
+  decision: 'approve' | 'decline';
+  approval: ApprovalJson;
+  /** The approval was decided already this way (an earlier run, or another approver): nothing was sent. */
+  alreadyDone?: true;
+  url: string;
+}
+
+/** One file of `support download --json`. */
+export interface DownloadedFileJson {
+  id: string;
+  /** The attachment's name on the portal; `path` holds the name it was saved by. */
+  filename: string;
+  path: string;
+  size: number;
+  mimeType: string;
+  author: string;
+}
+
+/** `support download KEY ... --json`. */
+export interface DownloadJson {
+  key: string;
+  files: DownloadedFileJson[];
+}
+
+/** `support sandbox attach KEY FILE... --json`. */
+export interface SandboxAttachJson {
+  key: string;
+  attachments: { id: string; filename: string }[];
+}
+
+/** `support sandbox approval KEY --approver EMAIL... --json`. */
+export interface SandboxApprovalJson {
+  key: string;
+  approvalId: string;
+}
 
 /** The account the credentials belong to, as `login` and `whoami` print it. */
 export interface AccountJson {

@@ -11,6 +11,7 @@ import * as sandboxFields from './catalog/sandbox-fields.js';
 import * as cluster from './catalog/cluster.js';
 import * as dist from './catalog/dist.js';
 import * as kb from './catalog/kb.js';
+import * as files from './catalog/files.js';
 
 export type { Lang } from './types.js';
 
@@ -18,7 +19,7 @@ export type { Lang } from './types.js';
  * The merged catalog. Each area of the CLI keeps its messages in `catalog/<area>.ts` with an `en`
  * object and a `ja: Catalog<typeof en>`; add the area here.
  */
-const areas = [core, sandbox, form, create, follow, portal, auth, bundle, sandboxFields, cluster, dist, kb] as const;
+const areas = [core, sandbox, form, create, follow, portal, auth, bundle, sandboxFields, cluster, dist, kb, files] as const;
 
 type Merge<T extends readonly { en: Record<string, Msg> }[]> = T extends readonly [
   infer H extends { en: Record<string, Msg> },

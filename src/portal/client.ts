@@ -17,6 +17,7 @@ import type {
   UploadProgress,
   ValidationResult,
 } from './api.js';
+import type { ClientCalls } from './calls.js';
 import { PortalError } from './errors.js';
 import { HttpTransport, type HttpCall, type PagingStop, type TransportOptions } from './http.js';
 import { mimeTypeOf } from './mime.js';
@@ -102,6 +103,16 @@ export class JsmClient implements PortalApi {
 
   portalNow(): number {
     return this.opts.clock.now() + this.http.clockSkewMs;
+  }
+
+  /** The request primitives, for the operations kept in modules of their own (see portal/calls.ts). */
+  get calls(): ClientCalls {
+    return {
+      http: this.http,
+      json: (call) => this.json(call),
+      paged: (p, query) => this.paged(p, query),
+      flavor: this.opts.flavor ?? 'cloud',
+    };
   }
 
   private async json<T>(call: HttpCall): Promise<T> {

@@ -84,6 +84,13 @@ export interface HttpCall {
   accept?: readonly number[];
 }
 
+/** An answer whose body is still to be read (see {@link HttpTransport.stream}). */
+export interface StreamAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Readable & { dump(): Promise<void> };
+}
+
 /** An answer with its body read as text. */
 export interface HttpAnswer {
   status: number;
@@ -197,25 +204,72 @@ export class HttpTransport {
    */
   async send(call: HttpCall): Promise<HttpAnswer> {
     const url = this.url(call.path, call.query);
+    return this.retrying(call, (note) => this.attempt(call, url, note));
+  }
+
+  /** Runs `attempt` until it succeeds or the retry policy gives up (at most `maxAttempts` times). */
+  private async retrying<R>(call: Pick<HttpCall, 'method' | 'idempotent'>, attempt: (note: string) => Promise<R>): Promise<R> {
     const max = Math.max(1, this.policy.maxAttempts);
-    for (let attempt = 1; ; attempt++) {
+    for (let n = 1; ; n++) {
       try {
-        return await this.attempt(call, url, attempt > 1 ? ` (attempt ${attempt}/${max})` : '');
+        return await attempt(n > 1 ? ` (attempt ${n}/${max})` : '');
       } catch (err) {
         if (!(err instanceof PortalError)) throw err;
-        const next = nextAttempt(err, attempt, this.policy, call.idempotent);
+        const next = nextAttempt(err, n, this.policy, call.idempotent);
         if ('giveUp' in next) {
           if (next.giveUp === 'retry-after') this.trace(`no retry: Retry-After ${err.retryAfterMs} ms is longer than ${this.policy.maxRetryAfterMs} ms`);
           throw err;
         }
         const after = err.retryAfterMs !== undefined ? ' (Retry-After)' : '';
-        this.trace(`retry ${attempt + 1}/${max} in ${next.waitMs} ms after ${err.status ?? err.code ?? err.kind}${after}`);
-        if (err.status === 429) this.notice({ kind: 'rate-limited', method: call.method, url: err.url, waitMs: next.waitMs, attempt: attempt + 1, maxAttempts: max });
+        this.trace(`retry ${n + 1}/${max} in ${next.waitMs} ms after ${err.status ?? err.code ?? err.kind}${after}`);
+        if (err.status === 429) this.notice({ kind: 'rate-limited', method: call.method, url: err.url, waitMs: next.waitMs, attempt: n + 1, maxAttempts: max });
         await this.opts.clock.sleep(next.waitMs, this.opts.signal).catch((e: unknown) => {
           throw this.opts.signal?.aborted ? new CancelledError({ cause: e }) : e;
         });
       }
     }
+  }
+
+  /**
+   * A GET whose body is streamed rather than read (a download): the status, headers and body of a
+   * 2xx or 3xx answer (a redirect is returned, never followed here); anything else is a
+   * {@link PortalError} as for {@link send}, and failures before the answer are retried as for any
+   * GET. `url` is absolute and may be on another host: the Authorization header goes with it only
+   * when `authorized`, and the trace shows it without its query (a media host's ticket).
+   */
+  async stream(url: string, authorized: boolean): Promise<StreamAnswer> {
+    const u = new URL(url);
+    const bareUrl = `${u.protocol}//${u.host}${u.pathname}`;
+    return this.retrying({ method: 'GET', idempotent: true }, async (note) => {
+      const headers: Record<string, string> = {
+        accept: '*/*',
+        'user-agent': this.opts.userAgent,
+        ...(this.opts.language ? { 'accept-language': this.opts.language } : {}),
+        ...(authorized && this.opts.authorization ? { authorization: this.opts.authorization } : {}),
+      };
+      this.trace(`> GET ${bareUrl}${u.search ? '?…' : ''}${note}${authorized ? '' : ' (no credentials)'}`);
+      const started = this.opts.clock.now();
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal: this.opts.signal });
+      } catch (err) {
+        if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
+        const code = transportCodeOf(err);
+        const { kind } = transportCode(code);
+        this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
+        throw new PortalError({ kind, code, method: 'GET', url: bareUrl, cause: err, mayHaveBeenSent: false });
+      }
+      const h = flatHeaders(res.headers);
+      this.trace(`< ${res.statusCode} (${this.opts.clock.now() - started} ms)`);
+      for (const [k, v] of Object.entries(h)) if (SAFE_HEADERS.has(k) && k !== 'location') this.trace(`< ${k}: ${v}`);
+      const login = h['x-seraph-loginreason'];
+      const failed = login !== undefined && /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i.test(login);
+      if (!failed && res.statusCode >= 200 && res.statusCode < 400) return { status: res.statusCode, headers: h, body: res.body };
+      const answer: HttpAnswer = { status: res.statusCode, headers: h, text: await res.body.text().catch(() => '') };
+      if (failed) throw new PortalError({ kind: 'auth', status: answer.status, loginReason: login, method: 'GET', url: bareUrl, ...portalMessages(answer) });
+      const now = this.opts.clock.now();
+      throw errorFromAnswer('GET', bareUrl, answer, parseRetryAfter(h['retry-after'], now) ?? parseRateLimitReset(h['x-ratelimit-reset'], now));
+    });
   }
 
   /** One attempt: the answer when it is a success (or accepted), else the classified PortalError. */

@@ -158,6 +158,36 @@ export interface AttachmentDTO {
   _links?: { self?: string; jiraRest?: string; content?: string; thumbnail?: string };
 }
 
+/** `GET /request/{key}/notification`: whether the caller gets the request's notifications. */
+export interface RequestNotificationSubscriptionDTO {
+  subscribed?: boolean;
+}
+
+/** Customer satisfaction (`/request/{key}/feedback`, experimental): `type` is `csat`, `rating` 1-5. */
+export interface CSATFeedbackFullDTO {
+  type?: string;
+  rating?: number;
+  comment?: { body?: string };
+}
+
+/** One approver of an approval and what they decided. */
+export interface ApproverDTO {
+  approver?: UserDTO;
+  approverDecision?: 'approved' | 'declined' | 'pending';
+}
+
+/** An approval on a request (`/request/{key}/approval`). */
+export interface ApprovalDTO {
+  id?: string;
+  name?: string;
+  finalDecision?: 'approved' | 'declined' | 'pending';
+  canAnswerApproval?: boolean;
+  approvers?: ApproverDTO[];
+  createdDate?: DateDTO;
+  completedDate?: DateDTO;
+  _links?: SelfLinkDTO;
+}
+
 export interface CommentDTO {
   id?: string;
   body?: string;

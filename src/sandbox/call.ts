@@ -138,11 +138,16 @@ export function idString(v: unknown): string | undefined {
   return undefined;
 }
 
-/** A request by key (any case) or issue id, if the user may see it: reporter, participant, or member of an organization it is shared with. */
+/** Whether the customer was asked to approve the request (approvers see it, as on JSM). */
+export function isApprover(r: StoredRequest, accountId: string): boolean {
+  return (r.approvals ?? []).some((a) => a.approvers.some((x) => x.accountId === accountId));
+}
+
+/** A request by key (any case) or issue id, if the user may see it: reporter, participant, approver, or member of an organization it is shared with. */
 function findVisible(s: SandboxState, catalog: SandboxCatalog, key: string, user: StoredUser): StoredRequest | undefined {
   const k = key.toUpperCase();
   const r = s.requests.find((x) => x.key === k || x.issueId === key);
-  return r && (r.reporter === user.accountId || r.participants.includes(user.accountId) || seesThroughOrganization(catalog, r, user.accountId)) ? r : undefined;
+  return r && (r.reporter === user.accountId || r.participants.includes(user.accountId) || isApprover(r, user.accountId) || seesThroughOrganization(catalog, r, user.accountId)) ? r : undefined;
 }
 
 function notFoundRequest(c: Call, key: string): HttpError {

@@ -179,14 +179,16 @@ export function withAttachmentMarkup(text: string, files: readonly Pick<StoredAt
 }
 
 export function attachment(view: View, r: StoredRequest, a: StoredAttachment): AttachmentDTO {
-  const content = `${view.url}${API}/request/${r.key}/attachment/${a.id}`;
+  const self = `${view.url}${API}/request/${r.key}/attachment/${a.id}`;
+  // Data Center's content link is its attachment servlet; Cloud's is the customer API's download.
+  const content = view.flavor === 'dc' ? `${view.url}/secure/attachment/${a.id}/${encodeURIComponent(a.filename)}` : self;
   return {
     filename: a.filename,
     author: user(view, a.author),
     created: date(a.created),
     size: a.size,
     mimeType: a.mimeType,
-    _links: { self: content, jiraRest: `${view.url}/rest/api/2/attachment/${a.id}`, content },
+    _links: { self, jiraRest: `${view.url}/rest/api/2/attachment/${a.id}`, content },
   };
 }
 

@@ -176,3 +176,5 @@ export async function advanceSandboxClock(dataDir: string, ms: number, clock: Cl
   });
   return clock.now() + s.clockOffsetMs;
 }
+
+export { sandboxAgentAttach, sandboxAskApproval, SandboxNoCustomerError, SandboxNoRequestError, type AgentFile } from './agent.js';

@@ -7,7 +7,7 @@ import type { SandboxFlavor } from './dto.js';
 
 /** One entry of the table, as the route files declare it. */
 export interface RouteDef {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** e.g. `/rest/servicedeskapi/request/{key}/comment/{id}`. */
   path: string;
   handler: Handler;

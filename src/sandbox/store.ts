@@ -84,6 +84,29 @@ export interface StoredRequest {
   escalated: boolean;
   /** When the first agent reply stopped the first-response SLA. */
   firstResponseAt?: number;
+  /** The reporter's satisfaction rating (Cloud's feedback), once given. */
+  feedback?: StoredFeedback;
+  /** Customers who turned the request's notifications off. */
+  muted?: string[];
+  /** Approvals asked of customers (`support sandbox approval`). */
+  approvals?: StoredApproval[];
+}
+
+export interface StoredFeedback {
+  rating: number;
+  comment?: string;
+  at: number;
+}
+
+export interface StoredApproval {
+  id: string;
+  name: string;
+  /** accountIds and what each decided. */
+  approvers: { accountId: string; decision: 'approved' | 'declined' | 'pending' }[];
+  created: number;
+  /** Set by the first answer, which decides (one approver needed, JSM's default). */
+  completed?: number;
+  finalDecision: 'approved' | 'declined' | 'pending';
 }
 
 /** Knobs a data folder can carry; options given to `startSandbox` win over them. */

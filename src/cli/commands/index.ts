@@ -23,6 +23,10 @@ export async function loadCommands(): Promise<Register[]> {
     import('./kb.js'),
     import('./participants.js'),
     import('./orgs.js'),
+    import('./download.js'),
+    import('./feedback.js'),
+    import('./notify.js'),
+    import('./approvals.js'), // approvals, approve, decline
   ]);
   return mods.map((m) => m.register);
 }

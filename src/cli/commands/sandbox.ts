@@ -7,6 +7,7 @@ import type { Ctx } from '../context.js';
 import { examples, type Registrar } from '../command.js';
 import { sandboxAppOptions, startSandboxApp, type SandboxAppOptions } from '../cluster/sandbox.js';
 import type { SandboxAdvanceJson, SandboxReplyJson, SandboxStartJson } from '../json-types.js';
+import { registerAgentActions } from './sandbox-agent.js';
 
 /** `support sandbox` after parsing. */
 export interface SandboxCommandOptions {
@@ -260,4 +261,6 @@ export function register(r: Registrar): void {
       const data = dataDir((cmd.optsWithGlobals() as { data?: string }).data, ctx);
       await runSandboxAdvance({ ms, data }, ctx);
     });
+
+  registerAgentActions(sandbox, r, dataDir);
 }

@@ -120,6 +120,7 @@ export async function runTransition(kind: TransitionKind, opts: TransitionOption
     }
     const after = await fetchRequest(api, key, t);
     report(kind, key, before, after, { id: tr.id, name: tr.name ?? '' }, ctx);
+    if (kind === 'resolve' && !opts.yes) await (await import('../shared/feedback-send.js')).askFeedback(ctx, api, key);
   });
 }
 

@@ -10,6 +10,7 @@ import type { PortalSession } from '../session.js';
 import { autoResolveRule, durationText, escalationOf, escalationPortal, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, portalNow, relative, summaryOf } from './common.js';
 import { displayWidth, layoutTable } from '../../ui/table.js';
 import { toArray } from '../../lib/iter.js';
+import { attachmentsView, loadAfterAnswer, printable, printAfterAnswer } from './files-view.js';
 
 function slaOf(s: SlaInformationDTO, now: number): RequestView['sla'][number] {
   const cycle = s.ongoingCycle ?? s.completedCycles?.[s.completedCycles.length - 1];
@@ -75,14 +76,7 @@ export async function loadRequestView(
       .filter((f) => f.value !== ''),
     sla: sla.map((s) => slaOf(s, now)),
     participants: participants.map((u) => ({ displayName: u.displayName ?? '', email: u.emailAddress ?? '', accountId: u.accountId ?? u.name ?? '' })),
-    attachments: attachments.map((a) => ({
-      filename: a.filename ?? '',
-      size: a.size ?? 0,
-      mimeType: a.mimeType ?? '',
-      created: isoOf(a.created),
-      author: a.author?.displayName ?? '',
-      url: a._links?.content ?? a._links?.self ?? '',
-    })),
+    attachments: attachmentsView(attachments, k, ctx),
     comments: comments
       .map((c) => ({ id: c.id ?? '', author: c.author?.displayName ?? '', created: isoOf(c.created), body: c.body ?? '', ms: millisOf(c.created) ?? 0 }))
       .sort((a, b) => a.ms - b.ms)
@@ -96,6 +90,7 @@ export async function loadRequestView(
     const at = since + rule.afterMs;
     view.autoResolve = { at: new Date(at).toISOString(), inMs: at - now, rule: rule.rule };
   }
+  Object.assign(view, await loadAfterAnswer(api, k));
   return { doc: view, now };
 }
 
@@ -175,10 +170,15 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
   if (v.attachments.length > 0) {
     section(t('follow.view.section.attachments', v.attachments.length));
     // Sizes right-aligned, every column lined up by display width; the file name takes what is left.
-    const rows = v.attachments.map((a) => [a.filename, formatBytes(a.size), a.author, humanTime(ctx, ms(a.created))]);
+    const rows = v.attachments.map((a) => [printable(a.filename), formatBytes(a.size), printable(a.author), humanTime(ctx, ms(a.created))]);
     const table = layoutTable(rows, { columns: io.columns - 2, flex: 0, max: [undefined, 10, 24, 25], minFlex: 16, right: [1] });
-    for (const r of rows) io.out(`  ${table.row(r, [undefined, c.dim, c.dim, c.dim])}`);
+    for (const [i, r] of rows.entries()) {
+      io.out(`  ${table.row(r, [undefined, c.dim, c.dim, c.dim])}`);
+      const download = v.attachments[i]?.download;
+      if (download) io.out(`    ${c.dim(download)}`);
+    }
   }
+  printAfterAnswer(v, ctx);
 
   section(t('follow.view.section.comments', comments.length, v.commentCount));
   if (comments.length === 0) io.out(`  ${c.dim(t('follow.view.noComments'))}`);

@@ -2,6 +2,7 @@
  * Attachments: the upload limit, temporary uploads (multipart, streamed to disk), attaching them to
  * a request with a comment, listing and downloading.
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +13,7 @@ import { HttpError } from '../http.js';
 import { MultipartError, boundaryOf, readMultipart, type ReceivedFile } from '../multipart.js';
 import type { RouteDef } from '../router.js';
 import { MAX_FILES_PER_UPLOAD } from '../seed.js';
+import type { StoredAttachment } from '../store.js';
 import { consumeTemporary, keepTemporary } from '../temporary.js';
 import { CUSTOMER_ACTIVITY, applyMove } from '../workflow.js';
 
@@ -96,10 +98,8 @@ async function attach(c: Call): Promise<Reply> {
   };
 }
 
-async function download(c: Call): Promise<Reply> {
-  const req = visible(c, c.params[0]!);
-  const a = req.attachments.find((x) => x.id === c.params[1]);
-  if (!a) throw new HttpError(404, c.t('sandbox.api.noAttachment', c.params[1]!), 'sandbox.error.attachment.notFound');
+/** Streams a stored attachment as the body of the answer. */
+async function sendFile(c: Call, a: StoredAttachment): Promise<Reply> {
   const file = c.sandbox.store.blobPath(a.blob);
   const st = await fsp.stat(file).catch(() => undefined);
   if (!st) throw new HttpError(404, c.t('sandbox.api.noAttachment', a.id), 'sandbox.error.attachment.notFound');
@@ -109,6 +109,56 @@ async function download(c: Call): Promise<Reply> {
   c.res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
   await pipeline(fs.createReadStream(file), c.res);
   return { streamed: true };
+}
+
+/** Signs media links for this process's lifetime, as Cloud's media host signs its tickets. */
+const MEDIA_KEY = randomBytes(32);
+/** How long a media link works (sandbox time). */
+const MEDIA_TTL_MS = 10 * 60_000;
+
+function ticket(blob: string, expires: number): string {
+  return createHmac('sha256', MEDIA_KEY).update(`${blob}:${expires}`).digest('base64url');
+}
+
+/**
+ * `GET /request/{key}/attachment/{id}`: Cloud answers 303 to its media host with a short-lived
+ * ticket in the link (the media host takes no credentials), which the sandbox serves at
+ * `/media/file/{blob}/binary`; Data Center answers the content itself.
+ */
+async function download(c: Call): Promise<Reply> {
+  const req = visible(c, c.params[0]!);
+  const a = req.attachments.find((x) => x.id === c.params[1]);
+  if (!a) throw new HttpError(404, c.t('sandbox.api.noAttachment', c.params[1]!), 'sandbox.error.attachment.notFound');
+  if (c.view.flavor === 'dc') return sendFile(c, a);
+  const expires = c.view.now + MEDIA_TTL_MS;
+  c.res.setHeader('Location', `${c.view.url}/media/file/${a.blob}/binary?token=${ticket(a.blob, expires)}&expires=${expires}&client=sandbox`);
+  return { status: 303 };
+}
+
+/** The media host's side: the content for a valid, unexpired ticket, without credentials. */
+async function media(c: Call): Promise<Reply> {
+  const blob = c.params[0]!;
+  const expires = Number(c.url.searchParams.get('expires'));
+  const given = Buffer.from(c.url.searchParams.get('token') ?? '');
+  const want = Buffer.from(ticket(blob, expires));
+  if (!Number.isSafeInteger(expires) || expires < c.view.now || given.length !== want.length || !timingSafeEqual(given, want)) {
+    throw new HttpError(401, c.t('files.sandbox.mediaTicket'), 'sandbox.error.media.ticket');
+  }
+  const a = c.view.state.requests.flatMap((r) => r.attachments).find((x) => x.blob === blob);
+  if (!a) throw new HttpError(404, c.t('sandbox.api.noAttachment', blob), 'sandbox.error.attachment.notFound');
+  return sendFile(c, a);
+}
+
+/** Data Center's attachment servlet (`_links.content`): `/secure/attachment/{id}/{name}`, for a caller who may see the request. */
+async function servlet(c: Call): Promise<Reply> {
+  for (const r of c.view.state.requests) {
+    const a = r.attachments.find((x) => x.id === c.params[0]);
+    if (a) {
+      visible(c, r.key);
+      return sendFile(c, a);
+    }
+  }
+  throw new HttpError(404, c.t('sandbox.api.noAttachment', c.params[0]!), 'sandbox.error.attachment.notFound');
 }
 
 export const attachmentRoutes: RouteDef[] = [
@@ -125,4 +175,6 @@ export const attachmentRoutes: RouteDef[] = [
   },
   { method: 'POST', path: `${API}/request/{key}/attachment`, handler: attach },
   { method: 'GET', path: `${API}/request/{key}/attachment/{id}`, handler: download },
+  { method: 'GET', path: '/media/file/{blob}/binary', anonymous: true, flavors: ['cloud'], handler: media },
+  { method: 'GET', path: '/secure/attachment/{id}/{name}', flavors: ['dc'], handler: servlet },
 ];

@@ -11,6 +11,9 @@ import { transitionRoutes } from './transitions.js';
 import { userRoutes } from './users.js';
 import { knowledgebaseRoutes } from './knowledgebase.js';
 import { organizationRoutes } from './organizations.js';
+import { feedbackRoutes } from './feedback.js';
+import { notificationRoutes } from './notification.js';
+import { approvalRoutes } from './approvals.js';
 
 export const ROUTES: readonly RouteDef[] = [
   ...infoRoutes,
@@ -24,4 +27,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...portalPageRoutes,
   ...knowledgebaseRoutes,
   ...organizationRoutes,
+  ...feedbackRoutes,
+  ...notificationRoutes,
+  ...approvalRoutes,
 ];

@@ -5,6 +5,7 @@ import { API } from '../dto.js';
 import { checkFields, type UserLookup } from '../fields.js';
 import { HttpError } from '../http.js';
 import type { RouteDef } from '../router.js';
+import { listedForApprover } from './approvals.js';
 import type { SandboxState, StoredRequest } from '../store.js';
 import { organizationsOf, sharedWith } from '../org-seed.js';
 import { consumeTemporary } from '../temporary.js';
@@ -47,7 +48,7 @@ async function list(c: Call): Promise<Reply> {
       const part = r.participants.includes(me);
       const orgs = sharedWith(c.view.catalog, r).filter((id) => myOrgs.includes(id));
       const org = (own.includes('ALL_ORGANIZATIONS') && orgs.length > 0) || (own.includes('ORGANIZATION') && orgId !== undefined && orgs.includes(String(orgId)));
-      if (!(all ? mine || part || orgs.length > 0 : (own.includes('OWNED_REQUESTS') && mine) || (own.includes('PARTICIPATED_REQUESTS') && part) || org)) return false;
+      if (!(all ? mine || part || orgs.length > 0 : (own.includes('OWNED_REQUESTS') && mine) || (own.includes('PARTICIPATED_REQUESTS') && part) || org) && !(own.includes('APPROVER') && listedForApprover(r, me, q.get('approvalStatus')))) return false;
       const done = isDone(currentStatus(r).status);
       if (status === 'OPEN_REQUESTS' && done) return false;
       if (status === 'CLOSED_REQUESTS' && !done) return false;
