@@ -1,6 +1,7 @@
 // The only module that touches `process` and exits. `--version` is answered before anything else
 // is loaded, so that it costs little more than starting node.
 import { readFileSync } from 'node:fs';
+import { isSea } from 'node:sea';
 
 /** The version, set by the release build (`scripts/dist.mjs`), whose bundle has no package.json beside it. */
 declare const SUPPORT_VERSION: string | undefined;
@@ -74,6 +75,7 @@ async function main(): Promise<number> {
     version: version(),
     signal: controller.signal,
     clock: systemClock,
+    ...(isSea() ? { executable: process.execPath } : {}),
   });
   return run(argv, deps);
 }

@@ -55,7 +55,7 @@ describe('support completion', () => {
     expect(bashComplete(['support', 'create', '--deployment', 'c'])).toEqual(['cloud']);
     expect(bashComplete(['support', 'list', '--portal', 's'])).toEqual(['sandbox']);
     expect(bashComplete(['support', 'sandbox', 'r'])).toEqual(['reply']);
-    expect(bashComplete(['support', 'sandbox', '--data', 'x', 'a'])).toEqual(['advance']);
+    expect(bashComplete(['support', 'sandbox', '--data', 'x', 'ad'])).toEqual(['advance']);
     expect(bashComplete(['support', 'attach', 'SUP-1', 'su'])).toEqual(['support-zip.zip']);
     expect(bashComplete(['support', 'create', '--details-file', 'no'])).toEqual(['notes.md']);
     expect(bashComplete(['support', 'help', 'vi'])).toEqual(['view']);

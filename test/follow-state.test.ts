@@ -73,6 +73,8 @@ describe('escalation is visible, and a second escalation says so', () => {
       stub.stub('GET', `${API}/request/HELP-9`, { json: { issueId: '10090', issueKey: 'HELP-9', summary: 'VPN', createdDate: at('2026-11-24T08:00:00Z'), currentStatus: cur } });
       stub.stub('GET', `${API}/request/HELP-9/status`, page([cur, { status: 'Waiting for support', statusCategory: 'NEW', statusDate: at('2026-11-24T08:00:00Z') }]));
       for (const list of ['sla', 'participant', 'attachment', 'comment']) stub.stub('GET', `${API}/request/HELP-9/${list}`, page([]));
+      // A portal without the notification, feedback and approval endpoints: view leaves those parts out.
+      for (const part of ['notification', 'feedback', 'approval']) stub.stub('GET', `${API}/request/HELP-9/${part}`, { status: 404, json: { errorMessage: 'Not found' } });
       const r = await runCli(['--portal', stub.url, 'view', 'HELP-9', '--json'], { env: { SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 'tok' } });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).escalation).toEqual({ at: '2026-11-24T08:30:00.000Z', source: 'status' });

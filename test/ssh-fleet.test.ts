@@ -17,6 +17,7 @@ import { runCli, tempDir } from './support/harness.js';
 import { hasTool, isBuilt, need } from './support/needs.js';
 
 const repo = path.join(import.meta.dirname, '..');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string }).version;
 const SSHD = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/usr/bin/sshd'].find((p) => fs.existsSync(p));
 const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const usable = SSHD !== undefined && hasTool('ssh', ['-V']) && onPath('ssh-keygen') && isBuilt();
@@ -162,6 +163,31 @@ describe('support bundle --ssh against sshd on 127.0.0.1', () => {
     expect(fs.readdirSync(cwd)).toEqual(['fleet.zip']);
     fs.rmSync(cwd, { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('--ssh-copy from the single-file executable: the host runs the copy (no support installed there), which is removed after', async (ctx) => {
+    need(ctx, usable, 'sshd, ssh and ssh-keygen (openssh-server, openssh-client) and the build');
+    need(ctx, hasTool('unzip'), 'unzip');
+    const sea = path.join(repo, 'release', `support-${VERSION}-linux-x64`);
+    need(ctx, process.arch === 'x64' && fs.existsSync(sea), 'the single-file executable of the release build (npm run dist)');
+    const cwd = tempDir('support-ssh-out-');
+    // The copies land in mktemp -d folders of the "host" (this machine's $TMPDIR or /tmp).
+    const tmpRoot = process.env.TMPDIR || '/tmp';
+    const copies = () => fs.readdirSync(tmpRoot).filter((d) => /^tmp\./.test(d) && fs.existsSync(path.join(tmpRoot, d, 'support')));
+    const before = copies();
+    const env = { PATH: '/usr/bin:/bin', HOME: work, SUPPORT_SSH_CONFIG: sshConfig, SUPPORT_CONFIG_DIR: path.join(work, 'sea-config') };
+    const r = spawnSync(sea, ['bundle', '--ssh', 'alpha', '--ssh-copy', '--path', planted, '--output', 'copied.zip', '--json'], { cwd, env, encoding: 'utf8', timeout: 110_000 });
+    expect(r.status, `${r.stderr}\n${started}`).toBe(0);
+    const out = JSON.parse(r.stdout) as { nodes: { id: string; state: string }[] };
+    expect(out.nodes.map((n) => [n.id, n.state])).toEqual([['alpha', 'ok']]);
+    const zip = path.join(cwd, 'copied.zip');
+    expect(execFileSync('unzip', ['-t', zip]).toString()).toContain('No errors detected');
+    const names = execFileSync('unzip', ['-Z1', zip]).toString().split('\n').filter(Boolean);
+    const log = names.find((n) => n.startsWith('nodes/alpha/files/') && n.endsWith('app.log'));
+    expect(log, names.join('\n')).toBeDefined();
+    expect(execFileSync('unzip', ['-p', zip, log!]).toString()).not.toContain('ZqSshPlanted42');
+    expect(copies()).toEqual(before);
+    fs.rmSync(cwd, { recursive: true, force: true });
   }, 120_000);
 
   it('--ssh-copy from a CLI that is not one file says what it needs; BatchMode never prompts', async (ctx) => {

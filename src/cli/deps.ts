@@ -22,6 +22,8 @@ export interface Deps {
   prompter: (signal?: AbortSignal, lang?: Lang) => Promise<Prompter>;
   /** Aborts on Ctrl-C (SIGINT) outside prompts. */
   signal: AbortSignal;
+  /** This program's own file when it runs as the release's single-file executable (what `--ssh-copy` sends). */
+  executable?: string;
 }
 
 /** Production wiring over the real process; `main.ts` passes in what only it may touch. */
@@ -32,6 +34,7 @@ export function productionDeps(parts: {
   version: string;
   signal: AbortSignal;
   clock: Clock;
+  executable?: string;
 }): Deps {
   return {
     io: parts.io,
@@ -40,6 +43,7 @@ export function productionDeps(parts: {
     home: os.homedir(),
     cwd: parts.cwd,
     version: parts.version,
+    ...(parts.executable ? { executable: parts.executable } : {}),
     signal: parts.signal,
     prompter: async (signal, lang) => {
       const { createInquirerPrompter } = await import('../ui/prompter.js');

@@ -40,32 +40,30 @@ export function remoteBundleArgs(o: BundleOptions): string[] {
 }
 
 /**
- * The single file `--ssh-copy` sends: this program when it was built into one file. Running from
- * the package's `dist/` folder (many files), there is none: the error says what is needed.
+ * The single file `--ssh-copy` sends: this program when it runs as the single-file executable of
+ * the release build (Node's SEA: the executable itself). Any other build is many files (the
+ * package's `dist/`, or the tarball's `lib/app` chunks beside its own Node): the error says what
+ * is needed.
  */
 export function singleFileOfSelf(ctx: Ctx): string {
-  let self: string | undefined;
+  if (ctx.executable) return ctx.executable;
+  let here = '?';
   try {
-    self = fileURLToPath(import.meta.url);
+    here = path.resolve(fileURLToPath(import.meta.url), '../../..');
   } catch {
-    self = undefined;
+    // No module URL (a CommonJS bundle): the folder is not known.
   }
-  if (!self || /[\\/]cli[\\/]cluster[\\/]ssh\.[cm]?[jt]s$/.test(self)) {
-    throw new CliError(ctx.t('cluster.ssh.notSingleFile', self ? path.resolve(self, '../../..') : '?'), { hint: ctx.t('cluster.ssh.notSingleFileHint') });
-  }
-  return self;
+  throw new CliError(ctx.t('cluster.ssh.notSingleFile', here), { hint: ctx.t('cluster.ssh.notSingleFileHint') });
 }
 
 /** The command line a host runs (through its shell), with `--ssh-copy` the copy's set-up and removal around it. */
 export function remoteCommand(o: BundleOptions, ctx: Ctx, copied: string | undefined): string {
   const args = remoteBundleArgs(o).map(shellQuote).join(' ');
   if (!copied) return `${ctx.env.SUPPORT_SSH_REMOTE?.trim() || 'support'} ${args}`;
-  const run = /\.[cm]?js$/.test(copied) ? 'node "$t/support.mjs"' : '"$t/support"';
-  const name = /\.[cm]?js$/.test(copied) ? 'support.mjs' : 'support';
   return [
     't=$(mktemp -d) || exit 1',
     `trap 'rm -rf "$t"' EXIT HUP INT TERM`,
-    `cat > "$t/${name}" && chmod 700 "$t/${name}" && ${run} ${args}`,
+    `cat > "$t/support" && chmod 700 "$t/support" && "$t/support" ${args}`,
   ].join('; ');
 }
 

@@ -6,6 +6,7 @@ import type { Ctx } from '../context.js';
 import type { PortalSession } from '../session.js';
 import type { DraftSession } from './draft.js';
 import type { PeopleResolver } from './people.js';
+import { wrapIndented } from '../../ui/width.js';
 
 /**
  * What one `support create` run holds while it goes from the flags to a filed request: the options,
@@ -42,7 +43,9 @@ export class CreateSession {
     return {
       prompter: p,
       t: ctx.t,
-      note: (l) => ctx.io.err(l),
+      // On a terminal, notes (the portal's help texts among them) wrap by display width, keeping
+      // their indent, so a long line never breaks inside a word or a URL.
+      note: (l) => ctx.io.err(ctx.io.stderrIsTTY && l !== '' ? wrapIndented(l.trimStart(), Math.min(ctx.io.ttyColumns || ctx.io.columns, 100), l.length - l.trimStart().length) : l),
       editor: Boolean(ctx.env.VISUAL || ctx.env.EDITOR),
       save: () => this.draft.save(),
       ...(offer ? { bundle: offer } : {}),

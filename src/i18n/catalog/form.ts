@@ -38,7 +38,7 @@ export const en = {
   'form.production.ask': 'Is this about a production instance?',
   'form.production.capped': 'Not production: Levels 1 and 2 are not available; choose Level 3 or 4.',
   'form.impact.1': 'production is down or unusable, no workaround',
-  'form.impact.2': 'major functions impaired for many users, business significantly affected',
+  'form.impact.2': 'major functions impaired for many users',
   'form.impact.3': 'some functions impaired or a workaround exists',
   'form.impact.4': 'minimal impact: questions, cosmetic issues, requests',
   'form.consent.explain':
@@ -116,7 +116,7 @@ export const ja: Catalog<typeof en> = {
   'form.production.ask': '本番環境についての問い合わせですか?',
   'form.production.capped': '本番環境ではないため、レベル 1 と 2 は選べません。レベル 3 か 4 を選んでください。',
   'form.impact.1': '本番環境が停止または使用不能で、回避策がない',
-  'form.impact.2': '多くのユーザーの主要機能に支障があり、業務に大きな影響がある',
+  'form.impact.2': '主要機能に支障があり、業務への影響が大きい',
   'form.impact.3': '一部の機能に支障がある、または回避策がある',
   'form.impact.4': '影響は最小限 (質問、表示の問題、要望)',
   'form.consent.explain':
