@@ -115,7 +115,7 @@ async function askImpact(f: FormField, state: FormState, io: FormIO): Promise<vo
   if (state.production === false) io.note(t('form.production.capped'));
   const choices: Choice<string>[] = allowed.map((o) => {
     const l = impactLevelOfLabel(o.label);
-    return { name: l ? `${o.label} — ${t(`form.impact.${l}` as 'form.impact.1')}` : o.label, value: o.value };
+    return { name: l ? `${o.label} — ${t(`form.impact.${l}` as 'form.impact.1')}` : o.label, short: o.label, value: o.value };
   });
   const current = state.values[f.id] as string | undefined;
   const v = await prompter.select({ message: f.name, ...optionalChoices(f, choices, current, t) });

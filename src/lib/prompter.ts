@@ -6,6 +6,8 @@
 export interface Choice<V> {
   name: string;
   value: V;
+  /** What the answered prompt shows, when shorter than `name`. */
+  short?: string;
   description?: string;
   disabled?: boolean | string;
 }

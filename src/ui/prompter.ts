@@ -82,7 +82,7 @@ export async function createInquirerPrompter(opts: {
             choices: q.choices.map((c) =>
               'separator' in c
                 ? new inq.Separator(c.separator)
-                : { name: c.name, value: c.value, description: c.description, disabled: c.disabled === true ? t('prompt.disabled') : c.disabled },
+                : { name: c.name, value: c.value, ...(c.short ? { short: c.short } : {}), description: c.description, disabled: c.disabled === true ? t('prompt.disabled') : c.disabled },
             ),
           },
           context,

@@ -2,57 +2,25 @@
  * Terminal tables: columns sized to the content, one flexible column cut to the terminal width.
  * Widths count East Asian wide characters as two cells, so Japanese summaries line up.
  */
+import { textWidth } from './width.js';
 
-/** Code point ranges a terminal draws in no cell: combining marks, zero-width spaces and joiners, variation selectors. */
-const ZERO_WIDTH: readonly (readonly [number, number])[] = [
-  [0x300, 0x36f],
-  [0x200b, 0x200f],
-  [0xfe00, 0xfe0f],
-];
-
-/** Code point ranges a terminal draws in two cells: East Asian wide and fullwidth forms, emoji. */
-const WIDE: readonly (readonly [number, number])[] = [
-  [0x1100, 0x115f],
-  [0x2e80, 0x303e],
-  [0x3041, 0x33ff],
-  [0x3400, 0x4dbf],
-  [0x4e00, 0x9fff],
-  [0xa000, 0xa4cf],
-  [0xac00, 0xd7a3],
-  [0xf900, 0xfaff],
-  [0xfe30, 0xfe4f],
-  [0xff00, 0xff60],
-  [0xffe0, 0xffe6],
-  [0x1f300, 0x1f64f],
-  [0x1f900, 0x1f9ff],
-  [0x20000, 0x3fffd],
-];
-
-const within = (ranges: typeof WIDE, cp: number) => ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
-
-/** Cells a code point takes in a terminal: 0 for control characters and combining marks, 2 for wide/fullwidth, else 1. */
-function cellWidth(cp: number): number {
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || within(ZERO_WIDTH, cp)) return 0;
-  return within(WIDE, cp) ? 2 : 1;
-}
-
-/** Display width of a string in terminal cells. */
+/** Display width of a string in terminal cells (string-width: wide CJK and emoji two, marks and escapes none). */
 export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += cellWidth(ch.codePointAt(0)!);
-  return w;
+  return textWidth(s);
 }
 
-/** Cuts `s` to at most `width` cells, ending with "…" when something was cut. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Cuts `s` to at most `width` cells, ending with "…" when something was cut (never inside a character cluster). */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
   if (displayWidth(s) <= width) return s;
   let out = '';
   let w = 0;
-  for (const ch of s) {
-    const cw = cellWidth(ch.codePointAt(0)!);
+  for (const { segment } of graphemes.segment(s)) {
+    const cw = textWidth(segment);
     if (w + cw > width - 1) break;
-    out += ch;
+    out += segment;
     w += cw;
   }
   return out + '…';

@@ -9,6 +9,7 @@ import type { RequestView } from '../json-types.js';
 import type { PortalSession } from '../session.js';
 import { autoResolveRule, durationText, escalationOf, escalationPortal, fetchRequest, fieldText, humanTime, isoOf, millisOf, notVisible, portalNow, relative, summaryOf } from './common.js';
 import { displayWidth, layoutTable } from '../../ui/table.js';
+import { textWidth, wrapIndented } from '../../ui/width.js';
 import { toArray } from '../../lib/iter.js';
 import { attachmentsView, loadAfterAnswer, printable, printAfterAnswer } from './files-view.js';
 
@@ -104,7 +105,13 @@ export function printView(v: RequestView, comments: RequestView['comments'], ctx
     io.out('');
     io.out(c.bold(title));
   };
-  const row = (label: string, value: string) => io.out(`  ${c.dim(`${label}:`)} ${value}`);
+  // On a terminal a row too wide for it puts its value below the label, wrapped by display width.
+  const row = (label: string, value: string) => {
+    const line = `  ${c.dim(`${label}:`)} ${value}`;
+    if (!io.stdoutIsTTY || textWidth(line) <= io.columns) return io.out(line);
+    io.out(`  ${c.dim(`${label}:`)}`);
+    io.out(wrapIndented(value, io.columns, 4));
+  };
 
   io.out(`${c.bold(v.key)}  ${v.summary}`);
   if (v.url) io.out(c.dim(v.url));
