@@ -154,6 +154,12 @@ describe("the portal's labels in the user's language", () => {
     expect(f.customfield_10017).toBe('https://example.atlassian.net');
     expect(JSON.stringify(f.customfield_10018)).toContain('Yes, I grant access');
     expect(f.customfield_10016).toBeUndefined();
+    // The request itself comes back in the language asked for: view shows the portal's Japanese labels.
+    const view = await cli(['--lang', 'ja', 'view', key]);
+    expect(view.code, view.stderr).toBe(0);
+    expect(view.stdout).toMatch(/サイト URL: https:\/\/example\.atlassian\.net/);
+    expect(view.stdout).toContain('技術的な問題とバグ (Cloud)');
+    expect(view.stdout).not.toMatch(/Site URL:/);
   });
 });
 

@@ -109,7 +109,9 @@ export class SandboxServer {
       if (user && this.cfg.flavor === 'cloud') res.setHeader('X-AACCOUNTID', user.accountId);
       if (user && this.cfg.flavor === 'dc') res.setHeader('X-AUSERNAME', usernameOf(user));
       if (WRITES.has(exchange.method)) this.writeLimiter.check(this.sandbox.setting(state, 'rateLimitWritesPerMinute'), this.cfg.clock.now(), t, true);
-      const view: View = { url: this.url, state, now, catalog: this.cfg.catalog, flavor: this.cfg.flavor };
+      // Request types and field labels in the caller's language (requestLanguage or Accept-Language),
+      // on every answer that names them: the create form, a request, its fields.
+      const view: View = { url: this.url, state, now, catalog: this.cfg.catalog.localized(langOf(req, url)), flavor: this.cfg.flavor };
       // Anonymous routes never read `user`.
       const reply = await found.route.handler({ req, res, url, params: found.params, t, view, user: user!, exchange, sandbox: this.sandbox });
       if ('streamed' in reply) {

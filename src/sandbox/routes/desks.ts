@@ -1,18 +1,11 @@
 /**
  * The service desk, its request type groups, its request types and their fields, in the caller's
- * language where the catalog has a translation (`requestLanguage`, else `Accept-Language`).
+ * language where the catalog has a translation (the server localises every view by `requestLanguage`, else `Accept-Language`).
  */
 import { expands, desk, intParam, paging, requestTypeOf, type Call, type Reply } from '../call.js';
 import * as dto from '../dto.js';
-import { API, type View } from '../dto.js';
-import { langOf } from '../http.js';
+import { API } from '../dto.js';
 import type { RouteDef } from '../router.js';
-
-/** The view with the catalog in the caller's language. */
-function viewIn(c: Call): View {
-  const catalog = c.view.catalog.localized(langOf(c.req, c.url));
-  return catalog === c.view.catalog ? c.view : { ...c.view, catalog };
-}
 
 /** Request types matching `searchQuery` (name or description) and `groupId`. */
 async function requestTypes(c: Call): Promise<Reply> {
@@ -20,7 +13,7 @@ async function requestTypes(c: Call): Promise<Reply> {
   const search = c.url.searchParams.get('searchQuery')?.toLowerCase();
   const groupId = intParam(c, 'groupId');
   const withFields = expands(c.url).has('field');
-  const view = viewIn(c);
+  const view = c.view;
   const list = view.catalog.requestTypes.filter(
     (rt) =>
       (search === undefined || rt.name.toLowerCase().includes(search) || rt.description.toLowerCase().includes(search)) &&
@@ -48,7 +41,7 @@ export const deskRoutes: RouteDef[] = [
     path: `${API}/servicedesk/{id}/requesttypegroup`,
     handler: async (c) => {
       desk(c, c.params[0]!);
-      const view = viewIn(c);
+      const view = c.view;
       return { status: 200, body: dto.page(view, view.catalog.groups.map((g) => ({ id: g.id, name: g.name })), paging(c), c.url.pathname) };
     },
   },
@@ -59,7 +52,7 @@ export const deskRoutes: RouteDef[] = [
     handler: async (c) => {
       desk(c, c.params[0]!);
       const rt = requestTypeOf(c, c.params[1]!);
-      const view = viewIn(c);
+      const view = c.view;
       return { status: 200, body: dto.requestType(view, view.catalog.requestType(rt.id) ?? rt, expands(c.url).has('field')) };
     },
   },
@@ -69,7 +62,7 @@ export const deskRoutes: RouteDef[] = [
     handler: async (c) => {
       desk(c, c.params[0]!);
       const rt = requestTypeOf(c, c.params[1]!);
-      return { status: 200, body: dto.fieldMeta(viewIn(c), rt.id) };
+      return { status: 200, body: dto.fieldMeta(c.view, rt.id) };
     },
   },
 ];
