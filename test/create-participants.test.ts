@@ -179,7 +179,8 @@ describe('guided create: the review shows what each e-mail became', () => {
     const r = await runCli(['--portal', stub.url, 'create', '--summary', 'Printer on fire', '--details', 'Smoke.'], { clock, home, env: cloudEnv, tty: true, prompter: p });
     expect(r.code).toBe(0);
     expect(p.done).toBe(true);
-    expect(r.stderr).toContain(`Participants: ghost@example.com (the user search showed nobody: customer accounts are usually not allowed to search users, so give the accountId (Cloud) or username (Data Center) instead), ann@example.com → ${ANN} (Ann)`);
+    // On a terminal the review's rows wrap at its width (80 here), their continuation lines indented.
+    expect(r.stderr.replace(/\n {2,}/g, ' ')).toContain(`Participants: ghost@example.com (the user search showed nobody: customer accounts are usually not allowed to search users, so give the accountId (Cloud) or username (Data Center) instead), ann@example.com → ${ANN} (Ann)`);
     expect(r.stderr).toContain('No portal account found for: ghost@example.com');
     expect(r.stderr).toContain(`Participants: ann@example.com → ${ANN} (Ann)`);
     expect(posted().requestParticipants).toEqual([ANN]);
