@@ -68,9 +68,9 @@ export const en = {
 } as const;
 
 export const ja: Catalog<typeof en> = {
-  'auth.login.description': 'ポータルにサインインしてプロファイルとして保存する (保存前に検証)',
+  'auth.login.description': 'ポータルにサインインしてプロファイルとして保存します (保存前に検証します)',
   'auth.login.opt.email': 'Atlassian アカウントのメールアドレス (Cloud)',
-  'auth.login.opt.tokenStdin': 'API トークン / 個人用アクセストークンを標準入力から読む (スクリプト向け)',
+  'auth.login.opt.tokenStdin': 'API トークン / 個人用アクセストークンを標準入力から読みます (スクリプト向け)',
   'auth.login.opt.token': 'トークンそのもの (非推奨: シェル履歴やプロセス一覧に残ります。--token-stdin を使ってください)',
   'auth.login.opt.cloud': 'Atlassian Cloud: メールアドレス + API トークン (*.atlassian.net の既定)',
   'auth.login.opt.dc': 'Data Center / Server: 個人用アクセストークン (その他のホストの既定)',
@@ -102,12 +102,12 @@ export const ja: Catalog<typeof en> = {
   'auth.login.done': (who, portal, profile) => `${portal} に ${who} としてサインインしました (プロファイル "${profile}")。`,
   'auth.login.stored.keyring': 'トークンは OS のキーリングに保存しました。',
   'auth.login.stored.file': (file) => `トークンは ${file} に保存しました (モード 0600。OS のキーリングが使えません)。`,
-  'auth.logout.description': 'プロファイルのポータルと認証情報を削除する',
+  'auth.logout.description': 'プロファイルのポータルと認証情報を削除します',
   'auth.logout.done': (profile, portal) => `サインアウトしました: プロファイル "${profile}" (${portal}) を削除しました。`,
   'auth.logout.done.keyring': 'トークンを OS のキーリングから削除しました。',
   'auth.logout.none': (profile) => `プロファイル "${profile}" はサインインしていません。削除するものはありません。`,
   'auth.logout.envStill': '注意: この環境ではまだ SUPPORT_TOKEN が設定されています。',
-  'auth.whoami.description': 'アカウント、ポータル、デプロイメント、プロファイル、トークンの出どころを表示する',
+  'auth.whoami.description': 'アカウント、ポータル、デプロイメント、プロファイル、トークンの出どころを表示します',
   'auth.whoami.account': 'アカウント:         ',
   'auth.whoami.email': 'メールアドレス:     ',
   'auth.whoami.portal': 'ポータル:           ',

@@ -8,8 +8,8 @@ export const en = {
   'cluster.opt.local': "add this host's own collection (under local/) beside the nodes'",
   'cluster.opt.ssh': 'run `support bundle --output -` on these hosts (comma-separated) over ssh and merge the zips',
   'cluster.opt.sshCopy': 'with --ssh: copy this (single-file) support to a temporary folder on each host first, remove it after',
-  'cluster.opt.parallel': 'with --ssh: hosts at a time (default 4)',
-  'cluster.opt.nodeTimeout': 'time limit per host (--ssh) or for the nodes\' zips (--app), e.g. 20m (default 30m)',
+  'cluster.opt.parallel': 'with --ssh: hosts at a time (default: 4)',
+  'cluster.opt.nodeTimeout': 'time limit per host (--ssh) or for the nodes\' zips (--app), e.g. 20m (default: 30m)',
   'cluster.help.after': [
     '',
     'Several machines, one bundle: --app URL --cluster asks the product (ATST,',
@@ -96,8 +96,8 @@ export const ja: Catalog<typeof en> = {
   'cluster.opt.local': 'このホスト自身の収集も加える (local/ の下)',
   'cluster.opt.ssh': 'これらのホスト (カンマ区切り) で ssh 経由で `support bundle --output -` を実行し zip をまとめる',
   'cluster.opt.sshCopy': '--ssh と共に: この (1 ファイルの) support を各ホストの一時フォルダへ先に送り、後で消す',
-  'cluster.opt.parallel': '--ssh と共に: 同時に扱うホスト数 (既定 4)',
-  'cluster.opt.nodeTimeout': 'ホストごと (--ssh) またはノードの zip 全体 (--app) の制限時間。例 20m (既定 30m)',
+  'cluster.opt.parallel': '--ssh と共に: 同時に扱うホスト数 (既定: 4)',
+  'cluster.opt.nodeTimeout': 'ホストごと (--ssh) またはノードの zip 全体 (--app) の制限時間。例 20m (既定: 30m)',
   'cluster.help.after': [
     '',
     '複数マシンを 1 つのバンドルに: --app URL --cluster は製品 (ATST、管理 >',

@@ -164,7 +164,7 @@ export const ja: Catalog<typeof en> = {
   'create.opt.phone': '電話番号。例: +81 3-1234-5678',
   'create.opt.grantAccess': 'Cloud サイトのデータへのアクセスを Atlassian サポートに許可します (取り消し可能)',
   'create.opt.attach': 'リクエスト作成後に添付するファイル (複数指定可)',
-  'create.opt.field': 'ポータルの任意の項目を ID または名前で指定。例: customfield_12345=値、"項目名=値" (複数指定可)',
+  'create.opt.field': 'ポータルの任意の項目を ID または名前で指定します。例: customfield_12345=値、"項目名=値" (複数指定可)',
   'create.opt.from': 'フラグ名をキーとする JSON または YAML ファイルから値を読みます (フラグが優先)',
   'create.opt.yes': '確認画面なしで送信します (端末では未入力の必須項目だけを質問します)',
   'create.opt.dryRun': '検証してリクエスト本文を表示します。起票はしません',

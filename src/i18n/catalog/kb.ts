@@ -51,8 +51,8 @@ export const en = {
 };
 
 export const ja: Catalog<typeof en> = {
-  'kb.description': 'サービスデスクのナレッジベース',
-  'kb.search.description': '問題の答えになりそうなナレッジベースの記事を探す',
+  'kb.description': 'サービスデスクのナレッジベースを検索します',
+  'kb.search.description': '問題の答えになりそうなナレッジベースの記事を探します',
   'kb.search.arg.text': '探す内容 (問題の要約など)',
   'kb.search.opt.serviceDesk': 'このサービスデスクのナレッジベースだけ (ID、プロジェクトキーまたは名前)',
   'kb.search.opt.limit': '最大 N 件',
@@ -67,7 +67,7 @@ export const ja: Catalog<typeof en> = {
   'kb.create.opt.noSuggest': '要約の入力後にナレッジベースの記事を提案しない',
   'kb.create.opt.shareWith': 'リクエストを自分の所属組織と共有する (ID または名前)',
 
-  'kb.participants.description': 'リクエストを共有する参加者の一覧・追加・削除',
+  'kb.participants.description': 'リクエストを共有する参加者を表示・追加・削除します',
   'kb.participants.opt.add': 'この人を追加 (メール、Cloud のアカウント ID、Data Center のユーザー名)。複数指定可',
   'kb.participants.opt.remove': 'この人を削除 (メール、アカウント ID またはユーザー名)。複数指定可',
   'kb.participants.none': (key: string) => `${key} に参加者はいません。`,
@@ -81,7 +81,7 @@ export const ja: Catalog<typeof en> = {
   'kb.participants.col.email': 'メール',
   'kb.participants.col.id': 'アカウント ID / ユーザー名',
 
-  'kb.orgs.description': '自分が所属する顧客組織',
+  'kb.orgs.description': '自分が所属する顧客組織を表示します',
   'kb.orgs.none': 'このポータルで所属している組織はありません。',
   'kb.orgs.col.id': 'ID',
   'kb.orgs.col.name': '名前',
