@@ -93,6 +93,9 @@ for (const flavor of ['cloud', 'dc'] as const) {
       const none = await s.cli(['approve', plain, '--yes']);
       expect(none.code).toBe(2);
       expect(none.stderr).toContain(`no approval of yours is pending on ${plain}`);
+      // Nothing left waiting for the other tests of this sandbox (they run in any order).
+      const rest = await s.cli(['decline', key, '--approval', id, '--yes']);
+      expect(rest.code, rest.stderr).toBe(0);
     });
   });
 }

@@ -93,6 +93,6 @@ describe('kb help', () => {
     const en = await runCli(['kb', 'search', '--help']);
     expect(en.stdout).toMatch(/Examples:[\s\S]*support kb search "PDF export Japanese"[\s\S]*PDF エクスポート 日本語/);
     const ja = await runCli(['--lang', 'ja', 'kb', 'search', '--help']);
-    expect(ja.stdout).toContain('問題の答えになりそうなナレッジベースの記事を探す');
+    expect(ja.stdout).toContain('問題の答えになりそうなナレッジベースの記事を探します');
   });
 });

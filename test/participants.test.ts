@@ -93,6 +93,6 @@ describe('participants help', () => {
     const r = await runCli(['--lang', 'ja', 'participants', '--help']);
     expect(r.stdout).toMatch(/support participants SUP-12 --add ann@example\.com/);
     expect(r.stdout).toContain('田中@example.co.jp');
-    expect(r.stdout).toContain('リクエストを共有する参加者の一覧・追加・削除');
+    expect(r.stdout).toContain('リクエストを共有する参加者を表示・追加・削除します');
   });
 });
