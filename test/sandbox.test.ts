@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advanceSandboxClock, sandboxReply, startSandbox, type Exchange, type SandboxHandle, type SandboxStartOptions } from '../src/sandbox/index.js';
 import { fakeClock, tempDir } from './support/harness.js';
-import { conformEachTest, loadSpec, validateExchange } from './support/openapi.js';
+import { conformEachTest, loadSpec, specPath, validateExchange } from './support/openapi.js';
 import { caller, createBody, validFields } from './support/sandbox-client.js';
 
 const API = '/rest/servicedeskapi';
@@ -507,7 +507,7 @@ describe('sandbox: storage', () => {
 
 describe('sandbox: the conformance check itself', () => {
   const spec = loadSpec();
-  it.skipIf(!spec)('the validator catches a wrong shape, an undeclared status and a bad request', async () => {
+  it.skipIf(!spec)(`the validator catches a wrong shape, an undeclared status and a bad request${spec ? '' : ` (skipped: no JSM spec at ${specPath()}, set SUPPORT_JSM_SPEC)`}`, async () => {
     const { you } = await sandbox();
     const created = await you('POST', `${API}/request`, createBody('1', validFields('1')));
     expect(created.status).toBe(201);

@@ -9,7 +9,7 @@ export const en = {
   'sandbox.opt.maxPageSize': 'server-side cap on the page size of list endpoints (default: 50)',
   'sandbox.opt.attachmentLimit': 'largest accepted upload, e.g. 10MB (default: 100MB)',
   'sandbox.opt.fieldIdOffset':
-    'serve every custom field id shifted by N (10000: customfield_10010 becomes customfield_20010), to test clients against ids they do not know; kept by the data folder',
+    'serve every custom field id shifted by N (customfield_<id> becomes customfield_<id + N>), to test clients against ids they do not know; kept by the data folder',
   'sandbox.opt.flavor': 'which portal to imitate: cloud (default) or dc (Data Center: usernames, no status categories, /rest/api/2 only)',
   'sandbox.opt.catalog': 'serve the request types and fields of this JSON or YAML file (the shapes GET .../requesttype?expand=field answers)',
   'sandbox.opt.ignorePagingStart': 'answer every page from the start, whatever start= asks for (a hostile proxy, for testing clients)',
@@ -122,7 +122,7 @@ export const ja: Catalog<typeof en> = {
   'sandbox.opt.maxPageSize': '一覧エンドポイントのページサイズのサーバー側上限 (既定: 50)',
   'sandbox.opt.attachmentLimit': '受け付けるアップロードの最大サイズ。例: 10MB (既定: 100MB)',
   'sandbox.opt.fieldIdOffset':
-    'すべてのカスタムフィールド ID を N ずらして提供します (10000: customfield_10010 が customfield_20010 になる)。未知の ID に対するクライアントのテスト用。データフォルダーに記録されます',
+    'すべてのカスタムフィールド ID を N ずらして提供します (customfield_<id> が customfield_<id + N> になります)。未知の ID に対するクライアントのテスト用。データフォルダーに記録されます',
   'sandbox.opt.flavor': '模倣するポータル: cloud (既定) または dc (Data Center: ユーザー名、ステータスカテゴリーなし、/rest/api/2 のみ)',
   'sandbox.opt.catalog': 'この JSON または YAML ファイルのリクエストタイプとフィールドを提供します (GET .../requesttype?expand=field が返す形)',
   'sandbox.opt.ignorePagingStart': 'start= の値にかかわらず、どのページも先頭から返します (敵対的なプロキシ。クライアントのテスト用)',
