@@ -127,6 +127,14 @@ describe.skipIf(!spec)('files and after-the-answer commands against Prism mockin
       });
     }
   }
+
+  it('static: the lists of the modules of their own (approvals, organisations) end with the paging notice, not a hang', { timeout: 2 * COMMAND_TIMEOUT_MS + 5_000 }, async () => {
+    for (const argv of [['approvals', '--json'], ['orgs', '--json']]) {
+      const r = await mocked(mocks.static!, argv);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/The list \S+ was cut short after \d+ item/);
+    }
+  });
 });
 
 if (!spec) {
