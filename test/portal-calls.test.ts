@@ -155,4 +155,18 @@ describe('through the CLI', () => {
     stub.assertDone();
   });
 
+  it('the paging notice says "1 item" (not "item(s)"), and in Japanese counts with 件', async () => {
+    const one = { issueKey: 'HD-1', summary: 'one', currentStatus: { status: 'Open', statusDate: { epochMillis: 0 } } };
+    // Every answer is the first page: the second ask (start=1) shows the server ignores start.
+    stub.stub('GET', `${API}/request`, { json: { start: 0, limit: 50, size: 1, isLastPage: false, values: [one] } }, { times: 4 });
+    const env = { SUPPORT_EMAIL: 'a@example.com', SUPPORT_TOKEN: 'tok' };
+    const en = await runCli(['--portal', stub.url, 'list', '--status', 'all', '--limit', '0', '--json'], { env, clock: fakeClock() });
+    expect(en.code).toBe(0);
+    expect(en.stderr).toContain(`The list ${API}/request was cut short after 1 item: the server (or a proxy) ignored the page position`);
+    const ja = await runCli(['--portal', stub.url, '--lang', 'ja', 'list', '--status', 'all', '--limit', '0', '--json'], { env, clock: fakeClock() });
+    expect(ja.code).toBe(0);
+    expect(ja.stderr).toContain(`一覧 ${API}/request の読み込みを 1 件で打ち切りました: `);
+    expect(ja.stderr).not.toMatch(/item/);
+    stub.assertDone();
+  });
 });
