@@ -45,16 +45,6 @@ function client(pageSize = 2): JsmClient {
   return c;
 }
 
-async function failure(p: Promise<unknown>): Promise<PortalError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof PortalError) return err;
-    throw err;
-  }
-  throw new Error('expected a PortalError');
-}
-
 const reset = (_req: unknown, res: { socket: { destroy(): void } | null }) => res.socket?.destroy();
 
 describe('send', () => {
@@ -73,10 +63,12 @@ describe('send', () => {
     stub.stub('GET', `${API}/request/HD-1/notification`, page);
     stub.stub('POST', `${API}/request/HD-1/feedback`, page);
     const api = client();
-    const read = await failure(isSubscribed(api, 'HD-1'));
-    expect([read.kind, read.status, read.mayHaveBeenSent]).toEqual(['server', 200, false]);
-    const write = await failure(postFeedback(api, 'HD-1', 5));
-    expect([write.kind, write.mayHaveBeenSent]).toEqual(['server', true]);
+    const read = isSubscribed(api, 'HD-1');
+    await expect(read).rejects.toBeInstanceOf(PortalError);
+    await expect(read).rejects.toMatchObject({ kind: 'server', status: 200, mayHaveBeenSent: false });
+    const write = postFeedback(api, 'HD-1', 5);
+    await expect(write).rejects.toBeInstanceOf(PortalError);
+    await expect(write).rejects.toMatchObject({ kind: 'server', mayHaveBeenSent: true });
     stub.assertDone();
   });
 
@@ -92,16 +84,14 @@ describe('send', () => {
     await setSubscribed(api, 'HD-1', true);
     await setSubscribed(api, 'HD-1', false);
     expect((await getFeedback(api, 'HD-1'))?.rating).toBe(4);
-    const err = await failure(answerApproval(api, 'HD-1', '7', 'approve'));
-    expect(err.mayHaveBeenSent).toBe(true);
+    await expect(answerApproval(api, 'HD-1', '7', 'approve')).rejects.toMatchObject({ kind: 'network', mayHaveBeenSent: true });
     expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     stub.assertDone();
   });
 
   it('a write refused with 503 is not sent again (it may have been processed)', async () => {
     stub.stub('POST', `${API}/request/HD-1/feedback`, { status: 503 });
-    const err = await failure(postFeedback(client(), 'HD-1', 5));
-    expect(err.status).toBe(503);
+    await expect(postFeedback(client(), 'HD-1', 5)).rejects.toMatchObject({ kind: 'server', status: 503, mayHaveBeenSent: true });
     stub.assertDone();
   });
 });
