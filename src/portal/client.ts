@@ -6,18 +6,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import {
-  SERVICEDESK_API as API,
-  seg as enc,
-  type PortalApi,
-  type PortalCall,
-  type RequestExpand,
-  type RequestQuery,
-  type TemporaryAttachment,
-  type UploadFile,
-  type UploadProgress,
-  type ValidationResult,
+import type {
+  PortalApi,
+  PortalCall,
+  RequestExpand,
+  RequestQuery,
+  TemporaryAttachment,
+  UploadFile,
+  UploadProgress,
+  ValidationResult,
 } from './api.js';
+import { SERVICEDESK_API as API, seg as enc } from './api.js';
 import { PortalError } from './errors.js';
 import { HttpTransport, type HttpCall, type PagingStop, type StreamAnswer, type TransportOptions } from './http.js';
 import { mimeTypeOf } from './mime.js';
