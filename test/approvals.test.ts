@@ -4,21 +4,14 @@
  * and nothing is sent), `view` shows them. Against the sandbox in both flavours, traffic checked
  * against the spec.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sandboxAskApproval } from '../src/sandbox/index.js';
-import { API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
+import { API, sharedFollowSandbox } from './support/follow-sandbox.js';
 import { ScriptedPrompter } from './support/scripted-prompter.js';
 
 for (const flavor of ['cloud', 'dc'] as const) {
   describe(`approvals on the ${flavor} sandbox`, () => {
-    let s: FollowSandbox;
-    beforeAll(async () => {
-      s = await followSandbox({ flavor });
-    });
-    afterAll(async () => {
-      await s.close();
-    });
-    conformFollow(() => s.exchanges);
+    const s = sharedFollowSandbox({ flavor });
 
     /** A request raised by the colleague, with an approval asked of "you". */
     async function asked(summary: string, name = 'Licence upgrade'): Promise<{ key: string; id: string }> {

@@ -9,14 +9,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxAgentAttach, sandboxAskApproval } from '../src/sandbox/index.js';
 import { API, PLATFORM_API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
-import { fakeClock, runCli, tempDir, type RunResult } from './support/harness.js';
+import { fakeClock, runCli, tempDirsFor, type RunResult } from './support/harness.js';
 import { loadSpec, specPath } from './support/openapi.js';
 import { startPrism, type Prism } from './support/prism.js';
 
 const spec = loadSpec();
 /** Three Prisms load the spec at once on a shared machine. */
 const START_MS = 150_000;
-const dirs: string[] = [];
+const dir = tempDirsFor('support-files-prism-');
 let s: FollowSandbox | undefined;
 let proxy: Prism | undefined;
 const mocks: Partial<Record<'static' | 'dynamic', Prism>> = {};
@@ -33,7 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([proxy?.close(), mocks.static?.close(), mocks.dynamic?.close()]);
   await s?.close();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 }, 30_000);
 
 /**
@@ -49,12 +48,6 @@ function binaryContentSpec(): string {
   const file = path.join(dir(), 'jsm-binary-content.json');
   fs.writeFileSync(file, JSON.stringify(doc));
   return file;
-}
-
-function dir(): string {
-  const d = tempDir('support-files-prism-');
-  dirs.push(d);
-  return d;
 }
 
 describe.skipIf(!spec)('files and after-the-answer commands through Prism as a validating proxy in front of the sandbox', () => {
@@ -127,6 +120,14 @@ describe.skipIf(!spec)('files and after-the-answer commands against Prism mockin
       });
     }
   }
+
+  it('static: the lists of the modules of their own (approvals, organisations) end with the paging notice, not a hang', { timeout: 2 * COMMAND_TIMEOUT_MS + 5_000 }, async () => {
+    for (const argv of [['approvals', '--json'], ['orgs', '--json']]) {
+      const r = await mocked(mocks.static!, argv);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/The list \S+ was cut short after \d+ items?: /);
+    }
+  });
 });
 
 if (!spec) {

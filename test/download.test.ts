@@ -10,21 +10,13 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxAgentAttach } from '../src/sandbox/index.js';
 import { safeFileName } from '../src/portal/download.js';
-import { PLATFORM_API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
-import { fakeClock, runCli, tempDir } from './support/harness.js';
+import { PLATFORM_API, sharedFollowSandbox } from './support/follow-sandbox.js';
+import { fakeClock, runCli, tempDirsFor } from './support/harness.js';
 import { StubServer } from './support/stub-server.js';
 
 /** Where the content comes from outside the JSM API: Cloud's media host, Data Center's attachment servlet. */
 const MEDIA = ['GET /media/', 'GET /secure/attachment/'];
-const dirs: string[] = [];
-function dir(): string {
-  const d = tempDir('support-download-');
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dir = tempDirsFor('support-download-');
 
 /** A file of `text` in a fresh folder, for the engineer to attach. */
 function source(name: string, text: string | Buffer): string {
@@ -35,19 +27,23 @@ function source(name: string, text: string | Buffer): string {
 
 describe('safe file names', () => {
   it('keep the last segment, drop control and bidi characters, refuse dots and reserved names', () => {
-    expect(safeFileName('../../etc/passwd', 'x')).toBe('passwd');
-    expect(safeFileName('..\\..\\boot.ini', 'x')).toBe('boot.ini');
-    expect(safeFileName('/abs/path/run.sh', 'x')).toBe('run.sh');
-    expect(safeFileName('..', 'attachment-1')).toBe('attachment-1');
-    expect(safeFileName('...', 'attachment-1')).toBe('attachment-1');
-    expect(safeFileName('', 'attachment-1')).toBe('attachment-1');
-    expect(safeFileName('evil\u001b[31m.sh', 'x')).toBe('evil[31m.sh');
-    expect(safeFileName('invoice\u202egpj.exe', 'x')).toBe('invoicegpj.exe');
-    expect(safeFileName('a\nb\r\u0000c.txt', 'x')).toBe('abc.txt');
-    expect(safeFileName('.bashrc', 'x')).toBe('bashrc');
-    expect(safeFileName('what?<>:"|*.txt', 'x')).toBe('what_______.txt');
-    expect(safeFileName('CON.txt', 'x')).toBe('_CON.txt');
-    expect(safeFileName('設定ファイル.xml', 'x')).toBe('設定ファイル.xml');
+    // [name the portal sent, fallback, the file name used]
+    const cases: [string, string, string][] = [
+      ['../../etc/passwd', 'x', 'passwd'],
+      ['..\\..\\boot.ini', 'x', 'boot.ini'],
+      ['/abs/path/run.sh', 'x', 'run.sh'],
+      ['..', 'attachment-1', 'attachment-1'],
+      ['...', 'attachment-1', 'attachment-1'],
+      ['', 'attachment-1', 'attachment-1'],
+      ['evil\u001b[31m.sh', 'x', 'evil[31m.sh'],
+      ['invoice\u202egpj.exe', 'x', 'invoicegpj.exe'],
+      ['a\nb\r\u0000c.txt', 'x', 'abc.txt'],
+      ['.bashrc', 'x', 'bashrc'],
+      ['what?<>:"|*.txt', 'x', 'what_______.txt'],
+      ['CON.txt', 'x', '_CON.txt'],
+      ['設定ファイル.xml', 'x', '設定ファイル.xml'],
+    ];
+    for (const [name, fallback, want] of cases) expect(safeFileName(name, fallback), JSON.stringify(name)).toBe(want);
     const long = safeFileName(`${'あ'.repeat(100)}.log`, 'x');
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(200);
     expect(long.endsWith('.log')).toBe(true);
@@ -56,14 +52,7 @@ describe('safe file names', () => {
 
 for (const flavor of ['cloud', 'dc'] as const) {
   describe(`download from the sandbox (${flavor})`, () => {
-    let s: FollowSandbox;
-    beforeAll(async () => {
-      s = await followSandbox({ flavor });
-    });
-    afterAll(async () => {
-      await s.close();
-    });
-    conformFollow(() => s.exchanges, { undocumented: [...PLATFORM_API, ...MEDIA] });
+    const s = sharedFollowSandbox({ flavor }, { undocumented: [...PLATFORM_API, ...MEDIA] });
 
     it('saves the files support attached, by name, id or --all, under safe names, with their contents', async () => {
       const key = await s.create('Reindex fails');
@@ -184,8 +173,7 @@ describe('download from a portal that redirects, cuts the body short, or is inte
       res.writeHead(req.headers.authorization === undefined && req.query.get('token') === 'ticket-123' ? 200 : 401, { 'content-type': 'text/plain', 'content-length': '11' });
       res.end('hello world');
     });
-    const out = tempDir('support-download-');
-    dirs.push(out);
+    const out = dir();
     const r = await runCli(['--portal', portal.url, 'download', 'HD-1', 'heap-analysis.txt', '--output', out, '--debug'], { env, clock: fakeClock() });
     expect(r.code, r.stderr).toBe(0);
     expect(fs.readFileSync(path.join(out, 'heap-analysis.txt'), 'utf8')).toBe('hello world');
@@ -201,8 +189,7 @@ describe('download from a portal that redirects, cuts the body short, or is inte
       res.write('x'.repeat(40));
       setTimeout(() => res.destroy(), 20);
     });
-    const out = tempDir('support-download-');
-    dirs.push(out);
+    const out = dir();
     const r = await runCli(['--portal', portal.url, 'download', 'HD-1', '--all', '--output', out], { env, clock: fakeClock() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: /m);
@@ -212,8 +199,7 @@ describe('download from a portal that redirects, cuts the body short, or is inte
   it('a length that does not match the attachment leaves no file', async () => {
     list(12);
     portal.stub('GET', `${API}/request/HD-1/attachment/10042`, { status: 200, headers: { 'content-type': 'text/plain' }, text: 'short' });
-    const out = tempDir('support-download-');
-    dirs.push(out);
+    const out = dir();
     const r = await runCli(['--portal', portal.url, 'download', 'HD-1', '10042', '--output', out], { env, clock: fakeClock() });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('heap-analysis.txt (10042) arrived incomplete (5 of 12 bytes)');
@@ -229,8 +215,7 @@ describe('download from a portal that redirects, cuts the body short, or is inte
       res.write(Buffer.alloc(64 * 1024));
       setTimeout(() => ac.abort(), 50);
     });
-    const out = tempDir('support-download-');
-    dirs.push(out);
+    const out = dir();
     const r = await runCli(['--portal', portal.url, 'download', 'HD-1', '--all', '--output', out], { env, clock: fakeClock(), signal: ac.signal });
     expect(r.code).toBe(130);
     expect(fs.readdirSync(out)).toEqual([]);

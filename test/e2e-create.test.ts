@@ -1,73 +1,42 @@
 // The guided form in a real pseudo-terminal: the built binary runs in tmux against the in-process
 // sandbox (`--portal sandbox`), driven with typed text and arrow keys; the request is then read
 // back from the sandbox's data folder with every field.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { startSandbox } from '../src/sandbox/index.js';
 import { tempDir } from './support/harness.js';
-import { hasTool, isBuilt, need } from './support/needs.js';
+import { REPO } from './support/built-cli.js';
 import { caller } from './support/sandbox-client.js';
+import { Tmux } from './support/tmux.js';
 
-const REPO = path.resolve(import.meta.dirname, '..');
-const tmuxOk = hasTool('tmux', ['-V']);
-
-const socket = `support-e2e-create-${process.pid}`;
 const home = tempDir('support-e2e-create-');
-/** The tmux session of the running test: each test opens its own with `open`. */
-let session = '';
+const term = new Tmux('e2e-create');
+/** Each test's pane, read with soft-wrapped rows joined. */
+const read = { joined: true, history: 200 } as const;
+const waitFor = (re: RegExp, timeoutMs?: number) => term.waitFor(re, { ...read, timeoutMs });
+const keys = (...k: string[]) => term.keys(...k);
+const type = (text: string) => term.type(text);
 
-/** Skips (fails under CI) without tmux or the build, then runs `cmd` in a new tmux session named `name`. */
-function open(ctx: TestContext, name: string, cmd: string): void {
-  need(ctx, tmuxOk, 'tmux');
-  need(ctx, isBuilt(), 'the build (npm run build)');
-  session = name;
-  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd);
-}
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
-function screen(): string {
-  return tmux('capture-pane', '-p', '-J', '-t', session, '-S', '-200');
-}
-
-/** Polls the pane until `re` shows (bounded), so the test follows the program rather than a timer. */
-async function waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (re.test(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(re)}; screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function keys(...k: string[]): void {
-  tmux('send-keys', '-t', session, ...k);
-}
-
-function type(text: string): void {
-  tmux('send-keys', '-t', session, '-l', text);
-  keys('Enter');
+/**
+ * Skips (fails under CI) without tmux or the build, then runs `support create ARGS` in a new
+ * 120-column session `name`, with a config folder of its own (returned) and `env` added.
+ */
+function openCreate(ctx: TestContext, name: string, args = '--portal sandbox', env = ''): string {
+  const config = path.join(home, `config-${name}`);
+  const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en ${env} SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create ${args}; echo EXIT=$?; sleep 60`;
+  term.open(ctx, name, cmd, { columns: 120, rows: 40 });
+  return config;
 }
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // already gone
-  }
+  term.kill();
   fs.rmSync(home, { recursive: true, force: true });
 });
 
 describe('support create in a terminal (tmux)', () => {
   it('fills the Cloud form with arrow keys and typing; the request is on the sandbox with every field', async (ctx) => {
-    const config = path.join(home, 'config');
-    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox; echo EXIT=$?; sleep 60`;
-    open(ctx, 'create', cmd);
+    const config = openCreate(ctx, 'create');
 
     await waitFor(/\? What do you need help with\?/);
     keys('Down', 'Enter');
@@ -135,17 +104,15 @@ describe('support create in a terminal (tmux)', () => {
   }, 60_000);
 
   it('a multi-line paste at Details keeps every line, blank ones inside it too', async (ctx) => {
-    const config = path.join(home, 'config-paste');
     // A sandbox of its own (not --portal sandbox, whose well-known port other test files use).
     const h = await startSandbox({ dataDir: path.join(home, 'data-paste') });
     const who = `SUPPORT_EMAIL=${JSON.stringify(h.email)} SUPPORT_TOKEN=${JSON.stringify(h.token)}`;
-    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en ${who} SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal ${h.url} --type account --summary Pasted; echo EXIT=$?; sleep 60`;
-    open(ctx, 'paste', cmd);
+    openCreate(ctx, 'paste', `--portal ${h.url} --type account --summary Pasted`, who);
     await waitFor(/\? Details/);
     const trace = ['java.lang.NullPointerException: boom', '\tat com.example.A.run(A.java:12)', '', 'Caused by: java.io.IOException', '\tat com.example.B.read(B.java:7)'];
     // A real paste: the terminal gets every line at once (tmux turns the newlines into Enter).
-    tmux('set-buffer', '-b', 'trace', trace.join('\n') + '\n');
-    tmux('paste-buffer', '-b', 'trace', '-t', session);
+    term.run('set-buffer', '-b', 'trace', trace.join('\n') + '\n');
+    term.run('paste-buffer', '-b', 'trace', '-t', 'paste');
     await waitFor(/B\.java:7/);
     await new Promise((r) => setTimeout(r, 200));
     keys('Enter');
@@ -174,9 +141,7 @@ describe('support create in a terminal (tmux)', () => {
   }, 60_000);
 
   it('Ctrl-C at a prompt exits 130, says how to resume, and keeps the answers in the draft', async (ctx) => {
-    const config = path.join(home, 'config-cancel');
-    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox; echo EXIT=$?; sleep 60`;
-    open(ctx, 'cancel', cmd);
+    const config = openCreate(ctx, 'cancel');
     await waitFor(/\? What do you need help with\?/);
     keys('Enter');
     await waitFor(/\? Product/);
@@ -198,9 +163,7 @@ describe('support create in a terminal (tmux)', () => {
     expect(draft.state.values.customfield_10010).toBe('10002');
   }, 60_000);
   it('Ctrl-C at a choice leaves a clean screen: the choices and key help are erased, the answers given stay', async (ctx) => {
-    const config = path.join(home, 'config-clean');
-    const cmd = `cd ${JSON.stringify(REPO)} && env -u EDITOR -u VISUAL -u CI SUPPORT_LANG=en SUPPORT_CONFIG_DIR=${JSON.stringify(config)} node bin/support.js create --portal sandbox; echo EXIT=$?; sleep 60`;
-    open(ctx, 'clean', cmd);
+    openCreate(ctx, 'clean');
     await waitFor(/\? What do you need help with\?/);
     keys('Enter');
     await waitFor(/\? Product\n❯ Jira[\s\S]*navigate/);

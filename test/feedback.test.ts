@@ -3,21 +3,14 @@
  * asks on a terminal (Enter skips it), and `view` showing a given rating. Against the sandbox in
  * both flavours (Data Center takes no ratings through its API), traffic checked against the spec.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { API, sharedFollowSandbox } from './support/follow-sandbox.js';
 import { ScriptedPrompter } from './support/scripted-prompter.js';
 
 const RESOLVE = { id: '11' };
 
 describe('feedback on the Cloud sandbox', () => {
-  let s: FollowSandbox;
-  beforeAll(async () => {
-    s = await followSandbox();
-  });
-  afterAll(async () => {
-    await s.close();
-  });
-  conformFollow(() => s.exchanges);
+  const s = sharedFollowSandbox();
 
   const held = async (key: string) => (await s.call('GET', `${API}/request/${key}/feedback`, undefined, { 'x-experimentalapi': 'opt-in' })).json as unknown;
   const feedbackCalls = () => s.exchanges.filter((x) => x.path.endsWith('/feedback'));
@@ -120,14 +113,7 @@ describe('feedback on the Cloud sandbox', () => {
 });
 
 describe('feedback on the Data Center sandbox', () => {
-  let s: FollowSandbox;
-  beforeAll(async () => {
-    s = await followSandbox({ flavor: 'dc' });
-  });
-  afterAll(async () => {
-    await s.close();
-  });
-  conformFollow(() => s.exchanges);
+  const s = sharedFollowSandbox({ flavor: 'dc' });
 
   it('says the portal takes no ratings (exit 1); resolve on a terminal does not ask', async () => {
     const key = await s.create('DC rating');

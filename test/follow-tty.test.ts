@@ -1,50 +1,30 @@
 // Follow-ups in a real terminal: the built binary in tmux at 80 columns against the in-process
 // sandbox (`--portal sandbox`), with TZ=Asia/Tokyo: local times in view, the "Last checked" line of
 // watch, and nothing wider than the screen.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { sandboxReply, startSandbox } from '../src/sandbox/index.js';
 import { displayWidth } from '../src/ui/table.js';
 import { tempDir } from './support/harness.js';
-import { hasTool, isBuilt, need } from './support/needs.js';
+import { REPO } from './support/built-cli.js';
 import { caller, createBody, validFields } from './support/sandbox-client.js';
+import { Tmux } from './support/tmux.js';
 
-const REPO = path.resolve(import.meta.dirname, '..');
-const tmuxOk = hasTool('tmux', ['-V']);
-const socket = `support-follow-tty-${process.pid}`;
+const term = new Tmux('follow-tty');
 const home = tempDir('support-follow-tty-');
 let key = '';
 let created = 0;
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
 /** Runs `support ...argv` in a new 80-column session; the pane stays after the command ends. */
 function open(ctx: TestContext, name: string, argv: string[], lang = 'en'): void {
-  need(ctx, tmuxOk, 'tmux');
-  need(ctx, isBuilt(), 'the build (npm run build)');
   const env = [`HOME=${home}`, `SUPPORT_CONFIG_DIR=${path.join(home, 'config')}`, 'SUPPORT_KEYRING=off', `SUPPORT_LANG=${lang}`, 'TZ=Asia/Tokyo', 'TERM=xterm-256color', 'NO_COLOR=1'];
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const cmd = `env ${env.map(q).join(' ')} ${q(process.execPath)} ${q(path.join(REPO, 'bin', 'support.js'))} --portal sandbox ${argv.map(q).join(' ')}; echo "[exit $?]"; sleep 60`;
-  tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '60', cmd);
+  term.open(ctx, name, cmd, { columns: 80, rows: 60 });
 }
 
-function screen(name: string): string {
-  return tmux('capture-pane', '-p', '-t', name, '-S', '-200');
-}
-
-async function waitFor(name: string, re: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen(name);
-    if (re.test(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(re)}; screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (name: string, re: RegExp) => term.waitFor(re, { session: name, history: 200, timeoutMs: 20_000 });
 
 /** `2026-11-30 15:04 +09:00` for an instant. */
 const tokyo = (ms: number) => `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} +09:00`;
@@ -62,11 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // already gone
-  }
+  term.kill();
   fs.rmSync(home, { recursive: true, force: true });
 });
 

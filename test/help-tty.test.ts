@@ -1,50 +1,22 @@
 // The built CLI in a real 80-column terminal (tmux), in English and Japanese: help lines never
 // wrap (a wrapped line is what broke `$SUPPOR` / `T_PROFILE` and spilled to column 0), and the
 // prompts' own words (key hints, Yes/No) are in the user's language.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { tempDir } from './support/harness.js';
 import { BIN, REPO } from './support/built-cli.js';
-import { hasTool, isBuilt, need } from './support/needs.js';
+import { Tmux } from './support/tmux.js';
 
-const socket = `support-help-tty-${process.pid}`;
 const home = tempDir('support-help-tty-');
-let session = '';
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
-function open(ctx: TestContext, name: string, cmd: string): void {
-  need(ctx, hasTool('tmux', ['-V']), 'tmux');
-  need(ctx, isBuilt(), 'the build (npm run build)');
-  session = name;
-  tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '50', cmd);
-}
-
+const term = new Tmux('help-tty');
+const open = (ctx: TestContext, name: string, cmd: string) => term.open(ctx, name, cmd, { columns: 80, rows: 50 });
 /** The pane as the terminal shows it (`joined`: soft-wrapped rows joined back into their lines). */
-function screen(joined = false): string {
-  return tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', session, '-S', '-400');
-}
-
-async function waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (re.test(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(re)}; screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const screen = (joined = false) => term.screen({ joined });
+const waitFor = (re: RegExp) => term.waitFor(re);
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // already gone
-  }
+  term.kill();
   fs.rmSync(home, { recursive: true, force: true });
 });
 
@@ -74,22 +46,20 @@ describe('the built CLI at 80 columns (tmux)', () => {
     const ticks = (text: string) => (text.match(/✔/g) ?? []).length;
     for (let answered = 1; !/\? 要約/.test(screen()); answered++) {
       expect(answered, screen()).toBeLessThan(8);
-      tmux('send-keys', '-t', session, 'Enter');
+      term.keys('Enter');
       for (const deadline = Date.now() + 15_000; ticks(screen()) < answered; ) {
         if (Date.now() > deadline) throw new Error(`no answer ${answered}; screen:\n${screen()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       await waitFor(/\n\? /);
     }
-    tmux('send-keys', '-t', session, '-l', 'Boards are slow');
-    tmux('send-keys', '-t', session, 'Enter');
+    term.type('Boards are slow');
     // The first yes/no question of the form (production or not); the answer is shown in Japanese.
     await waitFor(/\((?:Y\/n|y\/N)\)/);
-    tmux('send-keys', '-t', session, '-l', 'y');
-    tmux('send-keys', '-t', session, 'Enter');
+    term.type('y');
     const answered = await waitFor(/✔ .*はい/);
     expect(answered).not.toMatch(/✔ .*\bYes\b/);
-    tmux('send-keys', '-t', session, 'C-c');
+    term.keys('C-c');
     await waitFor(/EXIT=\d+/);
   });
 });

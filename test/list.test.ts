@@ -67,13 +67,14 @@ describe('support list', () => {
     const r = await s.cli(['list'], { tty: true, columns: 70 });
     expect(r.code).toBe(0);
     const lines = stripAnsi(r.stdout).trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^KEY\s+STATUS\s+IMPACT\s+SUMMARY\s+UPDATED$/);
+    // The date is the last status change (the customer API gives no other activity date): the column says so.
+    expect(lines[0]).toMatch(/^KEY\s+STATUS\s+IMPACT\s+SUMMARY\s+STATUS CHANGED$/);
     expect(lines).toHaveLength(5);
     expect(lines.every((l) => l.length <= 70)).toBe(true);
     expect(lines.find((l) => l.startsWith(keys[3]!))).toMatch(/A+… +\S/);
     expect(lines[1]).toMatch(/Level 1 .*ago$/);
     const ja = await s.cli(['--lang', 'ja', 'list'], { tty: true, columns: 70 });
-    expect(stripAnsi(ja.stdout).split('\n')[0]).toMatch(/^キー\s+ステータス/);
+    expect(stripAnsi(ja.stdout).split('\n')[0]).toMatch(/^キー\s+ステータス\s+影響度\s+概要\s+ステータス変更$/);
   });
 
   it('no requests: exit 0, nothing on stdout (an empty array with --json), a message on stderr', async () => {

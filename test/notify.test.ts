@@ -2,19 +2,12 @@
  * `support notify KEY on|off`: the portal's notification switch for a request, shown in `view`.
  * Against the sandbox in both flavours, traffic checked against the spec.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { API, sharedFollowSandbox } from './support/follow-sandbox.js';
 
 for (const flavor of ['cloud', 'dc'] as const) {
   describe(`notify on the ${flavor} sandbox`, () => {
-    let s: FollowSandbox;
-    beforeAll(async () => {
-      s = await followSandbox({ flavor });
-    });
-    afterAll(async () => {
-      await s.close();
-    });
-    conformFollow(() => s.exchanges);
+    const s = sharedFollowSandbox({ flavor });
 
     it('turns notifications off and on again; view shows the state', async () => {
       const key = await s.create('Too many e-mails');

@@ -5,21 +5,13 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
 import { startSandbox } from '../src/sandbox/index.js';
-import { fakeClock, runCli, tempDir, testDeps } from './support/harness.js';
+import { fakeClock, runCli, tempDirsFor, testDeps } from './support/harness.js';
 import { isBuilt, need } from './support/needs.js';
 import { caller, createBody } from './support/sandbox-client.js';
 
 const API = '/rest/servicedeskapi';
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'support.js');
-const dirs: string[] = [];
-function dir(): string {
-  const d = tempDir('support-sandbox-cli-');
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dir = tempDirsFor('support-sandbox-cli-');
 
 async function until<T>(f: () => T | undefined, what: string): Promise<T> {
   for (let i = 0; i < 500; i++) {

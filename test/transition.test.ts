@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { matchTransition } from '../src/cli/commands/transition.js';
 import { ScriptedPrompter } from './support/scripted-prompter.js';
-import { followSandbox, conformFollow, type FollowSandbox } from './support/follow-sandbox.js';
+import { sharedFollowSandbox } from './support/follow-sandbox.js';
 
-let s: FollowSandbox;
-beforeAll(async () => {
-  s = await followSandbox();
-});
-afterAll(async () => {
-  await s.close();
-});
-conformFollow(() => s.exchanges);
+const s = sharedFollowSandbox();
 
 const transitionsSent = () => s.exchanges.filter((x) => x.method === 'POST' && x.path.endsWith('/transition'));
 

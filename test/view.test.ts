@@ -54,6 +54,9 @@ describe('support view', () => {
     expect(v.autoResolve).toEqual({ at: new Date(Date.parse(v.status.since) + 5 * 86_400_000).toISOString(), inMs: 5 * 86_400_000 - 3_600_000, rule: 'atlassian' });
     const ja = await s.cli(['--lang', 'ja', 'view', key]);
     expect(ja.stdout).toContain('(アトラシアンのルール: お客様の返信待ちが 5 日続くと解決)');
+    // The portal names its SLA in the language asked for, as JSM does for requestLanguage=ja.
+    expect(ja.stdout).toMatch(/最初の応答までの時間: 達成/);
+    expect(ja.stdout).not.toContain('Time to first response');
   });
 
   it('--json carries everything, comments and attachments included; --comments N keeps the last N', async () => {

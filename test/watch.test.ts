@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../src/lib/clock.js';
 import { sandboxReply, startSandbox } from '../src/sandbox/index.js';
-import { API, followSandbox, conformFollow, pollClock, type FollowSandbox } from './support/follow-sandbox.js';
+import { API, followSandbox, pollClock, sharedFollowSandbox } from './support/follow-sandbox.js';
 
-let s: FollowSandbox;
-beforeAll(async () => {
-  s = await followSandbox();
-});
-afterAll(async () => {
-  await s.close();
-});
-conformFollow(() => s.exchanges);
+const s = sharedFollowSandbox();
 
 /** The test's fake clock (shared with the sandbox), with a hook run after each of watch's own waits. */
 const hookedClock = (onPoll: (n: number) => Promise<void> | void): Clock => pollClock(s, onPoll);

@@ -19,6 +19,7 @@ import type {
   UserDTO,
 } from './types.js';
 import { PortalError } from './errors.js';
+import type { StreamAnswer } from './http.js';
 
 /**
  * The operations the CLI performs on a JSM portal. `JsmClient` (portal/client.ts) implements it
@@ -97,22 +98,57 @@ export interface PortalApi {
   statuses?(): Promise<{ name: string; category?: string }[]>;
 
   /**
-   * One call to a JSON endpoint of the portal, for the operations kept in modules of their own
-   * (`portal/kb.ts`, `portal/organizations.ts`): the answer parsed, `undefined` for 204 or no body.
-   * Only a GET is retried after an ambiguous failure.
+   * One call to a JSON endpoint of the portal, for the customer operations kept in modules of their
+   * own (kb.ts, organizations.ts, download.ts, feedback.ts, notification.ts, approvals.ts): the
+   * answer parsed; `undefined` for 204, an empty body or a status of `absentOn`. Sent again only as
+   * the one retry policy says (`portal/retry.ts`): a write that is not `idempotent` only when it
+   * certainly was not processed. A success that is not JSON (a login or proxy page) is a
+   * {@link PortalError} of kind `server`.
    */
-  send<R>(call: PortalCall): Promise<R>;
-  /** A list endpoint followed page by page, as every list of this interface is. */
+  send<R>(call: PortalCall): Promise<R | undefined>;
+  /**
+   * A list endpoint followed page by page, as every list of this interface is, with the same guards:
+   * a server (or proxy) that ignores `start`, repeats a page or never ends is stopped there, with a
+   * notice, and what was read is kept.
+   */
   list<R>(path: string, query?: PortalCall['query']): AsyncIterable<R>;
+  /** The portal's base URL, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The absolute URL {@link send} would call for `path` (`requestLanguage` included). */
+  urlOf(path: string): string;
+  /**
+   * A GET whose body is streamed rather than read (a download), retried as any GET before the
+   * answer arrives. A 2xx or 3xx answer is returned as it is (a redirect is never followed here);
+   * anything else is a {@link PortalError}. `url` is absolute and may be on another host: the
+   * credentials go with it only when `withCredentials`.
+   */
+  stream(url: string, withCredentials: boolean): Promise<StreamAnswer>;
 }
 
-/** A call {@link PortalApi.send} makes: a path below the portal's base URL, query and JSON body. */
+/** A call {@link PortalApi.send} makes. */
 export interface PortalCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Starts with `/`, e.g. `/rest/servicedeskapi/organization`. */
+  /** Starts with `/`, e.g. `/rest/servicedeskapi/organization` (see {@link SERVICEDESK_API}). */
   path: string;
   query?: Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
   json?: unknown;
+  /** Headers of the endpoint's own, e.g. `X-ExperimentalApi: opt-in`. */
+  headers?: Readonly<Record<string, string>>;
+  /** Statuses that mean "nothing there" rather than an error (e.g. 404 on an optional endpoint): the call resolves `undefined`. */
+  absentOn?: readonly number[];
+  /**
+   * Whether sending the call twice leaves the portal as sending it once: true by default for a GET;
+   * a write that sets a state (a switch turned on with `PUT`, off with `DELETE`) may say so too.
+   */
+  idempotent?: boolean;
+}
+
+/** The customer API's root, which every JSM customer path starts with. */
+export const SERVICEDESK_API = '/rest/servicedeskapi';
+
+/** A path segment (a key, an id), encoded. */
+export function seg(s: string): string {
+  return encodeURIComponent(s);
 }
 
 /** True when `err` is the refusal of {@link PortalApi.findUsers} (the account may not browse users). */

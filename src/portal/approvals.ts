@@ -4,25 +4,26 @@
  * approvals (`GET /request/{key}/approval`) and the answer (`POST /request/{key}/approval/{id}`
  * with `{decision: approve|decline}`).
  */
-import { SERVICEDESK_API, seg, type ClientCalls } from './calls.js';
+import { SERVICEDESK_API, seg, type PortalApi } from './api.js';
 import type { ApprovalDTO, CustomerRequestDTO } from './types.js';
 
 /** What an approver answers. */
 export type ApprovalDecision = 'approve' | 'decline';
 
 /** The requests with an approval waiting for the caller's answer, newest activity first. */
-export function pendingApprovalRequests(calls: ClientCalls): AsyncIterable<CustomerRequestDTO> {
-  return calls.paged(`${SERVICEDESK_API}/request`, { requestOwnership: 'APPROVER', approvalStatus: 'MY_PENDING_APPROVAL' });
+export function pendingApprovalRequests(api: PortalApi): AsyncIterable<CustomerRequestDTO> {
+  return api.list(`${SERVICEDESK_API}/request`, { requestOwnership: 'APPROVER', approvalStatus: 'MY_PENDING_APPROVAL' });
 }
 
 /** Every approval of the request, answered or not. */
-export function approvalsOf(calls: ClientCalls, key: string): AsyncIterable<ApprovalDTO> {
-  return calls.paged(`${SERVICEDESK_API}/request/${seg(key)}/approval`);
+export function approvalsOf(api: PortalApi, key: string): AsyncIterable<ApprovalDTO> {
+  return api.list(`${SERVICEDESK_API}/request/${seg(key)}/approval`);
 }
 
 /** One approval of the request. */
-export function approvalOf(calls: ClientCalls, key: string, id: string): Promise<ApprovalDTO> {
-  return calls.json({ method: 'GET', path: `${SERVICEDESK_API}/request/${seg(key)}/approval/${seg(id)}`, idempotent: true });
+export async function approvalOf(api: PortalApi, key: string, id: string): Promise<ApprovalDTO> {
+  const path = `${SERVICEDESK_API}/request/${seg(key)}/approval/${seg(id)}`;
+  return (await api.send<ApprovalDTO>({ method: 'GET', path })) ?? {};
 }
 
 /** An approval still waiting for the caller: pending, and the portal says the caller may answer it. */
@@ -34,6 +35,7 @@ export function awaitsCaller(a: ApprovalDTO): boolean {
  * Answers an approval as the caller. Not retried blindly; after an answer that may have been lost,
  * the caller reads the approval again ({@link approvalOf}) before calling it a failure.
  */
-export function answerApproval(calls: ClientCalls, key: string, id: string, decision: ApprovalDecision): Promise<ApprovalDTO> {
-  return calls.json({ method: 'POST', path: `${SERVICEDESK_API}/request/${seg(key)}/approval/${seg(id)}`, json: { decision }, idempotent: false });
+export async function answerApproval(api: PortalApi, key: string, id: string, decision: ApprovalDecision): Promise<ApprovalDTO> {
+  const path = `${SERVICEDESK_API}/request/${seg(key)}/approval/${seg(id)}`;
+  return (await api.send<ApprovalDTO>({ method: 'POST', path, json: { decision } })) ?? {};
 }

@@ -16,9 +16,9 @@ import type {
   UploadProgress,
   ValidationResult,
 } from './api.js';
-import type { ClientCalls } from './calls.js';
+import { SERVICEDESK_API as API, seg as enc } from './api.js';
 import { PortalError } from './errors.js';
-import { HttpTransport, type HttpCall, type PagingStop, type TransportOptions } from './http.js';
+import { HttpTransport, type HttpCall, type PagingStop, type StreamAnswer, type TransportOptions } from './http.js';
 import { mimeTypeOf } from './mime.js';
 import { multipartBody } from './multipart.js';
 import type { PortalFlavor } from './url.js';
@@ -43,8 +43,6 @@ import type {
   TemporaryAttachmentsDTO,
   UserDTO,
 } from './types.js';
-
-const API = '/rest/servicedeskapi';
 
 /** How a client authenticates. Cloud: e-mail + API token (Basic); Data Center: personal access token (Bearer). */
 export type Credentials = { kind: 'basic'; email: string; token: string } | { kind: 'bearer'; token: string } | { kind: 'none' };
@@ -103,19 +101,10 @@ export class JsmClient implements PortalApi {
     return this.opts.clock.now() + this.http.clockSkewMs;
   }
 
-  /** The request primitives, for the operations kept in modules of their own (see portal/calls.ts). */
-  get calls(): ClientCalls {
-    return {
-      http: this.http,
-      json: (call) => this.json(call),
-      paged: (p, query) => this.paged(p, query),
-      flavor: this.opts.flavor ?? 'cloud',
-    };
-  }
-
+  /** The call's answer parsed; `undefined` for 204, an empty body or a status the call accepts. */
   private async json<T>(call: HttpCall): Promise<T> {
     const a = await this.http.send(call);
-    if (a.status === 204 || a.text.trim() === '') return undefined as T;
+    if (a.status === 204 || a.text.trim() === '' || call.accept?.includes(a.status)) return undefined as T;
     try {
       return JSON.parse(a.text) as T;
     } catch (err) {
@@ -383,15 +372,25 @@ export class JsmClient implements PortalApi {
     return [];
   }
 
-  send<R>(call: PortalCall): Promise<R> {
-    return this.json<R>({ ...call, idempotent: call.method === 'GET' });
+  async send<R>(call: PortalCall): Promise<R | undefined> {
+    const { absentOn, headers, ...rest } = call;
+    return this.json<R | undefined>({
+      ...rest,
+      ...(headers ? { headers: { ...headers } } : {}),
+      ...(absentOn ? { accept: absentOn } : {}),
+      idempotent: call.idempotent ?? call.method === 'GET',
+    });
   }
 
   list<R>(p: string, query?: PortalCall['query']): AsyncIterable<R> {
     return this.paged<R>(p, query);
   }
-}
 
-function enc(s: string): string {
-  return encodeURIComponent(s);
+  urlOf(p: string): string {
+    return this.http.url(p);
+  }
+
+  stream(url: string, withCredentials: boolean): Promise<StreamAnswer> {
+    return this.http.stream(url, withCredentials);
+  }
 }

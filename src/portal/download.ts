@@ -10,7 +10,7 @@ import fsp from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CancelledError } from '../lib/errors.js';
-import { SERVICEDESK_API, seg, type ClientCalls } from './calls.js';
+import { SERVICEDESK_API, seg, type PortalApi } from './api.js';
 import { PortalError, transportCodeOf } from './errors.js';
 import type { AttachmentDTO } from './types.js';
 
@@ -106,8 +106,8 @@ function bare(u: URL): string {
  * `GET /request/{key}/attachment/{id}` on the portal (links that name another host, e.g. behind a
  * gateway or a proxy, are not followed with the portal's credentials).
  */
-export function contentUrl(calls: ClientCalls, key: string, id: string, a: AttachmentDTO): string {
-  const base = new URL(calls.http.baseUrl);
+export function contentUrl(api: PortalApi, key: string, id: string, a: AttachmentDTO): string {
+  const base = new URL(api.baseUrl);
   const link = a._links?.content;
   if (typeof link === 'string') {
     try {
@@ -118,7 +118,7 @@ export function contentUrl(calls: ClientCalls, key: string, id: string, a: Attac
       // Not a URL: ask the customer API instead.
     }
   }
-  return calls.http.url(`${SERVICEDESK_API}/request/${seg(key)}/attachment/${seg(id)}`);
+  return api.urlOf(`${SERVICEDESK_API}/request/${seg(key)}/attachment/${seg(id)}`);
 }
 
 export interface DownloadOptions {
@@ -138,12 +138,12 @@ export interface DownloadOptions {
  * they are given; otherwise, or on any failure or cancellation, the file is removed. Resolves the
  * bytes written.
  */
-export async function downloadAttachment(calls: ClientCalls, o: DownloadOptions): Promise<number> {
-  const portal = new URL(calls.http.baseUrl);
-  let url = new URL(contentUrl(calls, o.key, o.id, o.attachment));
+export async function downloadAttachment(api: PortalApi, o: DownloadOptions): Promise<number> {
+  const portal = new URL(api.baseUrl);
+  let url = new URL(contentUrl(api, o.key, o.id, o.attachment));
   let authorized = originOf(url) === originOf(portal);
   for (let hop = 0; ; hop++) {
-    const answer = await calls.http.stream(url.toString(), authorized);
+    const answer = await api.stream(url.toString(), authorized);
     if (answer.status >= 300) {
       await answer.body.dump().catch(() => undefined);
       const location = answer.headers.location;

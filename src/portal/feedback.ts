@@ -3,7 +3,7 @@
  * the customer API: every call carries `X-ExperimentalApi: opt-in` (without it JSM answers 412).
  * Cloud only; a portal without the endpoint answers 404.
  */
-import { SERVICEDESK_API, seg, type ClientCalls } from './calls.js';
+import { SERVICEDESK_API, seg, type PortalApi } from './api.js';
 import type { CSATFeedbackFullDTO } from './types.js';
 
 const EXPERIMENTAL = { 'x-experimentalapi': 'opt-in' } as const;
@@ -21,11 +21,9 @@ export function isRating(n: number): boolean {
  * The rating given on the request, or `undefined` when there is none (404: none given yet, or a
  * portal without the endpoint, which JSM does not tell apart).
  */
-export async function getFeedback(calls: ClientCalls, key: string): Promise<CSATFeedbackFullDTO | undefined> {
-  const a = await calls.http.send({ method: 'GET', path: `${SERVICEDESK_API}/request/${seg(key)}/feedback`, headers: EXPERIMENTAL, idempotent: true, accept: [404] });
-  if (a.status === 404 || a.text.trim() === '') return undefined;
-  const body = JSON.parse(a.text) as CSATFeedbackFullDTO;
-  return typeof body.rating === 'number' ? body : undefined;
+export async function getFeedback(api: PortalApi, key: string): Promise<CSATFeedbackFullDTO | undefined> {
+  const body = await api.send<CSATFeedbackFullDTO>({ method: 'GET', path: `${SERVICEDESK_API}/request/${seg(key)}/feedback`, headers: EXPERIMENTAL, absentOn: [404] });
+  return typeof body?.rating === 'number' ? body : undefined;
 }
 
 /**
@@ -33,7 +31,7 @@ export async function getFeedback(calls: ClientCalls, key: string): Promise<CSAT
  * portal may refuse a second rating, so after an answer that may have been lost the caller looks
  * with {@link getFeedback}.
  */
-export function postFeedback(calls: ClientCalls, key: string, rating: number, comment?: string): Promise<CSATFeedbackFullDTO> {
+export async function postFeedback(api: PortalApi, key: string, rating: number, comment?: string): Promise<CSATFeedbackFullDTO | undefined> {
   const body: CSATFeedbackFullDTO = { type: 'csat', rating, ...(comment ? { comment: { body: comment } } : {}) };
-  return calls.json({ method: 'POST', path: `${SERVICEDESK_API}/request/${seg(key)}/feedback`, headers: EXPERIMENTAL, json: body, idempotent: false });
+  return api.send<CSATFeedbackFullDTO>({ method: 'POST', path: `${SERVICEDESK_API}/request/${seg(key)}/feedback`, headers: EXPERIMENTAL, json: body });
 }

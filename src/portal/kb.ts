@@ -3,10 +3,8 @@
  * them while a customer types a summary (`GET /knowledgebase/article`, or the one of a service desk
  * `GET /servicedesk/{id}/knowledgebase/article`).
  */
-import type { PortalApi } from './api.js';
+import { SERVICEDESK_API as API, seg, type PortalApi } from './api.js';
 import type { ArticleDTO, PagedDTO } from './types.js';
-
-const API = '/rest/servicedeskapi';
 
 /** An article as the CLI shows it. */
 export interface Article {
@@ -34,8 +32,8 @@ export interface ArticleQuery {
  * portal's `@@@hl@@@` marks removed) and the link the portal gives for its body.
  */
 export async function searchArticles(api: PortalApi, q: ArticleQuery): Promise<Article[]> {
-  const path = q.serviceDeskId === undefined ? `${API}/knowledgebase/article` : `${API}/servicedesk/${encodeURIComponent(q.serviceDeskId)}/knowledgebase/article`;
-  const page = await api.send<PagedDTO<ArticleDTO> | undefined>({ method: 'GET', path, query: { query: q.query, highlight: false, limit: q.limit } });
+  const path = q.serviceDeskId === undefined ? `${API}/knowledgebase/article` : `${API}/servicedesk/${seg(q.serviceDeskId)}/knowledgebase/article`;
+  const page = await api.send<PagedDTO<ArticleDTO>>({ method: 'GET', path, query: { query: q.query, highlight: false, limit: q.limit } });
   const values = Array.isArray(page?.values) ? page.values : [];
   return values.slice(0, q.limit).flatMap((a) => {
     const title = plain(a.title);

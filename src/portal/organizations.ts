@@ -3,10 +3,8 @@
  * the caller's own to a customer), and finding one by id or name for `--share-with` and
  * `list --organization`.
  */
-import type { PortalApi } from './api.js';
+import { SERVICEDESK_API as API, type PortalApi } from './api.js';
 import type { OrganizationDTO } from './types.js';
-
-const API = '/rest/servicedeskapi';
 
 /** An organization as the CLI shows it. */
 export interface Organization {

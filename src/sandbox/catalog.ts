@@ -63,6 +63,8 @@ export interface SandboxCatalog {
   readonly fieldIdOffset: number;
   /** The business impact field's id, whose option sets the first-response goal (absent: a 24-hour goal). */
   readonly impactFieldId?: string;
+  /** The names of the portal's SLA metrics by id, in the catalog's language. */
+  readonly slaNames: Readonly<Record<string, string>>;
   requestType(id: string): SeedRequestType | undefined;
   /** The fields of a request type, in form order (none for an unknown type). */
   fieldsOf(requestTypeId: string): readonly TypeField[];
@@ -72,11 +74,13 @@ export interface SandboxCatalog {
 
 /**
  * A portal's texts in another language: JSM translates request type names, descriptions and help
- * texts, group names, and each request type's field labels and help (option labels stay as they are).
- * Field ids are as written, before any offset.
+ * texts, group names, each request type's field labels and help (option labels stay as they are),
+ * and the names of its SLA metrics. Field ids are as written, before any offset.
  */
 export interface CatalogTranslation {
   groups?: Readonly<Record<string, string>>;
+  /** SLA metric names by id. */
+  slaNames?: Readonly<Record<string, string>>;
   requestTypes?: Readonly<
     Record<string, { name?: string; description?: string; helpText?: string; fields?: Readonly<Record<string, { name?: string; description?: string }>> }>
   >;
@@ -88,6 +92,8 @@ export interface CatalogSource {
   groups: readonly RequestTypeGroup[];
   requestTypes: readonly { type: SeedRequestType; fields: readonly TypeField[] }[];
   impactFieldId?: string;
+  /** SLA metric names by id (default: the first-response SLA, {@link DEFAULT_SLA_NAMES}). */
+  slaNames?: Readonly<Record<string, string>>;
   /** Translations by language (`ja`). */
   translations?: Readonly<Record<string, CatalogTranslation>>;
 }
@@ -97,6 +103,7 @@ function translated(src: CatalogSource, tr: CatalogTranslation): CatalogSource {
   return {
     ...src,
     groups: src.groups.map((g) => ({ ...g, name: tr.groups?.[g.id] ?? g.name })),
+    slaNames: { ...(src.slaNames ?? DEFAULT_SLA_NAMES), ...tr.slaNames },
     requestTypes: src.requestTypes.map(({ type, fields }) => {
       const rt = tr.requestTypes?.[type.id];
       return {
@@ -109,6 +116,9 @@ function translated(src: CatalogSource, tr: CatalogTranslation): CatalogSource {
     }),
   };
 }
+
+/** The one SLA every sandbox portal measures: id 1, the time to the first agent reply. */
+export const DEFAULT_SLA_NAMES: Readonly<Record<string, string>> = { '1': 'Time to first response' };
 
 const CUSTOM = /^customfield_(\d+)$/;
 
@@ -133,6 +143,7 @@ export function buildCatalog(src: CatalogSource, fieldIdOffset = 0): SandboxCata
     requestTypes: types,
     fieldIdOffset,
     ...(src.impactFieldId ? { impactFieldId: shiftId(src.impactFieldId, fieldIdOffset) } : {}),
+    slaNames: src.slaNames ?? DEFAULT_SLA_NAMES,
     requestType: (id) => types.find((t) => t.id === id),
     fieldsOf: (id) => byType.get(id) ?? [],
     localized: (lang) => {

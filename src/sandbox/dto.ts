@@ -244,7 +244,7 @@ export function sla(view: View, r: StoredRequest): SlaInformationDTO {
   const stop = r.firstResponseAt ?? resolvedAt;
   const base: SlaInformationDTO = {
     id: '1',
-    name: 'Time to first response',
+    name: view.catalog.slaNames['1'] ?? '',
     slaDisplayFormat: 'NEW_SLA_FORMAT',
     _links: { self: `${view.url}${API}/request/${r.key}/sla/1` },
   };

@@ -1,7 +1,7 @@
 /**
  * The built-in portal's Japanese texts, as JSM serves them for `requestLanguage=ja-JP`: request
- * type names, descriptions and help, group names, and each type's field labels and help. Option
- * labels stay as they are (product names, levels).
+ * type names, descriptions and help, group names, each type's field labels and help, and the SLA
+ * names. Option labels stay as they are (product names, levels).
  */
 import type { CatalogTranslation } from './catalog.js';
 
@@ -18,6 +18,8 @@ const TECH = {
 
 export const JA: CatalogTranslation = {
   groups: { '1': '技術的な問題とバグ', '2': '請求、支払い、価格', '3': 'アカウント' },
+  // JSM's Japanese name of its default SLA metric "Time to first response".
+  slaNames: { '1': '最初の応答までの時間' },
   requestTypes: {
     '1': {
       name: '技術的な問題とバグ (Server / Data Center)',

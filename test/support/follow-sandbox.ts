@@ -4,6 +4,7 @@
  * every exchange recorded for the conformance check.
  */
 import fs from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../../src/lib/clock.js';
 import { startSandbox, type Exchange, type SandboxHandle, type SandboxStartOptions } from '../../src/sandbox/index.js';
 import { conformEachTest, type EachTestOptions } from './openapi.js';
@@ -84,4 +85,26 @@ export const PLATFORM_API = ['GET /rest/api/'] as const;
  */
 export function conformFollow(exchanges: Parameters<typeof conformEachTest>[0], opts: EachTestOptions = {}): void {
   conformEachTest(exchanges, { undocumented: PLATFORM_API, ...opts });
+}
+
+/**
+ * One sandbox for the tests of the calling `describe` (or file): started before them, closed after
+ * them, and every test's exchanges checked against the JSM spec (`conformFollow` with `conform`).
+ * The object returned stands for the sandbox once it has started; touching it earlier (at collection
+ * time) throws.
+ */
+export function sharedFollowSandbox(opts: Parameters<typeof followSandbox>[0] = {}, conform: EachTestOptions = {}): FollowSandbox {
+  let box: FollowSandbox | undefined;
+  const started = (): FollowSandbox => {
+    if (!box) throw new Error('the shared sandbox is used before beforeAll started it');
+    return box;
+  };
+  beforeAll(async () => {
+    box = await followSandbox(opts);
+  });
+  afterAll(async () => {
+    await box?.close();
+  });
+  conformFollow(() => started().exchanges, conform);
+  return new Proxy({} as FollowSandbox, { get: (_, key) => Reflect.get(started(), key) });
 }

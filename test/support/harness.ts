@@ -7,10 +7,27 @@ import { run } from '../../src/cli/run.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { Prompter } from '../../src/lib/prompter.js';
 import { makeIO } from '../../src/ui/io.js';
+import { afterAll } from 'vitest';
 
 /** A fresh temp dir, removed by `cleanup`. */
 export function tempDir(prefix = 'support-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Temp dirs for the tests of the calling file (or `describe`): each call of the function returned
+ * makes a fresh one, and every one is removed after those tests.
+ */
+export function tempDirsFor(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = tempDir(prefix);
+    dirs.push(d);
+    return d;
+  };
 }
 
 /** A clock the test moves by hand; `sleep` advances it at once. */

@@ -48,19 +48,17 @@ export function register(r: Registrar): void {
 
 /** Every approval that waits for your answer, request by request. */
 export async function runApprovals(ctx: Ctx): Promise<void> {
-  const [{ withPortal, summaryOf }, { callsOf }, ap, { approvalJson, printable }, { toArray }] = await Promise.all([
+  const [{ withPortal, summaryOf }, ap, { approvalJson, printable }, { toArray }] = await Promise.all([
     import('../shared/common.js'),
-    import('../../portal/calls.js'),
     import('../../portal/approvals.js'),
     import('../shared/files-view.js'),
     import('../../lib/iter.js'),
   ]);
   await withPortal(ctx, async (api) => {
-    const calls = callsOf(api);
     const out: ApprovalsJson = [];
-    for await (const r of ap.pendingApprovalRequests(calls)) {
+    for await (const r of ap.pendingApprovalRequests(api)) {
       const key = r.issueKey ?? r.issueId ?? '';
-      for (const a of (await toArray(ap.approvalsOf(calls, key))).filter(ap.awaitsCaller)) {
+      for (const a of (await toArray(ap.approvalsOf(api, key))).filter(ap.awaitsCaller)) {
         out.push({ key, summary: summaryOf(r), url: r._links?.web ?? '', approval: approvalJson(a) });
       }
     }
@@ -110,19 +108,17 @@ export async function runAnswer(opts: AnswerOptions, ctx: Ctx): Promise<void> {
   if (!opts.yes && !ctx.interactive) {
     throw new UsageError(t('files.answer.err.yes', opts.decision), { hint: t('follow.transition.err.yesHint', `support ${opts.decision} ${opts.key} --yes`) });
   }
-  const [{ withPortal, fetchRequest, notVisible, summaryOf }, { callsOf }, ap, { approvalJson, printable }, { mayHaveBeenSent }, { toArray }] = await Promise.all([
+  const [{ withPortal, fetchRequest, notVisible, summaryOf }, ap, { approvalJson, printable }, { mayHaveBeenSent }, { toArray }] = await Promise.all([
     import('../shared/common.js'),
-    import('../../portal/calls.js'),
     import('../../portal/approvals.js'),
     import('../shared/files-view.js'),
     import('../../portal/retry.js'),
     import('../../lib/iter.js'),
   ]);
   await withPortal(ctx, async (api) => {
-    const calls = callsOf(api);
     const req = await fetchRequest(api, opts.key, t);
     const key = req.issueKey ?? opts.key;
-    const list = await toArray(ap.approvalsOf(calls, key)).catch((err: unknown) => {
+    const list = await toArray(ap.approvalsOf(api, key)).catch((err: unknown) => {
       throw notVisible(err, key, t);
     });
     const picked = choose(list, { ...opts, key }, ctx, ap.awaitsCaller);
@@ -139,10 +135,10 @@ export async function runAnswer(opts: AnswerOptions, ctx: Ctx): Promise<void> {
         if (!ok) throw new CancelledError();
       }
       try {
-        result = await ap.answerApproval(calls, key, picked.id ?? '', opts.decision);
+        result = await ap.answerApproval(api, key, picked.id ?? '', opts.decision);
       } catch (err) {
         if (err instanceof CancelledError || !mayHaveBeenSent(err)) throw err;
-        const again = await ap.approvalOf(calls, key, picked.id ?? '').catch(() => undefined);
+        const again = await ap.approvalOf(api, key, picked.id ?? '').catch(() => undefined);
         if (again?.finalDecision !== wanted) throw err;
         result = again;
       }

@@ -26,23 +26,21 @@ export const register = defineCommand<[string, string], object>((t) => ({
 
 /** Turns the request's notifications on or off, then reports what the portal says it holds. */
 export async function runNotify(opts: NotifyOptions, ctx: Ctx): Promise<void> {
-  const [{ withPortal, fetchRequest }, { callsOf }, n, { PortalError }] = await Promise.all([
+  const [{ withPortal, fetchRequest }, n, { PortalError }] = await Promise.all([
     import('../shared/common.js'),
-    import('../../portal/calls.js'),
     import('../../portal/notification.js'),
     import('../../portal/errors.js'),
   ]);
   await withPortal(ctx, async (api) => {
     const req = await fetchRequest(api, opts.key, ctx.t);
     const key = req.issueKey ?? opts.key;
-    const calls = callsOf(api);
     try {
-      await n.setSubscribed(calls, key, opts.on);
+      await n.setSubscribed(api, key, opts.on);
     } catch (err) {
       if (err instanceof PortalError && err.kind === 'not-found') throw new CliError(ctx.t('files.notify.err.unsupported', err.host), { cause: err });
       throw err;
     }
-    const now = (await n.isSubscribed(calls, key)) ?? opts.on;
+    const now = (await n.isSubscribed(api, key)) ?? opts.on;
     const state = now ? ('on' as const) : ('off' as const);
     if (ctx.globals.json) ctx.output.json({ key, notifications: state, url: req._links?.web ?? '' } satisfies NotifyJson);
     else ctx.io.out(ctx.t(now ? 'files.notify.on' : 'files.notify.off', key));

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { CliError, UsageError } from '../../lib/errors.js';
 import { toArray } from '../../lib/iter.js';
 import { formatBytes } from '../../lib/units.js';
-import { callsOf } from '../../portal/calls.js';
 import { DownloadError, attachmentIdOf, downloadAttachment, safeFileName } from '../../portal/download.js';
 import type { AttachmentDTO } from '../../portal/types.js';
 import type { Ctx } from '../context.js';
@@ -113,7 +112,6 @@ export async function runDownload(opts: DownloadOptions, ctx: Ctx): Promise<void
   const st = await fsp.stat(opts.output).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(t('files.download.err.output', opts.output));
   await withPortal(ctx, async (api) => {
-    const calls = callsOf(api);
     const atts = await toArray(api.attachments(opts.key)).catch((err: unknown) => {
       throw notVisible(err, opts.key, t);
     });
@@ -142,7 +140,7 @@ export async function runDownload(opts: DownloadOptions, ctx: Ctx): Promise<void
         temps.push(tmp);
         const progress = createByteProgress({ io: ctx.io, t, now: () => ctx.clock.now(), label: path.basename(p.target) });
         try {
-          const bytes = await downloadAttachment(calls, { key: opts.key, id: p.id, attachment: p.a, file: tmp, signal: ctx.signal, onProgress: (b, total) => progress.update(b, total) });
+          const bytes = await downloadAttachment(api, { key: opts.key, id: p.id, attachment: p.a, file: tmp, signal: ctx.signal, onProgress: (b, total) => progress.update(b, total) });
           done.push({ p, bytes });
         } catch (err) {
           if (err instanceof DownloadError) throw new CliError(downloadProblem(err, p, ctx), { hint: t('files.download.hint.nothingSaved'), cause: err });

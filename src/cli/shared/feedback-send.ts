@@ -5,7 +5,6 @@
  */
 import { CancelledError, CliError } from '../../lib/errors.js';
 import type { PortalApi } from '../../portal/api.js';
-import { callsOf } from '../../portal/calls.js';
 import { PortalError } from '../../portal/errors.js';
 import { MAX_RATING, MIN_RATING, getFeedback, postFeedback } from '../../portal/feedback.js';
 import { mayHaveBeenSent } from '../../portal/retry.js';
@@ -26,13 +25,12 @@ export function parseRating(text: string): number | undefined {
  * portal that takes no ratings through its API: said so (exit 1).
  */
 export async function sendFeedback(ctx: Ctx, api: PortalApi, key: string, value: FeedbackValueJson): Promise<void> {
-  const calls = callsOf(api);
   try {
-    await postFeedback(calls, key, value.rating, value.comment || undefined);
+    await postFeedback(api, key, value.rating, value.comment || undefined);
   } catch (err) {
     if (err instanceof PortalError && err.kind === 'not-found') throw new CliError(ctx.t('files.feedback.err.unsupported', err.host), { cause: err });
     if (err instanceof CancelledError || !mayHaveBeenSent(err)) throw err;
-    const held = await getFeedback(calls, key).catch(() => undefined);
+    const held = await getFeedback(api, key).catch(() => undefined);
     if (held?.rating !== value.rating) throw err;
   }
 }

@@ -7,7 +7,6 @@
 import { CancelledError } from '../../lib/errors.js';
 import type { PortalApi } from '../../portal/api.js';
 import { approvalsOf } from '../../portal/approvals.js';
-import { callsOf } from '../../portal/calls.js';
 import { attachmentIdOf, withoutInvisible } from '../../portal/download.js';
 import { getFeedback } from '../../portal/feedback.js';
 import { isSubscribed } from '../../portal/notification.js';
@@ -80,11 +79,10 @@ async function maybe<T>(read: Promise<T>): Promise<T | undefined> {
 
 /** Notifications, your rating and the approvals of a request, each left out when the portal does not say. */
 export async function loadAfterAnswer(api: PortalApi, key: string): Promise<Pick<RequestView, 'notifications' | 'feedback' | 'approvals'>> {
-  const calls = callsOf(api);
   const [subscribed, feedback, approvals] = await Promise.all([
-    maybe(isSubscribed(calls, key)),
-    maybe<CSATFeedbackFullDTO | undefined>(getFeedback(calls, key)),
-    maybe(toArray(approvalsOf(calls, key))),
+    maybe(isSubscribed(api, key)),
+    maybe<CSATFeedbackFullDTO | undefined>(getFeedback(api, key)),
+    maybe(toArray(approvalsOf(api, key))),
   ]);
   return {
     ...(subscribed !== undefined ? { notifications: subscribed ? ('on' as const) : ('off' as const) } : {}),

@@ -19,7 +19,8 @@ export function listItem(r: CustomerRequestDTO): ListItem {
     requestTypeId: r.requestTypeId ?? '',
     serviceDeskId: r.serviceDeskId ?? '',
     created: isoOf(r.createdDate),
-    // The customer API has no "updated" field: the last status change is the latest activity it exposes.
+    // The customer API gives no date of the latest activity (a comment, an attachment): only the
+    // last status change, which is what this is, and what the table's column is called.
     updated: isoOf(status?.statusDate) || isoOf(r.createdDate),
     url: r._links?.web ?? '',
   };
@@ -79,7 +80,7 @@ export async function printRequests(
   const json = ctx.globals.json ? ctx.output.jsonArray() : undefined;
   const tty = io.stdoutIsTTY && !json;
   const c = theme(io.color && io.stdoutIsTTY);
-  const header = [t('follow.list.col.key'), t('follow.list.col.status'), t('follow.list.col.impact'), t('follow.list.col.summary'), t('follow.list.col.updated')];
+  const header = [t('follow.list.col.key'), t('follow.list.col.status'), t('follow.list.col.impact'), t('follow.list.col.summary'), t('follow.list.col.statusChanged')];
   // Read once the portal has answered: its Date tells the portal's present.
   const now = () => (api ? portalNow(api, ctx) : ctx.clock.now());
   let buffered: ListItem[] | undefined = tty ? [] : undefined;

@@ -41,7 +41,7 @@ export const en = {
   'follow.list.col.status': 'STATUS',
   'follow.list.col.impact': 'IMPACT',
   'follow.list.col.summary': 'SUMMARY',
-  'follow.list.col.updated': 'UPDATED',
+  'follow.list.col.statusChanged': 'STATUS CHANGED',
 
   'follow.view.description': 'show a request: fields, status history, SLA, participants, attachments, comments',
   'follow.view.opt.comments': 'show the last N comments',
@@ -220,7 +220,7 @@ export const ja: Catalog<typeof en> = {
   'follow.list.col.status': 'ステータス',
   'follow.list.col.impact': '影響度',
   'follow.list.col.summary': '概要',
-  'follow.list.col.updated': '更新',
+  'follow.list.col.statusChanged': 'ステータス変更',
 
   'follow.view.description': 'リクエストを表示します: フィールド、ステータス履歴、SLA、参加者、添付ファイル、コメント',
   'follow.view.opt.comments': '最新の N 件のコメントを表示します',

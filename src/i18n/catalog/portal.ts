@@ -23,7 +23,7 @@ export const en = {
   'portal.notice.rateLimited': (host: string, seconds: number, attempt: number, max: number) =>
     `${host} is limiting the rate of requests (HTTP 429); nothing was changed. Sending again in ${seconds} s (attempt ${attempt} of ${max}).`,
   'portal.notice.paging': (path: string, reason: 'start-ignored' | 'repeated-page' | 'not-advancing' | 'too-many', items: number) =>
-    `The list ${path} was cut short after ${items} item(s): ${
+    `The list ${path} was cut short after ${items === 1 ? '1 item' : `${items} items`}: ${
       {
         'start-ignored': 'the server (or a proxy) ignored the page position (start) and answered another page',
         'repeated-page': 'the server sent the same page again',
@@ -95,7 +95,7 @@ export const ja: Catalog<typeof en> = {
   'portal.notice.rateLimited': (host, seconds, attempt, max) =>
     `${host} がリクエストの頻度を制限しています (HTTP 429)。何も変更されていません。${seconds} 秒後に再送します (${max} 回中 ${attempt} 回目)。`,
   'portal.notice.paging': (path, reason, items) =>
-    `一覧 ${path} は ${items} 件を読んだところで打ち切りました: ${
+    `一覧 ${path} の読み込みを ${items} 件で打ち切りました: ${
       {
         'start-ignored': 'サーバー (またはプロキシ) がページ位置 (start) を無視して別のページを返しました',
         'repeated-page': 'サーバーが同じページを繰り返し返しました',
