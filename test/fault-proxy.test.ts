@@ -1,7 +1,7 @@
 // The adversary itself: each fault does what it says, rules count and run out, hooks run at their step.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FaultProxy } from './support/fault-proxy.js';
 
 let origin: http.Server;
@@ -81,9 +81,17 @@ describe('FaultProxy', () => {
   });
 
   it('a stall holds the answer until the client gives up', async () => {
+    // Waits for the origin to have the request rather than for a fixed time: a loaded machine may
+    // take longer than any deadline to forward it.
     proxy.rule({ method: 'POST', path: '/s', fault: 'forward-stall' });
-    await expect(post('/s', '{}', AbortSignal.timeout(300))).rejects.toThrow();
-    expect(received.length).toBe(1);
+    const abort = new AbortController();
+    let settled = false;
+    const answer = post('/s', '{}', abort.signal).finally(() => (settled = true));
+    await vi.waitFor(() => expect(received.length).toBe(1), { timeout: 20_000, interval: 20 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(settled).toBe(false);
+    abort.abort();
+    await expect(answer).rejects.toThrow();
   });
 
   it('one-shot by default, `times` for more, Infinity for persistent; counted; RegExp paths see the query', async () => {
