@@ -72,7 +72,7 @@ export function multipartBody(
       const p = parts[i]!;
       yield heads[i]!;
       if (p.size > 0) {
-        // Synchronous reads: a thread-pool round trip per chunk cost ~0.2 s of CPU per GiB
+        // Synchronous reads: a thread-pool round trip per chunk cost ~0.25 s of CPU per GiB
         // (bench/README.md, "Attach"); a read from the page cache takes well under a millisecond.
         const fd = fs.openSync(p.path, 'r');
         try {
