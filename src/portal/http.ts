@@ -4,7 +4,7 @@
  * answers into {@link PortalError}, and a `--debug` trace that never shows a secret.
  */
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
@@ -73,7 +73,10 @@ export interface HttpCall {
   headers?: Record<string, string>;
   /** A JSON body (serialised here). */
   json?: unknown;
-  /** A streamed body, built afresh for each attempt. */
+  /**
+   * A streamed body, built afresh for each attempt and handed to undici as is: its chunks may be
+   * buffers that are reused once the socket has taken them (see `multipart.ts`).
+   */
   stream?: () => { body: AsyncIterable<Uint8Array>; length: number; contentType: string };
   /**
    * Whether sending the call twice does no harm (GETs, validation, temporary uploads). A call that
@@ -282,13 +285,16 @@ export class HttpTransport {
       ...(this.opts.authorization ? { authorization: this.opts.authorization } : {}),
       ...call.headers,
     };
-    let body: string | Readable | undefined;
+    let body: string | AsyncIterable<Uint8Array> | undefined;
     if (call.json !== undefined) {
       body = JSON.stringify(call.json);
       headers['content-type'] = 'application/json';
     } else if (call.stream) {
       const s = call.stream();
-      body = Readable.from(s.body, { objectMode: false });
+      // Straight to undici (it takes an async iterable): a `Readable.from` wrapper cost ~0.25 s of
+      // CPU per GiB (bench/README.md, "Attach") and would read ahead of the socket, which the
+      // multipart body's reused buffers do not allow.
+      body = s.body;
       headers['content-type'] = s.contentType;
       headers['content-length'] = String(s.length);
     }
@@ -301,7 +307,8 @@ export class HttpTransport {
       const res = await request(url, {
         method: call.method,
         headers,
-        body,
+        // undici takes iterables as bodies (docs/api/Dispatcher.md) though its types omit them.
+        body: body as Dispatcher.DispatchOptions['body'],
         dispatcher: this.dispatcher,
         signal: this.opts.signal,
       });
