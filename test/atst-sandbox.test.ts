@@ -51,7 +51,7 @@ describe('support sandbox --app-nodes', () => {
   it('--app-fail without --app-nodes, or an unknown node: exit 2', async () => {
     const a = await runBuilt(['sandbox', '--port', '0', '--data', path.join(home, 'd'), '--app-fail', 'node3'], { home });
     expect(a.code).toBe(2);
-    expect(a.stderr).toContain('--app-fail and --app-slow need --app-nodes N.');
+    expect(a.stderr).toContain('--app-fail, --app-slow and the other --app-* flags need --app-nodes N.');
     const b = await runBuilt(['sandbox', '--port', '0', '--data', path.join(home, 'd'), '--app-nodes', '2', '--app-slow', 'node7'], { home });
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('No such node: node7');

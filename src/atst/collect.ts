@@ -3,39 +3,17 @@
  * when the product has no cluster zips), poll each node's task, stream each finished zip to disk,
  * and cancel every task still running when the signal aborts (Ctrl-C). A node that fails, times
  * out, never starts or cannot be downloaded is recorded with the reason; the others are kept.
+ * Behind a load balancer without sticky sessions a zip that only its own node can serve is asked
+ * for again, each time on a new connection, a bounded number of times.
  */
 import path from 'node:path';
 import type { Clock } from '../lib/clock.js';
 import { AtstError, type AtstClient } from './client.js';
-import type { AtstStatus, AtstTask, AtstZipRequest } from './types.js';
+import { collectMesh } from './mesh.js';
+import { outcome, safeName, type NodeOutcome, type NodeProgress } from './outcome.js';
+import type { AtstTask, AtstZipRequest } from './types.js';
 
-/** What became of one node. */
-export interface NodeOutcome {
-  nodeId: string;
-  taskId: string | undefined;
-  /** `ok`: the zip is at `zip`; every other state says why there is none. */
-  state: 'ok' | 'failed' | 'timed-out' | 'never-started' | 'not-downloadable';
-  zip: string | undefined;
-  fileName: string | undefined;
-  /** ATST's last status of the task. */
-  status: AtstStatus | undefined;
-  /** ATST's message: the failure text, or where the zip lies on the server. */
-  message: string | undefined;
-  warnings: string[];
-  truncatedFiles: string[];
-  ageExcludedFiles: string[];
-  /** Bitbucket mesh nodes' zip (streamed, no task). */
-  mesh?: boolean;
-}
-
-/** Per-node progress, as the poll sees it. */
-export interface NodeProgress {
-  nodeId: string;
-  percent: number;
-  state: 'waiting' | 'running' | 'downloading' | 'done' | 'failed';
-  message?: string;
-  bytes?: number;
-}
+export type { NodeOutcome, NodeProgress } from './outcome.js';
 
 export interface CollectOptions {
   client: AtstClient;
@@ -54,6 +32,8 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** How long a requested node may be missing from the status before it is recorded as never started (default 30 s). */
   graceMs?: number;
+  /** Downloads tried per zip before the node is recorded as not downloadable (default 3 per cluster node, 3 to 48). */
+  downloadTries?: number;
   /** Also fetch Bitbucket's mesh nodes' zips when the product serves them. */
   mesh?: boolean;
   onProgress?: (p: NodeProgress) => void;
@@ -79,26 +59,10 @@ export class UnknownNodesError extends Error {
   }
 }
 
-const DOWNLOAD_TRIES = 3;
+/** Pause between two downloads of a zip that another node answered 404 for. */
+const RETRY_PAUSE_MS = 250;
 /** After Ctrl-C: how long to watch for tasks that start late (remote nodes start on a cluster message). */
 const CANCEL_WATCH_MS = 3000;
-
-function outcome(nodeId: string, t: AtstTask | undefined, state: NodeOutcome['state'], message?: string): NodeOutcome {
-  return {
-    nodeId,
-    taskId: t?.taskId,
-    state,
-    zip: undefined,
-    fileName: t?.fileName ?? undefined,
-    status: t?.status,
-    message: message ?? t?.progressMessage,
-    warnings: (t?.warnings ?? []).map((w) => [w.name, w.body].filter(Boolean).join(': ')),
-    truncatedFiles: t?.truncatedFiles ?? [],
-    ageExcludedFiles: t?.ageExcludedFiles ?? [],
-  };
-}
-
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
 
 /** Runs the whole collection; rejects with the signal's reason after cancelling the tasks on Ctrl-C. */
 export async function collectZips(o: CollectOptions): Promise<CollectResult> {
@@ -124,6 +88,10 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
   const wanted = clusterTaskId ? (o.nodes ?? known ?? []) : [localTask?.nodeId ?? 'single-node'];
   const live = new Map<string, AtstTask>();
   const done = new Map<string, NodeOutcome>();
+  // Nodes whose task has left its initial state (0 %).
+  const moved = new Set<string>();
+  // Without sticky sessions each try lands on a node at random: enough tries to reach the holder.
+  const tries = o.downloadTries ?? Math.min(48, Math.max(3, 3 * (known?.length ?? 1)));
 
   const poll = async (): Promise<AtstTask[]> => {
     if (clusterTaskId) return client.clusterStatus(clusterTaskId);
@@ -155,12 +123,12 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
     if (!t.fileName) return { ...out, state: 'not-downloadable' };
     const dest = path.join(o.dir, `${safeName(nodeId)}.zip`);
     o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes: 0 });
-    for (let i = 1; i <= DOWNLOAD_TRIES; i++) {
-      // Another node's zip may live in that node's local home: a sticky session may land there next time.
-      if (await client.download(t.fileName, dest, (bytes) => o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes }))) return { ...out, zip: dest };
-      if (i < DOWNLOAD_TRIES) await clock.sleep(1000, signal);
+    for (let i = 1; i <= tries; i++) {
+      // Another node's zip may live in that node's local home (404 elsewhere): a new connection lets the balancer choose again.
+      if (await client.download(t.fileName, dest, (bytes) => o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes }), i > 1)) return { ...out, zip: dest, attempts: i };
+      if (i < tries) await clock.sleep(RETRY_PAUSE_MS, signal);
     }
-    return { ...out, state: 'not-downloadable' };
+    return { ...out, state: 'not-downloadable', attempts: tries };
   };
 
   try {
@@ -185,6 +153,7 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
           if (clock.now() - start > grace) done.set(nodeId, outcome(nodeId, undefined, 'never-started'));
           continue;
         }
+        if ((t.progressPercentage ?? 0) > 0 || t.status === 'FAILED') moved.add(nodeId);
         if (t.status === 'IN_PROGRESS' || t.status === undefined) {
           o.onProgress?.({ nodeId, percent: t.progressPercentage ?? 0, state: 'running', message: t.progressMessage });
           continue;
@@ -202,25 +171,15 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
       if (done.size >= wanted.length) break;
       if (clock.now() >= deadline) {
         const late = [...live.values()];
-        for (const n of wanted) if (!done.has(n)) done.set(n, outcome(n, live.get(n), live.has(n) ? 'timed-out' : 'never-started'));
+        // A task still at 0 % never started (queued behind another zip, or a hung node): not the same as a slow one.
+        for (const n of wanted) if (!done.has(n)) done.set(n, outcome(n, live.get(n), live.has(n) && moved.has(n) ? 'timed-out' : 'never-started'));
         for (const t of late) if (t.taskId) await client.cancel(t.taskId).catch(() => false);
         live.clear();
         break;
       }
       await clock.sleep(pollMs, signal);
     }
-    if (o.mesh) {
-      const dest = path.join(o.dir, 'mesh.zip');
-      try {
-        if (await client.download('', dest, (bytes) => o.onProgress?.({ nodeId: 'mesh', percent: 100, state: 'downloading', bytes }), true)) {
-          done.set('mesh', { ...outcome('mesh', undefined, 'ok'), zip: dest, mesh: true });
-        }
-      } catch (err) {
-        // Not Bitbucket, or no mesh: nothing to add. Any other failure is recorded on a mesh entry.
-        if (signal.aborted) throw err;
-        if (!(err instanceof AtstError && [401, 403, 404, 405].includes(err.status))) done.set('mesh', { ...outcome('mesh', undefined, 'failed', (err as Error).message), mesh: true });
-      }
-    }
+    if (o.mesh) for (const m of await collectMesh(client, o.dir, signal, o.onProgress)) done.set(m.nodeId, m);
   } catch (err) {
     if (signal.aborted) {
       await cancelRunning();
@@ -228,7 +187,7 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
     }
     throw err;
   }
-  // In the cluster's order (the order ATST lists its nodes), mesh last.
-  const order = [...wanted, 'mesh'];
-  return { clustered: clusterTaskId !== undefined, clusterTaskId, nodes: [...done.values()].sort((a, b) => order.indexOf(a.nodeId) - order.indexOf(b.nodeId)) };
+  // In the cluster's order (the order ATST lists its nodes), the mesh nodes after them as Bitbucket lists them.
+  const rank = (n: NodeOutcome) => (n.mesh ? wanted.length : wanted.indexOf(n.nodeId));
+  return { clustered: clusterTaskId !== undefined, clusterTaskId, nodes: [...done.values()].sort((a, b) => rank(a) - rank(b)) };
 }

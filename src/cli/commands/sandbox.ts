@@ -53,6 +53,12 @@ interface RawServe {
   appNodes?: string;
   appFail?: string;
   appSlow?: string;
+  appAbsent?: string;
+  appStuck?: string;
+  appLb?: string;
+  appWebsudo?: boolean;
+  appMesh?: string;
+  appMeshOffline?: string;
 }
 
 function dataDir(raw: string | undefined, ctx: Ctx): string {
@@ -215,6 +221,12 @@ export function register(r: Registrar): void {
     .option('--app-nodes <n>', t('cluster.sandbox.opt.nodes'))
     .option('--app-fail <ids>', t('cluster.sandbox.opt.fail'))
     .option('--app-slow <ids>', t('cluster.sandbox.opt.slow'))
+    .option('--app-absent <ids>', t('cluster.sandbox.opt.absent'))
+    .option('--app-stuck <ids>', t('cluster.sandbox.opt.stuck'))
+    .option('--app-lb <policy>', t('cluster.sandbox.opt.lb'))
+    .option('--app-websudo', t('cluster.sandbox.opt.websudo'))
+    .option('--app-mesh <n>', t('cluster.sandbox.opt.mesh'))
+    .option('--app-mesh-offline <ids>', t('cluster.sandbox.opt.meshOffline'))
     .addHelpText(
       'after',
       `${t('sandbox.help.after')}\n${examples(t, [

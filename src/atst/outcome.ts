@@ -1,0 +1,55 @@
+/** What the collection reports of each node, and its progress as the polls see it. */
+import type { AtstStatus, AtstTask } from './types.js';
+
+/** What became of one node. */
+export interface NodeOutcome {
+  nodeId: string;
+  taskId: string | undefined;
+  /**
+   * `ok`: the zip is at `zip`; every other state says why there is none. `never-started`: no task
+   * appeared within the grace period (`taskId` undefined), or the task never left its initial
+   * state (0 %) before the time limit (`taskId` set).
+   */
+  state: 'ok' | 'failed' | 'timed-out' | 'never-started' | 'not-downloadable';
+  zip: string | undefined;
+  fileName: string | undefined;
+  /** ATST's last status of the task. */
+  status: AtstStatus | undefined;
+  /** ATST's message: the failure text, or where the zip lies on the server. */
+  message: string | undefined;
+  warnings: string[];
+  truncatedFiles: string[];
+  ageExcludedFiles: string[];
+  /** Downloads tried (a zip only its own node can serve may take several through a load balancer). */
+  attempts?: number;
+  /** A Bitbucket mesh node (its zip streamed, no task), with the name and state Bitbucket gives. */
+  mesh?: { id: string; name?: string; state?: string };
+}
+
+/** Per-node progress, as the poll sees it. */
+export interface NodeProgress {
+  nodeId: string;
+  percent: number;
+  state: 'waiting' | 'running' | 'downloading' | 'done' | 'failed';
+  message?: string;
+  bytes?: number;
+}
+
+/** An outcome from the task ATST last reported (if any). */
+export function outcome(nodeId: string, t: AtstTask | undefined, state: NodeOutcome['state'], message?: string): NodeOutcome {
+  return {
+    nodeId,
+    taskId: t?.taskId,
+    state,
+    zip: undefined,
+    fileName: t?.fileName ?? undefined,
+    status: t?.status,
+    message: message ?? t?.progressMessage,
+    warnings: (t?.warnings ?? []).map((w) => [w.name, w.body].filter(Boolean).join(': ')),
+    truncatedFiles: t?.truncatedFiles ?? [],
+    ageExcludedFiles: t?.ageExcludedFiles ?? [],
+  };
+}
+
+/** A node id as a file name. */
+export const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
