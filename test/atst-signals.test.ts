@@ -43,4 +43,29 @@ describe('Ctrl-C during a cluster bundle (built CLI)', () => {
       expect(fs.readdirSync(out)).toEqual([]);
     }, 60_000);
   }
+
+  it('SIGINT before a node has handled the cluster message: its task, listed only after the signal, is cancelled too', async () => {
+    const home = tempHome();
+    cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
+    // node3 lists its task 5 s after the request; the CLI watches for late tasks 3 s after Ctrl-C.
+    const h = await startAtstSandbox({ nodes: 3, dataDir: path.join(home, 'atst'), taskMs: 200, slowNodes: ['node2', 'node3'], slowMs: 120_000, lateNodes: ['node3'], lateMs: 5000 });
+    cleanups.push(() => h.close());
+    const out = path.join(home, 'out');
+    fs.mkdirSync(out);
+    const c = spawnCli(['bundle', '--app', h.url, '--cluster', '--output', path.join(out, 'cluster.zip')], {
+      home,
+      cwd: out,
+      env: { SUPPORT_APP_TOKEN: h.token, SUPPORT_ATST_POLL_MS: '100' },
+    });
+    await c.waitForStderr(/node1\s+100%\s+done/, 30_000);
+    const requested = h.tasks().find((t) => t.nodeId === 'node1')!.started;
+    await new Promise((r) => setTimeout(r, Math.max(0, requested + 3000 - Date.now())));
+    // node3's task is not listed yet when the signal comes.
+    expect(Date.now()).toBeLessThan(requested + 4500);
+    await killAndWait(c, 'SIGINT');
+    expect(await c.exited, c.stderr()).toEqual({ code: SIGNAL_EXIT.SIGINT, signal: null });
+    expect(Date.now()).toBeGreaterThan(requested + 5000);
+    expect(h.tasks().filter((t) => t.cancelled).map((t) => t.nodeId).sort()).toEqual(['node2', 'node3']);
+    expect(fs.readdirSync(out)).toEqual([]);
+  }, 60_000);
 });

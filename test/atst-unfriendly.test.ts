@@ -115,6 +115,15 @@ describe('tasks that never start (injected clock, no real waiting)', () => {
     expect(Date.now() - real).toBeLessThan(20_000);
   }, 60_000);
 
+  it('a node that takes the cluster request 20 s late is still waited for (the grace period is 30 s)', async (ctx) => {
+    need(ctx, hasTool('unzip'), 'unzip');
+    const s = await setup({ lateNodes: ['node2'], lateMs: 20_000 });
+    const r = await s.cli(['--output', 'late.zip']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(states(manifestOf(path.join(s.cwd, 'late.zip')))).toEqual([['node1', 'ok'], ['node2', 'ok'], ['node3', 'ok']]);
+    expect(s.elapsed()).toBeGreaterThan(20_000);
+  }, 60_000);
+
   it('a task that stays at 0 %: recorded as never started (not timed out) at --node-timeout and cancelled', async (ctx) => {
     need(ctx, hasTool('unzip'), 'unzip');
     const s = await setup({ stuckNodes: ['node3'], slowNodes: ['node2'], slowMs: 10 * 60_000 });

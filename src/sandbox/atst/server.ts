@@ -4,8 +4,8 @@
  * `status/task/{id}`, `DELETE task/{id}`, `download/{fileName}`, with ATST's traps (text/plain
  * errors, `nodeIds` answered for every node, no CANCELLED state, 412 when not clustered). Each
  * node's zip holds generated logs with planted secrets (`logs.ts`) and any extra files given.
- * Nodes may be slow, fail, never handle the cluster message (no task), or keep their task at 0 %
- * on demand. One node (`nodes: 1`) is a product without a cluster. Behind `balancer`, each request
+ * Nodes may be slow, fail, handle the cluster message late or never (no task), or keep their task
+ * at 0 % on demand. One node (`nodes: 1`) is a product without a cluster. Behind `balancer`, each request
  * lands on one node and a zip can be downloaded only from the node that wrote it; with `websudo`,
  * a token (Bearer) is refused as atlassian-rest refuses it (401, `This resource requires WebSudo.`)
  * while Basic auth passes; `mesh` adds Bitbucket's mesh nodes (`mesh.ts`).
@@ -41,6 +41,10 @@ export interface AtstSandboxOptions {
   extraFiles?: Map<string, Buffer>;
   /** Node ids that never handle the cluster message: no task of theirs ever appears. */
   absentNodes?: string[];
+  /** Node ids that handle the cluster message late: their task appears `lateMs` after the request. */
+  lateNodes?: string[];
+  /** Default 10 s. */
+  lateMs?: number;
   /** Node ids whose task stays in its initial state (IN_PROGRESS, 0 %) for ever. */
   stuckNodes?: string[];
   /** A load balancer without sticky sessions in front of the nodes; zips then live on their own node only. */
@@ -172,7 +176,7 @@ export async function startAtstSandbox(o: AtstSandboxOptions): Promise<AtstSandb
       taskId: crypto.randomUUID(),
       nodeId,
       clusterTaskId,
-      started: now(),
+      started: now() + (o.lateNodes?.includes(nodeId) ? (o.lateMs ?? 10_000) : 0),
       durationMs: o.slowNodes?.includes(nodeId) ? (o.slowMs ?? 60_000) : (o.taskMs ?? 1500),
       fail: o.failNodes?.includes(nodeId) ?? false,
       stuck: o.stuckNodes?.includes(nodeId) ?? false,
@@ -259,7 +263,8 @@ export async function startAtstSandbox(o: AtstSandboxOptions): Promise<AtstSandb
     }
     let mm = /^status\/cluster\/([^/]+)$/.exec(rest);
     if (m === 'GET' && mm) {
-      const list = [...tasks.values()].filter((t) => t.clusterTaskId === decodeURIComponent(mm![1]!) && !t.cancelled);
+      // A node lists its task once it has handled the cluster message.
+      const list = [...tasks.values()].filter((t) => t.clusterTaskId === decodeURIComponent(mm![1]!) && !t.cancelled && t.started <= now());
       return send(res, 200, { clusterTaskId: decodeURIComponent(mm[1]!), tasks: list.map(dto) });
     }
     mm = /^status\/task\/([^/]+)$/.exec(rest);
