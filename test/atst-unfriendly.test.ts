@@ -98,6 +98,31 @@ describe('zips only their own node can serve, behind a load balancer without sti
   }, 60_000);
 });
 
+describe('a status read answered by the node whose task failed is a 500 (ATST rethrows the task\'s exception)', () => {
+  it('behind a layer-4 balancer pinned to that node: the status is read again on a new connection, the run goes on', async (ctx) => {
+    need(ctx, hasTool('unzip'), 'unzip');
+    // The first connection goes to node1, whose task fails: every status read on it is then a 500.
+    const s = await setup({ balancer: { policy: 'round-robin', per: 'connection' }, failNodes: ['node1'] });
+    const r = await s.cli(['--output', 'f.zip']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = manifestOf(path.join(s.cwd, 'f.zip'));
+    expect(states(m)).toEqual([['node1', 'failed'], ['node2', 'ok'], ['node3', 'ok']]);
+    expect(String(m.nodes[0]!.why)).toContain('No space left on device');
+  }, 60_000);
+
+  it('when every status read fails: each task is read on its own, the node whose task cannot be read is failed with the server\'s text', async () => {
+    // Every request reaches node1 only: the cluster status is always a 500 once its task failed.
+    const s = await setup({ balancer: { policy: 'round-robin', pool: ['node1'] }, failNodes: ['node1'] });
+    const r = await s.cli(['--output', 'g.zip', '--json']);
+    // node2's and node3's zips are on nodes the balancer never reaches: nothing to bundle.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('node1: failed: 500: java.io.IOException: No space left on device (simulated on node1)');
+    expect(r.stderr).toContain('node2: only that node can serve its zip');
+    expect(r.stderr).toContain('node3: only that node can serve its zip');
+    expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /i);
+  }, 60_000);
+});
+
 describe('tasks that never start (injected clock, no real waiting)', () => {
   it('a node that never takes the cluster request: recorded after the 30 s grace period, the others kept', async (ctx) => {
     need(ctx, hasTool('unzip'), 'unzip');

@@ -132,16 +132,42 @@ export class AtstClient {
     return AtstClient.json<AtstTask>(a.text);
   }
 
-  /** The tasks of a cluster zip (an unknown or expired id gives `[]`, not 404). */
-  async clusterStatus(clusterTaskId: string): Promise<AtstTask[]> {
-    const a = await this.call('GET', `/status/cluster/${encodeURIComponent(clusterTaskId)}`);
+  /**
+   * The tasks of a cluster zip (an unknown or expired id gives `[]`, not 404). `fresh`: once, on a
+   * connection of its own (after a 5xx: the node that answered may be the one whose task failed,
+   * and a balancer that routes per connection would send every retry there again).
+   */
+  async clusterStatus(clusterTaskId: string, fresh = false): Promise<AtstTask[]> {
+    const path = `/status/cluster/${encodeURIComponent(clusterTaskId)}`;
+    const a = fresh ? await this.freshGet(path) : await this.call('GET', path);
     return AtstClient.json<{ tasks?: AtstTask[] }>(a.text).tasks ?? [];
   }
 
-  /** One task, or undefined when it is gone (cancelled or expired). */
-  async taskStatus(taskId: string): Promise<AtstTask | undefined> {
-    const a = await this.call('GET', `/status/task/${encodeURIComponent(taskId)}`, undefined, [404]);
+  /** One task, or undefined when it is gone (cancelled or expired). `fresh` as for {@link clusterStatus}. */
+  async taskStatus(taskId: string, fresh = false): Promise<AtstTask | undefined> {
+    const path = `/status/task/${encodeURIComponent(taskId)}`;
+    const a = fresh ? await this.freshGet(path, [404]) : await this.call('GET', path, undefined, [404]);
     return a.status === 404 ? undefined : AtstClient.json<AtstTask>(a.text);
+  }
+
+  /** One GET of ATST's on a new connection, closed after the answer; no retries (the caller polls again). */
+  private async freshGet(path: string, accept: number[] = []): Promise<{ status: number; text: string }> {
+    const url = this.http.url(`${ATST_BASE}${path}`);
+    this.opts.debug?.(`> GET ${url} (new connection)`);
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher: this.dispatcher,
+      reset: true,
+      headers: { authorization: this.opts.authorization, 'user-agent': this.opts.userAgent, accept: 'application/json', 'x-atlassian-token': 'no-check' },
+    }).catch((err: unknown) => {
+      throw new PortalError({ kind: 'network', method: 'GET', url, code: (err as { code?: string }).code, cause: err });
+    });
+    const text = await res.body.text();
+    this.opts.debug?.(`< ${res.statusCode} GET ${url}`);
+    if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, text };
+    if (accept.includes(res.statusCode)) return { status: res.statusCode, text };
+    if (res.statusCode < 500) throw atstRefusal(res.statusCode, text);
+    throw new PortalError({ kind: 'server', status: res.statusCode, method: 'GET', url, messages: text ? [oneLine(text)] : [] });
   }
 
   /** Cancels a task; false when it was already gone (ATST has no CANCELLED state: the task is deleted). */

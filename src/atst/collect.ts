@@ -8,9 +8,9 @@
  */
 import path from 'node:path';
 import type { Clock } from '../lib/clock.js';
-import { AtstError, type AtstClient } from './client.js';
+import type { AtstClient } from './client.js';
 import { collectMesh } from './mesh.js';
-import { outcome, safeName, type NodeOutcome, type NodeProgress } from './outcome.js';
+import { describe, outcome, safeName, transient, type NodeOutcome, type NodeProgress } from './outcome.js';
 import type { AtstTask, AtstZipRequest } from './types.js';
 
 export type { NodeOutcome, NodeProgress } from './outcome.js';
@@ -59,6 +59,9 @@ export class UnknownNodesError extends Error {
   }
 }
 
+/** Failed status reads in a row before each task is read on its own (and, per task, before its node is failed). */
+const POLL_TRIES = 3;
+
 /** Pause between two downloads of a zip that another node answered 404 for. */
 const RETRY_PAUSE_MS = 250;
 /** After Ctrl-C: how long to watch for tasks that start late (remote nodes start on a cluster message). */
@@ -93,10 +96,38 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
   // Without sticky sessions each try lands on a node at random: enough tries to reach the holder.
   const tries = o.downloadTries ?? Math.min(48, Math.max(3, 3 * (known?.length ?? 1)));
 
+  // Status reads that failed in a row (5xx, network), and per node when each task is read alone.
+  let failedPolls = 0;
+  const taskFails = new Map<string, number>();
   const poll = async (): Promise<AtstTask[]> => {
-    if (clusterTaskId) return client.clusterStatus(clusterTaskId);
-    const t = localTask?.taskId ? await client.taskStatus(localTask.taskId) : undefined;
+    if (clusterTaskId) return client.clusterStatus(clusterTaskId, failedPolls > 0);
+    const t = localTask?.taskId ? await client.taskStatus(localTask.taskId, failedPolls > 0) : undefined;
     return t ? [{ ...t, nodeId: wanted[0] }] : [];
+  };
+  /**
+   * When the status keeps failing (a node may answer 500 for a task that failed on it): each
+   * running task read on its own; a node whose task cannot be read POLL_TRIES times is failed.
+   */
+  const eachTask = async (): Promise<AtstTask[]> => {
+    const got: AtstTask[] = [];
+    for (const [nodeId, t] of live) {
+      if (!t.taskId || done.has(nodeId)) continue;
+      try {
+        const now = await client.taskStatus(t.taskId, true);
+        if (now) got.push({ ...now, nodeId });
+        taskFails.delete(nodeId);
+      } catch (err) {
+        if (!transient(err)) throw err;
+        const n = (taskFails.get(nodeId) ?? 0) + 1;
+        taskFails.set(nodeId, n);
+        if (n >= POLL_TRIES) {
+          live.delete(nodeId);
+          done.set(nodeId, outcome(nodeId, t, 'failed', describe(err)));
+          o.onProgress?.({ nodeId, percent: 100, state: 'failed', message: describe(err) });
+        }
+      }
+    }
+    return got;
   };
 
   const cancelRunning = async () => {
@@ -133,7 +164,6 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
 
   try {
     for (const n of wanted) o.onProgress?.({ nodeId: n, percent: 0, state: 'waiting' });
-    let failedPolls = 0;
     while (done.size < wanted.length) {
       signal.throwIfAborted();
       let tasks: AtstTask[];
@@ -141,9 +171,10 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
         tasks = await poll();
         failedPolls = 0;
       } catch (err) {
-        // A status read of a task that failed on the answering node may itself be a 5xx.
-        if (err instanceof AtstError || ++failedPolls >= 3) throw err;
-        tasks = [];
+        // A status read of a task that failed on the answering node may itself be a 5xx: ask again
+        // on a new connection, then task by task; a refusal (AtstError) ends the run.
+        if (!transient(err) || signal.aborted) throw err;
+        tasks = ++failedPolls >= POLL_TRIES ? await eachTask() : [];
       }
       for (const t of tasks) if (t.nodeId && wanted.includes(t.nodeId) && !done.has(t.nodeId)) live.set(t.nodeId, t);
       for (const nodeId of wanted) {

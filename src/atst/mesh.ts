@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { PortalError } from '../portal/errors.js';
 import { AtstError, type AtstClient } from './client.js';
-import { outcome, safeName, type NodeOutcome, type NodeProgress } from './outcome.js';
+import { describe, outcome, safeName, type NodeOutcome, type NodeProgress } from './outcome.js';
 
 /** The mesh nodes' zips in `dir`; [] when the product has no mesh nodes. */
 export async function collectMesh(client: AtstClient, dir: string, signal: AbortSignal, onProgress?: (p: NodeProgress) => void): Promise<NodeOutcome[]> {
@@ -30,7 +30,7 @@ export async function collectMesh(client: AtstClient, dir: string, signal: Abort
     } catch (err) {
       if (signal.aborted) throw err;
       // The server's own words (an offline node, a refusal); anything else propagates.
-      const said = err instanceof AtstError ? err.text : err instanceof PortalError ? [`${err.status ?? err.kind}`, ...err.messages].join(': ') : undefined;
+      const said = err instanceof AtstError ? err.text : err instanceof PortalError ? describe(err) : undefined;
       if (said === undefined) throw err;
       out.push({ ...outcome(nodeId, undefined, 'failed', m.offline || m.state === 'OFFLINE' ? `${m.state ?? 'OFFLINE'}: ${said}` : said), mesh });
     }

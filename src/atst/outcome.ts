@@ -1,4 +1,5 @@
 /** What the collection reports of each node, and its progress as the polls see it. */
+import { PortalError } from '../portal/errors.js';
 import type { AtstStatus, AtstTask } from './types.js';
 
 /** What became of one node. */
@@ -53,3 +54,9 @@ export function outcome(nodeId: string, t: AtstTask | undefined, state: NodeOutc
 
 /** A node id as a file name. */
 export const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
+
+/** A failure another try may not have: a 5xx or a broken connection (not a refusal, not Ctrl-C). */
+export const transient = (err: unknown): err is PortalError => err instanceof PortalError && (err.kind === 'server' || err.kind === 'network' || err.kind === 'timeout');
+
+/** A server's failure in words for the manifest: the status (or what broke) and the server's own text. */
+export const describe = (err: PortalError): string => [`${err.status ?? err.kind}`, ...err.messages].join(': ');

@@ -138,10 +138,17 @@ export async function startAtstSandbox(o: AtstSandboxOptions): Promise<AtstSandb
   const writing = new Map<string, Promise<void>>();
   const downloads: SandboxDownload[] = [];
 
+  const failedNow = (t: SandboxTask) => t.fail && now() - t.started >= t.durationMs / 2;
+  /**
+   * ATST's monitor rethrows a task's exception when the node that ran it is asked for its status:
+   * behind a balancer, a status read that lands on that node is a 500.
+   */
+  const rethrows = (answering: string | undefined, list: SandboxTask[]) => list.find((t) => t.nodeId === answering && failedNow(t));
+
   const dto = (t: SandboxTask): Record<string, unknown> => {
     if (t.stuck) return { taskId: t.taskId, nodeId: t.nodeId, progressPercentage: 0, status: 'IN_PROGRESS', warnings: [], truncatedFiles: [], ageExcludedFiles: [] };
     const pct = Math.min(100, Math.floor(((now() - t.started) / t.durationMs) * 100));
-    if (t.fail && pct >= 50) {
+    if (failedNow(t)) {
       return { taskId: t.taskId, nodeId: t.nodeId, progressPercentage: 100, progressMessage: `java.io.IOException: No space left on device (simulated on ${t.nodeId})`, status: 'FAILED', warnings: [], truncatedFiles: [], ageExcludedFiles: [] };
     }
     if (pct < 100 || !writing.has(t.taskId)) {
@@ -265,11 +272,14 @@ export async function startAtstSandbox(o: AtstSandboxOptions): Promise<AtstSandb
     if (m === 'GET' && mm) {
       // A node lists its task once it has handled the cluster message.
       const list = [...tasks.values()].filter((t) => t.clusterTaskId === decodeURIComponent(mm![1]!) && !t.cancelled && t.started <= now());
+      const bad = rethrows(answering, list);
+      if (bad) return send(res, 500, `java.io.IOException: No space left on device (simulated on ${bad.nodeId})`);
       return send(res, 200, { clusterTaskId: decodeURIComponent(mm[1]!), tasks: list.map(dto) });
     }
     mm = /^status\/task\/([^/]+)$/.exec(rest);
     if (m === 'GET' && mm) {
       const t = tasks.get(decodeURIComponent(mm[1]!));
+      if (t && !t.cancelled && rethrows(answering, [t])) return send(res, 500, `java.io.IOException: No space left on device (simulated on ${t.nodeId})`);
       return t && !t.cancelled ? send(res, 200, dto(t)) : send(res, 404, 'No such task found');
     }
     mm = /^task\/([^/]+)$/.exec(rest);
