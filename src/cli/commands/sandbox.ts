@@ -5,7 +5,7 @@ import { CliError, UsageError } from '../../lib/errors.js';
 import { formatDuration, parseDuration, parseSize } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
 import { examples, type Registrar } from '../command.js';
-import { sandboxAppOptions, startSandboxApp, type SandboxAppOptions } from '../cluster/sandbox.js';
+import { sandboxAppOptions, startSandboxApp, type SandboxAppFlags, type SandboxAppOptions } from '../cluster/sandbox.js';
 import type { SandboxAdvanceJson, SandboxReplyJson, SandboxStartJson } from '../json-types.js';
 import { registerAgentActions } from './sandbox-agent.js';
 
@@ -39,7 +39,7 @@ export interface SandboxAdvanceOptions {
   data: string;
 }
 
-interface RawServe {
+interface RawServe extends SandboxAppFlags {
   port?: string;
   data?: string;
   rateLimit?: string;
@@ -50,15 +50,6 @@ interface RawServe {
   catalog?: string;
   ignorePagingStart?: boolean;
   rateLimitWrites?: string;
-  appNodes?: string;
-  appFail?: string;
-  appSlow?: string;
-  appAbsent?: string;
-  appStuck?: string;
-  appLb?: string;
-  appWebsudo?: boolean;
-  appMesh?: string;
-  appMeshOffline?: string;
 }
 
 function dataDir(raw: string | undefined, ctx: Ctx): string {
