@@ -122,7 +122,7 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
         taskFails.set(nodeId, n);
         if (n >= POLL_TRIES) {
           live.delete(nodeId);
-          done.set(nodeId, outcome(nodeId, t, 'failed', describe(err)));
+          done.set(nodeId, { ...outcome(nodeId, t, 'failed', describe(err)), reason: 'status-unreadable' });
           o.onProgress?.({ nodeId, percent: 100, state: 'failed', message: describe(err) });
         }
       }
@@ -159,7 +159,7 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
       if (await client.download(t.fileName, dest, (bytes) => o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes }), i > 1)) return { ...out, zip: dest, attempts: i };
       if (i < tries) await clock.sleep(RETRY_PAUSE_MS, signal);
     }
-    return { ...out, state: 'not-downloadable', attempts: tries };
+    return { ...out, state: 'not-downloadable', attempts: tries, reason: 'other-node' };
   };
 
   try {
@@ -181,7 +181,7 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
         if (done.has(nodeId)) continue;
         const t = live.get(nodeId);
         if (!t) {
-          if (clock.now() - start > grace) done.set(nodeId, outcome(nodeId, undefined, 'never-started'));
+          if (clock.now() - start > grace) done.set(nodeId, { ...outcome(nodeId, undefined, 'never-started'), reason: 'no-task' });
           continue;
         }
         if ((t.progressPercentage ?? 0) > 0 || t.status === 'FAILED') moved.add(nodeId);
@@ -203,7 +203,11 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
       if (clock.now() >= deadline) {
         const late = [...live.values()];
         // A task still at 0 % never started (queued behind another zip, or a hung node): not the same as a slow one.
-        for (const n of wanted) if (!done.has(n)) done.set(n, outcome(n, live.get(n), live.has(n) && moved.has(n) ? 'timed-out' : 'never-started'));
+        for (const n of wanted) {
+          if (done.has(n)) continue;
+          const t = live.get(n);
+          done.set(n, t && moved.has(n) ? outcome(n, t, 'timed-out') : { ...outcome(n, t, 'never-started'), reason: t ? 'no-progress' : 'no-task' });
+        }
         for (const t of late) if (t.taskId) await client.cancel(t.taskId).catch(() => false);
         live.clear();
         break;

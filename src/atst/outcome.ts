@@ -21,6 +21,12 @@ export interface NodeOutcome {
   warnings: string[];
   truncatedFiles: string[];
   ageExcludedFiles: string[];
+  /**
+   * Why, for the manifest: `no-task` (none listed within the grace period), `no-progress` (0 % at
+   * the time limit), `other-node` (every download answered by a node that does not hold the zip),
+   * `status-unreadable` (the task's status kept failing with 5xx).
+   */
+  reason?: 'no-task' | 'no-progress' | 'other-node' | 'status-unreadable';
   /** Downloads tried (a zip only its own node can serve may take several through a load balancer). */
   attempts?: number;
   /** A Bitbucket mesh node (its zip streamed, no task), with the name and state Bitbucket gives. */
