@@ -177,6 +177,20 @@ describe('support bundle --app URL --cluster against the sandbox ATST', () => {
     for (const m of ['mesh-1', 'mesh-3']) for (const secret of plantedSecrets(m)) expect(text).not.toContain(secret);
   }, 60_000);
 
+  it('a mesh node list that fails (500): recorded as node "mesh" with the server\'s text, the cluster\'s zips kept', async () => {
+    const h = await sandbox({ nodes: 2, mesh: { count: 2, listFails: true } });
+    const cwd = tmp();
+    const r = await cli(['bundle', '--app', h.url, '--cluster', '--output', 'm.zip', '--json'], { SUPPORT_APP_TOKEN: h.token }, cwd);
+    expect(r.code, r.stderr).toBe(0);
+    const nodes = (JSON.parse(r.stdout) as { nodes: { id: string; state: string; why?: string }[] }).nodes;
+    expect(nodes.map((n) => [n.id, n.state])).toEqual([
+      ['node1', 'ok'],
+      ['node2', 'ok'],
+      ['mesh', 'failed'],
+    ]);
+    expect(nodes[2]!.why).toContain('500: An error occurred while processing the request.');
+  }, 60_000);
+
   it('not Bitbucket: the mesh routes answer 404 and no mesh node is added', async () => {
     const h = await sandbox({ nodes: 2 });
     const cwd = tmp();

@@ -185,14 +185,23 @@ export class AtstClient {
     for (let start = 0, pages = 0; pages < 100; pages++) {
       let a: { status: number; text: string };
       try {
-        a = await this.call('GET', `?start=${start}&limit=100`, undefined, [404, 405], MESH_NODES);
+        a = await this.call('GET', `?start=${start}&limit=100`, undefined, [404, 405, 500, 502, 503, 504], MESH_NODES);
       } catch (err) {
         if (err instanceof AtstError && (err.status === 401 || err.status === 403 || err.kind === 'missing')) return undefined;
         throw err;
       }
+      // Bitbucket's errors are `{errors: [{message}]}`, which the portal's reader does not know: read here.
+      if (a.status >= 500) throw new PortalError({ kind: 'server', status: a.status, method: 'GET', url: this.http.url(MESH_NODES), messages: [oneLine(a.text)] });
       if (a.status !== 200) return undefined;
-      const page = AtstClient.json<{ values?: MeshNode[]; isLastPage?: boolean; nextPageStart?: number } | MeshNode[] | MeshNode>(a.text);
+      let page: { values?: MeshNode[]; isLastPage?: boolean; nextPageStart?: number } | MeshNode[] | MeshNode;
+      try {
+        page = AtstClient.json(a.text);
+      } catch {
+        // Not JSON (a login page, a proxy's page): no mesh nodes to be had here.
+        return undefined;
+      }
       // A page as Bitbucket lists things; a bare array or one node are taken too.
+      if (!page || typeof page !== 'object') return undefined;
       if (Array.isArray(page)) return page;
       if (!('values' in page)) return 'id' in page ? [page as MeshNode] : nodes;
       nodes.push(...(page.values ?? []));

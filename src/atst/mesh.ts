@@ -3,17 +3,25 @@
  * /rest/api/latest/admin/git/mesh/nodes`, each node's support zip streamed from
  * `…/mesh/support-zips/{id}` (built while the answer streams: no task, no polling). Each mesh node
  * becomes a node of its own (`mesh-<id>`); one that cannot give its zip is recorded with the
- * server's reason and the others are kept. A product without mesh answers the list with 404.
+ * server's reason and the others are kept; a list that fails is recorded as node `mesh`. A
+ * product without mesh answers the list with 404.
  */
 import path from 'node:path';
 import { PortalError } from '../portal/errors.js';
 import { AtstError, type AtstClient } from './client.js';
-import { describe, outcome, safeName, type NodeOutcome, type NodeProgress } from './outcome.js';
+import { describe, outcome, safeName, transient, type NodeOutcome, type NodeProgress } from './outcome.js';
 
 /** The mesh nodes' zips in `dir`; [] when the product has no mesh nodes. */
 export async function collectMesh(client: AtstClient, dir: string, signal: AbortSignal, onProgress?: (p: NodeProgress) => void): Promise<NodeOutcome[]> {
-  const nodes = await client.meshNodes();
   const out: NodeOutcome[] = [];
+  let nodes;
+  try {
+    nodes = await client.meshNodes();
+  } catch (err) {
+    // The list itself failed (5xx, a broken connection): recorded, the cluster's zips kept.
+    if (signal.aborted || !transient(err)) throw err;
+    return [{ ...outcome('mesh', undefined, 'failed', describe(err)), mesh: { id: '*' } }];
+  }
   for (const m of nodes ?? []) {
     signal.throwIfAborted();
     const nodeId = `mesh-${safeName(m.id)}`;

@@ -21,6 +21,8 @@ export interface MeshOptions {
   count: number;
   /** Ids of mesh nodes that are offline. */
   offline?: string[];
+  /** The list itself fails (500), as when the mesh's control plane is in trouble. */
+  listFails?: boolean;
 }
 
 /** What the mesh routes need from the server. */
@@ -55,6 +57,10 @@ export async function handleMesh(o: MeshOptions, c: MeshContext, req: http.Incom
     availabilityZone: 'zone-a',
   });
   if (m[1] === 'nodes') {
+    if (o.listFails) {
+      errors(res, 500, 'An error occurred while processing the request. Check the server logs for more information.');
+      return true;
+    }
     if (m[2]) {
       if (!ids.includes(m[2])) errors(res, 404, `Mesh node ${m[2]} does not exist.`);
       else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(node(m[2])));
