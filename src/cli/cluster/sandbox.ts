@@ -49,8 +49,8 @@ function balancerOf(v: string, ctx: Ctx): BalancerOptions {
 /** The checked flags, or undefined without `--app-nodes`. */
 export function sandboxAppOptions(raw: SandboxAppFlags, ctx: Ctx): SandboxAppOptions | undefined {
   if (raw.appNodes === undefined) {
-    const { appNodes: _, ...rest } = raw;
-    if (Object.values(rest).some((v) => v !== undefined)) throw new UsageError(ctx.t('cluster.sandbox.needsNodes'));
+    const given = [raw.appFail, raw.appSlow, raw.appAbsent, raw.appStuck, raw.appLb, raw.appWebsudo, raw.appMesh, raw.appMeshOffline];
+    if (given.some((v) => v !== undefined)) throw new UsageError(ctx.t('cluster.sandbox.needsNodes'));
     return undefined;
   }
   const n = count(raw.appNodes);
