@@ -151,21 +151,52 @@ describe('support bundle --app URL --cluster against the sandbox ATST', () => {
     expect(out.nodes[0]!.entries).toBeGreaterThan(0);
   }, 60_000);
 
-  it('Bitbucket mesh nodes: their zips (a zip of zips, streamed) join the bundle under nodes/mesh/, redacted', async (ctx) => {
+  it('Bitbucket mesh nodes: listed page by page, each one\'s zip streamed into nodes/mesh-<id>/ and redacted; an offline one recorded with the reason', async (ctx) => {
     need(ctx, hasTool('unzip'), 'unzip');
-    const h = await sandbox({ nodes: 2, meshNodes: 2 });
+    const h = await sandbox({ nodes: 2, mesh: { count: 3, offline: ['2'] } });
     const cwd = tmp();
     const r = await cli(['bundle', '--app', h.url, '--cluster', '--output', 'bb.zip'], { SUPPORT_APP_TOKEN: h.token }, cwd);
     expect(r.code, r.stderr).toBe(0);
     const { dir, manifest, names } = unpack(path.join(cwd, 'bb.zip'));
-    expect(manifest.nodes.map((n) => [n.id, n.state, n.mesh ?? false])).toEqual([
-      ['node1', 'ok', false],
-      ['node2', 'ok', false],
-      ['mesh', 'ok', true],
+    // Three mesh nodes on two pages of the sandbox's list (it serves at most 2 a page).
+    expect(manifest.nodes.map((n) => [n.id, n.state])).toEqual([
+      ['node1', 'ok'],
+      ['node2', 'ok'],
+      ['mesh-1', 'ok'],
+      ['mesh-2', 'failed'],
+      ['mesh-3', 'ok'],
     ]);
-    for (const m of ['mesh-1', 'mesh-2']) expect(names).toContain(`nodes/mesh/${m}/application-logs/atlassian-jira.log`);
+    expect(manifest.nodes.find((n) => n.id === 'mesh-1')!.mesh).toEqual({ id: '1', name: 'mesh-1', state: 'AVAILABLE' });
+    const offline = manifest.nodes.find((n) => n.id === 'mesh-2')!;
+    expect(offline).toMatchObject({ entries: 0, mesh: { id: '2', state: 'OFFLINE' } });
+    expect(String(offline.why)).toContain('the node is offline');
+    expect(r.stderr).toContain('mesh-2: failed: OFFLINE:');
+    for (const m of ['mesh-1', 'mesh-3']) expect(names).toContain(`nodes/${m}/application-logs/atlassian-jira.log`);
+    expect(names.some((n) => n.startsWith('nodes/mesh-2/'))).toBe(false);
     const text = allText(dir);
-    for (const m of ['mesh-1', 'mesh-2']) for (const secret of plantedSecrets(m)) expect(text).not.toContain(secret);
+    for (const m of ['mesh-1', 'mesh-3']) for (const secret of plantedSecrets(m)) expect(text).not.toContain(secret);
+  }, 60_000);
+
+  it('a mesh node list that fails (500): recorded as node "mesh" with the server\'s text, the cluster\'s zips kept', async () => {
+    const h = await sandbox({ nodes: 2, mesh: { count: 2, listFails: true } });
+    const cwd = tmp();
+    const r = await cli(['bundle', '--app', h.url, '--cluster', '--output', 'm.zip', '--json'], { SUPPORT_APP_TOKEN: h.token }, cwd);
+    expect(r.code, r.stderr).toBe(0);
+    const nodes = (JSON.parse(r.stdout) as { nodes: { id: string; state: string; why?: string }[] }).nodes;
+    expect(nodes.map((n) => [n.id, n.state])).toEqual([
+      ['node1', 'ok'],
+      ['node2', 'ok'],
+      ['mesh', 'failed'],
+    ]);
+    expect(nodes[2]!.why).toContain('500: An error occurred while processing the request.');
+  }, 60_000);
+
+  it('not Bitbucket: the mesh routes answer 404 and no mesh node is added', async () => {
+    const h = await sandbox({ nodes: 2 });
+    const cwd = tmp();
+    const r = await cli(['bundle', '--app', h.url, '--cluster', '--output', 'j.zip', '--json'], { SUPPORT_APP_TOKEN: h.token }, cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { nodes: { id: string }[] }).nodes.map((n) => n.id)).toEqual(['node1', 'node2']);
   }, 60_000);
 
   it('every node failing: exit 1, nothing written', async () => {

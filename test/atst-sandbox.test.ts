@@ -48,12 +48,36 @@ describe('support sandbox --app-nodes', () => {
     expect(fs.readFileSync(out).includes(Buffer.from(token))).toBe(false);
   }, 90_000);
 
-  it('--app-fail without --app-nodes, or an unknown node: exit 2', async () => {
+  it('--app-lb, --app-websudo, --app-mesh: a token is refused with the WebSudo explanation; the admin user collects every zip through the balancer and the mesh nodes', async (ctx) => {
+    need(ctx, hasTool('unzip'), 'unzip');
+    sandbox = spawnCli(
+      ['sandbox', '--port', '0', '--data', path.join(home, 'data'), '--json', '--app-nodes', '3', '--app-lb', 'random:3', '--app-websudo', '--app-mesh', '2', '--app-mesh-offline', '2'],
+      { home },
+    );
+    const app = JSON.parse((await waitForStdout(sandbox, /^(\{"appUrl".*\})$/m))[1]!) as { appUrl: string; appToken: string; appUser: string; appPassword: string };
+    const out = path.join(home, 'lb.zip');
+    const refused = await runBuilt(['bundle', '--app', app.appUrl, '--cluster', '--output', out], { home, env: { SUPPORT_APP_TOKEN: app.appToken } });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('asks for a secure administrator session (WebSudo)');
+    const r = await runBuilt(['bundle', '--app', app.appUrl, '--cluster', '--output', out, '--json'], { home, env: { SUPPORT_APP_USER: app.appUser, SUPPORT_APP_PASSWORD: app.appPassword } });
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { nodes: { id: string; state: string }[] };
+    expect(j.nodes.map((n) => `${n.id}:${n.state}`)).toEqual(['node1:ok', 'node2:ok', 'node3:ok', 'mesh-1:ok', 'mesh-2:failed']);
+    expect(execFileSync('unzip', ['-t', out]).toString()).toContain('No errors detected');
+  }, 90_000);
+
+  it('--app-fail or --app-websudo without --app-nodes, an unknown node, an unknown balancer: exit 2', async () => {
     const a = await runBuilt(['sandbox', '--port', '0', '--data', path.join(home, 'd'), '--app-fail', 'node3'], { home });
     expect(a.code).toBe(2);
-    expect(a.stderr).toContain('--app-fail and --app-slow need --app-nodes N.');
+    expect(a.stderr).toContain('--app-fail, --app-slow and the other --app-* flags need --app-nodes N.');
     const b = await runBuilt(['sandbox', '--port', '0', '--data', path.join(home, 'd'), '--app-nodes', '2', '--app-slow', 'node7'], { home });
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('No such node: node7');
+    const c = await runBuilt(['sandbox', '--port', '0', '--data', path.join(home, 'd'), '--app-nodes', '2', '--app-lb', 'sticky'], { home });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('--app-lb takes round-robin, random, random:SEED or connection, not "sticky".');
+    const d = await runBuilt(['sandbox', '--port', '0', '--data', path.join(home, 'd'), '--app-websudo'], { home });
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain('need --app-nodes N.');
   }, 30_000);
 });

@@ -11,12 +11,13 @@ import { request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
 import { buildDispatcher, HttpTransport, type NetworkOptions } from '../portal/http.js';
 import { PortalError } from '../portal/errors.js';
-import type { AtstClusterStart, AtstInfo, AtstTask, AtstZipRequest } from './types.js';
+import type { AtstClusterStart, AtstInfo, AtstTask, AtstZipRequest, MeshNode } from './types.js';
 
 /** The support-zip resource, under the product's base URL. */
 export const ATST_BASE = '/rest/troubleshooting/latest/support-zip';
-/** Bitbucket's mesh support zips (streamed in the answer, no task). */
-export const MESH_ZIPS = '/rest/api/1.0/admin/git/mesh/support-zips';
+/** Bitbucket's mesh nodes (a page of `RestMeshNode`), and under `MESH_ZIPS/{id}` each one's zip, streamed in the answer (no task). */
+export const MESH_NODES = '/rest/api/latest/admin/git/mesh/nodes';
+export const MESH_ZIPS = '/rest/api/latest/admin/git/mesh/support-zips';
 
 /** Why ATST refused: no credential, not a system admin, a secure admin session needed, no ATST, or a 4xx text. */
 export type AtstErrorKind = 'auth' | 'permission' | 'websudo' | 'missing' | 'refused';
@@ -46,16 +47,32 @@ export interface AtstClientOptions extends NetworkOptions {
   debug?: (line: string) => void;
 }
 
-function oneLine(text: string): string {
-  const s = text.replace(/\s+/g, ' ').trim();
+/**
+ * A server's error text on one line: ATST answers text/plain, atlassian-rest's own refusals are
+ * `{message, status-code}` and Bitbucket's are `{errors: [{message}]}`; their messages are taken.
+ */
+export function oneLine(text: string): string {
+  let said = text;
+  try {
+    const j = JSON.parse(text) as { message?: unknown; errors?: { message?: unknown }[] };
+    const messages = [j.message, ...(Array.isArray(j.errors) ? j.errors.map((e) => e?.message) : [])].filter((m): m is string => typeof m === 'string' && m !== '');
+    if (messages.length) said = messages.join(' ');
+  } catch {
+    // Not JSON: the text itself.
+  }
+  const s = said.replace(/\s+/g, ' ').trim();
   return s.length > 300 ? `${s.slice(0, 300)}…` : s;
 }
 
-/** Classifies a refusal: 401, 403 (WebSudo or not a system admin), 404, other 4xx. */
+/**
+ * Classifies a refusal: WebSudo first (atlassian-rest answers it with 401 and `This resource
+ * requires WebSudo.`, which is not a wrong credential), then 401, 403 (not a system admin), 404,
+ * other 4xx.
+ */
 export function atstRefusal(status: number, text: string): AtstError {
   const said = oneLine(text);
+  if ((status === 401 || status === 403) && /websudo/i.test(said)) return new AtstError('websudo', status, said);
   if (status === 401) return new AtstError('auth', status, said);
-  if (/websudo/i.test(said)) return new AtstError('websudo', status, said);
   if (status === 403) return new AtstError('permission', status, said);
   if (status === 404) return new AtstError('missing', status, said);
   return new AtstError('refused', status, said);
@@ -77,10 +94,10 @@ export class AtstClient {
     await this.dispatcher.close();
   }
 
-  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown, accept: number[] = []): Promise<{ status: number; text: string }> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown, accept: number[] = [], base = ATST_BASE): Promise<{ status: number; text: string }> {
     const a = await this.http.send({
       method,
-      path: `${ATST_BASE}${path}`,
+      path: `${base}${path}`,
       json,
       // Harmless, and what atlassian-rest's XSRF check looks for.
       headers: { 'x-atlassian-token': 'no-check' },
@@ -115,16 +132,42 @@ export class AtstClient {
     return AtstClient.json<AtstTask>(a.text);
   }
 
-  /** The tasks of a cluster zip (an unknown or expired id gives `[]`, not 404). */
-  async clusterStatus(clusterTaskId: string): Promise<AtstTask[]> {
-    const a = await this.call('GET', `/status/cluster/${encodeURIComponent(clusterTaskId)}`);
+  /**
+   * The tasks of a cluster zip (an unknown or expired id gives `[]`, not 404). `fresh`: once, on a
+   * connection of its own (after a 5xx: the node that answered may be the one whose task failed,
+   * and a balancer that routes per connection would send every retry there again).
+   */
+  async clusterStatus(clusterTaskId: string, fresh = false): Promise<AtstTask[]> {
+    const path = `/status/cluster/${encodeURIComponent(clusterTaskId)}`;
+    const a = fresh ? await this.freshGet(path) : await this.call('GET', path);
     return AtstClient.json<{ tasks?: AtstTask[] }>(a.text).tasks ?? [];
   }
 
-  /** One task, or undefined when it is gone (cancelled or expired). */
-  async taskStatus(taskId: string): Promise<AtstTask | undefined> {
-    const a = await this.call('GET', `/status/task/${encodeURIComponent(taskId)}`, undefined, [404]);
+  /** One task, or undefined when it is gone (cancelled or expired). `fresh` as for {@link clusterStatus}. */
+  async taskStatus(taskId: string, fresh = false): Promise<AtstTask | undefined> {
+    const path = `/status/task/${encodeURIComponent(taskId)}`;
+    const a = fresh ? await this.freshGet(path, [404]) : await this.call('GET', path, undefined, [404]);
     return a.status === 404 ? undefined : AtstClient.json<AtstTask>(a.text);
+  }
+
+  /** One GET of ATST's on a new connection, closed after the answer; no retries (the caller polls again). */
+  private async freshGet(path: string, accept: number[] = []): Promise<{ status: number; text: string }> {
+    const url = this.http.url(`${ATST_BASE}${path}`);
+    this.opts.debug?.(`> GET ${url} (new connection)`);
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher: this.dispatcher,
+      reset: true,
+      headers: { authorization: this.opts.authorization, 'user-agent': this.opts.userAgent, accept: 'application/json', 'x-atlassian-token': 'no-check' },
+    }).catch((err: unknown) => {
+      throw new PortalError({ kind: 'network', method: 'GET', url, code: (err as { code?: string }).code, cause: err });
+    });
+    const text = await res.body.text();
+    this.opts.debug?.(`< ${res.statusCode} GET ${url}`);
+    if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, text };
+    if (accept.includes(res.statusCode)) return { status: res.statusCode, text };
+    if (res.statusCode < 500) throw atstRefusal(res.statusCode, text);
+    throw new PortalError({ kind: 'server', status: res.statusCode, method: 'GET', url, messages: text ? [oneLine(text)] : [] });
   }
 
   /** Cancels a task; false when it was already gone (ATST has no CANCELLED state: the task is deleted). */
@@ -134,18 +177,63 @@ export class AtstClient {
   }
 
   /**
-   * Streams `GET download/{fileName}` (or Bitbucket's mesh zips, `mesh: true`) into `dest`;
-   * `onBytes` hears the running total. Returns false on 404 (another node holds the zip, or no
-   * mesh nodes). `dest` is created 0600 and removed again on any failure.
+   * Bitbucket's mesh nodes, every page of them; undefined when the product has none to offer
+   * (not Bitbucket, or a Bitbucket without mesh: 404; 401/403: not this credential's to see).
    */
-  async download(fileName: string, dest: string, onBytes?: (n: number) => void, mesh = false): Promise<boolean> {
-    const path = mesh ? MESH_ZIPS : `${ATST_BASE}/download/${encodeURIComponent(fileName)}`;
+  async meshNodes(): Promise<MeshNode[] | undefined> {
+    const nodes: MeshNode[] = [];
+    for (let start = 0, pages = 0; pages < 100; pages++) {
+      let a: { status: number; text: string };
+      try {
+        a = await this.call('GET', `?start=${start}&limit=100`, undefined, [404, 405, 500, 502, 503, 504], MESH_NODES);
+      } catch (err) {
+        if (err instanceof AtstError && (err.status === 401 || err.status === 403 || err.kind === 'missing')) return undefined;
+        throw err;
+      }
+      // Bitbucket's errors are `{errors: [{message}]}`, which the portal's reader does not know: read here.
+      if (a.status >= 500) throw new PortalError({ kind: 'server', status: a.status, method: 'GET', url: this.http.url(MESH_NODES), messages: [oneLine(a.text)] });
+      if (a.status !== 200) return undefined;
+      let page: { values?: MeshNode[]; isLastPage?: boolean; nextPageStart?: number } | MeshNode[] | MeshNode;
+      try {
+        page = AtstClient.json(a.text);
+      } catch {
+        // Not JSON (a login page, a proxy's page): no mesh nodes to be had here.
+        return undefined;
+      }
+      // A page as Bitbucket lists things; a bare array or one node are taken too.
+      if (!page || typeof page !== 'object') return undefined;
+      if (Array.isArray(page)) return page;
+      if (!('values' in page)) return 'id' in page ? [page as MeshNode] : nodes;
+      nodes.push(...(page.values ?? []));
+      if (page.isLastPage !== false || typeof page.nextPageStart !== 'number') return nodes;
+      start = page.nextPageStart;
+    }
+    return nodes;
+  }
+
+  /**
+   * Streams `GET download/{fileName}` into `dest`; `onBytes` hears the running total. Returns
+   * false on 404 (another node holds the zip). `fresh`: on a connection of its own, closed after
+   * the answer, so a load balancer that routes per connection picks a node again. `dest` is
+   * created 0600 and removed again on any failure.
+   */
+  async download(fileName: string, dest: string, onBytes?: (n: number) => void, fresh = false): Promise<boolean> {
+    return this.stream(`${ATST_BASE}/download/${encodeURIComponent(fileName)}`, dest, onBytes, fresh);
+  }
+
+  /** Streams one Bitbucket mesh node's support zip into `dest` (built while the answer streams). */
+  async downloadMesh(meshNodeId: string, dest: string, onBytes?: (n: number) => void): Promise<boolean> {
+    return this.stream(`${MESH_ZIPS}/${encodeURIComponent(meshNodeId)}`, dest, onBytes, false);
+  }
+
+  private async stream(path: string, dest: string, onBytes: ((n: number) => void) | undefined, fresh: boolean): Promise<boolean> {
     const url = this.http.url(path);
-    this.opts.debug?.(`> GET ${url}`);
+    this.opts.debug?.(`> GET ${url}${fresh ? ' (new connection)' : ''}`);
     const res = await request(url, {
       method: 'GET',
       dispatcher: this.dispatcher,
       signal: this.opts.signal,
+      reset: fresh,
       headers: { authorization: this.opts.authorization, 'user-agent': this.opts.userAgent, accept: 'application/octet-stream', 'x-atlassian-token': 'no-check' },
     }).catch((err: unknown) => {
       throw new PortalError({ kind: 'network', method: 'GET', url, code: (err as { code?: string }).code, cause: err });
@@ -158,7 +246,7 @@ export class AtstClient {
     if (res.statusCode !== 200) {
       const text = await res.body.text().catch(() => '');
       if (res.statusCode < 500) throw atstRefusal(res.statusCode, text);
-      throw new PortalError({ kind: 'server', status: res.statusCode, method: 'GET', url });
+      throw new PortalError({ kind: 'server', status: res.statusCode, method: 'GET', url, messages: text ? [oneLine(text)] : [] });
     }
     let total = 0;
     const count = new Transform({

@@ -3,39 +3,17 @@
  * when the product has no cluster zips), poll each node's task, stream each finished zip to disk,
  * and cancel every task still running when the signal aborts (Ctrl-C). A node that fails, times
  * out, never starts or cannot be downloaded is recorded with the reason; the others are kept.
+ * Behind a load balancer without sticky sessions a zip that only its own node can serve is asked
+ * for again, each time on a new connection, a bounded number of times.
  */
 import path from 'node:path';
 import type { Clock } from '../lib/clock.js';
-import { AtstError, type AtstClient } from './client.js';
-import type { AtstStatus, AtstTask, AtstZipRequest } from './types.js';
+import type { AtstClient } from './client.js';
+import { collectMesh } from './mesh.js';
+import { describe, outcome, safeName, transient, type NodeOutcome, type NodeProgress } from './outcome.js';
+import type { AtstTask, AtstZipRequest } from './types.js';
 
-/** What became of one node. */
-export interface NodeOutcome {
-  nodeId: string;
-  taskId: string | undefined;
-  /** `ok`: the zip is at `zip`; every other state says why there is none. */
-  state: 'ok' | 'failed' | 'timed-out' | 'never-started' | 'not-downloadable';
-  zip: string | undefined;
-  fileName: string | undefined;
-  /** ATST's last status of the task. */
-  status: AtstStatus | undefined;
-  /** ATST's message: the failure text, or where the zip lies on the server. */
-  message: string | undefined;
-  warnings: string[];
-  truncatedFiles: string[];
-  ageExcludedFiles: string[];
-  /** Bitbucket mesh nodes' zip (streamed, no task). */
-  mesh?: boolean;
-}
-
-/** Per-node progress, as the poll sees it. */
-export interface NodeProgress {
-  nodeId: string;
-  percent: number;
-  state: 'waiting' | 'running' | 'downloading' | 'done' | 'failed';
-  message?: string;
-  bytes?: number;
-}
+export type { NodeOutcome, NodeProgress } from './outcome.js';
 
 export interface CollectOptions {
   client: AtstClient;
@@ -54,6 +32,8 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** How long a requested node may be missing from the status before it is recorded as never started (default 30 s). */
   graceMs?: number;
+  /** Downloads tried per zip before the node is recorded as not downloadable (default 3 per cluster node, 3 to 48). */
+  downloadTries?: number;
   /** Also fetch Bitbucket's mesh nodes' zips when the product serves them. */
   mesh?: boolean;
   onProgress?: (p: NodeProgress) => void;
@@ -79,26 +59,13 @@ export class UnknownNodesError extends Error {
   }
 }
 
-const DOWNLOAD_TRIES = 3;
+/** Failed status reads in a row before each task is read on its own (and, per task, before its node is failed). */
+const POLL_TRIES = 3;
+
+/** Pause between two downloads of a zip that another node answered 404 for. */
+const RETRY_PAUSE_MS = 250;
 /** After Ctrl-C: how long to watch for tasks that start late (remote nodes start on a cluster message). */
 const CANCEL_WATCH_MS = 3000;
-
-function outcome(nodeId: string, t: AtstTask | undefined, state: NodeOutcome['state'], message?: string): NodeOutcome {
-  return {
-    nodeId,
-    taskId: t?.taskId,
-    state,
-    zip: undefined,
-    fileName: t?.fileName ?? undefined,
-    status: t?.status,
-    message: message ?? t?.progressMessage,
-    warnings: (t?.warnings ?? []).map((w) => [w.name, w.body].filter(Boolean).join(': ')),
-    truncatedFiles: t?.truncatedFiles ?? [],
-    ageExcludedFiles: t?.ageExcludedFiles ?? [],
-  };
-}
-
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
 
 /** Runs the whole collection; rejects with the signal's reason after cancelling the tasks on Ctrl-C. */
 export async function collectZips(o: CollectOptions): Promise<CollectResult> {
@@ -124,11 +91,43 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
   const wanted = clusterTaskId ? (o.nodes ?? known ?? []) : [localTask?.nodeId ?? 'single-node'];
   const live = new Map<string, AtstTask>();
   const done = new Map<string, NodeOutcome>();
+  // Nodes whose task has left its initial state (0 %).
+  const moved = new Set<string>();
+  // Without sticky sessions each try lands on a node at random: enough tries to reach the holder.
+  const tries = o.downloadTries ?? Math.min(48, Math.max(3, 3 * (known?.length ?? 1)));
 
+  // Status reads that failed in a row (5xx, network), and per node when each task is read alone.
+  let failedPolls = 0;
+  const taskFails = new Map<string, number>();
   const poll = async (): Promise<AtstTask[]> => {
-    if (clusterTaskId) return client.clusterStatus(clusterTaskId);
-    const t = localTask?.taskId ? await client.taskStatus(localTask.taskId) : undefined;
+    if (clusterTaskId) return client.clusterStatus(clusterTaskId, failedPolls > 0);
+    const t = localTask?.taskId ? await client.taskStatus(localTask.taskId, failedPolls > 0) : undefined;
     return t ? [{ ...t, nodeId: wanted[0] }] : [];
+  };
+  /**
+   * When the status keeps failing (a node may answer 500 for a task that failed on it): each
+   * running task read on its own; a node whose task cannot be read POLL_TRIES times is failed.
+   */
+  const eachTask = async (): Promise<AtstTask[]> => {
+    const got: AtstTask[] = [];
+    for (const [nodeId, t] of live) {
+      if (!t.taskId || done.has(nodeId)) continue;
+      try {
+        const now = await client.taskStatus(t.taskId, true);
+        if (now) got.push({ ...now, nodeId });
+        taskFails.delete(nodeId);
+      } catch (err) {
+        if (!transient(err)) throw err;
+        const n = (taskFails.get(nodeId) ?? 0) + 1;
+        taskFails.set(nodeId, n);
+        if (n >= POLL_TRIES) {
+          live.delete(nodeId);
+          done.set(nodeId, { ...outcome(nodeId, t, 'failed', describe(err)), reason: 'status-unreadable' });
+          o.onProgress?.({ nodeId, percent: 100, state: 'failed', message: describe(err) });
+        }
+      }
+    }
+    return got;
   };
 
   const cancelRunning = async () => {
@@ -155,17 +154,16 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
     if (!t.fileName) return { ...out, state: 'not-downloadable' };
     const dest = path.join(o.dir, `${safeName(nodeId)}.zip`);
     o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes: 0 });
-    for (let i = 1; i <= DOWNLOAD_TRIES; i++) {
-      // Another node's zip may live in that node's local home: a sticky session may land there next time.
-      if (await client.download(t.fileName, dest, (bytes) => o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes }))) return { ...out, zip: dest };
-      if (i < DOWNLOAD_TRIES) await clock.sleep(1000, signal);
+    for (let i = 1; i <= tries; i++) {
+      // Another node's zip may live in that node's local home (404 elsewhere): a new connection lets the balancer choose again.
+      if (await client.download(t.fileName, dest, (bytes) => o.onProgress?.({ nodeId, percent: 100, state: 'downloading', bytes }), i > 1)) return { ...out, zip: dest, attempts: i };
+      if (i < tries) await clock.sleep(RETRY_PAUSE_MS, signal);
     }
-    return { ...out, state: 'not-downloadable' };
+    return { ...out, state: 'not-downloadable', attempts: tries, reason: 'other-node' };
   };
 
   try {
     for (const n of wanted) o.onProgress?.({ nodeId: n, percent: 0, state: 'waiting' });
-    let failedPolls = 0;
     while (done.size < wanted.length) {
       signal.throwIfAborted();
       let tasks: AtstTask[];
@@ -173,18 +171,20 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
         tasks = await poll();
         failedPolls = 0;
       } catch (err) {
-        // A status read of a task that failed on the answering node may itself be a 5xx.
-        if (err instanceof AtstError || ++failedPolls >= 3) throw err;
-        tasks = [];
+        // A status read of a task that failed on the answering node may itself be a 5xx: ask again
+        // on a new connection, then task by task; a refusal (AtstError) ends the run.
+        if (!transient(err) || signal.aborted) throw err;
+        tasks = ++failedPolls >= POLL_TRIES ? await eachTask() : [];
       }
       for (const t of tasks) if (t.nodeId && wanted.includes(t.nodeId) && !done.has(t.nodeId)) live.set(t.nodeId, t);
       for (const nodeId of wanted) {
         if (done.has(nodeId)) continue;
         const t = live.get(nodeId);
         if (!t) {
-          if (clock.now() - start > grace) done.set(nodeId, outcome(nodeId, undefined, 'never-started'));
+          if (clock.now() - start > grace) done.set(nodeId, { ...outcome(nodeId, undefined, 'never-started'), reason: 'no-task' });
           continue;
         }
+        if ((t.progressPercentage ?? 0) > 0 || t.status === 'FAILED') moved.add(nodeId);
         if (t.status === 'IN_PROGRESS' || t.status === undefined) {
           o.onProgress?.({ nodeId, percent: t.progressPercentage ?? 0, state: 'running', message: t.progressMessage });
           continue;
@@ -202,25 +202,19 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
       if (done.size >= wanted.length) break;
       if (clock.now() >= deadline) {
         const late = [...live.values()];
-        for (const n of wanted) if (!done.has(n)) done.set(n, outcome(n, live.get(n), live.has(n) ? 'timed-out' : 'never-started'));
+        // A task still at 0 % never started (queued behind another zip, or a hung node): not the same as a slow one.
+        for (const n of wanted) {
+          if (done.has(n)) continue;
+          const t = live.get(n);
+          done.set(n, t && moved.has(n) ? outcome(n, t, 'timed-out') : { ...outcome(n, t, 'never-started'), reason: t ? 'no-progress' : 'no-task' });
+        }
         for (const t of late) if (t.taskId) await client.cancel(t.taskId).catch(() => false);
         live.clear();
         break;
       }
       await clock.sleep(pollMs, signal);
     }
-    if (o.mesh) {
-      const dest = path.join(o.dir, 'mesh.zip');
-      try {
-        if (await client.download('', dest, (bytes) => o.onProgress?.({ nodeId: 'mesh', percent: 100, state: 'downloading', bytes }), true)) {
-          done.set('mesh', { ...outcome('mesh', undefined, 'ok'), zip: dest, mesh: true });
-        }
-      } catch (err) {
-        // Not Bitbucket, or no mesh: nothing to add. Any other failure is recorded on a mesh entry.
-        if (signal.aborted) throw err;
-        if (!(err instanceof AtstError && [401, 403, 404, 405].includes(err.status))) done.set('mesh', { ...outcome('mesh', undefined, 'failed', (err as Error).message), mesh: true });
-      }
-    }
+    if (o.mesh) for (const m of await collectMesh(client, o.dir, signal, o.onProgress)) done.set(m.nodeId, m);
   } catch (err) {
     if (signal.aborted) {
       await cancelRunning();
@@ -228,7 +222,7 @@ export async function collectZips(o: CollectOptions): Promise<CollectResult> {
     }
     throw err;
   }
-  // In the cluster's order (the order ATST lists its nodes), mesh last.
-  const order = [...wanted, 'mesh'];
-  return { clustered: clusterTaskId !== undefined, clusterTaskId, nodes: [...done.values()].sort((a, b) => order.indexOf(a.nodeId) - order.indexOf(b.nodeId)) };
+  // In the cluster's order (the order ATST lists its nodes), the mesh nodes after them as Bitbucket lists them.
+  const rank = (n: NodeOutcome) => (n.mesh ? wanted.length : wanted.indexOf(n.nodeId));
+  return { clustered: clusterTaskId !== undefined, clusterTaskId, nodes: [...done.values()].sort((a, b) => rank(a) - rank(b)) };
 }

@@ -47,3 +47,15 @@ export interface AtstZipRequest {
 export const ATST_SIZE_LIMITS = [25, 100, 500] as const;
 /** The age limits ATST accepts, in days (-1: off). */
 export const ATST_AGE_LIMITS = [0, 3, 5, 10] as const;
+
+/**
+ * A Bitbucket mesh node (`RestMeshNode` of Bitbucket's REST reference). `state` is one of
+ * AVAILABLE, DELETING, DISABLED, DRAINING, OFFLINE.
+ */
+export interface MeshNode {
+  id: string;
+  name?: string;
+  rpcUrl?: string;
+  state?: string;
+  offline?: boolean;
+}

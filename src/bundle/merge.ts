@@ -2,7 +2,7 @@
  * One bundle from several: each node's zip (from ATST, or another host's own bundle over SSH) is
  * read entry by entry, each entry written to a private spill folder and planned as
  * `nodes/<node-id>/<entry>`, then the whole plan goes through the ordinary build (redaction,
- * `--obfuscate`, per-file cap, one `manifest.json`). A zip inside a zip (Bitbucket's mesh zips)
+ * `--obfuscate`, per-file cap, one `manifest.json`). A zip inside a zip (a rotated log kept as .zip)
  * is opened once more; deeper archives are left out like any archive the redactor cannot read.
  * The manifest gains `nodes` (id, task, state, why) and each entry's real source
  * (`<node-id>:<path in its zip>`).

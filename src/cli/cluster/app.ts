@@ -3,6 +3,7 @@
  * API, with the product admin credential (`SUPPORT_APP_TOKEN`, or `SUPPORT_APP_USER` and
  * `SUPPORT_APP_PASSWORD`, or what `support login --app URL` saved), per-node progress on stderr.
  */
+import type { NodeOutcome } from '../../atst/outcome.js';
 import type { AtstZipRequest } from '../../atst/types.js';
 import type { AppCredential } from '../../config/app-credentials.js';
 import type { BundleOptions, MergeNode } from '../../bundle/index.js';
@@ -67,6 +68,14 @@ export function atstErrorText(ctx: Ctx, url: string, err: { kind: string; status
   return new CliError(t('cluster.err.refused', host, err.status, err.text));
 }
 
+/** Why a node gave no zip, in the user's words. */
+function missingLine(ctx: Ctx, n: NodeOutcome): string {
+  const { t } = ctx;
+  if (n.state === 'never-started') return t('cluster.node.missing', n.nodeId, t(n.taskId ? 'cluster.why.stuck' : 'cluster.why.noTask'), '');
+  if (n.state === 'not-downloadable' && n.attempts !== undefined) return t('cluster.node.elsewhere', n.nodeId, n.attempts, n.message ?? '');
+  return t('cluster.node.missing', n.nodeId, t(`cluster.why.${n.state}`), n.message ?? '');
+}
+
 /** Collects the nodes' zips into `dir`; every node that gave none is recorded with the reason. */
 export async function collectFromApp(f: Extract<FleetOptions, { route: 'app' }>, o: BundleOptions, ctx: Ctx, dir: string): Promise<{ nodes: MergeNode[]; collection: Record<string, unknown> }> {
   const { t, io } = ctx;
@@ -105,10 +114,12 @@ export async function collectFromApp(f: Extract<FleetOptions, { route: 'app' }>,
         warnings: n.warnings,
         truncatedFiles: n.truncatedFiles,
         ageExcludedFiles: n.ageExcludedFiles,
-        ...(n.mesh ? { mesh: true } : {}),
+        ...(n.reason ? { reason: n.reason } : {}),
+        ...(n.attempts !== undefined ? { attempts: n.attempts } : {}),
+        ...(n.mesh ? { mesh: n.mesh } : {}),
       },
     }));
-    for (const n of r.nodes) if (n.state !== 'ok') io.err(t('cluster.node.missing', n.nodeId, t(`cluster.why.${n.state}`), n.message ?? ''));
+    for (const n of r.nodes) if (n.state !== 'ok') io.err(missingLine(ctx, n));
     return { nodes, collection: { route: 'atst', url, clustered: r.clustered, clusterTaskId: r.clusterTaskId ?? null, request } };
   } catch (err) {
     if (err instanceof UnknownNodesError) throw new UsageError(t('cluster.err.unknownNodes', err.unknown.join(', '), err.known.join(', ')));

@@ -5,7 +5,7 @@ import { CliError, UsageError } from '../../lib/errors.js';
 import { formatDuration, parseDuration, parseSize } from '../../lib/units.js';
 import type { Ctx } from '../context.js';
 import { examples, type Registrar } from '../command.js';
-import { sandboxAppOptions, startSandboxApp, type SandboxAppOptions } from '../cluster/sandbox.js';
+import { sandboxAppOptions, startSandboxApp, type SandboxAppFlags, type SandboxAppOptions } from '../cluster/sandbox.js';
 import type { SandboxAdvanceJson, SandboxReplyJson, SandboxStartJson } from '../json-types.js';
 import { registerAgentActions } from './sandbox-agent.js';
 
@@ -39,7 +39,7 @@ export interface SandboxAdvanceOptions {
   data: string;
 }
 
-interface RawServe {
+interface RawServe extends SandboxAppFlags {
   port?: string;
   data?: string;
   rateLimit?: string;
@@ -50,9 +50,6 @@ interface RawServe {
   catalog?: string;
   ignorePagingStart?: boolean;
   rateLimitWrites?: string;
-  appNodes?: string;
-  appFail?: string;
-  appSlow?: string;
 }
 
 function dataDir(raw: string | undefined, ctx: Ctx): string {
@@ -215,6 +212,12 @@ export function register(r: Registrar): void {
     .option('--app-nodes <n>', t('cluster.sandbox.opt.nodes'))
     .option('--app-fail <ids>', t('cluster.sandbox.opt.fail'))
     .option('--app-slow <ids>', t('cluster.sandbox.opt.slow'))
+    .option('--app-absent <ids>', t('cluster.sandbox.opt.absent'))
+    .option('--app-stuck <ids>', t('cluster.sandbox.opt.stuck'))
+    .option('--app-lb <policy>', t('cluster.sandbox.opt.lb'))
+    .option('--app-websudo', t('cluster.sandbox.opt.websudo'))
+    .option('--app-mesh <n>', t('cluster.sandbox.opt.mesh'))
+    .option('--app-mesh-offline <ids>', t('cluster.sandbox.opt.meshOffline'))
     .addHelpText(
       'after',
       `${t('sandbox.help.after')}\n${examples(t, [
