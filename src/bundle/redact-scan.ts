@@ -233,6 +233,25 @@ export function scanText(text: string): TriggerHits {
   const len = text.length;
   room(len);
   Buffer.from(mem.buffer, mem.byteOffset, mem.length).write(text, TEXT_AT, 'latin1');
+  return scanLoaded(len);
+}
+
+/**
+ * Finds every trigger word in `head` (a latin1 string) followed by `body`, without decoding
+ * `body`: both are copied into the scan's memory as bytes. Returns the hits and a view of that
+ * text (`head` then `body`), both valid until the next call.
+ */
+export function scanBytes(head: string, body: Uint8Array): { hits: TriggerHits; text: Buffer } {
+  const len = head.length + body.length;
+  room(len);
+  if (head !== '') Buffer.from(mem.buffer, mem.byteOffset, mem.length).write(head, TEXT_AT, 'latin1');
+  mem.set(body, TEXT_AT + head.length);
+  const hits = scanLoaded(len);
+  return { hits, text: Buffer.from(mem.buffer, TEXT_AT, len) };
+}
+
+/** The scan of the `len` bytes at {@link TEXT_AT}. */
+function scanLoaded(len: number): TriggerHits {
   const out = candidatesAt(len);
   const n = wasm.scan(TEXT_AT, len, out);
   const hits = shared;

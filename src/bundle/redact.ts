@@ -12,7 +12,7 @@ import type { Obfuscator } from './obfuscate.js';
 import { blockAt, blockStep, endsLine, eolOf, LICENCE_BEGIN, licenceEnds, OPENER_LINES, PEM_BEGIN, pemOnOneLine, type OpenBlock } from './redact-blocks.js';
 import { F_BLOCK, marker, MARKER_FAMILIES, type Rule } from './redact-rule.js';
 import { CONFIG_OPENER, CONFIG_RULES, LOG_OPENER, LOG_RULES, TRIGGER_FAMILIES } from './redact-rules.js';
-import { scanText, TRIGGER_WORDS } from './redact-scan.js';
+import { scanBytes, scanText, TRIGGER_WORDS } from './redact-scan.js';
 
 /** A line longer than this is processed in pieces (1 MiB keeps memory bounded on minified dumps). */
 export const MAX_LINE = 1024 * 1024;
@@ -86,7 +86,58 @@ export class Redactor {
   write(chunk: Buffer, emit: (out: Buffer) => void): void {
     // Strings over ~128 KiB live in V8's large-object space until a full GC: slicing keeps every
     // string young and cheap to collect, which is what keeps memory flat.
-    for (let at = 0; at < chunk.length; at += SLICE) this.emitText(this.pushSlice(chunk.subarray(at, at + SLICE)), emit);
+    for (let at = 0; at < chunk.length; at += SLICE) {
+      const slice = chunk.subarray(at, at + SLICE);
+      if (!this.fastSlice(slice, emit)) this.emitText(this.pushSlice(slice), emit);
+    }
+  }
+
+  /**
+   * `pushSlice` for the usual slice, on its bytes: only the flagged lines are decoded and run
+   * through the rules; the bytes around them are copied to the output as they are. Decoding every
+   * slice into a string and encoding the output back cost ~25% of a worker's redaction, most of it
+   * in the garbage collector (bench/README.md). Returns false, having changed nothing, for a slice
+   * that needs `pushSlice`: with no line end, with a block or a line that opens one, or when
+   * obfuscating (which reads every byte), or with a block or held lines pending.
+   */
+  private fastSlice(chunk: Buffer, emit: (out: Buffer) => void): boolean {
+    if (!this.redact || this.obfuscator || this.block || this.held !== '' || this.carry.length > SLICE) return false;
+    const nl = chunk.lastIndexOf(10);
+    if (nl < 0) return false;
+    const { hits, text } = scanBytes(this.carry, chunk);
+    // The complete lines: the carry and the slice up to its last line end.
+    const end = this.carry.length + nl + 1;
+    const runs: Run[] = [];
+    for (let k = 0; k < hits.count; k++) {
+      const at = hits.start[k]!;
+      if (at >= end) break;
+      const family = TRIGGER_FAMILIES[hits.word[k]!]!;
+      if (family === F_BLOCK) return false;
+      const last = runs[runs.length - 1];
+      if (last && at < last[1]) {
+        last[2] |= family;
+        continue;
+      }
+      const ls = at === 0 ? 0 : text.lastIndexOf(10, at - 1) + 1;
+      const le = text.indexOf(10, at) + 1;
+      if (this.openerLines(text.toString('latin1', ls, le)) > 0) return false;
+      addRun(runs, ls, le, family);
+    }
+    const red = runs.map(([start, stop, mask]) => this.applyRules(text.toString('latin1', start, stop), mask));
+    const size = red.reduce((n, r, i) => n + r.length - (runs[i]![1] - runs[i]![0]), end);
+    if (!this.outBuf || this.outBuf.length < size) this.outBuf = Buffer.allocUnsafe(Math.max(size, 2 * SLICE));
+    const out = this.outBuf;
+    let o = 0;
+    let pos = 0;
+    runs.forEach(([start, stop], i) => {
+      o += text.copy(out, o, pos, start);
+      o += out.write(red[i]!, o, 'latin1');
+      pos = stop;
+    });
+    o += text.copy(out, o, pos, end);
+    this.carry = text.toString('latin1', end, text.length);
+    emit(out.subarray(0, o));
+    return true;
   }
 
   /** `end` for `write`: hands the rest of the output to `emit` (same terms). */
@@ -258,7 +309,7 @@ export class Redactor {
   private redactLines(text: string, open: boolean): [string, Block | undefined] {
     const hits = scanText(text);
     // Runs of flagged lines (adjacent ones merge) and the families seen in each.
-    const runs: [start: number, end: number, mask: number][] = [];
+    const runs: Run[] = [];
     let block: Block | undefined;
     for (let k = 0; k < hits.count; k++) {
       const at = hits.start[k]!;
@@ -278,13 +329,7 @@ export class Redactor {
       const nl = text.indexOf('\n', at);
       // (Asking each flagged line, in `continued`, is cheaper than searching the whole text for a
       // tag or a prompt first: that search cost ~5% of redaction, on every slice.)
-      const le = this.continued(text, ls, nl < 0 ? text.length : nl + 1);
-      if (last && ls <= last[1]) {
-        last[1] = Math.max(last[1], le);
-        last[2] |= family;
-        continue;
-      }
-      runs.push([ls, le, family]);
+      addRun(runs, ls, this.continued(text, ls, nl < 0 ? text.length : nl + 1), family);
     }
     const upTo = block ? block.at : text.length;
     let out = '';
@@ -308,13 +353,8 @@ export class Redactor {
    * the end of `text` when those lines have not all been read.
    */
   private continued(text: string, ls: number, le: number): number {
-    // Every opener holds a tag or SMTP's 334 prompt: most flagged lines are ruled out without the regex.
-    const first = text.slice(ls, le);
-    if (!first.includes('<') && !first.includes('UGFzc3dvcmQ6')) return le;
-    const opened = this.opener.exec(first);
-    if (!opened) return le;
-    // An XML value ends at the next tag; SMTP's password is the one line after its prompt.
-    const lines = opened[0].startsWith('<') ? OPENER_LINES : 1;
+    const lines = this.openerLines(text.slice(ls, le));
+    if (lines === 0) return le;
     let end = le;
     for (let n = 0; n < lines; n++) {
       if (end >= text.length) return text.length + 1;
@@ -325,6 +365,16 @@ export class Redactor {
       if (line.includes('<')) break;
     }
     return end;
+  }
+
+  /** How many lines below a flagged line may hold its value: 0 unless it opens one (see {@link openerFor}). */
+  private openerLines(line: string): number {
+    // Every opener holds a tag or SMTP's 334 prompt: most flagged lines are ruled out without the regex.
+    if (!line.includes('<') && !line.includes('UGFzc3dvcmQ6')) return 0;
+    const opened = this.opener.exec(line);
+    if (!opened) return 0;
+    // An XML value ends at the next tag; SMTP's password is the one line after its prompt.
+    return opened[0].startsWith('<') ? OPENER_LINES : 1;
   }
 
   /**
@@ -351,6 +401,20 @@ export class Redactor {
       });
     }
     return s;
+  }
+}
+
+/** Flagged lines, adjacent ones merged: where they start and end, and the trigger families seen in them. */
+type Run = [start: number, end: number, mask: number];
+
+/** Adds the flagged line `[ls, le)` to `runs`, merged into the last run when they touch. */
+function addRun(runs: Run[], ls: number, le: number, family: number): void {
+  const last = runs[runs.length - 1];
+  if (last && ls <= last[1]) {
+    last[1] = Math.max(last[1], le);
+    last[2] |= family;
+  } else {
+    runs.push([ls, le, family]);
   }
 }
 
