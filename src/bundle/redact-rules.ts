@@ -326,6 +326,12 @@ export const TRIGGER_FAMILIES: readonly number[] = TRIGGER_WORDS.map(familyOf);
 
 /** The rules for known configuration files: keystore, truststore and licence values too. */
 export const CONFIG_RULES = rulesFor(true);
+/**
+ * A secret word, for logs and for configuration files: every match of a {@link F_WORD} rule holds
+ * one (the engine skips those rules on lines whose trigger words are not part of one).
+ */
+export const LOG_WORD = new RegExp(SECRET_WORDS, 'i');
+export const CONFIG_WORD = new RegExp(CONFIG_WORDS, 'i');
 /** Lines whose secret value follows below them, in logs and in configuration files. */
 export const LOG_OPENER = openerFor(SECRET_WORDS);
 export const CONFIG_OPENER = openerFor(CONFIG_WORDS);
