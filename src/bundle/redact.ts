@@ -35,6 +35,8 @@ export interface RedactOptions {
   redact?: boolean;
   /** Replaces hosts, IPs and e-mails with pseudonyms after redaction. */
   obfuscator?: Obfuscator | undefined;
+  /** Every slice through the string path (tests hold the byte path to what it gives). */
+  strings?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export class Redactor {
   private readonly word: RegExp;
   private readonly redact: boolean;
   private readonly obfuscator: Obfuscator | undefined;
+  private readonly strings: boolean;
   private readonly mk = (rule: string): string => {
     this.counts[rule] = (this.counts[rule] ?? 0) + 1;
     return marker(rule);
@@ -64,6 +67,7 @@ export class Redactor {
     this.word = opts.config ? CONFIG_WORD : LOG_WORD;
     this.redact = opts.redact !== false;
     this.obfuscator = opts.obfuscator;
+    this.strings = opts.strings === true;
   }
 
   /** What the obfuscator replaced so far (original -> pseudonym). */
@@ -106,7 +110,7 @@ export class Redactor {
    * obfuscating (which reads every byte), or with a block or held lines pending.
    */
   private fastSlice(chunk: Buffer, emit: (out: Buffer) => void): boolean {
-    if (!this.redact || this.obfuscator || this.block || this.held !== '' || this.carry.length > SLICE) return false;
+    if (this.strings || !this.redact || this.obfuscator || this.block || this.held !== '' || this.carry.length > SLICE) return false;
     const nl = chunk.lastIndexOf(10);
     if (nl < 0) return false;
     const { hits, text } = scanBytes(this.carry, chunk);
