@@ -81,6 +81,25 @@ function fillerLine(n: number): string {
   return lines.join('');
 }
 
+describe('the byte path', () => {
+  it('gives what the string path gives, for any mix of shapes and benign lines, however the stream is cut', () => {
+    const benign = benignText(400).split(/(?<=\n)/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: SHAPES.length - 1 }), fc.integer({ min: -benign.length, max: -1 })), { minLength: 1, maxLength: 40 }),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (picks, config, cutSeeds) => {
+          const input = Buffer.from(picks.map((i) => (i >= 0 ? SHAPES[i]!.text : benign[-i - 1]!)).join(''), 'utf8');
+          const cuts = cutSeeds.map((c) => c % (input.length + 1));
+          expect(streamed(input, cuts, config).equals(streamed(input, cuts, config, true))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('every shape at chunk boundaries', () => {
   it('is masked wherever a 64 KiB or 1 MiB boundary falls in it, and however the stream is cut', () => {
     fc.assert(

@@ -24,17 +24,27 @@ export const F_JDBC = 128;
 export const F_TOKEN = 256;
 /** A SAS signature: `sig=`. */
 export const F_SIG = 512;
-/** Command lines of mysql, mariadb and ldapsearch, whose short flags take a password (`-pX`, `-w X`). */
+/** Command lines of mysql and mariadb, whose `-p` flag takes a password glued to it (`-pX`). */
 export const F_CLI = 1024;
 /** SMTP authentication: `AUTH PLAIN`, `AUTH LOGIN`, the base64 `Password:` prompt. */
 export const F_SMTP = 2048;
-/**
- * The families a marker's own words can bring to a line (`[REDACTED:url-password]` holds "pass",
- * `[REDACTED:authorization]` "authori"): once a rule has replaced something, these rules run too.
- */
-export const MARKER_FAMILIES = F_WORD | F_AUTH;
 /** Not a rule's: where a multi-line block (a private key, a licence) may start. */
 export const F_BLOCK = 4096;
+/** ldapsearch's command line, whose `-w` flag takes a password. */
+export const F_LDAP = 8192;
+/**
+ * A `key` (as in `AccountKey=`), besides being a secret word: the Azure rule needs it. Apart from
+ * {@link F_WORD} because most lines flagged by a secret word hold no `key`.
+ */
+export const F_KEY = 16384;
+/** A `pass` or `pwd` (as in `--password`), besides being a secret word: the flag rule needs it. */
+export const F_PASS = 32768;
+/**
+ * The families a marker's own words can bring to a line (`[REDACTED:url-password]` holds "pass",
+ * `[REDACTED:api-key]` "key", `[REDACTED:authorization]` "authori"): once a rule has replaced
+ * something, these rules run too.
+ */
+export const MARKER_FAMILIES = F_WORD | F_AUTH | F_KEY | F_PASS;
 
 /** A secret-shaped match: `replace` builds the text that stands in for it. */
 export interface Rule {
@@ -42,6 +52,11 @@ export interface Rule {
   /** The trigger family every match of `re` contains. */
   family: number;
   re: RegExp;
+  /**
+   * A string every match holds (case and all): where it is missing the rule cannot match and its
+   * expression is not run. Most flagged lines lack it (a URL without `@`, a line without a tag).
+   */
+  need?: string;
   /** The whole extent of a match when `re` checks part of it with a lookbehind (see the engine's `straddle`). */
   span?: RegExp;
   /** The replacement for one match, or undefined to keep it; `offset` and `input` locate it. */

@@ -15,6 +15,9 @@ import {
   F_CLI,
   F_JDBC,
   F_JWT,
+  F_KEY,
+  F_LDAP,
+  F_PASS,
   F_SIG,
   F_SMTP,
   F_TOKEN,
@@ -135,6 +138,7 @@ function elementRules(words: string): Rule[] {
       // <password>x</password>, <ns:secretKey attr="1">x</ns:secretKey>
       name: 'element',
       family: F_WORD,
+      need: '<',
       re: new RegExp(`<((?:[\\w.-]+:)?[\\w.-]*(?:${words})[\\w.-]*)((?:[${WS}][^>]*)?)>(${VALUE})</\\1([${WS}]*)>`, 'gi'),
       replace: (m, mk) => {
         const [, tag = '', attrs = '', value = '', ws = ''] = m;
@@ -146,6 +150,7 @@ function elementRules(words: string): Rule[] {
       // <property name="hibernate.connection.password">x</property>
       name: 'element',
       family: F_WORD,
+      need: '<',
       re: new RegExp(
         `(<(property|entry|param|param-value|setting)\\b[^>]*\\b(?:name|key)[${WS}]*=[${WS}]*["']([^"']*(?:${words})[^"']*)["'][^>]*>)(${VALUE})(</\\2[${WS}]*>)`,
         'gi',
@@ -160,6 +165,7 @@ function elementRules(words: string): Rule[] {
       // <name>ldap.password</name> <value>x</value>; <param-name>password</param-name> <param-value>x</param-value>
       name: 'element',
       family: F_WORD,
+      need: '<',
       re: new RegExp(
         `(<(param-name|name|key)>[^<]*?((?:${words})[^<]*)</\\2>[${WS}]*<(param-value|value)>)(${VALUE})(</\\4[${WS}]*>)`,
         'gi',
@@ -174,6 +180,7 @@ function elementRules(words: string): Rule[] {
       // <Parameter name="ldap.password" value="x"/>
       name: 'element',
       family: F_WORD,
+      need: '=',
       re: new RegExp(
         `(\\bname[${WS}]*=[${WS}]*["']([^"']*(?:${words})[^"']*)["'][^>]*?\\bvalue[${WS}]*=[${WS}]*)(["'])([^"']*)\\3`,
         'gi',
@@ -226,6 +233,7 @@ const SHAPE_RULES: Rule[] = [
     // scheme://user:password@host, including jdbc:postgresql://, ldap://, amqp:// ...
     name: 'url-password',
     family: F_URL,
+    need: '@',
     // Anchored on `://`, with the scheme checked behind it: starting at every word (`\b[a-zA-Z]...`)
     // made this the costliest rule on access logs, where every line holds a URL. Same matches.
     // The user name may be an e-mail address (imaps://jira-mail@example.com:PASSWORD@imap...): the
@@ -239,6 +247,7 @@ const SHAPE_RULES: Rule[] = [
     // jdbc:oracle:thin:user/password@host
     name: 'jdbc-password',
     family: F_JDBC,
+    need: '@',
     re: /(\bjdbc:oracle:[a-z0-9]+:[^\t\n\v\f\r :/@"']+\/)([^\t\n\v\f\r @"']+)@/gi,
     replace: (m, mk) => (isMarker(m[2] ?? '') ? undefined : `${m[1]}${mk('jdbc-password')}@`),
   },
@@ -285,8 +294,15 @@ export function familyOf(hit: string): number {
       return F_SIG;
     case 'ysql':
     case 'ariadb':
-    case 'ldap':
       return F_CLI;
+    case 'ldap':
+      return F_LDAP;
+    case 'key':
+    case 'keystore':
+      return F_WORD | F_KEY;
+    case 'pass':
+    case 'pwd':
+      return F_WORD | F_PASS;
     case 'c3dvcmq6':
       return F_SMTP;
     case 'begin ':
@@ -310,6 +326,12 @@ export const TRIGGER_FAMILIES: readonly number[] = TRIGGER_WORDS.map(familyOf);
 
 /** The rules for known configuration files: keystore, truststore and licence values too. */
 export const CONFIG_RULES = rulesFor(true);
+/**
+ * A secret word, for logs and for configuration files: every match of a {@link F_WORD} rule holds
+ * one (the engine skips those rules on lines whose trigger words are not part of one).
+ */
+export const LOG_WORD = new RegExp(SECRET_WORDS, 'i');
+export const CONFIG_WORD = new RegExp(CONFIG_WORDS, 'i');
 /** Lines whose secret value follows below them, in logs and in configuration files. */
 export const LOG_OPENER = openerFor(SECRET_WORDS);
 export const CONFIG_OPENER = openerFor(CONFIG_WORDS);

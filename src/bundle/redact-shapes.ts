@@ -3,7 +3,7 @@
  * Azure keys and SAS signatures, Slack webhooks, an AWS secret key beside its access key id,
  * passwords given to command-line flags, and SMTP authentication.
  */
-import { F_AWS, F_CLI, F_SIG, F_SMTP, F_TOKEN, F_URL, F_WORD, isMarker, lineAt, trimBare, type Rule } from './redact-rule.js';
+import { F_AWS, F_CLI, F_KEY, F_LDAP, F_PASS, F_SIG, F_SMTP, F_TOKEN, F_URL, isMarker, lineAt, trimBare, type Rule } from './redact-rule.js';
 
 /** Characters that end a value on a command line or in a log. */
 const END = '\\t\\n\\v\\f\\r "\'<>';
@@ -37,7 +37,8 @@ export const TOKEN_RULES: Rule[] = [
   {
     // DefaultEndpointsProtocol=https;AccountName=x;AccountKey=...;EndpointSuffix=...
     name: 'azure-key',
-    family: F_WORD,
+    family: F_KEY,
+    need: '=',
     re: new RegExp(`(\\b(?:AccountKey|SharedAccessKey)=)([^;${END}]+)`, 'gi'),
     replace: (m, mk) => (isMarker(m[2] ?? '') ? undefined : `${m[1]}${mk('azure-key')}`),
   },
@@ -63,7 +64,7 @@ export const TOKEN_RULES: Rule[] = [
   {
     // `--password X`, `-password X` on a command line (`--password=X` is a key-value).
     name: 'password',
-    family: F_WORD,
+    family: F_PASS,
     // Anchored on the dashes (a leading blank or line start is checked in `replace`): much cheaper.
     re: new RegExp(`(-{1,2}(?:password|passwd|pass|pwd)[ \\t]+)([^${END}-][^${END}]*)`, 'gi'),
     replace: (m, mk, offset, input) => (offset === 0 || ' \t\n'.includes(input[offset - 1]!) ? flagValue(m, 'password', mk) : undefined),
@@ -72,13 +73,15 @@ export const TOKEN_RULES: Rule[] = [
     // mysql -u jira -pSECRET: a password glued to `-p`, on a mysql or mariadb command line.
     name: 'password',
     family: F_CLI,
+    need: '-p',
     re: new RegExp(`(?<=[ \\t])(-p)([^${END}-][^${END}]*)`, 'g'),
     replace: (m, mk, offset, input) => (/mysql|mariadb/i.test(lineAt(input, offset)) ? flagValue(m, 'password', mk) : undefined),
   },
   {
     // ldapsearch -D "cn=..." -w SECRET
     name: 'password',
-    family: F_CLI,
+    family: F_LDAP,
+    need: '-w',
     re: new RegExp(`(?<=[ \\t])(-w[ \\t]+)([^${END}-][^${END}]*)`, 'g'),
     replace: (m, mk, offset, input) => (/\bldap/i.test(lineAt(input, offset)) ? flagValue(m, 'password', mk) : undefined),
   },

@@ -1,8 +1,8 @@
 import { Redactor } from '../../src/bundle/redact.js';
 
 /** Feeds `input` to a Redactor in pieces cut at `cuts` (any order), and returns all it wrote. */
-export function streamed(input: Buffer, cuts: number[], config = false): Buffer {
-  const r = new Redactor({ config });
+export function streamed(input: Buffer, cuts: number[], config = false, strings = false): Buffer {
+  const r = new Redactor({ config, strings });
   const out: Buffer[] = [];
   let at = 0;
   for (const c of [...cuts].sort((a, b) => a - b)) {
