@@ -6,7 +6,7 @@
  * was made for this build, ignored when it was made for another one or refused by V8, with the
  * same output either way. A stack from the bundle names the TypeScript sources.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire, SourceMap } from 'node:module';
 import os from 'node:os';
@@ -129,6 +129,32 @@ describe('start-up of the built CLI', () => {
       const r = start([cmd, '--help']);
       expect(r.status, r.stderr).toBe(0);
       expect(r.ran.filter((f) => HEAVY.some((h) => f.startsWith(h))), cmd).toEqual([]);
+    }
+  });
+});
+
+describe('a portal command of the built CLI', () => {
+  it('list runs the parts of undici that send a request, not its fetch, WebSocket, cookies or mocks, nor the prompts', async (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    const data = fs.mkdtempSync(path.join(tmp, 'sandbox-'));
+    const sandbox = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--data', data, '--json'], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: process.env.PATH, HOME: tmp } });
+    try {
+      const portal = await new Promise<{ url: string; email: string; token: string }>((resolve, reject) => {
+        let text = '';
+        sandbox.stdout.on('data', (c: Buffer) => {
+          text += c.toString();
+          if (text.includes('\n')) resolve(JSON.parse(text) as { url: string; email: string; token: string });
+        });
+        sandbox.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
+      });
+      const r = start(['--portal', portal.url, 'list', '--json'], { SUPPORT_EMAIL: portal.email, SUPPORT_TOKEN: portal.token, SUPPORT_KEYRING: 'off' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([]);
+      for (const needed of ['src/portal/client.ts', 'node_modules/undici/lib/dispatcher/client.js', 'node_modules/undici/lib/api/api-request.js']) expect(r.ran, needed).toContain(needed);
+      const unwanted = ['node_modules/undici/index.js', 'node_modules/undici/lib/web/', 'node_modules/undici/lib/mock/', 'node_modules/undici/lib/cache/', 'node_modules/@inquirer/', 'node_modules/ora/', 'src/sandbox/', 'src/bundle/', 'src/cli/create/'];
+      expect(r.ran.filter((f) => unwanted.some((u) => f.startsWith(u)))).toEqual([]);
+    } finally {
+      sandbox.kill();
     }
   });
 });
