@@ -97,7 +97,7 @@ const WRAPPER = `#!/bin/sh
 # support: runs the bundled CLI on the Node shipped beside it (lib/node), whatever Node the host has.
 # The host's NODE_OPTIONS are meant for its own Node applications, not for this private runtime.
 # Called by its own path, it starts no program but node (readlink only through a link such as
-# /usr/bin/support): readlink and two dirname made "support --version" cost ~0.4x "node -e 0" more CPU.
+# /usr/bin/support): readlink and two dirname made "support --version" cost ~0.5x "node -e 0" more CPU.
 self=$0
 [ -L "$self" ] && self=$(readlink -f "$self")
 case $self in /*) ;; *) self=$PWD/$self ;; esac
