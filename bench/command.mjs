@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuTime, median, supportCommand } from './lib.mjs';
+import { cpuClock, cpuMs } from './cpu.mjs';
+import { median, supportCommand } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [cmd, ...pre] = supportCommand(root);
@@ -51,7 +52,7 @@ try {
   for (let i = 0; i < 3; i++) for (const [, c, a] of rows) time(c, a);
   for (let i = 0; i < runs; i++) {
     rows.forEach(([, c, a], k) => wall[k].push(time(c, a)));
-    if (i % 3 === 0) rows.forEach(([, c, a], k) => cpu[k].push(cpuTime(c, a, env).cpu * 1000));
+    rows.forEach(([, c, a], k) => cpu[k].push(cpuMs(c, a, env)));
   }
 } finally {
   sandbox.kill();
@@ -59,6 +60,6 @@ try {
 }
 const [p, o] = wall.map(median);
 const [pc, oc] = cpu.map(median);
-console.log(`runs: ${runs} (interleaved, medians)${process.env.SUPPORT_BENCH_BIN ? `  bin: ${process.env.SUPPORT_BENCH_BIN}` : ''}`);
-console.log(`node -e 0      ${p.toFixed(1).padStart(6)} ms  cpu ${pc.toFixed(0).padStart(4)} ms`);
-console.log(`support list   ${o.toFixed(1).padStart(6)} ms  cpu ${oc.toFixed(0).padStart(4)} ms  ratio ${(o / p).toFixed(2)}x (target <= 2.00x), cpu ${(oc / pc).toFixed(2)}x`);
+console.log(`runs: ${runs} (interleaved, medians; cpu: ${cpuClock})${process.env.SUPPORT_BENCH_BIN ? `  bin: ${process.env.SUPPORT_BENCH_BIN}` : ''}`);
+console.log(`node -e 0      ${p.toFixed(1).padStart(6)} ms  cpu ${pc.toFixed(1).padStart(6)} ms`);
+console.log(`support list   ${o.toFixed(1).padStart(6)} ms  cpu ${oc.toFixed(1).padStart(6)} ms  ratio ${(o / p).toFixed(2)}x (target <= 2.00x), cpu ${(oc / pc).toFixed(2)}x`);

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuTime, median, supportCommand } from './lib.mjs';
+import { cpuClock, cpuMs } from './cpu.mjs';
+import { median, supportCommand } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [cmd, ...pre] = supportCommand(root);
@@ -25,20 +26,21 @@ const rows = [
   ['node -e 0', process.execPath, ['-e', '0'], null],
   ['support --version', cmd, [...pre, '--version'], 1.1],
   ['support --help', cmd, [...pre, '--help'], 1.3],
+  ['support --help ja', cmd, [...pre, '--lang', 'ja', '--help'], 1.3],
 ];
 const wall = rows.map(() => []);
 const cpu = rows.map(() => []);
 for (let i = 0; i < 3; i++) for (const [, c, a] of rows) time(c, a);
 for (let i = 0; i < runs; i++) {
   rows.forEach(([, c, a], k) => wall[k].push(time(c, a)));
-  if (i % 4 === 0) rows.forEach(([, c, a], k) => cpu[k].push(cpuTime(c, a).cpu * 1000));
+  rows.forEach(([, c, a], k) => cpu[k].push(cpuMs(c, a)));
 }
 const peer = median(wall[0]);
 const peerCpu = median(cpu[0]);
-console.log(`runs: ${runs} (interleaved, medians)${process.env.SUPPORT_BENCH_BIN ? `  bin: ${process.env.SUPPORT_BENCH_BIN}` : ''}`);
+console.log(`runs: ${runs} (interleaved, medians; cpu: ${cpuClock})${process.env.SUPPORT_BENCH_BIN ? `  bin: ${process.env.SUPPORT_BENCH_BIN}` : ''}`);
 rows.forEach(([name, , , target], k) => {
   const w = median(wall[k]);
   const c = median(cpu[k]);
   const ratio = target === null ? '' : `  ratio ${(w / peer).toFixed(2)}x (target <= ${target.toFixed(2)}x), cpu ${(c / peerCpu).toFixed(2)}x`;
-  console.log(`${name.padEnd(18)} ${w.toFixed(1).padStart(6)} ms  cpu ${c.toFixed(0).padStart(4)} ms${ratio}`);
+  console.log(`${name.padEnd(18)} ${w.toFixed(1).padStart(6)} ms  cpu ${c.toFixed(1).padStart(6)} ms${ratio}`);
 });

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
+import { buildApp, writeCodeCache } from './app.mjs';
 
 const execFile = promisify(execFileCb);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,45 +56,18 @@ fs.mkdirSync(cache, { recursive: true });
 const t0 = Date.now();
 const step = (what) => console.log(`dist: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
-// 1. The CLI and its worker, bundled to CommonJS (a SEA runs CommonJS only, without `import()`).
-//    The version and the worker's name are compiled in: there is no package.json beside the bundle,
-//    and in the SEA no file at all (`import.meta.url` is empty there).
+// 1. The CLI and its worker, bundled to CommonJS (scripts/app.mjs: a single-file executable runs
+//    CommonJS only, without `import()`), as `npm run build` bundles them for a clone. lib/app holds
+//    them with bin/load.cjs, which starts the CLI with V8's code cache: the cache of each Node is
+//    made by that very Node (writeCodeCache, per architecture below), as V8 accepts no other.
 const app = path.join(work, 'app');
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  supported: { 'dynamic-import': false },
-  // The OS keyring is a native, optional package: outside the bundle, and absent falls back to
-  // the 0600 config file (src/config/keyring.ts).
-  external: ['@napi-rs/keyring'],
-  define: { SUPPORT_VERSION: JSON.stringify(version), SUPPORT_WORKER: JSON.stringify('worker.cjs') },
-  logLevel: 'warning',
-  // Dependencies read import.meta.url only on paths the CLI does not take; ours are guarded.
-  logOverride: { 'empty-import-meta': 'silent' },
-};
-await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/main.ts')], outfile: path.join(app, 'support.cjs') });
-await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/bundle/worker.ts')], outfile: path.join(app, 'worker.cjs') });
-// Everywhere else (tarball, packages, npm) the CLI is ES modules split in chunks: a command loads
-// only its own code, as from the TypeScript build (one 1.9 MB file costs every start-up its parse).
-// The worker is found beside the chunks through import.meta.url; CommonJS dependencies get a
-// `require` from createRequire.
-const esmApp = path.join(work, 'app-esm');
-await esbuild.build({
-  ...common,
-  format: 'esm',
-  splitting: true,
-  supported: {},
-  define: { SUPPORT_VERSION: JSON.stringify(version) },
-  entryPoints: { main: path.join(root, 'src/main.ts'), worker: path.join(root, 'src/bundle/worker.ts') },
-  outdir: esmApp,
-  chunkNames: '[name]-[hash]',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-});
-fs.writeFileSync(path.join(esmApp, 'package.json'), '{ "type": "module" }\n');
+const cliFile = await buildApp({ outdir: app, cli: 'support.cjs', worker: 'worker.js', version });
+fs.copyFileSync(path.join(root, 'bin', 'load.cjs'), path.join(app, 'load.cjs'));
+fs.writeFileSync(
+  path.join(app, 'main.js'),
+  `'use strict';\nrequire('./load.cjs').start({ version: ${JSON.stringify(version)}, file: require('node:path').join(__dirname, 'support.cjs') });\n`,
+);
+fs.writeFileSync(path.join(app, 'package.json'), '{ "type": "commonjs" }\n');
 step('bundled the CLI');
 
 // 2. The bash completion: commands and their flags, read from the built command table.
@@ -122,8 +96,12 @@ async function nodeBinary(arch) {
 const WRAPPER = `#!/bin/sh
 # support: runs the bundled CLI on the Node shipped beside it (lib/node), whatever Node the host has.
 # The host's NODE_OPTIONS are meant for its own Node applications, not for this private runtime.
-self=$(readlink -f "$0")
-prefix=$(dirname "$(dirname "$self")")
+# Called by its own path, it starts no program but node (readlink only through a link such as
+# /usr/bin/support): readlink and two dirname made "support --version" cost ~0.5x "node -e 0" more CPU.
+self=$0
+[ -L "$self" ] && self=$(readlink -f "$self")
+case $self in /*) ;; *) self=$PWD/$self ;; esac
+prefix=\${self%/bin/*}
 unset NODE_OPTIONS
 exec "$prefix/lib/node" "$prefix/lib/app/main.js" "$@"
 `;
@@ -136,7 +114,8 @@ function tree(arch, node, dest) {
   fs.writeFileSync(path.join(dest, 'bin', 'support'), WRAPPER, { mode: 0o755 });
   fs.copyFileSync(node.bin, path.join(dest, 'lib', 'node'));
   fs.chmodSync(path.join(dest, 'lib', 'node'), 0o755);
-  fs.cpSync(esmApp, path.join(dest, 'lib', 'app'), { recursive: true });
+  fs.cpSync(app, path.join(dest, 'lib', 'app'), { recursive: true });
+  if (node.cache) fs.copyFileSync(node.cache, path.join(dest, 'lib', 'app', 'support.cjs.cache'));
   fs.writeFileSync(path.join(dest, 'share', 'bash-completion', 'completions', 'support'), completion);
   fs.copyFileSync(node.license, path.join(dest, 'lib', 'NODE-LICENSE'));
   fs.copyFileSync(path.join(root, 'README.md'), path.join(dest, 'README.md'));
@@ -153,6 +132,9 @@ async function tarball(dir, file, compress) {
 
 async function linuxArtifacts(arch) {
   const node = await nodeBinary(arch);
+  // The code cache is made by running that Node: on this machine's architecture only. Another's
+  // tarball starts its CLI without one (compiled from source, as before the cache existed).
+  if (arch === process.arch) node.cache = writeCodeCache({ node: node.bin, cli: cliFile, out: path.join(work, `support.cjs.cache-${arch}`) });
   const name = `support-${version}-linux-${arch}`;
   const top = path.join(work, name);
   tree(arch, node, top);
@@ -245,20 +227,49 @@ async function rpm(arch, pkgRoot) {
 async function sea(node) {
   const dir = path.join(work, 'sea');
   fs.mkdirSync(dir, { recursive: true });
+  // Its main script is bin/load.cjs, which answers --version at once and otherwise runs the CLI
+  // from the assets with its code cache, as the tarball does. (Node's own useCodeCache, for the
+  // whole CLI as main script, costs every start-up the deserialisation of the whole cache,
+  // `--version` included: measured 1.33x `node -e 0`.) The cache is made by a first executable
+  // that runs train() instead: V8 refused the one made by the same Node outside an executable.
+  const trainer = path.join(dir, 'trainer');
+  await seaExecutable(node, trainer, `require('./load.cjs').train({
+  file: process.execPath,
+  source: require('node:sea').getAsset('support.cjs', 'utf8'),
+  out: process.argv[2],
+  args: process.argv.slice(3),
+  require,
+});
+`, { 'support.cjs': cliFile });
+  const cache = path.join(dir, 'support.cjs.cache');
+  await execFile(trainer, [cache, '--help'], { env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C' } });
+  await seaExecutable(node, path.join(out, `support-${version}-linux-x64`), `const { getAsset } = require('node:sea');
+require('./load.cjs').start({
+  version: ${JSON.stringify(version)},
+  file: process.execPath,
+  require,
+  read: () => ({ source: getAsset('support.cjs', 'utf8'), cache: Buffer.from(getAsset('support.cjs.cache')) }),
+});
+`, { 'support.cjs': cliFile, 'support.cjs.cache': cache, 'worker.js': path.join(app, 'worker.js') });
+}
+
+/** A single-file executable `exe`: `node` with `main` (bundled with bin/load.cjs) and `assets`. */
+async function seaExecutable(node, exe, main, assets) {
+  const dir = fs.mkdtempSync(path.join(work, 'sea-'));
   const blob = path.join(dir, 'sea.blob');
   const config = path.join(dir, 'sea-config.json');
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
-      main: path.join(app, 'support.cjs'),
-      output: blob,
-      disableExperimentalSEAWarning: true,
-      useCodeCache: true,
-      assets: { 'worker.cjs': path.join(app, 'worker.cjs') },
-    }),
-  );
+  const mainFile = path.join(dir, 'main.cjs');
+  await esbuild.build({
+    stdin: { contents: main, resolveDir: path.join(root, 'bin'), sourcefile: 'sea-main.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: mainFile,
+    logLevel: 'warning',
+  });
+  fs.writeFileSync(config, JSON.stringify({ main: mainFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets }));
   await execFile(node.bin, ['--experimental-sea-config', config], { cwd: dir, env: { PATH: process.env.PATH } });
-  const exe = path.join(out, `support-${version}-linux-x64`);
   // Node reads NODE_OPTIONS before the app runs, and a host's (an APM agent's --require, a flag of
   // a newer Node) would stop the executable before it starts: the name it reads is changed in the
   // copy, in the one C string the runtime and its worker threads take it from.
@@ -299,13 +310,13 @@ function elfSection(elf, wanted) {
 async function npmPackage() {
   const dir = path.join(work, 'npm');
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
-  fs.cpSync(esmApp, path.join(dir, 'lib', 'app'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'bin', 'support.js'), "#!/usr/bin/env node\nimport '../lib/app/main.js';\n", { mode: 0o755 });
+  fs.cpSync(app, path.join(dir, 'lib', 'app'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'bin', 'support.js'), "#!/usr/bin/env node\nrequire('../lib/app/main.js');\n", { mode: 0o755 });
   fs.copyFileSync(path.join(root, 'README.md'), path.join(dir, 'README.md'));
   const { name, description, license, engines } = pkg;
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name, version, description, license, type: 'module', bin: { support: 'bin/support.js' }, engines, files: ['bin', 'lib'] }, null, 2) + '\n',
+    JSON.stringify({ name, version, description, license, type: 'commonjs', bin: { support: 'bin/support.js' }, engines, files: ['bin', 'lib'] }, null, 2) + '\n',
   );
   const { stdout } = await execFile('npm', ['pack', '--silent', '--pack-destination', out], { cwd: dir });
   return stdout.trim().split('\n').pop();

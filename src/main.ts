@@ -1,5 +1,5 @@
-// The only module that touches `process` and exits. `--version` is answered before anything else
-// is loaded, so that it costs little more than starting node.
+// The only module that touches `process` and exits. Every build runs it through bin/load.cjs, which
+// answers `support --version` before this module is even read.
 import { readFileSync } from 'node:fs';
 import { isSea } from 'node:sea';
 
@@ -27,10 +27,6 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(version() + '\n');
-    return 0;
-  }
   const v8 = await import('node:v8');
   // Peak memory of commands that talk to a portal (bench/list, bench/attach):
   // - undici parses HTTP with a WebAssembly build of llhttp; V8's background TurboFan tier-up of that
@@ -88,8 +84,11 @@ main().then(
     await Promise.all([drained(process.stdout), drained(process.stderr)]);
     process.exit(received !== undefined && code !== 0 ? SIGNAL_EXIT[received] : code);
   },
-  (err: unknown) => {
-    process.stderr.write(`support: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  async (err: unknown) => {
+    // In the bundled CLI, frames point at the TypeScript sources (through the bundle's source map).
+    const { sourceMapped } = await import('./cli/stack.js');
+    const bundle = typeof __filename === 'string' ? __filename : undefined;
+    process.stderr.write(`support: ${err instanceof Error ? sourceMapped(err.stack ?? err.message, bundle) : String(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -89,6 +89,19 @@ describe.each([
     expect(ok(bare(exePath(), ['--version'], hostile)).stdout).toBe(`${VERSION}\n`);
   });
 
+  it('starts through a symbolic link and by a relative path too (the tarball finds lib/ beside its bin/)', (ctx) => {
+    need(ctx, built, WHAT);
+    const exe = exePath();
+    const link = path.join(home, 'links', 'support');
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(exe, link);
+    expect(ok(bare(link, ['--version'], env)).stdout).toBe(`${VERSION}\n`);
+    const relative = spawnSync('/usr/bin/env', ['-i', `PATH=${noNodeBin}`, `HOME=${home}`, `./${path.basename(exe)}`, '--version'], { cwd: path.dirname(exe), encoding: 'utf8' });
+    expect(relative.status, relative.stderr).toBe(0);
+    expect(relative.stdout).toBe(`${VERSION}\n`);
+  });
+
   it('prints its help in Japanese', (ctx) => {
     need(ctx, built, WHAT);
     const out = ok(bare(exePath(), ['--lang', 'ja', '--help'], env)).stdout;

@@ -1,15 +1,71 @@
 /**
  * Text measured and wrapped in terminal cells, for help, prose and prompts in English and Japanese.
- * Widths come from `string-width` (East Asian wide characters and emoji take two cells, escape codes
- * none). Lines break at spaces, and between Japanese characters where Japanese allows it (not
+ * Widths are those of `string-width` (East Asian wide characters and emoji take two cells, escape
+ * codes none). Lines break at spaces, and between Japanese characters where Japanese allows it (not
  * before 、。」 and the like, not after 「（), never inside a run of Latin letters, digits or
  * symbols (but after a comma in a JSON list such as `"key","url"`; `--json key,status` stays whole): `$SUPPORT_PROFILE` and `--json` stay whole.
  */
-import stringWidth from 'string-width';
+import { createRequire } from 'node:module';
+import { eastAsianWidth } from 'get-east-asian-width';
+
+/**
+ * Characters that are each a grapheme cluster of their own, visible and no emoji, so that
+ * string-width gives every one of them its East Asian width (narrow 1, wide 2, ambiguous 1):
+ * printable ASCII and Latin-1, punctuation, arrows, box drawing, CJK punctuation, kana, kanji and
+ * fullwidth forms, that is, all our English and Japanese text. test/width.test.ts checks each of
+ * them, and random strings of them, against string-width.
+ */
+export const PLAIN_RANGES: readonly (readonly [from: number, to: number])[] = [
+  [0x20, 0x7e],
+  [0xa0, 0xa8],
+  [0xaa, 0xac],
+  [0xaf, 0xff],
+  [0x2010, 0x2027],
+  [0x2030, 0x203b],
+  [0x203d, 0x2048],
+  [0x204a, 0x205e],
+  [0x2190, 0x2193],
+  [0x2500, 0x257f],
+  [0x3000, 0x3029],
+  [0x3031, 0x303c],
+  [0x303e, 0x303f],
+  [0x3041, 0x3096],
+  [0x309b, 0x30ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xff01, 0xff60],
+  [0xffe0, 0xffe6],
+];
+const hex = (cp: number) => `\\u${cp.toString(16).padStart(4, '0')}`;
+const PLAIN = new RegExp(`^[${PLAIN_RANGES.map(([a, b]) => `${hex(a)}-${hex(b)}`).join('')}]*$`);
+const ASCII = /^[\u0020-\u007e]*$/;
+
+let full: ((s: string) => number) | undefined;
+
+/**
+ * string-width itself, loaded the first time something outside PLAIN is measured (an emoji, a
+ * combining mark, an escape code, Hangul). Loading it costs more than the rest of `support --help`
+ * (measured 72 ms on an idle machine: its module graph and the compile of its `\p{RGI_Emoji}`
+ * regular expressions, then ~19 ms for its first measure, which builds an Intl.Segmenter), while
+ * get-east-asian-width alone loads in under 5 ms. Synchronous: `require` is the bundle's own
+ * (scripts/app.mjs), else Node's, which loads ES modules since Node 20.19.
+ */
+function stringWidth(s: string): number {
+  if (full === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require() is what esbuild bundles
+    const mod = (typeof require === 'function' ? require('string-width') : createRequire(import.meta.url)('string-width')) as { default: (s: string) => number };
+    full = mod.default;
+  }
+  return full(s);
+}
 
 /** Display width of `s` in terminal cells. */
 export function textWidth(s: string): number {
-  return stringWidth(s);
+  if (ASCII.test(s)) return s.length;
+  if (!PLAIN.test(s)) return stringWidth(s);
+  let width = 0;
+  for (const ch of s) width += eastAsianWidth(ch.codePointAt(0)!);
+  return width;
 }
 
 /** Characters a Japanese line may not start with (closing brackets, punctuation, small kana, prolonged sound mark). */
@@ -19,7 +75,7 @@ const NO_END = new Set([...'「『（［｛〈《【〔〘〖([{<']);
 
 /** Whether a character is drawn two cells wide (a CJK character, a fullwidth form, an emoji). */
 function wide(ch: string): boolean {
-  return stringWidth(ch) === 2;
+  return textWidth(ch) === 2;
 }
 
 /**

@@ -15,7 +15,7 @@ export const BIN = path.join(REPO, 'bin', 'support.js');
 
 /** True when `dist/` holds a build (tests that run the binary skip, visibly, without one). */
 export function isBuilt(): boolean {
-  return fs.existsSync(path.join(REPO, 'dist', 'main.js'));
+  return fs.existsSync(path.join(REPO, 'dist', 'main.js')) && fs.existsSync(path.join(REPO, 'dist', 'app', 'support.cjs'));
 }
 
 export interface SpawnOptions {

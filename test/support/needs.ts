@@ -16,12 +16,15 @@ export function hasTool(tool: string, versionArgs: readonly string[] = ['-v']): 
 /** The built bundle worker (`npm run build`): the threaded tests run the compiled code. */
 export const BUILT_WORKER = path.join(import.meta.dirname, '../../dist/bundle/worker.js');
 
-/** The built CLI that `bin/support.js` loads. */
+/** The compiled entry module (tsc). */
 export const BUILT_MAIN = path.join(import.meta.dirname, '../../dist/main.js');
+
+/** The bundled CLI that `bin/support.js` runs (scripts/app.mjs). */
+export const BUILT_APP = path.join(import.meta.dirname, '../../dist/app/support.cjs');
 
 /** Whether `npm run build` has been run. */
 export function isBuilt(): boolean {
-  return fs.existsSync(BUILT_MAIN) && fs.existsSync(BUILT_WORKER);
+  return fs.existsSync(BUILT_MAIN) && fs.existsSync(BUILT_WORKER) && fs.existsSync(BUILT_APP);
 }
 
 /** Ends the test as skipped (or failed, under `CI=true`) when `available` is false. */

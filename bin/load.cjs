@@ -1,0 +1,89 @@
+'use strict';
+// Starts the bundled CLI (scripts/app.mjs builds it: one CommonJS file) the way Node's own loader
+// would, but compiled with V8's code cache made at build time (`<bundle>.cache`). Measured with
+// bench/startup.mjs (bench/README.md): the cache skips parsing and compiling the ~2 MB bundle.
+// Node 20 has no module.enableCompileCache, so the bundle goes through vm.Script, which takes
+// `cachedData`.
+//
+// Kept small and free of anything but Node's built-ins: `support --version` is answered here,
+// before the bundle is read at all (its target is 1.10x `node -e 0`).
+// Only what `--version` needs is loaded up front.
+const fs = require('node:fs');
+
+/** The line before the bundle's code: it runs as the body of a CommonJS module function. */
+const WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
+
+/** The build id a bundle ends with (scripts/app.mjs); its code cache starts with the same id. */
+function buildId(source) {
+  return /\/\/# support-build=(\w+)\s*$/.exec(source.slice(-64))?.[1];
+}
+
+/**
+ * The bundle compiled as a CommonJS module body, with `cache` when it was made for this very build
+ * (V8 itself only compares the source's length). V8 also refuses a cache made by another V8 or
+ * under other flags (`cachedDataRejected`): the bundle is then compiled from its source, exactly
+ * as with no cache at all.
+ */
+function compile(filename, source, cache) {
+  const id = buildId(source);
+  const head = id === undefined ? undefined : Buffer.from(`${id}\n`, 'latin1');
+  const cachedData = cache && head && cache.subarray(0, head.length).equals(head) ? cache.subarray(head.length) : undefined;
+  // The wrapper's own line is line -1, so that lines and columns are the bundle's (its source map's).
+  const script = new (require('node:vm').Script)(`${WRAPPER}\n${source}\n})`, { filename, lineOffset: -1, cachedData });
+  require('node:util').debuglog('support')('%s: code cache %s', filename, cache === undefined ? 'absent' : cachedData === undefined ? 'of another build' : script.cachedDataRejected ? 'rejected by V8' : 'used');
+  return script;
+}
+
+/** Runs a compiled bundle as the module `filename`, its `require` being `req`. */
+function run(script, filename, req) {
+  const module = { exports: {}, filename, id: '.', loaded: false };
+  script.runInThisContext().call(module.exports, module.exports, req, module, filename, require('node:path').dirname(filename));
+}
+
+/**
+ * The entry of every build: prints the version for `support --version` (without reading the
+ * bundle), else runs the bundle `file` with its code cache `file.cache` when there is one. `read`
+ * replaces reading the files (the single-file executable has them as assets).
+ */
+function start({ version, file, read, require: req }) {
+  const argv = process.argv;
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    // Straight to the file descriptor: creating process.stdout loads Node's stream and socket
+    // modules, which `node -e 0` never does (most of the difference measured).
+    fs.writeSync(1, `${typeof version === 'function' ? version() : version}\n`);
+    return;
+  }
+  const { source, cache } = read ? read() : readBundle(file);
+  run(compile(file, source, cache), file, req ?? require('node:module').createRequire(file));
+}
+
+/** A bundle's source (ASCII: esbuild escapes the rest) and its code cache, if there is one. */
+function readBundle(file) {
+  const source = fs.readFileSync(file, 'latin1');
+  let cache;
+  try {
+    cache = fs.readFileSync(`${file}.cache`);
+  } catch {
+    // No cache (a build for another architecture): compiled from source.
+  }
+  return { source, cache };
+}
+
+/**
+ * Makes a bundle's code cache (at build time, by the Node that will run it: scripts/app.mjs): runs
+ * the bundle once as `support <args>` and, as the process exits, writes to `out` the build id and
+ * V8's cache of every function compiled by then, not only of the top level.
+ */
+function train({ file, source, out, args, require: req }) {
+  const script = compile(file, source, undefined);
+  // main.ts sets V8 flags for the command (--liftoff-only, ...). V8 refuses a cache made under
+  // other flags than those the CLI starts with, so they are not set in this run.
+  require('node:v8').setFlagsFromString = () => undefined;
+  process.argv = [process.argv[0], file, ...args];
+  process.on('exit', () => {
+    fs.writeFileSync(out, Buffer.concat([Buffer.from(`${buildId(source)}\n`, 'latin1'), script.createCachedData()]));
+  });
+  run(script, file, req);
+}
+
+module.exports = { start, compile, run, buildId, readBundle, train, WRAPPER };
