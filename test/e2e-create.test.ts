@@ -59,7 +59,10 @@ describe('support create in a terminal (tmux)', () => {
     // A person's Enter comes well after the line before it (lines closer together are one paste).
     await new Promise((r) => setTimeout(r, 100));
     keys('Enter');
-    await waitFor(/\? Files to attach/);
+    const afterDetails = await waitFor(/\? Files to attach/);
+    // The empty continuation prompt that ended the text is erased, the text itself kept.
+    expect(afterDetails).toContain('Rule X fails on every run since Monday.');
+    expect(afterDetails).not.toContain('(empty line to finish)');
     keys('Enter');
     await waitFor(/\? Phone number/);
     type('12345');

@@ -153,6 +153,8 @@ function readLines(
           rl.prompt();
           return;
         }
+        // On a terminal, the empty "… (empty line to finish)" prompt that ended the text is erased.
+        if (got.length > 0 && (opts.output as { isTTY?: boolean }).isTTY) opts.output.write('\x1b[1A\x1b[2K');
         finish(() => resolve(trimEnd(got)));
         return;
       }
