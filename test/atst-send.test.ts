@@ -51,7 +51,7 @@ describe('attach and create with --bundle --app URL --cluster', () => {
     const r = await cli(['attach', key, '--bundle', '--app', app.url, '--cluster', '--level', '0', '--output', 'cluster.zip', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ attached: [{ name: 'cluster.zip' }], failed: [] });
-    expect(r.stderr).toMatch(/2 of 3 node\(s\) in the bundle: node1, node3/);
+    expect(r.stderr).toMatch(/2 of 3 nodes in the bundle: node1, node3/);
     const zip = attachmentsOf(key).get('cluster.zip')!;
     for (const n of ['node1', 'node2', 'node3']) for (const secret of plantedSecrets(n)) expect(zip.includes(Buffer.from(secret))).toBe(false);
     if (hasTool('unzip')) {

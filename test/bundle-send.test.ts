@@ -143,7 +143,7 @@ describe('create --bundle', () => {
   it('--dry-run says what the bundle would hold and builds nothing', async () => {
     const r = await cli(s, [...ACCOUNT, '--summary', 'dry', '--bundle', '--path', 'logs', '--output', 'dry.zip', '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/--bundle: would collect 2 file\(s\), about \S+ \S+ zipped/);
+    expect(r.stderr).toMatch(/--bundle: would collect 2 files, about \S+ \S+ zipped/);
     expect(fs.existsSync(path.join(root, 'dry.zip'))).toBe(false);
   });
 
@@ -221,7 +221,7 @@ describe('attach --bundle', () => {
     const r = await cli(s, ['attach', key, 'shot.png', '--bundle', '--path', 'logs', '--level', '0', '--output', 'a.zip', '--comment', 'logs from node 1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Attached shot\\.png \\(9 B\\) to ${key}\\.\\nAttached a\\.zip \\(\\S+ \\S+\\) to ${key}\\.\\n$`));
-    expect(r.stderr).toMatch(/^2 file\(s\), \S+ \S+ collected, zip \S+ \S+$/m);
+    expect(r.stderr).toMatch(/^2 files, \S+ \S+ collected, zip \S+ \S+$/m);
     const atts = attachmentsOf(s, key);
     expect([...atts.keys()].sort()).toEqual(['a.zip', 'shot.png']);
     expectClean(atts.get('a.zip')!);

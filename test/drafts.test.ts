@@ -110,7 +110,7 @@ describe('drafts are never clobbered', () => {
     const before = read('create-default.json');
     const r = await s.cli(['create', '--no-input', '--type', 'account', '--summary', 'From a script', '--details', 'd', '--field', 'customfield_10020=Other'], { home });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('1 unfinished draft(s) of this profile are kept');
+    expect(r.stderr).toContain('1 unfinished draft of this profile is kept');
     expect(drafts()).toEqual(['create-default.json']);
     expect(read('create-default.json')).toBe(before);
   });

@@ -202,7 +202,7 @@ describe('support bundle --ssh against sshd on 127.0.0.1', () => {
     fs.writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > ${argsFile}\necho 'ssh: connect to host alpha port 22: Connection refused' >&2\nexit 255\n`, { mode: 0o755 });
     const failed = await runCli(['bundle', '--ssh', 'alpha', '--path', planted, '--since', '2h'], { env: env({ SUPPORT_SSH_COMMAND: fake, SUPPORT_SSH_REMOTE: 'support' }), clock: systemClock, cwd });
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/None of the 1 node\(s\)/);
+    expect(failed.stderr).toMatch(/The node gave no support zip/);
     expect(failed.stderr).toMatch(/alpha: failed: ssh: connect to host alpha port 22: Connection refused/);
     const args = fs.readFileSync(argsFile, 'utf8').split('\n');
     expect(args.slice(0, 7)).toEqual(['-F', sshConfig, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20', '-T']);

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Env } from '../lib/env.js';
+import { wrapIndented } from './width.js';
 
 /**
  * The program's streams and the facts about them. Results go to `stdout`; progress, warnings and
@@ -38,6 +39,15 @@ export function makeIO(parts: Omit<IO, 'out' | 'err'>): IO {
     out: (line) => void parts.stdout.write(line + '\n'),
     err: (line) => void parts.stderr.write(line + '\n'),
   };
+}
+
+/**
+ * Writes `line` to stderr; on a terminal it wraps by display width (at most 100 cells), keeping its
+ * indent, so that a long line never breaks inside a word, a path or a URL.
+ */
+export function errWrapped(io: IO, line: string): void {
+  const indent = line.length - line.trimStart().length;
+  io.err(io.stderrIsTTY && line !== '' ? wrapIndented(line.trimStart(), Math.min(io.ttyColumns || io.columns, 100), indent) : line);
 }
 
 /** The real process streams. */

@@ -3,6 +3,7 @@
  * stdout, which is how `--ssh` gets each host's bundle): the parts of the bundle command that
  * come with them.
  */
+import { errWrapped } from '../../ui/io.js';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,7 +28,7 @@ export async function runFleetBundle(opts: BundleFlagValues & { dryRun?: boolean
     return;
   }
   io.out(result.output);
-  for (const line of [...(await summaryLines(result, o, t)), ...fleetSummaryLines(result, ctx)]) io.err(line);
+  for (const line of [...(await summaryLines(result, o, t)), ...fleetSummaryLines(result, ctx)]) errWrapped(io, line);
 }
 
 /**
@@ -44,7 +45,7 @@ export async function bundleToStdout(opts: BundleFlagValues & { dryRun?: boolean
   try {
     const o = bundleOptionsFrom({ ...opts, output: path.join(tmp, 'bundle.zip') }, t);
     const result = o.fleet ? await makeFleetBundle(o, o.fleet, ctx) : await makeBundle(o, ctx);
-    for (const line of await summaryLines(result, o, t)) io.err(line);
+    for (const line of await summaryLines(result, o, t)) errWrapped(io, line);
     for await (const chunk of fs.createReadStream(result.output)) {
       if (!io.stdout.write(chunk)) await once(io.stdout, 'drain');
     }

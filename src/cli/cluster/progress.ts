@@ -4,6 +4,7 @@
  * pipe or a log file gets a readable record rather than a stream of updates.
  */
 import { formatBytes } from '../../lib/units.js';
+import { displayWidth, oneLine, truncate } from '../../ui/table.js';
 import type { Ctx } from '../context.js';
 
 /** Returns the function that reports one node's progress. */
@@ -14,7 +15,11 @@ export function progressPrinter(ctx: Ctx): (node: string, percent: number, state
     if (prev && prev.state === state && percent - prev.percent < 10 && bytes === undefined) return;
     if (prev && prev.state === state && bytes !== undefined && bytes > 0) return;
     last.set(node, { percent, state });
-    const detail = bytes !== undefined ? formatBytes(bytes) : (message ?? '').replace(/\s+/g, ' ').slice(0, 60);
-    ctx.io.err(`  ${node}  ${String(percent).padStart(3)}%  ${state}${detail ? `  ${detail}` : ''}`);
+    const head = `  ${node}  ${String(percent).padStart(3)}%  ${state}`;
+    // The product's own message is whole in a pipe or a log file; on a terminal it is cut to the
+    // line's width, so that a long path never wraps into a line of its own.
+    let detail = bytes !== undefined ? formatBytes(bytes) : oneLine(message ?? '');
+    if (ctx.io.stderrIsTTY) detail = truncate(detail, (ctx.io.ttyColumns || ctx.io.columns) - displayWidth(head) - 2);
+    ctx.io.err(`${head}${detail ? `  ${detail}` : ''}`);
   };
 }

@@ -1,3 +1,4 @@
+import { errWrapped } from '../../ui/io.js';
 import type { Command } from 'commander';
 import { formatBytes } from '../../lib/units.js';
 import { addBundleFlags, bundleJsonOf, bundleOptionsFrom, makeBundle, planFromFlags, summaryLines, type BundleFlagValues } from '../bundle-flags.js';
@@ -83,5 +84,5 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
     return;
   }
   io.out(result.output);
-  for (const line of await summaryLines(result, o, t)) io.err(line);
+  for (const line of await summaryLines(result, o, t)) errWrapped(io, line);
 }

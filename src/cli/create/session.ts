@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import type { PortalSession } from '../session.js';
 import type { DraftSession } from './draft.js';
 import type { PeopleResolver } from './people.js';
-import { wrapIndented } from '../../ui/width.js';
+import { errWrapped } from '../../ui/io.js';
 
 /**
  * What one `support create` run holds while it goes from the flags to a filed request: the options,
@@ -45,7 +45,7 @@ export class CreateSession {
       t: ctx.t,
       // On a terminal, notes (the portal's help texts among them) wrap by display width, keeping
       // their indent, so a long line never breaks inside a word or a URL.
-      note: (l) => ctx.io.err(ctx.io.stderrIsTTY && l !== '' ? wrapIndented(l.trimStart(), Math.min(ctx.io.ttyColumns || ctx.io.columns, 100), l.length - l.trimStart().length) : l),
+      note: (l) => errWrapped(ctx.io, l),
       editor: Boolean(ctx.env.VISUAL || ctx.env.EDITOR),
       save: () => this.draft.save(),
       ...(offer ? { bundle: offer } : {}),

@@ -4,6 +4,7 @@
  * bundle is built and checked against the upload limit, so nothing is sent when it is too large.
  * The zip is kept on disk in every case: it is the user's copy, and the retry command names it.
  */
+import { errWrapped } from '../../ui/io.js';
 import type { BundleResult, Product } from '../../bundle/index.js';
 import { CliError, UsageError } from '../../lib/errors.js';
 import type { PortalApi } from '../../portal/api.js';
@@ -96,7 +97,7 @@ export async function prepareBundle(o: CliBundleOptions, api: PortalApi, ctx: Ct
     if (meta.enabled === false) throw new CliError(t('follow.bundle.err.disabled'));
     const { makeFleetBundle, fleetSummaryLines } = await import('../cluster/run.js');
     const result = await makeFleetBundle(o, o.fleet, ctx);
-    for (const line of [...(await summaryLines(result, o, t)), ...fleetSummaryLines(result, ctx)]) ctx.io.err(line);
+    for (const line of [...(await summaryLines(result, o, t)), ...fleetSummaryLines(result, ctx)]) errWrapped(ctx.io, line);
     ctx.io.err(t('follow.bundle.written', result.output));
     await checkUploadLimit(result, meta.uploadLimit, ctx);
     return { result, file: { path: result.output, name: path.basename(result.output), size: result.zipSize } };
@@ -106,7 +107,7 @@ export async function prepareBundle(o: CliBundleOptions, api: PortalApi, ctx: Ct
   const meta = await api.attachmentMeta();
   if (meta.enabled === false) throw new CliError(t('follow.bundle.err.disabled'));
   const result = await makeBundle(o, ctx, plan);
-  for (const line of await summaryLines(result, o, t)) ctx.io.err(line);
+  for (const line of await summaryLines(result, o, t)) errWrapped(ctx.io, line);
   ctx.io.err(t('follow.bundle.written', result.output));
   await checkUploadLimit(result, meta.uploadLimit, ctx);
   return { result, file: { path: result.output, name: path.basename(result.output), size: result.zipSize } };

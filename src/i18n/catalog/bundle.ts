@@ -1,3 +1,4 @@
+import { count } from '../plural.js';
 import type { Catalog } from '../types.js';
 
 /** Messages of `support bundle` and of the bundle flags shared with `create --bundle` and `attach --bundle`. */
@@ -45,12 +46,12 @@ export const en = {
   'bundle.err.overLimit': (size: string, limit: string) =>
     `The bundle is ${size}, over the portal's attachment limit of ${limit}: nothing was uploaded.`,
   'bundle.err.overLimitHint': (flags: string) => `Try again with ${flags}.`,
-  'bundle.dry.title': (n: number) => `Would collect ${n} file(s):`,
+  'bundle.dry.title': (n: number) => `Would collect ${count(n, 'file')}:`,
   'bundle.dry.skipped': (n: number) => `Would leave out ${n}:`,
   'bundle.dry.estimate': (size: string, total: string, out: string) => `About ${size} zipped (${total} collected) into ${out}`,
   'bundle.found': (product: string, where: string) => `${product}: ${where}`,
-  'bundle.summary': (files: number, size: string, zip: string) => `${files} file(s), ${size} collected, zip ${zip}`,
-  'bundle.summary.truncated': (n: number) => `${n} file(s) kept to their tail (--max-file-size)`,
+  'bundle.summary': (files: number, size: string, zip: string) => `${count(files, 'file')}, ${size} collected, zip ${zip}`,
+  'bundle.summary.truncated': (n: number) => `${n === 1 ? '1 file' : `${n} files`} kept to ${n === 1 ? 'its' : 'their'} tail (--max-file-size)`,
   'bundle.summary.redactions': (list: string) => `Redacted: ${list}`,
   'bundle.summary.noRedactions': 'Redacted: nothing matched',
   'bundle.summary.redactOff': 'Redaction is OFF (--no-redact): check the zip before sending it.',

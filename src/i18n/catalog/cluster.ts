@@ -1,3 +1,4 @@
+import { count } from '../plural.js';
 import type { Catalog } from '../types.js';
 
 /** Messages of bundles from several machines: `--app … --cluster` (ATST), `--ssh …`, `login --app`, `sandbox --app-nodes`. */
@@ -53,7 +54,7 @@ export const en = {
   'cluster.err.noAtst': (host: string) => `${host} has no support-zip API (ATST, /rest/troubleshooting).`,
   'cluster.err.noAtstHint': 'Check the base URL (a context path such as /jira), or update the\nTroubleshooting and Support Tools app.',
   'cluster.err.refused': (host: string, status: number, said: string) => `${host} refused the support zip (${status}): ${said}`,
-  'cluster.err.noneSucceeded': (n: number) => `None of the ${n} node(s) gave a support zip; nothing was written.`,
+  'cluster.err.noneSucceeded': (n: number) => `${n === 1 ? 'The node' : `None of the ${n} nodes`} gave ${n === 1 ? 'no' : 'a'} support zip; nothing was written.`,
   'cluster.err.noneSucceededHint': 'The reason for each node is above.\nTry --nodes, a longer --node-timeout, or --ssh.',
   'cluster.err.dryRun': '--dry-run lists this host\'s files; it cannot list the nodes\'\n(leave out --app/--ssh).',
   'cluster.err.stdoutTty': '--output - writes the zip to stdout, which is a terminal here:\nredirect it to a file or a pipe.',
@@ -61,7 +62,7 @@ export const en = {
   'cluster.err.stdoutObfuscate': '--output - keeps no file beside the zip,\nso the --obfuscate mapping would be lost.',
   'cluster.app.start': (host: string) => `Asking ${host} for support zips (ATST)...`,
   'cluster.app.notClustered': 'The product has no cluster zips (one node, or its ATST cannot cluster):\ntaking the node\'s own zip.',
-  'cluster.ssh.start': (hosts: number, parallel: number) => `Collecting from ${hosts} host(s) over ssh, ${parallel} at a time...`,
+  'cluster.ssh.start': (hosts: number, parallel: number) => `Collecting from ${count(hosts, 'host')} over ssh, ${parallel} at a time...`,
   'cluster.ssh.notSingleFile': (dir: string) => `--ssh-copy copies one file, but this support runs from\n${dir} (many files, not the single-file executable).`,
   'cluster.ssh.notSingleFileHint': 'Run the single-file support (a release download) for --ssh-copy,\nor install support on each host and leave out --ssh-copy.',
   'cluster.state.waiting': 'waiting',
@@ -80,8 +81,8 @@ export const en = {
   'cluster.why.stuck': 'never started: its task stayed at 0 % until --node-timeout\n(busy with another support zip, or hung); it was cancelled',
   'cluster.node.elsewhere': (node: string, tries: number, said: string) =>
     `${node}: only that node can serve its zip, and ${tries} downloads through the\nload balancer reached other nodes.\n${said}\nFetch the zip on that node (Troubleshooting and support tools), or try again.`,
-  'cluster.merge': (ok: number, all: number) => `Merging ${ok} of ${all} node(s) into one bundle, redacting every entry...`,
-  'cluster.summary': (ok: number, all: number, ids: string) => `${ok} of ${all} node(s) in the bundle: ${ids}`,
+  'cluster.merge': (ok: number, all: number) => `Merging ${ok} of ${count(all, 'node')} into one bundle, redacting every entry...`,
+  'cluster.summary': (ok: number, all: number, ids: string) => `${ok} of ${count(all, 'node')} in the bundle: ${ids}`,
   'cluster.login.opt.app': "save the product admin credential for support zips of this base URL (not the portal's)",
   'cluster.login.opt.user': 'with --app: an admin user and password instead of a personal access token',
   'cluster.login.noArgv': 'With --app, the secret never goes on the command line.',
@@ -90,7 +91,7 @@ export const en = {
   'cluster.login.askPassword': (user: string) => `Password of ${user}`,
   'cluster.login.missing': 'No secret given: --token-stdin, SUPPORT_APP_TOKEN,\nor SUPPORT_APP_PASSWORD with --user.',
   'cluster.login.done': (url: string) => `Saved the admin credential for ${url} (a single node: no cluster zips).`,
-  'cluster.login.doneCluster': (url: string, n: number, ids: string) => `Saved the admin credential for ${url}: ${n} node(s), ${ids}.`,
+  'cluster.login.doneCluster': (url: string, n: number, ids: string) => `Saved the admin credential for ${url}: ${count(n, 'node')}, ${ids}.`,
   'cluster.login.websudoNote': 'If support zips later ask for a secure administrator session,\nlog in with --user NAME.',
   'cluster.sandbox.opt.nodes': 'also serve an ATST support-zip API for a simulated cluster of N nodes (1: no cluster)',
   'cluster.sandbox.opt.fail': 'with --app-nodes: these node ids fail half way (e.g. node3)',

@@ -1,3 +1,4 @@
+import { count } from '../plural.js';
 import type { Catalog } from '../types.js';
 
 /** Messages of `support create`. */
@@ -89,7 +90,7 @@ export const en = {
   'create.draft.describe': (summary: string, when: string, id: string, sent: boolean) =>
     `"${summary}", ${when} (${id}${sent ? ', may have been filed: it is looked for first' : ''})`,
   'create.draft.noSummary': 'no summary yet',
-  'create.draftsKept': (n: number) => `${n} unfinished draft(s) of this profile are kept; "support create --resume" continues one.`,
+  'create.draftsKept': (n: number) => `${n === 1 ? '1 unfinished draft of this profile is' : `${n} unfinished drafts of this profile are`} kept; "support create --resume" continues ${n === 1 ? 'it' : 'one'}.`,
   'create.draftUnreadable': (file: string, msg: string) => `Left as it is: ${file} is not a draft this version can read (${msg}).`,
   'create.err.severalDrafts': (list: string) => `there are several drafts to resume:\n${list}`,
   'create.hint.severalDrafts': 'Run "support create --resume ID" with the id of the one to continue.',
@@ -140,7 +141,7 @@ export const en = {
   'create.bundle.homeBad': (dir: string) => `${dir} is not a folder`,
   'create.bundle.review': (what: string) => `+ support bundle (${what})`,
   'create.bundle.found': 'products found here',
-  'create.bundle.dryRun': (files: number, size: string) => `--bundle: would collect ${files} file(s), about ${size} zipped (not built in a dry run).`,
+  'create.bundle.dryRun': (files: number, size: string) => `--bundle: would collect ${count(files, 'file')}, about ${size} zipped (not built in a dry run).`,
 } as const;
 
 export const ja: Catalog<typeof en> = {

@@ -1,8 +1,9 @@
+import { count } from '../plural.js';
 import type { Catalog } from '../types.js';
 
 /** Messages of the release build's runtime: what `--debug` says about how the CLI runs. */
 export const en = {
-  'dist.debug.threads': (n: number) => `debug: bundle built on ${n} worker thread(s)`,
+  'dist.debug.threads': (n: number) => `debug: bundle built on ${count(n, 'worker thread')}`,
 };
 
 export const ja: Catalog<typeof en> = {

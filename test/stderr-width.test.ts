@@ -1,0 +1,60 @@
+// Lines a person reads on stderr fit the terminal: long summary lines wrap at spaces (never inside a
+// word), a node's progress line is cut to the width; in a pipe the same lines stay whole.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { progressPrinter } from '../src/cli/cluster/progress.js';
+import type { Ctx } from '../src/cli/context.js';
+import { textWidth } from '../src/ui/width.js';
+import { runCli, tempDir, testDeps } from './support/harness.js';
+
+/** A log whose redaction summary names many rules: a "Redacted: …" line far over 80 columns. */
+function plantedTree(): string {
+  const root = tempDir('support-stderr-width-');
+  const lines = [
+    'db password=hunter2hunter2',
+    'Authorization: Basic dXNlcjpwYXNzd29yZA==',
+    'token=abcdefabcdefabcdefabcdef',
+    'aws_access_key_id=AKIAIOSFODNN7EXAMPLE aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    'imaps://jira-mail@example.com:S3cretPass@imap.example.com',
+    'client_secret=0123456789abcdef0123456789abcdef',
+    'credential=abcdefghijklmnop',
+  ];
+  fs.mkdirSync(path.join(root, 'l'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'l/a.log'), lines.join('\n') + '\n');
+  return root;
+}
+
+describe('stderr at the terminal width', () => {
+  it('the bundle summary wraps at spaces on a terminal of 80 columns, and stays one line in a pipe', async () => {
+    const root = plantedTree();
+    const env = { SUPPORT_BUNDLE_ROOT: root };
+    const pipe = await runCli(['bundle', '--path', 'l', '--output', 'p.zip'], { cwd: root, env });
+    expect(pipe.code).toBe(0);
+    const red = pipe.stderr.split('\n').find((l) => l.startsWith('Redacted: '))!;
+    expect(textWidth(red)).toBeGreaterThan(80);
+
+    const tty = await runCli(['bundle', '--path', 'l', '--output', 't.zip'], { cwd: root, env, tty: true, columns: 80 });
+    expect(tty.code).toBe(0);
+    const lines = tty.stderr.split('\n');
+    for (const l of lines) expect(textWidth(l), l).toBeLessThanOrEqual(80);
+    // Joined again at the breaks, the words are the pipe's words: nothing was cut inside one.
+    const start = lines.findIndex((l) => l.startsWith('Redacted: '));
+    const words = red.split(' ');
+    const got = lines.slice(start).join(' ').split(/\s+/).slice(0, words.length);
+    expect(got).toEqual(words);
+  });
+
+  it("a node's progress line is cut to the terminal's width; in a pipe the product's message is whole", () => {
+    const message = `It was saved to ${'/var/atlassian/application-data/jira/export/'.repeat(2)}Jira_support_2026-11-30.zip`;
+    const run = (tty: boolean) => {
+      const { deps, stderr } = testDeps({ tty, columns: 80 });
+      progressPrinter({ io: deps.io } as unknown as Ctx)('node1', 100, 'done', undefined, message);
+      return stderr().trimEnd();
+    };
+    const onTty = run(true);
+    expect(textWidth(onTty)).toBeLessThanOrEqual(80);
+    expect(onTty).toMatch(/^ {2}node1 {2}100% {2}done {2}It was saved to \/var\/atlassian.*…$/);
+    expect(run(false)).toBe(`  node1  100%  done  ${message}`);
+  });
+});
