@@ -57,4 +57,12 @@ describe('stderr at the terminal width', () => {
     expect(onTty).toMatch(/^ {2}node1 {2}100% {2}done {2}It was saved to \/var\/atlassian.*…$/);
     expect(run(false)).toBe(`  node1  100%  done  ${message}`);
   });
+
+  it('a download just started shows no size ("0 B" read as an empty zip); one under way shows its bytes', () => {
+    const { deps, stderr } = testDeps({ tty: false });
+    const show = progressPrinter({ io: deps.io } as unknown as Ctx);
+    show('node1', 100, 'downloading', 0);
+    show('node2', 100, 'downloading', 3 * 1024 * 1024);
+    expect(stderr()).toBe('  node1  100%  downloading\n  node2  100%  downloading  3.0 MiB\n');
+  });
 });

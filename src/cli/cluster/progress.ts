@@ -18,7 +18,8 @@ export function progressPrinter(ctx: Ctx): (node: string, percent: number, state
     const head = `  ${node}  ${String(percent).padStart(3)}%  ${state}`;
     // The product's own message is whole in a pipe or a log file; on a terminal it is cut to the
     // line's width, so that a long path never wraps into a line of its own.
-    let detail = bytes !== undefined ? formatBytes(bytes) : oneLine(message ?? '');
+    // A download just started has no size to show yet ("0 B" read as an empty zip).
+    let detail = bytes ? formatBytes(bytes) : bytes === 0 ? '' : oneLine(message ?? '');
     if (ctx.io.stderrIsTTY) detail = truncate(detail, (ctx.io.ttyColumns || ctx.io.columns) - displayWidth(head) - 2);
     ctx.io.err(`${head}${detail ? `  ${detail}` : ''}`);
   };
