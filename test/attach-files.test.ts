@@ -24,6 +24,10 @@ interface Stub {
   meta: { enabled: boolean; uploadLimit: number };
   /** What `GET /request/{key}/attachment` lists. */
   present: { filename: string; size: number }[];
+  /** When set, the settings are answered only once this settles. */
+  metaGate?: Promise<void>;
+  /** Called when the attachments list is asked for. */
+  onList?: () => void;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ async function stubServer(): Promise<Stub> {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
-    if (req.method === 'GET' && url.pathname === '/rest/api/3/attachment/meta') return send(200, stub.meta);
+    if (req.method === 'GET' && url.pathname === '/rest/api/3/attachment/meta') return void (stub.metaGate ?? Promise.resolve()).then(() => send(200, stub.meta));
     if (req.method === 'POST' && url.pathname === '/rest/servicedeskapi/servicedesk/1/attachTemporaryFile') {
       const n = stub.uploads.length;
       const files: string[] = [];
@@ -66,7 +70,10 @@ async function stubServer(): Promise<Stub> {
       return;
     }
     const m = /^\/rest\/servicedeskapi\/request\/([^/]+)\/attachment$/.exec(url.pathname);
-    if (req.method === 'GET' && m) return send(200, { start: 0, limit: 50, size: stub.present.length, isLastPage: true, values: stub.present });
+    if (req.method === 'GET' && m) {
+      stub.onList?.();
+      return send(200, { start: 0, limit: 50, size: stub.present.length, isLastPage: true, values: stub.present });
+    }
     if (req.method === 'POST' && m) {
       let text = '';
       req.on('data', (c: Buffer) => (text += c.toString('utf8')));
@@ -172,6 +179,18 @@ describe('attachFiles', () => {
     expect(stub.attaches.map((a) => a.body.additionalComment?.body)).toEqual(['logs', undefined]);
     expect(stub.attaches.every((a) => a.key === 'SUP-1' && a.body.public === true)).toBe(true);
     expect(Math.max(...seen)).toBe(610);
+  });
+
+  it('asks for the upload settings and the request\'s attachments at once (one round trip, not two)', async () => {
+    await setup();
+    const files = await checkFiles(makeFiles(1, 10, 'together'));
+    // The settings are answered only after the list was asked for: in sequence, this never ends.
+    let listed!: () => void;
+    stub.metaGate = new Promise<void>((r) => (listed = r));
+    stub.onList = () => listed();
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the list waited for the settings')), 5000).unref());
+    const r = await Promise.race([attachFiles(api, { serviceDeskId: '1', issueKey: 'SUP-1', files }), timeout]);
+    expect(r.attached.map((f) => f.name)).toEqual([files[0]!.name]);
   });
 
   it('sends nothing the request has already (same name and size); a file of another size is sent', async () => {

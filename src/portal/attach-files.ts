@@ -129,21 +129,24 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
 
   let uploadLimit: number | undefined;
   let enabled = true;
-  try {
-    const meta = await api.attachmentMeta();
-    enabled = meta.enabled !== false;
-    if (typeof meta.uploadLimit === 'number' && meta.uploadLimit > 0) uploadLimit = meta.uploadLimit;
-  } catch (err) {
-    // The settings are optional: portals without the platform API (some DC proxies) or that hide it
-    // still take uploads, and the upload itself says no. Refused credentials or a cancel stop here.
-    if (err instanceof CancelledError || (err instanceof PortalError && err.kind === 'auth')) throw err;
-  }
+  // The upload settings and what the request has already are two reads that need nothing from each
+  // other: asked together, they cost one round trip to the portal instead of two.
+  const settings = (async () => {
+    try {
+      const meta = await api.attachmentMeta();
+      enabled = meta.enabled !== false;
+      if (typeof meta.uploadLimit === 'number' && meta.uploadLimit > 0) uploadLimit = meta.uploadLimit;
+    } catch (err) {
+      // The settings are optional: portals without the platform API (some DC proxies) or that hide it
+      // still take uploads, and the upload itself says no. Refused credentials or a cancel stop here.
+      if (err instanceof CancelledError || (err instanceof PortalError && err.kind === 'auth')) throw err;
+    }
+  })();
+  // What the request has already: an earlier run whose answer was lost may have attached these.
+  const [, before] = await Promise.all([settings, presentOn(api, opts.issueKey)]);
   if (!enabled) {
     return { attached, already: [], failed: opts.files.map((file) => ({ file, reason: 'disabled' as const })), comments };
   }
-
-  // What the request has already: an earlier run whose answer was lost may have attached these.
-  const before = await presentOn(api, opts.issueKey);
   const unclaimed = new Map(before);
   const already: CheckedFile[] = [];
   const wanted: CheckedFile[] = [];
