@@ -26,6 +26,29 @@ function harness(steps: Step[], opts: { editor?: boolean } = {}) {
 
 const asked = (p: ScriptedPrompter, re: RegExp) => p.asked.find((a) => re.test(a.message));
 
+describe('help shown once', () => {
+  it("the SEN field gets the portal's own help when it has some, and where to find the SEN only when it has none", async () => {
+    for (const portalHelp of ['The serial on your licence page (SEN-…).', undefined]) {
+      const h = harness([{ kind: 'input', message: /SEN/, answer: '' }]);
+      const meta = metaOf(serverMeta);
+      const sen = meta.fields.find((f) => f.role === 'sen')!;
+      const fields = meta.fields.map((f) => (f === sen ? { ...f, description: portalHelp ?? '' } : f));
+      const state = emptyState();
+      state.skipped = fields.filter((f) => f !== sen && f.id !== sen.id).map((f) => f.id);
+      state.participants = [];
+      state.onBehalfOf = '';
+      await fillForm({ ...meta, fields }, state, h.io);
+      const notes = h.notes.join('\n');
+      if (portalHelp) {
+        expect(notes).toContain(portalHelp);
+        expect(notes).not.toContain('Administration > Licensing');
+      } else {
+        expect(notes).toContain('Administration > Licensing');
+      }
+    }
+  });
+});
+
 describe('optional single choices', () => {
   it('start on "(none)", listed first: Enter through the Server form files no Data Center product', async () => {
     const h = harness([

@@ -210,7 +210,8 @@ export async function askField(f: FormField, meta: FormMeta, state: FormState, i
     }
   } else {
     if (f.description) io.note(f.description);
-    if (f.role === 'sen') io.note(t('form.sen.where'));
+    // Where to find the SEN, unless the portal's own help for the field already says (said twice, it reads as noise).
+    if (f.role === 'sen' && !f.description) io.note(t('form.sen.where'));
     if (f.role === 'siteUrl') io.note(t('form.siteUrl.hint'));
     const hint =
       f.kind === 'multiselect' ? ` (${f.options.map((o) => o.label).join(', ')})` : f.kind === 'labels' || f.kind === 'users' ? t('form.commaSeparated') : '';
