@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxAgentAttach, sandboxAskApproval } from '../src/sandbox/index.js';
 import { API, PLATFORM_API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
 import { fakeClock, runCli, tempDirsFor, type RunResult } from './support/harness.js';
-import { loadSpec, specPath } from './support/openapi.js';
+import { loadSpec, specPath, noSpecNote } from './support/openapi.js';
 import { startPrism, type Prism } from './support/prism.js';
 
 const spec = loadSpec();
@@ -50,7 +50,7 @@ function binaryContentSpec(): string {
   return file;
 }
 
-describe.skipIf(!spec)('files and after-the-answer commands through Prism as a validating proxy in front of the sandbox', () => {
+describe.skipIf(!spec)(`files and after-the-answer commands through Prism as a validating proxy in front of the sandbox${noSpecNote(spec)}`, () => {
   // The media host Cloud redirects downloads to is not part of the JSM API.
   conformFollow(() => s?.exchanges ?? [], { undocumented: [...PLATFORM_API, 'GET /media/'] });
   it('download, view, notify, feedback, approvals and approve pass with no violation', { timeout: 90_000 }, async () => {
@@ -97,7 +97,7 @@ async function mocked(mock: Prism, argv: string[]): Promise<RunResult> {
   }
 }
 
-describe.skipIf(!spec)('files and after-the-answer commands against Prism mocking the JSM spec', () => {
+describe.skipIf(!spec)(`files and after-the-answer commands against Prism mocking the JSM spec${noSpecNote(spec)}`, () => {
   const commands = (out: string): { name: string; argv: string[] }[] => [
     { name: 'download --all', argv: ['download', 'HELPDESK-1', '--all', '--output', out, '--force'] },
     { name: 'feedback', argv: ['feedback', 'HELPDESK-1', '--rating', '4', '--comment', 'Thanks'] },

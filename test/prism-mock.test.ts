@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock, runCli, tempDir, type RunResult } from './support/harness.js';
-import { loadSpec, specPath } from './support/openapi.js';
+import { loadSpec, specPath, noSpecNote } from './support/openapi.js';
 import { startPrism, type Prism } from './support/prism.js';
 
 const spec = loadSpec();
@@ -80,7 +80,7 @@ const COMMANDS: { name: string; argv: string[] }[] = [
   { name: 'list --organization', argv: ['list', '--organization', '1', '--limit', '5'] },
 ];
 
-describe.skipIf(!spec)('the CLI against Prism mocking the JSM spec', () => {
+describe.skipIf(!spec)(`the CLI against Prism mocking the JSM spec${noSpecNote(spec)}`, () => {
   for (const mode of ['static', 'dynamic'] as const) {
     describe(`${mode} answers`, () => {
       for (const c of COMMANDS) {

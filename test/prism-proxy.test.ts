@@ -9,7 +9,7 @@ import { followFlow } from './support/follow-flow.js';
 import { kbFlow } from './support/kb-flow.js';
 import { conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
 import { runCli } from './support/harness.js';
-import { loadSpec, specPath } from './support/openapi.js';
+import { loadSpec, specPath, noSpecNote } from './support/openapi.js';
 import { startPrism, type Prism } from './support/prism.js';
 
 const spec = loadSpec();
@@ -28,7 +28,7 @@ afterAll(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 }, 30_000);
 
-describe.skipIf(!spec)('the CLI through Prism as a validating proxy (--errors) in front of the sandbox', () => {
+describe.skipIf(!spec)(`the CLI through Prism as a validating proxy (--errors) in front of the sandbox${noSpecNote(spec)}`, () => {
   conformFollow(() => s?.exchanges ?? []);
   it('the whole follow-up flow passes with no violation', { timeout: 90_000 }, async () => {
     const through = (argv: string[]) => runCli(['--portal', prism!.url, ...argv], { clock: s!.clock, env: { SUPPORT_EMAIL: s!.h.email, SUPPORT_TOKEN: s!.h.token } });

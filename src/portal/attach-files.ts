@@ -127,23 +127,10 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
   const failed: AttachFailure[] = [];
   const comments: CommentDTO[] = [];
 
-  let uploadLimit: number | undefined;
-  let enabled = true;
   // The upload settings and what the request has already are two reads that need nothing from each
-  // other: asked together, they cost one round trip to the portal instead of two.
-  const settings = (async () => {
-    try {
-      const meta = await api.attachmentMeta();
-      enabled = meta.enabled !== false;
-      if (typeof meta.uploadLimit === 'number' && meta.uploadLimit > 0) uploadLimit = meta.uploadLimit;
-    } catch (err) {
-      // The settings are optional: portals without the platform API (some DC proxies) or that hide it
-      // still take uploads, and the upload itself says no. Refused credentials or a cancel stop here.
-      if (err instanceof CancelledError || (err instanceof PortalError && err.kind === 'auth')) throw err;
-    }
-  })();
-  // What the request has already: an earlier run whose answer was lost may have attached these.
-  const [, before] = await Promise.all([settings, presentOn(api, opts.issueKey)]);
+  // other: asked together, they cost one round trip to the portal instead of two. What the request
+  // has already: an earlier run whose answer was lost may have attached these.
+  const [{ enabled, uploadLimit }, before] = await Promise.all([uploadSettings(api), presentOn(api, opts.issueKey)]);
   if (!enabled) {
     return { attached, already: [], failed: opts.files.map((file) => ({ file, reason: 'disabled' as const })), comments };
   }
@@ -211,6 +198,20 @@ export async function attachFiles(api: PortalApi, opts: AttachFilesOptions): Pro
 type Present = Map<string, number>;
 
 const keyOf = (name: string, size: number) => `${size}:${name}`;
+
+/** Whether the portal takes attachments and its size limit; both unknown (so allowed) when it won't say. */
+async function uploadSettings(api: PortalApi): Promise<{ enabled: boolean; uploadLimit?: number }> {
+  try {
+    const meta = await api.attachmentMeta();
+    const limit = typeof meta.uploadLimit === 'number' && meta.uploadLimit > 0 ? meta.uploadLimit : undefined;
+    return { enabled: meta.enabled !== false, ...(limit !== undefined ? { uploadLimit: limit } : {}) };
+  } catch (err) {
+    // The settings are optional: portals without the platform API (some DC proxies) or that hide it
+    // still take uploads, and the upload itself says no. Refused credentials or a cancel stop here.
+    if (err instanceof CancelledError || (err instanceof PortalError && err.kind === 'auth')) throw err;
+    return { enabled: true };
+  }
+}
 
 async function presentOn(api: PortalApi, issueKey: string): Promise<Present> {
   const present: Present = new Map();

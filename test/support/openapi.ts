@@ -29,6 +29,11 @@ export function specPath(env: Record<string, string | undefined> = process.env):
   return path.resolve(REPO, env.SUPPORT_JSM_SPEC || path.join('..', 'shared', 'jsm', 'jsm-cloud.prism.json'));
 }
 
+/** What a title adds when the spec is missing, so that a skipped test says why: "" when it is there. */
+export function noSpecNote(spec: unknown): string {
+  return spec ? '' : ` (skipped: no JSM spec at ${specPath()}; set SUPPORT_JSM_SPEC)`;
+}
+
 interface Parameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';

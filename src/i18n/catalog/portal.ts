@@ -1,3 +1,4 @@
+import { count } from '../plural.js';
 import type { Catalog } from '../types.js';
 
 /** Messages of the portal client: errors as the user reads them, network options. */
@@ -23,7 +24,7 @@ export const en = {
   'portal.notice.rateLimited': (host: string, seconds: number, attempt: number, max: number) =>
     `${host} is limiting the rate of requests (HTTP 429); nothing was changed. Sending again in ${seconds} s (attempt ${attempt} of ${max}).`,
   'portal.notice.paging': (path: string, reason: 'start-ignored' | 'repeated-page' | 'not-advancing' | 'too-many', items: number) =>
-    `The list ${path} was cut short after ${items === 1 ? '1 item' : `${items} items`}: ${
+    `The list ${path} was cut short after ${count(items, 'item')}: ${
       {
         'start-ignored': 'the server (or a proxy) ignored the page position (start) and answered another page',
         'repeated-page': 'the server sent the same page again',
