@@ -38,9 +38,10 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
   const o = bundleOptionsFrom(opts, ctx.t);
   if (o.output === '-') return bundleToStdout(opts, ctx);
   if (o.fleet) return runFleetBundle(opts, o, ctx);
-  const plan = await planFromFlags(o, ctx);
+  // A real run plans inside makeBundle, with its worker threads booting meanwhile.
+  const plan = opts.dryRun ? await planFromFlags(o, ctx) : undefined;
   const { t, io } = ctx;
-  if (opts.dryRun) {
+  if (plan) {
     const { estimateZipSize } = await import('../../bundle/index.js');
     const estimate = estimateZipSize(plan.files, o);
     const collected = plan.files.reduce((s, f) => s + Math.min(f.size, o.maxFileSize), 0);
@@ -78,7 +79,7 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
     io.err(t('bundle.dry.estimate', formatBytes(estimate), formatBytes(collected), plan.output));
     return;
   }
-  const result = await makeBundle(o, ctx, plan);
+  const result = await makeBundle(o, ctx);
   if (ctx.globals.json) {
     ctx.output.json(bundleJsonOf(result) satisfies BundleJson);
     return;
