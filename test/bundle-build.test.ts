@@ -314,28 +314,6 @@ describe('buildBundle', () => {
     for (const f of threaded.manifest.files) expect(a.get(f.entry)!.data.equals(b.get(f.entry)!.data)).toBe(true);
   });
 
-  it('threads: a pool made before the plan starts its threads at once, and the bundle is built on it and closes it', async (ctx) => {
-    need(ctx, isBuilt(), 'the build (npm run build)');
-    need(ctx, fs.existsSync('/proc/self/task'), '/proc (Linux)');
-    const built = (await import(pathToFileURL(path.join(path.dirname(BUILT_WORKER), 'index.js')).href)) as typeof BundleLayer;
-    const root = tmp();
-    for (let i = 0; i < 3; i++) write(path.join(root, `l/app.log.${i}`), `INFO ok ${i}\npassword=pw${i}\n`.repeat(1000));
-    const osThreads = () => fs.readdirSync('/proc/self/task').length;
-    const before = osThreads();
-    // Both threads exist before any task is given (they boot while the CLI walks the tree).
-    const pool = built.poolFor(2);
-    expect(osThreads()).toBeGreaterThanOrEqual(before + 2);
-    expect(pool.size).toBe(2);
-    const res = await built.buildBundle(options({ paths: ['l'], output: 'early.zip' }), env(root, { threads: 2, pool }));
-    expect(res.workerThreads).toBe(2);
-    expect(res.manifest.totals.redactions.password).toBe(3000);
-    await expect(pool.run({} as Parameters<typeof pool.run>[0])).rejects.toThrow(/pool closed/);
-    // A plan of one file starts one thread.
-    const one = built.poolFor(2, 1);
-    expect(one.size).toBe(1);
-    await one.close();
-  });
-
   it('threads from the TypeScript sources (no compiled worker) fail instead of running in process, leaving nothing behind', async () => {
     const root = tmp();
     write(path.join(root, 'l/a.log'), 'x\n');

@@ -15,7 +15,7 @@ import { Obfuscator, pseudonymTable } from './obfuscate.js';
 import type { BundleEnv, BundleOptions, BundleProgress } from './options.js';
 import { removeStaleSidecars, sidecars } from './output.js';
 import { planBundle, type Plan } from './plan.js';
-import { poolFor, type EntryPool } from './pool.js';
+import { createPool, MAX_WORKERS } from './pool.js';
 import { ZipWriter } from './zip.js';
 
 /**
@@ -54,28 +54,16 @@ async function* fileChunks(p: string): AsyncIterable<Uint8Array> {
   }
 }
 
-/**
- * Builds the bundle on `be.pool` (then closed) or on a pool of its own. Rejects with the signal's
- * reason on Ctrl-C, or the write error (ENOSPC ...), after cleaning up.
- */
+/** Builds the bundle. Rejects with the signal's reason on Ctrl-C, or the write error (ENOSPC ...), after cleaning up. */
 export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan & { output: string; decorate?: ManifestDecorator }): Promise<BundleResult> {
-  let pool = be.pool;
-  try {
-    const plan = given ?? planBundle(o, be);
-    pool ??= poolFor(be.threads, plan.files.length);
-    return await buildOn(pool, o, be, plan, given?.decorate);
-  } finally {
-    await pool?.close();
-  }
-}
-
-async function buildOn(pool: EntryPool, o: BundleOptions, be: BundleEnv, plan: Plan & { output: string }, decorate: ManifestDecorator | undefined): Promise<BundleResult> {
+  const plan = given ?? planBundle(o, be);
   const output = plan.output;
   const side = sidecars(output);
   const dir = path.dirname(output);
   be.signal.throwIfAborted();
   // What a killed bundle left beside its zip (a hidden partial zip, a spill folder) goes first.
   removeStaleSidecars(dir, Date.now());
+  const pool = createPool(be.threads === 'auto' ? Math.max(1, Math.min(os.availableParallelism(), MAX_WORKERS)) : be.threads);
   fs.mkdirSync(dir, { recursive: true });
   const spillDir = fs.mkdtempSync(side.spillPrefix);
   const key = crypto.randomBytes(32);
@@ -93,7 +81,7 @@ async function buildOn(pool: EntryPool, o: BundleOptions, be: BundleEnv, plan: P
     const zip = new ZipWriter(fh, be.zip64 ?? 'auto');
     const out = fh;
     // The zip's data goes to disk in the background as it is written, SYNC_EVERY bytes at a time,
-    // so that the fsync before the rename has little left to do: it was ~0.2 s at the end of a
+    // so that the fsync before the rename has little left to do: it took ~0.2 s at the end of a
     // 1 GiB bundle, with both cores idle (bench/README.md).
     let synced = 0;
     let syncing: Promise<void> | undefined;
@@ -182,7 +170,7 @@ async function buildOn(pool: EntryPool, o: BundleOptions, be: BundleEnv, plan: P
     void pool.close();
 
     const made = makeManifest(o, be, { products: plan.products, files, skipped, redactions: totals, dir, obfuscator: obf });
-    const manifest = decorate ? decorate(made, (s) => (obf ? obf.apply(s) : s)) : made;
+    const manifest = given?.decorate ? given.decorate(made, (s) => (obf ? obf.apply(s) : s)) : made;
     if (obf) for (const [a, b] of obf.mapping) mapping.set(a, b);
     const m = manifestEntry(manifest, new Date(be.now()));
     await zip.add(m.meta, [m.data]);
@@ -208,6 +196,7 @@ async function buildOn(pool: EntryPool, o: BundleOptions, be: BundleEnv, plan: P
     throw be.signal.aborted ? be.signal.reason : err;
   } finally {
     be.signal.removeEventListener('abort', onAbort);
+    await pool.close();
     await fs.promises.rm(spillDir, { recursive: true, force: true });
   }
 }

@@ -13,7 +13,6 @@ export type { ObfuscateKind } from './obfuscate.js';
 export type { BundleEnv, BundleOptions, BundleProgress } from './options.js';
 export { isOwnTempFile } from './output.js';
 export { planBundle, type Plan, type PlannedFile } from './plan.js';
-export { poolFor, type EntryPool } from './pool.js';
 export { findProduct, PRODUCTS, type FoundProduct, type Product } from './products.js';
 export type { SkippedFile } from './walk.js';
 export { mergeBundles, type ManifestNode, type MergedManifest, type MergeInput, type MergeNode } from './merge.js';

@@ -1,6 +1,5 @@
 /** The options of a bundle: what the user asked for, and the outside world the build works in. */
 import type { ObfuscateKind } from './obfuscate.js';
-import type { EntryPool } from './pool.js';
 import type { Product } from './products.js';
 
 /** What the user asked for (the bundle flags, parsed): what to collect, plus how to write it. */
@@ -46,11 +45,6 @@ export interface BundleEnv {
    * without it the build fails rather than quietly running in process.
    */
   threads: number | 'auto' | 'in-process';
-  /**
-   * Threads started before the plan was made (`poolFor(threads)`), so that they boot while the tree
-   * is walked; `buildBundle` builds on them and closes them. Without it, it starts its own.
-   */
-  pool?: EntryPool;
   /** Zip64 records always (tests) or when needed. */
   zip64?: 'auto' | 'always';
   /** `public` drives zlib through its public API only (tests of the fallback); default `auto` (see `zlib-sync.ts`). */

@@ -6,7 +6,6 @@
  * threads is an error, never a silent single thread.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { getAsset, isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
@@ -65,51 +64,29 @@ function workerSource(): WorkerSource {
   return { script: url, eval: false };
 }
 
-/** How many worker threads `threads` means here (`auto`: one per core, at most {@link MAX_WORKERS}). */
-export function threadCount(threads: number | 'auto'): number {
-  return Math.max(1, threads === 'auto' ? Math.min(os.availableParallelism(), MAX_WORKERS) : threads);
-}
-
-/**
- * The pool a bundle with these settings runs on, no larger than its `files`. Made before the plan
- * (the CLI does), its threads boot while the tree is walked; `buildBundle` closes it.
- */
-export function poolFor(threads: number | 'auto' | 'in-process', files = Infinity): EntryPool {
-  return createPool(threads === 'in-process' ? 'in-process' : Math.min(threadCount(threads), Math.max(1, files)));
-}
-
-/** A pool of `threads` worker threads, or of one slot in this thread. The threads start at once:
- * each takes ~0.2 s to boot (Node's worker start-up, loading the worker's code, compiling the
- * trigger scan), which a pool made before the tree is walked spends while the walk runs.
- */
+/** A pool of `threads` worker threads, or of one slot in this thread. */
 export function createPool(threads: number | 'in-process'): EntryPool {
   if (threads === 'in-process') {
     return { size: 1, run: (task) => processEntry(task), close: async () => undefined };
   }
   const source = workerSource();
   const size = Math.max(1, threads);
-  // A small young generation: redaction's 64 KiB strings die young, and every MiB of young
-  // generation is RSS in each thread (peak RSS of a 1 GiB bundle, 2 workers: 2 MiB -> 159 MiB,
-  // 4 -> 169, 8 -> 177, 32 -> 228; no measurable change in speed).
-  const all = Array.from({ length: size }, () => {
-    const w = new Worker(source.script, { eval: source.eval, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
-    w.unref();
-    return w;
-  });
-  const idle: Worker[] = [...all];
+  const idle: Worker[] = [];
+  const all: Worker[] = [];
   const waiting: ((w: Worker) => void)[] = [];
   let closed = false;
-  // A thread that failed or stopped (also while booting, before any task listened) fails the tasks given to it.
-  const dead = new Map<Worker, Error>();
-  for (const w of all) {
-    w.on('error', (err) => dead.set(w, err));
-    w.on('exit', () => {
-      if (!dead.has(w)) dead.set(w, new Error('worker stopped'));
-    });
-  }
   const acquire = (): Promise<Worker> => {
     const w = idle.pop();
     if (w) return Promise.resolve(w);
+    if (all.length < size) {
+      // A small young generation: redaction's 64 KiB strings die young, and every MiB of young
+      // generation is RSS in each thread (peak RSS of a 1 GiB bundle, 2 workers: 2 MiB -> 159 MiB,
+      // 4 -> 169, 8 -> 177, 32 -> 228; no measurable change in speed).
+      const nw = new Worker(source.script, { eval: source.eval, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+      nw.unref();
+      all.push(nw);
+      return Promise.resolve(nw);
+    }
     return new Promise((resolve) => waiting.push(resolve));
   };
   const release = (w: Worker) => {
@@ -123,8 +100,6 @@ export function createPool(threads: number | 'in-process'): EntryPool {
       if (closed) throw new Error('pool closed');
       const w = await acquire();
       try {
-        const gone = dead.get(w);
-        if (gone) throw gone;
         return await new Promise<EntryResult>((resolve, reject) => {
           const onMessage = (m: EntryResult | FatalMessage) => {
             cleanup();

@@ -150,22 +150,14 @@ export async function planFromFlags(o: BundleOptions, ctx: Ctx): Promise<Plan & 
  * disk into a CliError (1); the partial zip is gone in both cases.
  */
 export async function makeBundle(o: BundleOptions, ctx: Ctx, plan?: Plan & { output: string }): Promise<BundleResult> {
-  const [{ buildBundle, poolFor }, { createByteProgress }] = await Promise.all([import('../bundle/index.js'), import('../ui/progress.js')]);
-  // Without a plan, the worker threads start first and boot (~0.2 s) while the tree is walked.
-  const pool = plan ? undefined : poolFor(bundleEnvOf(ctx).threads);
-  let thePlan: Plan & { output: string };
-  try {
-    thePlan = plan ?? (await planFromFlags(o, ctx));
-  } catch (err) {
-    await pool?.close();
-    throw err;
-  }
+  const thePlan = plan ?? (await planFromFlags(o, ctx));
+  const [{ buildBundle }, { createByteProgress }] = await Promise.all([import('../bundle/index.js'), import('../ui/progress.js')]);
   const bar = createByteProgress({ io: ctx.io, t: ctx.t, now: () => ctx.clock.now() });
   const path = await import('node:path');
   try {
     const result = await buildBundle(
       o,
-      { ...bundleEnvOf(ctx), pool, onProgress: (p) => bar.update(p.bytesIn, p.bytesTotal, ctx.t('bundle.progress', p.filesDone, p.filesTotal)) },
+      { ...bundleEnvOf(ctx), onProgress: (p) => bar.update(p.bytesIn, p.bytesTotal, ctx.t('bundle.progress', p.filesDone, p.filesTotal)) },
       thePlan,
     );
     if (ctx.globals.debug) ctx.io.err(ctx.t('dist.debug.threads', result.workerThreads));

@@ -38,10 +38,9 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
   const o = bundleOptionsFrom(opts, ctx.t);
   if (o.output === '-') return bundleToStdout(opts, ctx);
   if (o.fleet) return runFleetBundle(opts, o, ctx);
-  // A real run plans inside makeBundle, with its worker threads booting meanwhile.
-  const plan = opts.dryRun ? await planFromFlags(o, ctx) : undefined;
+  const plan = await planFromFlags(o, ctx);
   const { t, io } = ctx;
-  if (plan) {
+  if (opts.dryRun) {
     const { estimateZipSize } = await import('../../bundle/index.js');
     const estimate = estimateZipSize(plan.files, o);
     const collected = plan.files.reduce((s, f) => s + Math.min(f.size, o.maxFileSize), 0);
@@ -79,7 +78,7 @@ export async function runBundle(opts: BundleCommandOptions, ctx: Ctx): Promise<v
     io.err(t('bundle.dry.estimate', formatBytes(estimate), formatBytes(collected), plan.output));
     return;
   }
-  const result = await makeBundle(o, ctx);
+  const result = await makeBundle(o, ctx, plan);
   if (ctx.globals.json) {
     ctx.output.json(bundleJsonOf(result) satisfies BundleJson);
     return;
