@@ -38,8 +38,8 @@ async function main(): Promise<number> {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
   // `support bundle` (its worker threads inherit these flags): its trigger scan (WebAssembly) and
   // redaction loops run hot for seconds, so both compilers' optimized code pays (bench/README.md:
-  // ~15% of a 1 GiB bundle's CPU). TurboFan compiles on the thread that asks, not in the background:
-  // background compiles kept ~30 MiB of malloc arenas that are never given back.
+  // a 1 GiB bundle's CPU 22.1 -> 18.2 s). TurboFan compiles on the thread that asks: compiles in
+  // the background keep malloc arenas that are never given back (peak RSS +5-10 MiB at 1 GiB).
   if (argv[0] === 'bundle') v8.setFlagsFromString('--no-concurrent-recompilation');
   const [{ run }, { productionDeps }, { processIO }, { systemClock }] = await Promise.all([
     import('./cli/run.js'),
