@@ -34,12 +34,13 @@ async function main(): Promise<number> {
   //   nothing for our few responses. Baseline (Liftoff) code is enough.
   // - The young generation otherwise grows to 3 x 16 MiB while pages of JSON stream through
   //   `list --limit 0`; keeping it at its initial size holds 5,000 requests at ~83 MiB instead of ~105.
-  v8.setFlagsFromString('--liftoff-only');
+  if (argv[0] !== 'bundle') v8.setFlagsFromString('--liftoff-only');
   v8.setFlagsFromString('--semi-space-growth-factor=1');
-  // `support bundle` (its worker threads inherit these flags): TurboFan's compiles of the redaction
-  // code take ~30 MiB of malloc arenas that are never given back (peak RSS of a 1 GiB bundle
-  // 168 -> 139 MiB), and buy no speed there: the time is in regexes and zlib, not in JS.
-  if (argv[0] === 'bundle') v8.setFlagsFromString('--no-opt');
+  // `support bundle` (its worker threads inherit these flags): its trigger scan (WebAssembly) and
+  // redaction loops run hot for seconds, so both compilers' optimized code pays (bench/README.md:
+  // a 1 GiB bundle's CPU 22.1 -> 18.2 s). TurboFan compiles on the thread that asks: compiles in
+  // the background keep malloc arenas that are never given back (peak RSS +5-10 MiB at 1 GiB).
+  if (argv[0] === 'bundle') v8.setFlagsFromString('--no-concurrent-recompilation');
   const [{ run }, { productionDeps }, { processIO }, { systemClock }] = await Promise.all([
     import('./cli/run.js'),
     import('./cli/deps.js'),

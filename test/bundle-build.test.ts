@@ -202,6 +202,21 @@ describe('buildBundle', () => {
     expect(m.products[0]).toMatchObject({ product: 'jira', homeFrom: 'default', installFrom: 'default' });
   });
 
+  it('a zip of over 32 MiB, synced to disk in the background while it is written, holds every byte', async (ctx) => {
+    const root = tmp();
+    const blob = crypto.randomBytes(40 * 1024 * 1024);
+    write(path.join(root, 'l/heap.png'), blob);
+    write(path.join(root, 'l/app.log'), 'password=pw\n');
+    const r = await buildBundle(options({ paths: ['l/heap.png', 'l/app.log'], output: 'big.zip' }), env(root));
+    expect(r.zipSize).toBeGreaterThan(40 * 1024 * 1024);
+    const zip = readZip(r.output);
+    const entry = r.manifest.files.find((f) => f.entry.endsWith('heap.png'))!.entry;
+    expect(zip.get(entry)!.equals(blob)).toBe(true);
+    expect(fs.readdirSync(path.dirname(r.output))).toEqual(['big.zip', 'l']);
+    need(ctx, hasTool('unzip'), 'unzip');
+    expect(execFileSync('unzip', ['-t', r.output]).toString()).toContain('No errors detected');
+  });
+
   it('keeps the tail of a file over --max-file-size and says so', async () => {
     const root = tmp();
     const lines = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join('');

@@ -37,6 +37,9 @@ export interface BundleResult {
 }
 
 
+/** Bytes of zip written between two background syncs. */
+const SYNC_EVERY = 32 * 1024 * 1024;
+
 async function* fileChunks(p: string): AsyncIterable<Uint8Array> {
   const fh = await fs.promises.open(p, 'r');
   try {
@@ -76,6 +79,21 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
     fh = await fs.promises.open(side.partial, 'w', 0o600);
     await fh.chmod(0o600);
     const zip = new ZipWriter(fh, be.zip64 ?? 'auto');
+    const out = fh;
+    // The zip's data goes to disk in the background as it is written, SYNC_EVERY bytes at a time,
+    // so that the fsync before the rename has little left to do: it took ~0.2 s at the end of a
+    // 1 GiB bundle, with both cores idle (bench/README.md).
+    let synced = 0;
+    let syncing: Promise<void> | undefined;
+    const syncSome = () => {
+      if (syncing || zip.bytes - synced < SYNC_EVERY) return;
+      synced = zip.bytes;
+      // A failure here shows again in the final fsync, which is awaited.
+      syncing = out.datasync().then(
+        () => (syncing = undefined),
+        () => (syncing = undefined),
+      );
+    };
     const files: ManifestFile[] = [];
     const skipped = [...plan.skipped];
     const mapping = new Map<string, string>();
@@ -122,6 +140,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
       for (const [a, b] of res.mapping) mapping.set(a, b);
       files.push(manifestFile({ ...f, entry }, res, deflated));
       progress.bytesOut = zip.bytes;
+      syncSome();
       be.onProgress?.({ ...progress });
     };
 
@@ -147,6 +166,8 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
     await Promise.all(Array.from({ length: pool.size }, slot));
     if (be.signal.aborted) throw be.signal.reason;
     if (failure !== undefined) throw failure;
+    // The threads go while the manifest is written and the zip synced.
+    void pool.close();
 
     const made = makeManifest(o, be, { products: plan.products, files, skipped, redactions: totals, dir, obfuscator: obf });
     const manifest = given?.decorate ? given.decorate(made, (s) => (obf ? obf.apply(s) : s)) : made;
@@ -154,6 +175,7 @@ export async function buildBundle(o: BundleOptions, be: BundleEnv, given?: Plan 
     const m = manifestEntry(manifest, new Date(be.now()));
     await zip.add(m.meta, [m.data]);
     await zip.finish();
+    await syncing;
     await fh.sync();
     await fh.close();
     fh = undefined;
