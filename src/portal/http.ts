@@ -4,9 +4,11 @@
  * answers into {@link PortalError}, and a `--debug` trace that never shows a secret.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import tls from 'node:tls';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type * as Tls from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import { buildConnector, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
 import { skewFromDateHeader } from '../lib/time-format.js';
 import { CancelledError } from '../lib/errors.js';
@@ -101,22 +103,57 @@ export interface HttpAnswer {
   text: string;
 }
 
-/** Builds the undici dispatcher: environment proxy agent with our env, CAs and timeouts. */
+/**
+ * Builds the undici dispatcher: environment proxy agent with our env, CAs and timeouts.
+ *
+ * Nothing of TLS is touched before the first https connection (measured, bench/README.md "Fixed
+ * costs"): an http:// portal (the sandbox, a lab) never loads `node:tls` nor reads a CA file. With
+ * a CA file the trusted roots are one secure context, made once and shared by every connection
+ * (given as `ca`, `tls.connect` would parse the ~150 bundled roots and the file again for each),
+ * and it never passes through undici's options, which undici deep-copies through JSON (a
+ * distribution's CA bundle as NODE_EXTRA_CA_CERTS is ~440 KB, copied twice: ~20 ms).
+ */
 export function buildDispatcher(opts: NetworkOptions): Dispatcher {
   const env = opts.env ?? {};
   const pick = (name: string): string => env[name.toLowerCase()] ?? env[name.toUpperCase()] ?? '';
-  const ca = readCaFiles(opts.caFiles ?? []);
-  const tlsOpts = ca.length > 0 ? { ca: [...tls.rootCertificates, ...ca] } : {};
+  const caFiles = opts.caFiles ?? [];
   const connectTimeout = opts.connectTimeoutMs ?? 10_000;
   const readTimeout = opts.readTimeoutMs ?? 60_000;
+  let context: SecureContext | undefined;
+  const tlsOpts = (): { secureContext?: SecureContext } => {
+    if (caFiles.length === 0) return {};
+    if (!context) {
+      const ca = readCaFiles(caFiles);
+      const tls = createRequire(import.meta.url)('node:tls') as typeof Tls;
+      context = tls.createSecureContext({ ca: [...tls.rootCertificates, ...ca] });
+    }
+    return { secureContext: context };
+  };
+  const httpProxy = pick('http_proxy');
+  const httpsProxy = pick('https_proxy');
+  // Direct connections: plain ones never touch TLS; the TLS connector is made at the first https
+  // connection. A bad CA file fails that connection with the CaFileError (see `attempt`).
+  let plain: buildConnector.connector | undefined;
+  let secure: buildConnector.connector | undefined;
+  const connect = (o: buildConnector.Options, callback: buildConnector.Callback): void => {
+    let connector: buildConnector.connector;
+    try {
+      connector = o.protocol === 'https:' ? (secure ??= buildConnector({ ...tlsOpts(), timeout: connectTimeout })) : (plain ??= buildConnector({ timeout: connectTimeout }));
+    } catch (err) {
+      callback(err as Error, null);
+      return;
+    }
+    connector(o, callback);
+  };
+  // Through a proxy undici builds its connectors up front, so the CAs are read here, and only then.
+  const proxied = httpProxy !== '' || httpsProxy !== '' ? { requestTls: { ...tlsOpts(), timeout: connectTimeout }, proxyTls: { ...tlsOpts(), timeout: connectTimeout } } : {};
   // Empty strings (not undefined) so that undici never falls back to the real process environment.
   return new EnvHttpProxyAgent({
-    httpProxy: pick('http_proxy'),
-    httpsProxy: pick('https_proxy'),
+    httpProxy,
+    httpsProxy,
     noProxy: pick('no_proxy'),
-    connect: { ...tlsOpts, timeout: connectTimeout },
-    requestTls: { ...tlsOpts, timeout: connectTimeout },
-    proxyTls: { ...tlsOpts, timeout: connectTimeout },
+    connect,
+    ...proxied,
     headersTimeout: readTimeout,
     bodyTimeout: readTimeout,
   });
@@ -257,6 +294,8 @@ export class HttpTransport {
         res = await request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal: this.opts.signal });
       } catch (err) {
         if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
+        // A CA file read at the first https connection (buildDispatcher): said as what it is.
+        if (err instanceof CaFileError) throw err;
         const code = transportCodeOf(err);
         const { kind } = transportCode(code);
         this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
@@ -317,6 +356,7 @@ export class HttpTransport {
     } catch (err) {
       // Ctrl-C (or SIGTERM, SIGHUP) stopped the call: a cancellation, never a network failure.
       if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
+      if (err instanceof CaFileError) throw err;
       const code = transportCodeOf(err);
       const { kind, mayHaveBeenSent } = transportCode(code);
       this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);

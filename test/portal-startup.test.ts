@@ -1,0 +1,95 @@
+/**
+ * What a portal command loads of Node to talk to an http:// portal (the built CLI, bin/support.js,
+ * against a stub on 127.0.0.1): no TLS (`tls`, nor `http2`, which loads it), no `child_process`
+ * (commander's, for executable subcommands), and for a list of one page no `crypto` either, even
+ * with a CA bundle in NODE_EXTRA_CA_CERTS (read only for an https connection). Which of Node's
+ * modules were loaded is `process.moduleLoadList`, printed as the process exits by a preloaded file.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from './support/built-cli.js';
+import { isBuilt, need } from './support/needs.js';
+import { StubServer } from './support/stub-server.js';
+
+let tmp: string;
+let preload: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'support-portal-startup-'));
+  preload = path.join(tmp, 'loaded.cjs');
+  fs.writeFileSync(
+    preload,
+    `process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))) + '\\n'));\n`,
+  );
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs the built CLI with `args`; resolves with its exit code, stderr and the Node modules it loaded. */
+function run(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', preload, BIN, ...args], {
+      env: { PATH: process.env.PATH, HOME: tmp, SUPPORT_CONFIG_DIR: path.join(tmp, 'config'), SUPPORT_DATA_DIR: path.join(tmp, 'data'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = /^LOADED (.*)$/m.exec(stderr)?.[1];
+      resolve({ code, stdout, stderr, loaded: line ? (JSON.parse(line) as string[]) : [] });
+    });
+  });
+}
+
+/** A CA bundle of the kind distributions keep in NODE_EXTRA_CA_CERTS (its content does not matter here). */
+function caBundle(): string {
+  const file = path.join(tmp, 'ca-bundle.pem');
+  fs.writeFileSync(file, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'.repeat(100));
+  return file;
+}
+
+const page = (values: unknown[]) => ({ json: { size: values.length, start: 0, limit: 50, isLastPage: true, values } });
+
+describe('a portal command over http://', () => {
+  it('lists without loading TLS, HTTP/2, child_process or crypto, with a CA bundle in NODE_EXTRA_CA_CERTS', async (ctx) => {
+    need(ctx, isBuilt(), 'the built CLI (npm run build)');
+    const s = await StubServer.start();
+    try {
+      s.stub('GET', '/rest/servicedeskapi/request', page([]));
+      const r = await run(['--portal', s.url, 'list'], { SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 'tok', NODE_EXTRA_CA_CERTS: caBundle() });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.loaded).toContain('http');
+      expect(r.loaded.filter((m) => ['tls', '_tls_wrap', 'http2', 'child_process', 'crypto'].includes(m))).toEqual([]);
+      s.assertDone();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('attaches a file without loading TLS, HTTP/2 or child_process', async (ctx) => {
+    need(ctx, isBuilt(), 'the built CLI (npm run build)');
+    const file = path.join(tmp, 'notes.txt');
+    fs.writeFileSync(file, 'hello\n');
+    const s = await StubServer.start();
+    try {
+      s.stub('GET', '/rest/servicedeskapi/request/SUP-1', { json: { issueId: '10001', issueKey: 'SUP-1', serviceDeskId: '1' } });
+      s.stub('GET', '/rest/api/3/attachment/meta', { json: { enabled: true, uploadLimit: 1024 ** 3 } });
+      s.stub('GET', '/rest/servicedeskapi/request/SUP-1/attachment', page([]));
+      s.stub('POST', '/rest/servicedeskapi/servicedesk/1/attachTemporaryFile', { status: 201, json: { temporaryAttachments: [{ temporaryAttachmentId: 't1', fileName: 'notes.txt' }] } });
+      s.stub('POST', '/rest/servicedeskapi/request/SUP-1/attachment', {
+        status: 201,
+        json: { attachments: { size: 1, isLastPage: true, values: [{ filename: 'notes.txt', size: 6 }] } },
+      });
+      const r = await run(['--portal', s.url, 'attach', 'SUP-1', file], { SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 'tok', NODE_EXTRA_CA_CERTS: caBundle() });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.loaded.filter((m) => ['tls', '_tls_wrap', 'http2', 'child_process'].includes(m))).toEqual([]);
+      s.assertDone();
+    } finally {
+      await s.close();
+    }
+  });
+});
