@@ -94,13 +94,15 @@ export async function buildApp({ outdir, cli = 'support.cjs', worker = 'worker.c
  * Writes `<cli>.cache`: V8's code cache of the bundled CLI, made by the Node that will run it
  * (`node`: the one of the tarball and the executable, or this one for a clone). A cache from
  * another Node, or from another build of the CLI, is refused by the loader and the CLI is compiled
- * as if there were none. The cache is taken after a run of `support --help`, so that it holds the
- * functions start-up and help run (commander, the catalogs, every command's declaration), not only
- * the bundle's top level.
+ * as if there were none. The cache is taken after the runs of scripts/train-stub.mjs (`--help`,
+ * `list` and `attach` against a JSM stub), so that it holds the functions start-up, help and a
+ * portal command run (commander, the catalogs, every command's declaration, the client, undici),
+ * not only the bundle's top level.
  */
 export function writeCodeCache({ node = process.execPath, cli, out = `${cli}.cache` }) {
   fs.rmSync(out, { force: true });
-  execFileSync(node, [trainer, cli, out, '--help'], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C' } });
+  // What the training runs print (their stderr) is shown only when they fail.
+  execFileSync(node, [trainer, cli, out], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C' } });
   if (!fs.existsSync(out)) throw new Error(`no code cache written for ${cli}`);
   return out;
 }
