@@ -1,15 +1,20 @@
 /**
- * What a portal command loads of Node to talk to an http:// portal (the built CLI, bin/support.js,
- * against a stub on 127.0.0.1): no TLS (`tls`, nor `http2`, which loads it), no `child_process`
- * (commander's, for executable subcommands), and for a list of one page no `crypto` either, even
- * with a CA bundle in NODE_EXTRA_CA_CERTS (read only for an https connection). Which of Node's
- * modules were loaded is `process.moduleLoadList`, printed as the process exits by a preloaded file.
+ * The fixed costs of a portal command. What it loads of Node to talk to an http:// portal (the
+ * built CLI, bin/support.js, against a stub on 127.0.0.1): no TLS (`tls`, nor `http2`, which loads
+ * it), no `child_process` (commander's, for executable subcommands), and for a list of one page no
+ * `crypto` either, even with a CA bundle in NODE_EXTRA_CA_CERTS (read only for an https
+ * connection). Which of Node's modules were loaded is `process.moduleLoadList`, printed as the
+ * process exits by a preloaded file. And calls made right after an answer reuse its connection.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsmClient } from '../src/portal/client.js';
+import { fakeClock } from './support/harness.js';
 import { BIN } from './support/built-cli.js';
 import { isBuilt, need } from './support/needs.js';
 import { StubServer } from './support/stub-server.js';
@@ -90,6 +95,33 @@ describe('a portal command over http://', () => {
       s.assertDone();
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('connections', () => {
+  it('reuses the connection of an answer for the calls made right after it', async () => {
+    let connections = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ enabled: true, uploadLimit: 1 }));
+      });
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const c = new JsmClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: { kind: 'none' }, userAgent: 'x', clock: fakeClock() });
+    try {
+      await c.attachmentMeta();
+      await c.attachmentMeta();
+      // Two together, as attach asks them: one goes on the open connection, one on a new one.
+      await Promise.all([c.attachmentMeta(), c.attachmentMeta()]);
+      expect(connections).toBe(2);
+    } finally {
+      await c.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -352,6 +352,10 @@ export class HttpTransport {
         signal: this.opts.signal,
       });
       const text = await res.body.text();
+      // undici gives the connection back to its pool one turn of the event loop after the body
+      // ends: a call made at once (attach asks two together right after the request) would open
+      // a new connection instead of reusing this one.
+      await new Promise((resolve) => setImmediate(resolve));
       answer = { status: res.statusCode, headers: flatHeaders(res.headers), text };
     } catch (err) {
       // Ctrl-C (or SIGTERM, SIGHUP) stopped the call: a cancellation, never a network failure.
