@@ -26,15 +26,22 @@ beforeAll(() => {
   preload = path.join(tmp, 'loaded.cjs');
   fs.writeFileSync(
     preload,
-    `process.on('exit', () => require('node:fs').writeSync(2, '\\nLOADED ' + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))) + '\\n'));\n`,
+    `process.on('exit', () => {
+  const fs = require('node:fs');
+  fs.writeSync(2, '\\nLOADED ' + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))) + '\\n');
+  fs.writeSync(2, 'THREADS ' + fs.readdirSync('/proc/self/task').length + '\\n');
+});\n`,
   );
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs the built CLI with `args`; resolves with its exit code, stderr and the Node modules it loaded. */
-function run(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
+/**
+ * Runs the built CLI with `args` (or `node -e ...`); resolves with its exit code, output, the Node
+ * modules it loaded and its thread count as it exits.
+ */
+function run(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[]; threads: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', preload, BIN, ...args], {
+    const child = spawn(process.execPath, ['-r', preload, ...(args[0] === '-e' ? [] : [BIN]), ...args], {
       env: { PATH: process.env.PATH, HOME: tmp, SUPPORT_CONFIG_DIR: path.join(tmp, 'config'), SUPPORT_DATA_DIR: path.join(tmp, 'data'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -45,7 +52,7 @@ function run(args: readonly string[], env: Record<string, string>): Promise<{ co
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = /^LOADED (.*)$/m.exec(stderr)?.[1];
-      resolve({ code, stdout, stderr, loaded: line ? (JSON.parse(line) as string[]) : [] });
+      resolve({ code, stdout, stderr, loaded: line ? (JSON.parse(line) as string[]) : [], threads: Number(/^THREADS (\d+)$/m.exec(stderr)?.[1]) });
     });
   });
 }
@@ -75,7 +82,7 @@ describe('a portal command over http://', () => {
     }
   });
 
-  it('attaches a file without loading TLS, HTTP/2 or child_process', async (ctx) => {
+  it('attaches a file without loading TLS, HTTP/2, child_process or crypto, nor starting the thread pool', async (ctx) => {
     need(ctx, isBuilt(), 'the built CLI (npm run build)');
     const file = path.join(tmp, 'notes.txt');
     fs.writeFileSync(file, 'hello\n');
@@ -91,7 +98,10 @@ describe('a portal command over http://', () => {
       });
       const r = await run(['--portal', s.url, 'attach', 'SUP-1', file], { SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 'tok', NODE_EXTRA_CA_CERTS: caBundle() });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.loaded.filter((m) => ['tls', '_tls_wrap', 'http2', 'child_process'].includes(m))).toEqual([]);
+      expect(r.loaded.filter((m) => ['tls', '_tls_wrap', 'http2', 'child_process', 'crypto'].includes(m))).toEqual([]);
+      // As many threads as Node that did nothing: libuv's pool of four was never started.
+      const idle = await run(['-e', '0'], {});
+      expect(r.threads).toBe(idle.threads);
       s.assertDone();
     } finally {
       await s.close();

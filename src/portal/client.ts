@@ -69,6 +69,13 @@ export interface JsmClientOptions extends Omit<TransportOptions, 'authorization'
 const MAX_LIST_ITEMS = 100_000;
 
 
+/** 52 random bits as 13 hex digits. */
+function randomHex(): string {
+  return Math.floor(Math.random() * 2 ** 52)
+    .toString(16)
+    .padStart(13, '0');
+}
+
 /** The JSM customer API client. Call {@link JsmClient.close} when done. */
 export class JsmClient implements PortalApi {
   private readonly http: HttpTransport;
@@ -272,8 +279,9 @@ export class JsmClient implements PortalApi {
         return { path: f.path, name, size: f.size ?? (await fsp.stat(f.path)).size, type: f.mimeType ?? mimeTypeOf(name) };
       }),
     );
-    const { randomBytes } = await import('node:crypto');
-    const boundary = `----support-${randomBytes(12).toString('hex')}`;
+    // The boundary only has to be unlikely to occur in the files (RFC 2046 5.1.1): 104 random bits
+    // of Math.random do, without loading node:crypto on the way to the upload (~2-5 ms measured).
+    const boundary = `----support-${randomHex()}${randomHex()}`;
     const clock = this.opts.clock;
     const multipart = () => {
       const body = multipartBody(parts, boundary, (bytes, total, file, started) => {
