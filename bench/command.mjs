@@ -4,6 +4,10 @@
 // the same run; medians of wall and CPU time (user + system). Target: <= 2.0x.
 // Usage: node bench/command.mjs [runs=30]   (build first: npm run build)
 //        SUPPORT_BENCH_BIN=release/support-0.1.0-linux-x64 node bench/command.mjs   (an artifact)
+//        node bench/command.mjs 30 --bin /path/to/older/checkout/bin/support.js   (another build too, same run)
+// NODE_EXTRA_CA_CERTS in the environment makes Node itself load that CA file at start-up, `node -e 0`
+// included (a distribution's bundle: ~60 ms of CPU on the machines measured), so the output says
+// whether it was set; run it with `env -u NODE_EXTRA_CA_CERTS` for the figure without.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +18,9 @@ import { median, supportCommand } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [cmd, ...pre] = supportCommand(root);
-const runs = Number(process.argv[2] ?? 30);
+const binAt = process.argv.indexOf('--bin');
+const other = binAt > 0 ? process.argv[binAt + 1] : undefined;
+const runs = Number(process.argv[2] && process.argv[2] !== '--bin' ? process.argv[2] : 30);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'support-bench-command-'));
 
 const sandbox = spawn(process.execPath, [path.join(root, 'bin', 'support.js'), 'sandbox', '--port', '0', '--data', path.join(dir, 'data'), '--json'], {
@@ -45,6 +51,7 @@ function time(c, args) {
 const rows = [
   ['node -e 0', process.execPath, ['-e', '0']],
   ['support list', cmd, [...pre, '--portal', portal.url, 'list']],
+  ...(other ? [['(--bin) list', process.execPath, [other, '--portal', portal.url, 'list']]] : []),
 ];
 const wall = rows.map(() => []);
 const cpu = rows.map(() => []);
@@ -58,8 +65,12 @@ try {
   sandbox.kill();
   fs.rmSync(dir, { recursive: true, force: true });
 }
-const [p, o] = wall.map(median);
-const [pc, oc] = cpu.map(median);
-console.log(`runs: ${runs} (interleaved, medians; cpu: ${cpuClock})${process.env.SUPPORT_BENCH_BIN ? `  bin: ${process.env.SUPPORT_BENCH_BIN}` : ''}`);
+const [p, ...ours] = wall.map(median);
+const [pc, ...oursCpu] = cpu.map(median);
+console.log(`runs: ${runs} (interleaved, medians; cpu: ${cpuClock})${process.env.SUPPORT_BENCH_BIN ? `  bin: ${process.env.SUPPORT_BENCH_BIN}` : ''}${other ? `  --bin: ${other}` : ''}`);
+console.log(`NODE_EXTRA_CA_CERTS ${process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS})` : 'not set'}`);
 console.log(`node -e 0      ${p.toFixed(1).padStart(6)} ms  cpu ${pc.toFixed(1).padStart(6)} ms`);
-console.log(`support list   ${o.toFixed(1).padStart(6)} ms  cpu ${oc.toFixed(1).padStart(6)} ms  ratio ${(o / p).toFixed(2)}x (target <= 2.00x), cpu ${(oc / pc).toFixed(2)}x`);
+ours.forEach((o, k) => {
+  const oc = oursCpu[k];
+  console.log(`${rows[k + 1][0].padEnd(14)} ${o.toFixed(1).padStart(6)} ms  cpu ${oc.toFixed(1).padStart(6)} ms  ratio ${(o / p).toFixed(2)}x (target <= 2.00x), cpu ${(oc / pc).toFixed(2)}x`);
+});

@@ -13,9 +13,12 @@ const fs = require('node:fs');
 /** The line before the bundle's code: it runs as the body of a CommonJS module function. */
 const WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
 
+/** The line after the bundle's code, closing the module function. */
+const WRAPPER_END = '\n})';
+
 /** The build id a bundle ends with (scripts/app.mjs); its code cache starts with the same id. */
 function buildId(source) {
-  return /\/\/# support-build=(\w+)\s*$/.exec(source.slice(-64))?.[1];
+  return /\/\/# support-build=(\w+)\s*(?:\}\))?$/.exec(source.slice(-64))?.[1];
 }
 
 /**
@@ -29,7 +32,10 @@ function compile(filename, source, cache) {
   const head = id === undefined ? undefined : Buffer.from(`${id}\n`, 'latin1');
   const cachedData = cache && head && cache.subarray(0, head.length).equals(head) ? cache.subarray(head.length) : undefined;
   // The wrapper's own line is line -1, so that lines and columns are the bundle's (its source map's).
-  const script = new (require('node:vm').Script)(`${WRAPPER}\n${source}\n})`, { filename, lineOffset: -1, cachedData });
+  // `source` may hold the wrapper already (readBundle): V8 then compiles that string as it is,
+  // where the joined one would be copied once more (1.4 MB, see readBundle).
+  const wrapped = source.startsWith(WRAPPER) ? source : `${WRAPPER}\n${source}${WRAPPER_END}`;
+  const script = new (require('node:vm').Script)(wrapped, { filename, lineOffset: -1, cachedData });
   require('node:util').debuglog('support')('%s: code cache %s', filename, cache === undefined ? 'absent' : cachedData === undefined ? 'of another build' : script.cachedDataRejected ? 'rejected by V8' : 'used');
   return script;
 }
@@ -57,9 +63,27 @@ function start({ version, file, read, require: req }) {
   run(compile(file, source, cache), file, req ?? require('node:module').createRequire(file));
 }
 
-/** A bundle's source (ASCII: esbuild escapes the rest) and its code cache, if there is one. */
+/**
+ * A bundle's source (ASCII: esbuild escapes the rest) inside its module wrapper, and its code cache,
+ * if there is one. The file is read into a buffer that has room for the wrapper around it, so that
+ * the one string made from it is what V8 compiles: joining the wrapper to the file's text made V8
+ * flatten a third copy of the 1.4 MB (~350 page faults, each dear on a virtual machine: measured,
+ * bench/README.md "Fixed costs").
+ */
 function readBundle(file) {
-  const source = fs.readFileSync(file, 'latin1');
+  const head = `${WRAPPER}\n`;
+  const fd = fs.openSync(file, 'r');
+  let buf;
+  let end = head.length;
+  try {
+    buf = Buffer.allocUnsafe(head.length + fs.fstatSync(fd).size + WRAPPER_END.length);
+    buf.write(head, 0, 'latin1');
+    for (let n; end < buf.length - WRAPPER_END.length && (n = fs.readSync(fd, buf, end, buf.length - WRAPPER_END.length - end, null)) > 0; ) end += n;
+  } finally {
+    fs.closeSync(fd);
+  }
+  end += buf.write(WRAPPER_END, end, 'latin1');
+  const source = buf.latin1Slice(0, end);
   let cache;
   try {
     cache = fs.readFileSync(`${file}.cache`);
@@ -71,19 +95,38 @@ function readBundle(file) {
 
 /**
  * Makes a bundle's code cache (at build time, by the Node that will run it: scripts/app.mjs): runs
- * the bundle once as `support <args>` and, as the process exits, writes to `out` the build id and
- * V8's cache of every function compiled by then, not only of the top level.
+ * the bundle as `support <args>`, or once for each argument list when `args` is a list of them
+ * (one after the other, in this process), and writes to `out` the build id and V8's cache of every
+ * function compiled by then, not only of the top level.
  */
 function train({ file, source, out, args, require: req }) {
   const script = compile(file, source, undefined);
   // main.ts sets V8 flags for the command (--liftoff-only, ...). V8 refuses a cache made under
   // other flags than those the CLI starts with, so they are not set in this run.
   require('node:v8').setFlagsFromString = () => undefined;
-  process.argv = [process.argv[0], file, ...args];
-  process.on('exit', () => {
-    fs.writeFileSync(out, Buffer.concat([Buffer.from(`${buildId(source)}\n`, 'latin1'), script.createCachedData()]));
-  });
-  run(script, file, req);
+  const runs = Array.isArray(args[0]) ? args : [args];
+  const exit = process.exit;
+  const write = () => fs.writeFileSync(out, Buffer.concat([Buffer.from(`${buildId(source)}\n`, 'latin1'), script.createCachedData()]));
+  // The CLI exits when its command is done: then the next run starts, and after the last one the
+  // cache is written. Each run evaluates the bundle afresh; the compiled functions are shared.
+  let next = 0;
+  const start = () => {
+    if (next === runs.length) {
+      write();
+      exit.call(process, 0);
+      return;
+    }
+    process.argv = [process.argv[0], file, ...runs[next++]];
+    run(script, file, req);
+  };
+  process.exit = (code) => {
+    if (code !== undefined && code !== 0) {
+      process.stderr.write(`code cache training: support ${process.argv.slice(2).join(' ')} exited ${code}\n`);
+      exit.call(process, 1);
+    }
+    setImmediate(start);
+  };
+  start();
 }
 
 module.exports = { start, compile, run, buildId, readBundle, train, WRAPPER };

@@ -28,6 +28,31 @@ const undiciLite = {
 };
 
 /**
+ * Node modules that a portal command would load for nothing, required when first used instead
+ * (measured, bench/README.md "Fixed costs"): commander's `child_process` (for executable
+ * subcommands, which the CLI has none of) and undici's HTTP/2 client (which loads `node:http2` and
+ * with it `node:tls`; used only when a server offers h2, which undici does not ask for unless
+ * `allowH2`). Each rewrite must find its line: a new version of the package fails the build here.
+ */
+const LAZY_REQUIRES = [
+  { file: /commander[\\/]lib[\\/]command\.js$/, from: "const childProcess = require('node:child_process');", to: "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };" },
+  { file: /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/, from: "const connectH2 = require('./client-h2.js')", to: "const connectH2 = (...a) => require('./client-h2.js')(...a)" },
+];
+
+const lazyRequires = {
+  name: 'lazy-requires',
+  setup(build) {
+    for (const { file, from, to } of LAZY_REQUIRES) {
+      build.onLoad({ filter: file }, async (args) => {
+        const text = await fs.promises.readFile(args.path, 'utf8');
+        if (!text.includes(from)) throw new Error(`${args.path}: no \`${from}\` to make lazy (a new version?): see LAZY_REQUIRES in scripts/app.mjs`);
+        return { contents: text.replace(from, to), loader: 'js' };
+      });
+    }
+  },
+};
+
+/**
  * Bundles src/main.ts to `outdir/<cli>` and src/bundle/worker.ts to `outdir/<worker>` (CommonJS,
  * minified, source maps `<file>.map` beside them), and ends the CLI with a build id that its code
  * cache must carry (bin/load.cjs). Returns the CLI's path.
@@ -54,7 +79,7 @@ export async function buildApp({ outdir, cli = 'support.cjs', worker = 'worker.c
     // (the loader passes __filename), as it was for the ES modules.
     define: { SUPPORT_VERSION: JSON.stringify(version), SUPPORT_WORKER: JSON.stringify(worker), 'import.meta.url': '__supportUrl' },
     banner: { js: 'var __supportUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [undiciLite],
+    plugins: [undiciLite, lazyRequires],
     logLevel: 'warning',
   };
   const cliFile = path.join(outdir, cli);
@@ -69,13 +94,15 @@ export async function buildApp({ outdir, cli = 'support.cjs', worker = 'worker.c
  * Writes `<cli>.cache`: V8's code cache of the bundled CLI, made by the Node that will run it
  * (`node`: the one of the tarball and the executable, or this one for a clone). A cache from
  * another Node, or from another build of the CLI, is refused by the loader and the CLI is compiled
- * as if there were none. The cache is taken after a run of `support --help`, so that it holds the
- * functions start-up and help run (commander, the catalogs, every command's declaration), not only
- * the bundle's top level.
+ * as if there were none. The cache is taken after the runs of scripts/train-stub.mjs (`--help`,
+ * `list` and `attach` against a JSM stub), so that it holds the functions start-up, help and a
+ * portal command run (commander, the catalogs, every command's declaration, the client, undici),
+ * not only the bundle's top level.
  */
 export function writeCodeCache({ node = process.execPath, cli, out = `${cli}.cache` }) {
   fs.rmSync(out, { force: true });
-  execFileSync(node, [trainer, cli, out, '--help'], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C' } });
+  // What the training runs print (their stderr) is shown only when they fail.
+  execFileSync(node, [trainer, cli, out], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C' } });
   if (!fs.existsSync(out)) throw new Error(`no code cache written for ${cli}`);
   return out;
 }

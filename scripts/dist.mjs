@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { buildApp, writeCodeCache } from './app.mjs';
+import { startTraining } from './train-stub.mjs';
 
 const execFile = promisify(execFileCb);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -237,12 +238,18 @@ async function sea(node) {
   file: process.execPath,
   source: require('node:sea').getAsset('support.cjs', 'utf8'),
   out: process.argv[2],
-  args: process.argv.slice(3),
+  args: JSON.parse(process.argv[3]),
   require,
 });
 `, { 'support.cjs': cliFile });
   const cache = path.join(dir, 'support.cjs.cache');
-  await execFile(trainer, [cache, '--help'], { env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C' } });
+  // The runs of writeCodeCache (scripts/train-stub.mjs), against a stub served by this process.
+  const training = await startTraining();
+  try {
+    await execFile(trainer, [cache, JSON.stringify(training.runs)], { env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/', LANG: 'C', ...training.env } });
+  } finally {
+    await training.close();
+  }
   await seaExecutable(node, path.join(out, `support-${version}-linux-x64`), `const { getAsset } = require('node:sea');
 require('./load.cjs').start({
   version: ${JSON.stringify(version)},

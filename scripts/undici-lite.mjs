@@ -1,9 +1,10 @@
-// What the CLI imports from undici (`request` and `EnvHttpProxyAgent`: src/portal/http.ts,
+// What the CLI imports from undici (`request`, `EnvHttpProxyAgent`, `buildConnector`: src/portal/http.ts,
 // src/atst/client.ts), for the bundle only (scripts/app.mjs resolves `undici` here). undici's own
 // index also loads fetch, WebSocket, EventSource, cookies, the cache stores and the mocks, and
 // through `globalThis.Headers` Node's built-in copy of undici too: measured, loading this file
 // takes ~45% of the time of loading undici's index (bench/README.md).
 import api from 'undici/lib/api/index.js';
+import buildConnector from 'undici/lib/core/connect.js';
 import errors from 'undici/lib/core/errors.js';
 import util from 'undici/lib/core/util.js';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
@@ -38,4 +39,4 @@ export function request(url, opts, handler) {
   );
 }
 
-export { EnvHttpProxyAgent, Dispatcher, errors };
+export { buildConnector, EnvHttpProxyAgent, Dispatcher, errors };

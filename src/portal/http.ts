@@ -3,28 +3,17 @@
  * private CAs, connect and read timeouts), retries as `retry.ts` decides, classification of
  * answers into {@link PortalError}, and a `--debug` trace that never shows a secret.
  */
-import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import tls from 'node:tls';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
 import { skewFromDateHeader } from '../lib/time-format.js';
 import { CancelledError } from '../lib/errors.js';
+import { buildDispatcher, type NetworkOptions } from './dispatcher.js';
 import { CaFileError, PortalError, transportCode, transportCodeOf, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, nextAttempt, parseRateLimitReset, parseRetryAfter, type RetryPolicy } from './retry.js';
 import { withoutPassword } from './url.js';
 
-/** Network settings an admin controls. */
-export interface NetworkOptions {
-  /** `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (either case) are read from here, never from the process. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** PEM files of extra trusted CAs (`--ca-file`, `NODE_EXTRA_CA_CERTS`), added to the default roots. */
-  caFiles?: readonly string[];
-  /** Default 10 s. */
-  connectTimeoutMs?: number;
-  /** Time allowed without data while waiting for an answer; default 60 s. */
-  readTimeoutMs?: number;
-}
+export { buildDispatcher, type NetworkOptions } from './dispatcher.js';
 
 /** How to call: credentials, identity, tracing, retries. */
 export interface TransportOptions extends NetworkOptions {
@@ -99,43 +88,6 @@ export interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
   text: string;
-}
-
-/** Builds the undici dispatcher: environment proxy agent with our env, CAs and timeouts. */
-export function buildDispatcher(opts: NetworkOptions): Dispatcher {
-  const env = opts.env ?? {};
-  const pick = (name: string): string => env[name.toLowerCase()] ?? env[name.toUpperCase()] ?? '';
-  const ca = readCaFiles(opts.caFiles ?? []);
-  const tlsOpts = ca.length > 0 ? { ca: [...tls.rootCertificates, ...ca] } : {};
-  const connectTimeout = opts.connectTimeoutMs ?? 10_000;
-  const readTimeout = opts.readTimeoutMs ?? 60_000;
-  // Empty strings (not undefined) so that undici never falls back to the real process environment.
-  return new EnvHttpProxyAgent({
-    httpProxy: pick('http_proxy'),
-    httpsProxy: pick('https_proxy'),
-    noProxy: pick('no_proxy'),
-    connect: { ...tlsOpts, timeout: connectTimeout },
-    requestTls: { ...tlsOpts, timeout: connectTimeout },
-    proxyTls: { ...tlsOpts, timeout: connectTimeout },
-    headersTimeout: readTimeout,
-    bodyTimeout: readTimeout,
-  });
-}
-
-function readCaFiles(files: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new CaFileError(file, (err as NodeJS.ErrnoException).code ?? String(err));
-    }
-    const certs = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-    if (!certs) throw new CaFileError(file, 'no PEM certificate in it');
-    out.push(...certs);
-  }
-  return out;
 }
 
 /** Replaces every secret in `text` with `****`. */
@@ -257,6 +209,8 @@ export class HttpTransport {
         res = await request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal: this.opts.signal });
       } catch (err) {
         if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
+        // A CA file read at the first https connection (buildDispatcher): said as what it is.
+        if (err instanceof CaFileError) throw err;
         const code = transportCodeOf(err);
         const { kind } = transportCode(code);
         this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
@@ -313,10 +267,15 @@ export class HttpTransport {
         signal: this.opts.signal,
       });
       const text = await res.body.text();
+      // undici gives the connection back to its pool one turn of the event loop after the body
+      // ends: a call made at once (attach asks two together right after the request) would open
+      // a new connection instead of reusing this one.
+      await new Promise((resolve) => setImmediate(resolve));
       answer = { status: res.statusCode, headers: flatHeaders(res.headers), text };
     } catch (err) {
       // Ctrl-C (or SIGTERM, SIGHUP) stopped the call: a cancellation, never a network failure.
       if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
+      if (err instanceof CaFileError) throw err;
       const code = transportCodeOf(err);
       const { kind, mayHaveBeenSent } = transportCode(code);
       this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
