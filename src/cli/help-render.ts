@@ -199,3 +199,14 @@ function wrapCommand(line: string, width: number): string[] {
   lines.push(cur + trailing);
   return lines;
 }
+
+/**
+ * Every command's help in one language (`docs`, keyed by the command path: `''`, `list`,
+ * `sandbox reply`), made at build time for the main bundle whose build id is `build`
+ * (scripts/help-manifest.mjs, bin/load.cjs).
+ */
+export interface HelpManifest {
+  build: string;
+  lang: string;
+  docs: Record<string, HelpDoc>;
+}
