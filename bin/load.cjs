@@ -91,16 +91,10 @@ function printHelp({ read, build, file }) {
   const debug = require('node:util').debuglog('support');
   let text;
   try {
-    const id = build();
     const help = { exports: {} };
     run(compile(file, read('help.cjs'), undefined), file, require, help);
-    const manifest = (lang) => {
-      const m = JSON.parse(read(`help-${lang}.json`));
-      if (m.build === id) return m;
-      debug('help manifest %s of another build: %s, the CLI is %s', lang, m.build, id);
-      return undefined;
-    };
-    text = help.exports.fastHelp(process.argv.slice(2), process.env, terminal, manifest);
+    const files = { manifest: (lang) => read(`help-${lang}.jsonl`), build: build(), debug };
+    text = help.exports.fastHelp(process.argv.slice(2), process.env, terminal, files);
   } catch (err) {
     debug('help manifest not used: %s', err);
     return false;

@@ -1,6 +1,6 @@
 // `support --help` without the main bundle (bin/load.cjs): beside a bundled CLI, `help.cjs` (the
 // small bundle of src/cli/help-fast.ts: the manifest's reader and the help renderer) and
-// `help-<lang>.json` (the help manifest: every command's help as data, collected from the real
+// `help-<lang>.jsonl` (the help manifest: every command's help as data, collected from the real
 // program by src/cli/help-manifest.ts, tagged with the CLI bundle's build id so that the help of
 // another build is never shown). For npm run build (dist/app/) and npm run dist (lib/app/, the
 // single-file executable's assets).
@@ -14,9 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const load = createRequire(import.meta.url)('../bin/load.cjs');
 
 /** The files buildHelp writes beside the CLI: what the single-file executable takes as assets. */
-export const HELP_FILES = ['help.cjs', 'help-en.json', 'help-ja.json'];
+export const HELP_FILES = ['help.cjs', 'help-en.jsonl', 'help-ja.jsonl'];
 
-/** Writes `outdir/help.cjs` and `outdir/help-<lang>.json` for the bundled CLI `cli` (scripts/app.mjs). Returns the build id. */
+/** Writes `outdir/help.cjs` and `outdir/help-<lang>.jsonl` for the bundled CLI `cli` (scripts/app.mjs). Returns the build id. */
 export async function buildHelp({ outdir, cli, version }) {
   await esbuild.build({
     entryPoints: [path.join(root, 'src/cli/help-fast.ts')],
@@ -48,7 +48,7 @@ export async function buildHelp({ outdir, cli, version }) {
     const { helpManifest } = await import(pathToFileURL(gen).href);
     const build = load.buildId(fs.readFileSync(cli, 'latin1'));
     if (build === undefined) throw new Error(`${cli} has no build id`);
-    for (const lang of ['en', 'ja']) fs.writeFileSync(path.join(outdir, `help-${lang}.json`), JSON.stringify(await helpManifest(lang, build, version)));
+    for (const lang of ['en', 'ja']) fs.writeFileSync(path.join(outdir, `help-${lang}.jsonl`), await helpManifest(lang, build, version));
     return build;
   } finally {
     fs.rmSync(gen, { force: true });

@@ -9,7 +9,7 @@
 import { isLang, resolveLang } from '../i18n/lang.js';
 import { terminalColumns, wantColor } from '../ui/io.js';
 import { langFlag } from './argv.js';
-import { helpColor, helpWidth, renderHelp, type HelpManifest } from './help-render.js';
+import { helpColor, helpWidth, manifestDoc, renderHelp } from './help-render.js';
 
 /** What the process can tell of its standard output (1) and error (2). */
 export interface Terminal {
@@ -51,15 +51,25 @@ export function helpRequest(argv: readonly string[]): string[] | undefined {
 /**
  * The help text argv asks for, laid out for this terminal as the full CLI would (language from
  * --lang and the environment, width and colour from the terminal), or undefined for the full CLI.
- * `manifest` gives the manifest of a language, or undefined when there is none fit to use.
+ * `manifest` reads the manifest file of a language (help-render.ts, manifestText), which is used
+ * only if it was made for the CLI bundle of build id `build`; `debug` is told why not.
  */
-export function fastHelp(argv: readonly string[], env: Record<string, string | undefined>, terminal: Terminal, manifest: (lang: string) => HelpManifest | undefined): string | undefined {
+export function fastHelp(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  terminal: Terminal,
+  files: { manifest: (lang: string) => string; build: string; debug: (message: string) => void },
+): string | undefined {
   const path = helpRequest(argv);
   if (path === undefined) return undefined;
   const flag = langFlag(argv);
   if (flag !== undefined && !isLang(flag)) return undefined;
-  const docs = manifest(resolveLang(flag, env))?.docs;
-  const doc = docs !== undefined && Object.hasOwn(docs, path.join(' ')) ? docs[path.join(' ')] : undefined;
+  const lang = resolveLang(flag, env);
+  const { build, doc } = manifestDoc(files.manifest(lang), path.join(' '));
+  if (build !== files.build) {
+    files.debug(`help manifest ${lang} of another build: ${build}, the CLI is ${files.build}`);
+    return undefined;
+  }
   if (doc === undefined) return undefined;
   const stdoutIsTTY = terminal.isTTY(1);
   const stderrIsTTY = terminal.isTTY(2);

@@ -6,13 +6,13 @@
 import type { Command } from 'commander';
 import { createT, type Lang } from '../i18n/index.js';
 import { helpDoc } from './help.js';
-import type { HelpManifest } from './help-render.js';
+import { manifestText, type HelpManifest } from './help-render.js';
 import { configure, createProgram } from './run.js';
 
 const nowhere = { write: () => true };
 
-/** Every command's help in `lang`, for the main bundle of build id `build`. */
-export async function helpManifest(lang: Lang, build: string, version: string): Promise<HelpManifest> {
+/** Every command's help in `lang`, for the main bundle of build id `build`, as the manifest file's text. */
+export async function helpManifest(lang: Lang, build: string, version: string): Promise<string> {
   const t = createT(lang);
   const program = await createProgram(version, t, () => {
     throw new Error('the help manifest runs no command');
@@ -25,5 +25,5 @@ export async function helpManifest(lang: Lang, build: string, version: string): 
     for (const sub of cmd.commands) walk(sub, [...path, sub.name()]);
   };
   walk(program, []);
-  return { build, lang, docs };
+  return manifestText({ build, lang, docs });
 }

@@ -210,3 +210,27 @@ export interface HelpManifest {
   lang: string;
   docs: Record<string, HelpDoc>;
 }
+
+/**
+ * The manifest as a file: a first line of JSON (`build`, `lang`, and where each doc's JSON is in
+ * the text after that line), then the docs, so that a reader parses only the doc it prints
+ * (parsing them all cost Japanese help two more garbage collections).
+ */
+export function manifestText(m: HelpManifest): string {
+  const at: Record<string, [from: number, to: number]> = {};
+  let body = '';
+  for (const [path, doc] of Object.entries(m.docs)) {
+    const json = JSON.stringify(doc);
+    at[path] = [body.length, body.length + json.length];
+    body += `${json}\n`;
+  }
+  return `${JSON.stringify({ build: m.build, lang: m.lang, docs: at })}\n${body}`;
+}
+
+/** The build id of a manifest file and the doc of the command `path`, if the manifest has it. */
+export function manifestDoc(text: string, path: string): { build: string; doc?: HelpDoc } {
+  const end = text.indexOf('\n');
+  const head = JSON.parse(text.slice(0, end)) as { build: string; docs: Record<string, [number, number]> };
+  const at = Object.hasOwn(head.docs, path) ? head.docs[path] : undefined;
+  return at === undefined ? { build: head.build } : { build: head.build, doc: JSON.parse(text.slice(end + 1 + at[0], end + 1 + at[1])) as HelpDoc };
+}
