@@ -130,7 +130,7 @@ function writeAll(fd, buf) {
   }
 }
 
-/** A bundle's source (ASCII: esbuild escapes the rest) and its code cache, if there is one. */
+/** A bundle's source (ASCII: esbuild escapes the rest, scripts/ascii.mjs what esbuild leaves) and its code cache, if there is one. */
 function readBundle(file) {
   const source = fs.readFileSync(file, 'latin1');
   let cache;
