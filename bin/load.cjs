@@ -40,18 +40,18 @@ function compile(filename, source, cache) {
   return script;
 }
 
-/** Runs a compiled bundle as the module `filename`, its `require` being `req`. */
-function run(script, filename, req) {
-  const module = { exports: {}, filename, id: '.', loaded: false };
+/** Runs a compiled bundle as the module `filename` (`module`, when given, gets its exports), its `require` being `req`. */
+function run(script, filename, req, module = { exports: {}, filename, id: '.', loaded: false }) {
   script.runInThisContext().call(module.exports, module.exports, req, module, filename, require('node:path').dirname(filename));
 }
 
 /**
  * The entry of every build: prints the version for `support --version` (without reading the
- * bundle), else runs the bundle `file` with its code cache `file.cache` when there is one. `read`
- * replaces reading the files (the single-file executable has them as assets).
+ * bundle), help from the help manifest (`help`, see printHelp), else runs the bundle `file` with
+ * its code cache `file.cache` when there is one. `read` replaces reading the files (the
+ * single-file executable has them as assets).
  */
-function start({ version, file, read, require: req }) {
+function start({ version, file, read, require: req, help }) {
   const argv = process.argv;
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
     // Straight to the file descriptor: creating process.stdout loads Node's stream and socket
@@ -59,13 +59,86 @@ function start({ version, file, read, require: req }) {
     fs.writeSync(1, `${typeof version === 'function' ? version() : version}\n`);
     return;
   }
+  if (help !== false && argv.some((a, i) => i > 1 && (a === '--help' || a === '-h' || a === 'help')) && printHelp(help ?? besideBundle(file))) return;
   const { source, cache } = read ? read() : readBundle(file);
   run(compile(file, source, cache), file, req ?? require('node:module').createRequire(file));
 }
 
 /**
- * A bundle's source (ASCII: esbuild escapes the rest) inside its module wrapper, and its code cache,
- * if there is one. The file is read into a buffer that has room for the wrapper around it, so that
+ * The help files beside the bundle `file` (scripts/help-manifest.mjs): `read(name)` gives one,
+ * `build()` the bundle's build id, read from its last bytes; `file` is help.cjs's own name.
+ */
+function besideBundle(file) {
+  const dir = require('node:path').dirname(file);
+  return {
+    file: require('node:path').join(dir, 'help.cjs'),
+    read: (name) => fs.readFileSync(require('node:path').join(dir, name), 'utf8'),
+    build() {
+      const fd = fs.openSync(file, 'r');
+      try {
+        const tail = Buffer.alloc(64);
+        const size = fs.fstatSync(fd).size;
+        const n = fs.readSync(fd, tail, 0, tail.length, Math.max(0, size - tail.length));
+        return buildId(tail.toString('latin1', 0, n));
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+  };
+}
+
+/**
+ * Prints the help argv asks for from the help manifest, with the small help bundle (`help.cjs`:
+ * src/cli/help-fast.ts) instead of the CLI's: no commander, no catalogs, no process.stdout. Returns
+ * false, having printed nothing, when argv is not a help request it answers (the full CLI then
+ * prints it, or its error) or when the manifest is missing, damaged or made for another build.
+ */
+function printHelp({ read, build, file }) {
+  const debug = require('node:util').debuglog('support');
+  let text;
+  try {
+    const help = { exports: {} };
+    run(compile(file, read('help.cjs'), undefined), file, require, help);
+    const files = { manifest: (lang) => read(`help-${lang}.jsonl`), build: build(), debug };
+    text = help.exports.fastHelp(process.argv.slice(2), process.env, terminal, files);
+  } catch (err) {
+    debug('help manifest not used: %s', err);
+    return false;
+  }
+  if (text === undefined) return false;
+  writeAll(1, Buffer.from(text));
+  return true;
+}
+
+/** Standard output (1) and error (2) as help-fast.ts asks: process.stdout is made only for a terminal's width. */
+const terminal = {
+  isTTY(fd) {
+    try {
+      return fs.fstatSync(fd).isCharacterDevice() && require('node:tty').isatty(fd);
+    } catch {
+      return false;
+    }
+  },
+  columns: (fd) => (fd === 1 ? process.stdout : process.stderr).columns,
+};
+
+/** Writes all of `buf` to `fd`; a reader gone (`support --help | head -1`) ends it quietly. */
+function writeAll(fd, buf) {
+  for (let at = 0; at < buf.length; ) {
+    try {
+      at += fs.writeSync(fd, buf, at);
+    } catch (err) {
+      if (err.code === 'EPIPE') return;
+      // A non-blocking pipe that is full: wait a moment for the reader.
+      if (err.code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
+/**
+ * A bundle's source (ASCII: esbuild escapes the rest, scripts/ascii.mjs what esbuild leaves)
+ * inside its module wrapper, and its code cache, if there is one. The file is read into a buffer that has room for the wrapper around it, so that
  * the one string made from it is what V8 compiles: joining the wrapper to the file's text made V8
  * flatten a third copy of the 1.4 MB (~350 page faults, each dear on a virtual machine: measured,
  * bench/README.md "Fixed costs").

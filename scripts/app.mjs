@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { asciiBundle } from './ascii.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const trainer = path.join(root, 'scripts', 'train-cache.mjs');
@@ -84,6 +85,7 @@ export async function buildApp({ outdir, cli = 'support.cjs', worker = 'worker.c
   };
   const cliFile = path.join(outdir, cli);
   await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/main.ts')], outfile: cliFile });
+  asciiBundle(cliFile);
   await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/bundle/worker.ts')], outfile: path.join(outdir, worker) });
   const id = crypto.createHash('sha256').update(fs.readFileSync(cliFile)).digest('hex').slice(0, 16);
   fs.appendFileSync(cliFile, `\n//# sourceMappingURL=${cli}.map\n//# support-build=${id}\n`);

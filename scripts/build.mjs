@@ -6,9 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, writeCodeCache } from './app.mjs';
+import { buildHelp } from './help-manifest.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const outdir = path.join(root, 'dist', 'app');
 fs.rmSync(outdir, { recursive: true, force: true });
-writeCodeCache({ cli: await buildApp({ outdir, version }) });
+const cli = await buildApp({ outdir, version });
+writeCodeCache({ cli });
+await buildHelp({ outdir, cli, version });

@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { buildApp, writeCodeCache } from './app.mjs';
 import { startTraining } from './train-stub.mjs';
+import { buildHelp, HELP_FILES } from './help-manifest.mjs';
 
 const execFile = promisify(execFileCb);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,6 +65,8 @@ const step = (what) => console.log(`dist: ${what} (${((Date.now() - t0) / 1000).
 const app = path.join(work, 'app');
 const cliFile = await buildApp({ outdir: app, cli: 'support.cjs', worker: 'worker.js', version });
 fs.copyFileSync(path.join(root, 'bin', 'load.cjs'), path.join(app, 'load.cjs'));
+// `support --help` without the CLI's bundle: help.cjs and the help manifest beside it (scripts/help-manifest.mjs).
+const helpBuild = await buildHelp({ outdir: app, cli: cliFile, version });
 fs.writeFileSync(
   path.join(app, 'main.js'),
   `'use strict';\nrequire('./load.cjs').start({ version: ${JSON.stringify(version)}, file: require('node:path').join(__dirname, 'support.cjs') });\n`,
@@ -256,8 +259,9 @@ require('./load.cjs').start({
   file: process.execPath,
   require,
   read: () => ({ source: getAsset('support.cjs', 'utf8'), cache: Buffer.from(getAsset('support.cjs.cache')) }),
+  help: { file: process.execPath, read: (name) => getAsset(name, 'utf8'), build: () => ${JSON.stringify(helpBuild)} },
 });
-`, { 'support.cjs': cliFile, 'support.cjs.cache': cache, 'worker.js': path.join(app, 'worker.js') });
+`, { 'support.cjs': cliFile, 'support.cjs.cache': cache, 'worker.js': path.join(app, 'worker.js'), ...Object.fromEntries(HELP_FILES.map((f) => [f, path.join(app, f)])) });
 }
 
 /** A single-file executable `exe`: `node` with `main` (bundled with bin/load.cjs) and `assets`. */

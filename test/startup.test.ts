@@ -1,7 +1,8 @@
 /**
  * What `support` loads to start (bin/load.cjs, the bundle built by scripts/app.mjs): `--version`
- * reads no bundle at all, `--help` runs no module of the portal client, the sandbox, the bundle
- * layer, the prompts or the config store; which source modules ran is read from V8's own coverage
+ * reads no bundle at all, `--help` runs the small help bundle on the help manifest (help.cjs) and
+ * not the CLI's bundle (so no commander, no catalogs), and the full CLI's help (the fallback) runs
+ * no module of the portal client, the sandbox, the bundle layer, the prompts or the config store; which source modules ran is read from V8's own coverage
  * of the built bundle (NODE_V8_COVERAGE), through its source map. And the code cache: used when it
  * was made for this build, ignored when it was made for another one or refused by V8, with the
  * same output either way. A stack from the bundle names the TypeScript sources.
@@ -39,12 +40,22 @@ interface Started {
   ran: string[];
   /** Whether the bundle was compiled at all. */
   bundled: boolean;
+  /** Whether the help bundle (dist/app/help.cjs) ran. */
+  helped: boolean;
 }
 
-/** Runs `node bin/support.js ...args` under V8's coverage and lists the source modules that ran. */
-function start(args: readonly string[], env: Record<string, string> = {}): Started {
+/**
+ * Runs `node bin/support.js ...args` under V8's coverage and lists the source modules that ran;
+ * `full`: through an entry that turns the fast help off (the full CLI, as when the manifest cannot be used).
+ */
+function start(args: readonly string[], env: Record<string, string> = {}, { full = false } = {}): Started {
   const dir = fs.mkdtempSync(path.join(tmp, 'cov-'));
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  let entry = BIN;
+  if (full) {
+    entry = path.join(fs.mkdtempSync(path.join(tmp, 'full-')), 'main.cjs');
+    fs.writeFileSync(entry, `require(${JSON.stringify(path.join(REPO, 'bin', 'load.cjs'))}).start({ version: ${JSON.stringify(VERSION)}, file: ${JSON.stringify(BUNDLE)}, help: false });\n`);
+  }
+  const r = spawnSync(process.execPath, [entry, ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: tmp, SUPPORT_CONFIG_DIR: path.join(tmp, 'config'), NODE_V8_COVERAGE: dir, NODE_DEBUG: 'support,module', ...env },
   });
@@ -54,10 +65,12 @@ function start(args: readonly string[], env: Record<string, string> = {}): Start
   for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) lineStarts.push(i + 1);
   const ran = new Set<string>();
   let bundled = false;
+  let helped = false;
   for (const file of fs.readdirSync(dir)) {
     const { result } = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
       result: { url: string; functions: { ranges: { startOffset: number; count: number }[] }[] }[];
     };
+    if (result.some((s) => s.url.endsWith('/dist/app/help.cjs') && s.functions.some((f) => f.ranges[0]!.count > 0))) helped = true;
     for (const script of result.filter((s) => s.url === BUNDLE || s.url.endsWith('/dist/app/support.cjs'))) {
       bundled = true;
       for (const fn of script.functions) {
@@ -72,7 +85,7 @@ function start(args: readonly string[], env: Record<string, string> = {}): Start
       }
     }
   }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ran: [...ran].sort(), bundled };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ran: [...ran].sort(), bundled, helped };
 }
 
 /** Modules that only a command that works needs: none may run to print the version or help. */
@@ -107,14 +120,30 @@ describe('start-up of the built CLI', () => {
     }
   });
 
-  it('--help, in English and Japanese, runs commander and every declaration but no heavy module', (ctx) => {
+  it('--help, in English and Japanese, and every form of a help request: the help bundle, not the CLI bundle (no commander)', (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    for (const [args, lang] of [[['--help'], 'en'], [['--help'], 'ja'], [['-h'], 'en'], [['help'], 'ja'], [['--lang', 'ja', 'create', '--help'], 'en'], [['help', 'sandbox', 'reply'], 'en'], [['bundle', '-h', '--no-color'], 'ja']] as const) {
+      const r = start(args, { SUPPORT_LANG: lang });
+      const label = `${args.join(' ')} (${lang})`;
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout, label).toMatch(/^(Usage|使い方): support/);
+      expect(r.helped, label).toBe(true);
+      // Commander, the catalogs and every command's declaration are in the CLI's bundle: not compiled, not run.
+      expect(r.bundled, label).toBe(false);
+      expect(r.ran, label).toEqual([]);
+      expect(r.stderr, label).not.toMatch(/support\.cjs: code cache/);
+    }
+  });
+
+  it('the help of the full CLI (the fallback), in English and Japanese, runs commander and every declaration but no heavy module', (ctx) => {
     need(ctx, isBuilt(), 'the build (npm run build)');
     for (const lang of ['en', 'ja']) {
-      const r = start(['--help'], { SUPPORT_LANG: lang });
+      const r = start(['--help'], { SUPPORT_LANG: lang }, { full: true });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain(lang === 'en' ? 'Usage: support' : '使い方: support');
+      expect(r.helped).toBe(false);
       // The check can fail: modules that help needs are seen running.
-      for (const needed of ['src/cli/run.ts', 'src/cli/commands/list.ts', 'src/ui/width.ts', 'src/i18n/catalog/core.ts', 'node_modules/commander/lib/command.js']) {
+      for (const needed of ['src/cli/run.ts', 'src/cli/commands/list.ts', 'src/cli/help-render.ts', 'src/ui/width.ts', 'src/i18n/catalog/core.ts', 'node_modules/commander/lib/command.js']) {
         expect(r.ran, needed).toContain(needed);
       }
       expect(r.ran.filter((f) => HEAVY.some((h) => f.startsWith(h)))).toEqual([]);
@@ -123,10 +152,10 @@ describe('start-up of the built CLI', () => {
     }
   });
 
-  it('the subcommand help runs no heavy module either', (ctx) => {
+  it('the subcommand help of the full CLI runs no heavy module either', (ctx) => {
     need(ctx, isBuilt(), 'the build (npm run build)');
     for (const cmd of ['create', 'list', 'bundle', 'sandbox']) {
-      const r = start([cmd, '--help']);
+      const r = start([cmd, '--help'], {}, { full: true });
       expect(r.status, r.stderr).toBe(0);
       expect(r.ran.filter((f) => HEAVY.some((h) => f.startsWith(h))), cmd).toEqual([]);
     }

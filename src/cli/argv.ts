@@ -10,3 +10,14 @@ export function commandIndex(argv: readonly string[], valueFlags: readonly strin
   }
   return i < argv.length ? i : -1;
 }
+
+/** The value of `--lang` anywhere in argv (`--lang ja` or `--lang=ja`), read before parsing so help is translated. */
+export function langFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--lang') return argv[i + 1];
+    if (a.startsWith('--lang=')) return a.slice('--lang='.length);
+  }
+  return undefined;
+}

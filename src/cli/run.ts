@@ -6,46 +6,69 @@ import type { Deps } from './deps.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { loadCommands } from './commands/index.js';
 import { theme } from '../ui/theme.js';
-import { commandIndex } from './argv.js';
+import { commandIndex, langFlag } from './argv.js';
 import { jsonArgv } from './json-fields.js';
-import { fitLines, helpAsFlag, helpConfig, helpRows } from './help.js';
-import { wrapText } from '../ui/width.js';
+import { addHelpBlock, helpAsFlag, helpConfig, takeHelpTexts } from './help.js';
+import { helpColor, helpWidth, tabRows } from './help-render.js';
+import type { Ctx } from './context.js';
 
 const BIN = 'support';
 
-/** The width help is laid out for: the terminal's, at least 40 cells. */
-function helpWidth(deps: Deps): number {
-  return Math.max(40, deps.io.columns || 80);
-}
-
-/** The value of `--lang` anywhere in argv (`--lang ja` or `--lang=ja`), read before parsing so help is translated. */
-function langFlag(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') break;
-    if (a === '--lang') return argv[i + 1];
-    if (a.startsWith('--lang=')) return a.slice('--lang='.length);
-  }
-  return undefined;
-}
-
-/** Applies our translated help (fitted to the terminal's width), help flag text and error routing to a command and its subcommands. */
-function configure(cmd: Command, deps: Deps, t: T, color: boolean): void {
-  const c = theme(color);
-  const width = helpWidth(deps);
+/**
+ * Applies our translated help (laid out at `width`, bold titles when `color`), help flag text and
+ * error routing to a command and its subcommands.
+ */
+export function configure(cmd: Command, out: { stdout: { write(s: string): unknown }; stderr: { write(s: string): unknown } }, t: T, width: number, color: boolean): void {
+  takeHelpTexts(cmd);
   cmd
-    .configureHelp(helpConfig(t, width, (s) => c.bold(s)))
+    .configureHelp(helpConfig(t, width, color))
     .helpOption('-h, --help', t('help.option'))
     .configureOutput({
-      writeOut: (s) => void deps.io.stdout.write(fitLines(s, width)),
-      writeErr: (s) => void deps.io.stderr.write(fitLines(s, width)),
+      writeOut: (s) => void out.stdout.write(s),
+      writeErr: (s) => void out.stderr.write(s),
       getOutHelpWidth: () => width,
       getErrHelpWidth: () => width,
+      // Help is coloured or not as helpColor() decided, whatever commander would guess.
+      getOutHasColors: () => color,
+      getErrHasColors: () => color,
       // Commander's own error text is replaced by ours (translated, with the hint) in run().
       outputError: () => undefined,
     })
     .exitOverride();
-  for (const sub of cmd.commands) configure(sub, deps, t, color);
+  for (const sub of cmd.commands) configure(sub, out, t, width, color);
+}
+
+/**
+ * The program with every command registered, in the language of `t`: what run() parses, and what
+ * the help manifest is collected from (help-manifest.ts). `ctx` builds a running command's context.
+ */
+export async function createProgram(version: string, t: T, ctx: (cmd: Command) => Ctx): Promise<Command> {
+  const program = new Command(BIN)
+    .description(t('cli.description'))
+    .usage(t('cli.usage'))
+    .version(version, '-V, --version', t('opt.version'))
+    .option('--profile <name>', t('opt.profile'))
+    .option('--portal <url>', t('opt.portal'))
+    .option('--json [fields]', t('opt.json'))
+    .option('--no-input', t('opt.noInput'))
+    .option('--debug', t('opt.debug'))
+    .option('--no-color', t('opt.noColor'))
+    .option('--lang <en|ja>', t('opt.lang'))
+    .option('--ca-file <file>', t('portal.opt.caFile'))
+    .helpCommand('help [command]', t('help.command'))
+    .showSuggestionAfterError(true);
+  addHelpBlock(program, [
+    { text: '' },
+    { title: t('help.env.title') },
+    { rows: tabRows(t('help.env.rows')) },
+    { text: '' },
+    { title: t('help.exit.title') },
+    { rows: tabRows(t('help.exit.rows')) },
+    { text: '' },
+    { prose: t('help.more', BIN) },
+  ]);
+  for (const register of await loadCommands()) register({ program, t, ctx });
+  return program;
 }
 
 /** The command at `names` below `root` (`['sandbox', 'reply']`), if there is one. */
@@ -111,33 +134,9 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     return report(new UsageError(t('err.badLang', flagLang)));
   }
 
-  const program = new Command(BIN)
-    .description(t('cli.description'))
-    .usage(t('cli.usage'))
-    .version(deps.version, '-V, --version', t('opt.version'))
-    .option('--profile <name>', t('opt.profile'))
-    .option('--portal <url>', t('opt.portal'))
-    .option('--json [fields]', t('opt.json'))
-    .option('--no-input', t('opt.noInput'))
-    .option('--debug', t('opt.debug'))
-    .option('--no-color', t('opt.noColor'))
-    .option('--lang <en|ja>', t('opt.lang'))
-    .option('--ca-file <file>', t('portal.opt.caFile'))
-    .helpCommand('help [command]', t('help.command'))
-    .showSuggestionAfterError(true)
-    .addHelpText('after', () => {
-      const width = helpWidth(deps);
-      return `\n${c.bold(t('help.env.title'))}\n${helpRows(t('help.env.rows'), width)}\n\n${c.bold(t('help.exit.title'))}\n${helpRows(t('help.exit.rows'), width)}\n\n${wrapText(t('help.more', BIN), width).join('\n')}`;
-    });
-
-  for (const register of await loadCommands()) {
-    register({
-      program,
-      t,
-      ctx: (cmd) => buildCtx(deps, globalsOf(cmd), lang, t),
-    });
-  }
-  configure(program, deps, t, deps.io.stdoutIsTTY && errColor);
+  const width = helpWidth(deps.io.columns);
+  const program = await createProgram(deps.version, t, (cmd) => buildCtx(deps, globalsOf(cmd), lang, t));
+  configure(program, deps.io, t, width, helpColor(deps.io, argv));
 
   // Commands record the path being run so that a parse error can point at the right --help.
   program.hook('preSubcommand', (_p, sub) => {
@@ -158,7 +157,7 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     const valueFlags = program.options.filter((o) => o.required).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
     const at = commandIndex(argv, valueFlags);
     const target = at < 0 ? undefined : commandAt(program, [argv[at]!]);
-    const withJson = jsonArgv(argv, { index: at, command: target?.name(), takesArgs: (target?.registeredArguments.length ?? 0) > 0 }, t, helpWidth(deps));
+    const withJson = jsonArgv(argv, { index: at, command: target?.name(), takesArgs: (target?.registeredArguments.length ?? 0) > 0 }, t, width);
     const asked = helpAsFlag(withJson, valueFlags);
     // `support help nope`: without --help, commander reports the unknown command with a suggestion.
     const known = asked.names.every((_, i) => commandAt(program, asked.names.slice(0, i + 1)) !== undefined);

@@ -50,6 +50,11 @@ export function errWrapped(io: IO, line: string): void {
   io.err(io.stderrIsTTY && line !== '' ? wrapIndented(line.trimStart(), Math.min(io.ttyColumns || io.columns, 100), indent) : line);
 }
 
+/** The terminal width of the program's output: stdout's, else stderr's (each asked only of a terminal), else 80. */
+export function terminalColumns(stdout: number | undefined, stderr: number | undefined): number {
+  return stdout || stderr || 80;
+}
+
 /** The real process streams. */
 export function processIO(): IO {
   const env = process.env;
@@ -62,7 +67,7 @@ export function processIO(): IO {
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stdoutIsTTY,
     stderrIsTTY,
-    columns: process.stdout.columns || process.stderr.columns || 80,
+    columns: terminalColumns(process.stdout.columns, process.stderr.columns),
     ...(stderrIsTTY ? { ttyColumns: process.stderr.columns ?? 0 } : {}),
     color: wantColor(env, stderrIsTTY, false),
   });

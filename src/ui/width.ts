@@ -63,9 +63,24 @@ function stringWidth(s: string): number {
 export function textWidth(s: string): number {
   if (ASCII.test(s)) return s.length;
   if (!PLAIN.test(s)) return stringWidth(s);
+  // PLAIN characters are all in the Basic Multilingual Plane: one UTF-16 unit each.
   let width = 0;
-  for (const ch of s) width += eastAsianWidth(ch.codePointAt(0)!);
+  for (let i = 0; i < s.length; i++) width += cellsOf(s.charCodeAt(i));
   return width;
+}
+
+/** The width of each PLAIN character met so far (0: not yet known), by its code. */
+const cells = new Uint8Array(0x10000);
+/** eastAsianWidth's options, made once (it would make an object per call). */
+const NARROW_AMBIGUOUS = { ambiguousAsWide: false };
+
+function cellsOf(code: number): number {
+  let w = cells[code]!;
+  if (w === 0) {
+    w = eastAsianWidth(code, NARROW_AMBIGUOUS);
+    cells[code] = w;
+  }
+  return w;
 }
 
 /** Characters a Japanese line may not start with (closing brackets, punctuation, small kana, prolonged sound mark). */
@@ -75,8 +90,15 @@ const NO_END = new Set([...'「『（［｛〈《【〔〘〖([{<']);
 
 /** Whether a character is drawn two cells wide (a CJK character, a fullwidth form, an emoji). */
 function wide(ch: string): boolean {
-  return textWidth(ch) === 2;
+  let w = wideChars.get(ch);
+  if (w === undefined) {
+    w = textWidth(ch) === 2;
+    wideChars.set(ch, w);
+  }
+  return w;
 }
+/** wide() of each character seen: pieces() asks it twice of every character it splits. */
+const wideChars = new Map<string, boolean>();
 
 /**
  * Splits a line into the pieces it may break between: a piece is a run of non-wide characters up to
@@ -84,9 +106,15 @@ function wide(ch: string): boolean {
  * the piece before them and no-end characters to the piece after them. A `<placeholder>` or a
  * `"quoted text"` is one piece.
  */
+/** One character of white space; the opening of a JSON string, object or array. (Made once: a literal in the loop is a new RegExp each time.) */
+const SPACE = /\s/;
+const JSON_OPEN = /["{[]/;
+
 function pieces(line: string): string[] {
   const out: string[] = [];
-  let cur = '';
+  // The piece being read is line.slice(start, at): sliced once, not added to a character at a time.
+  let start = 0;
+  let at = 0;
   let quoted = false;
   let angled = false;
   const chars = [...line];
@@ -95,21 +123,21 @@ function pieces(line: string): string[] {
     const prev = i > 0 ? chars[i - 1]! : '';
     const inside = quoted || angled;
     if (ch === '"') quoted = !quoted;
-    else if (ch === '<' && /\S/.test(chars[i + 1] ?? ' ')) angled = true;
+    else if (ch === '<' && !SPACE.test(chars[i + 1] ?? ' ')) angled = true;
     else if (ch === '>') angled = false;
     const breakBefore =
-      cur !== '' &&
+      at > start &&
       !inside &&
       !NO_START.has(ch) &&
       !NO_END.has(prev) &&
-      ((/\s/.test(prev) && !/\s/.test(ch)) || ((wide(ch) || wide(prev)) && !/\s/.test(ch)) || (prev === ',' && /["{[]/.test(ch)));
+      ((SPACE.test(prev) && !SPACE.test(ch)) || ((wide(ch) || wide(prev)) && !SPACE.test(ch)) || (prev === ',' && JSON_OPEN.test(ch)));
     if (breakBefore) {
-      out.push(cur);
-      cur = '';
+      out.push(line.slice(start, at));
+      start = at;
     }
-    cur += ch;
+    at += ch.length;
   }
-  if (cur !== '') out.push(cur);
+  if (at > start) out.push(line.slice(start, at));
   return out;
 }
 
@@ -121,12 +149,26 @@ export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     let cur = '';
-    for (const p of pieces(raw)) {
-      if (cur !== '' && textWidth((cur + p).trimEnd()) > width) {
+    // The widths of PLAIN characters add up: the line's width (and without its trailing spaces) is
+    // kept as pieces are added, not measured again with each piece (help in Japanese has a piece
+    // per character).
+    const plain = PLAIN.test(raw);
+    let curWidth = 0;
+    let curTrimmed = 0;
+    const parts = pieces(raw);
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k]!;
+      const trimmed = p.trimEnd();
+      const joined = plain ? (trimmed === '' ? curTrimmed : curWidth + textWidth(trimmed)) : textWidth((cur + p).trimEnd());
+      if (cur !== '' && joined > width) {
         lines.push(cur.trimEnd());
         cur = p.trimStart();
+        curWidth = textWidth(cur);
+        curTrimmed = textWidth(cur.trimEnd());
       } else {
         cur += p;
+        if (trimmed !== '') curTrimmed = curWidth + textWidth(trimmed);
+        curWidth += textWidth(p);
       }
     }
     lines.push(cur.trimEnd());
