@@ -259,7 +259,7 @@ describe('a manifest that cannot be used, and what the fast path does not take',
   it('an unknown command, a bad or missing --lang, other flags: the full CLI answers, its errors and exit codes', async (ctx) => {
     need(ctx, isBuilt(), 'the build (npm run build)');
     const cases: [string[], number][] = [
-      [['nope', '--help'], 0],
+      [['nope', '--help'], 2],
       [['help', 'nope'], 2],
       [['help', 'sandbox', 'nope'], 2],
       [['--lang', 'xx', '--help'], 2],
@@ -268,7 +268,7 @@ describe('a manifest that cannot be used, and what the fast path does not take',
       [['--lang', 'ja', '--lang', 'en', 'list', '--help'], 0],
       [['-h', 'list'], 0],
       [['list', '--help', '--json'], 0],
-      [['help', 'list', '--lang', 'ja'], 4],
+      [['help', 'list', '--lang', 'ja'], 0],
       [[], 2],
     ];
     await pooled(

@@ -120,5 +120,14 @@ describe('help at 80 columns, in English and Japanese', () => {
     const bad = await runCli(['help', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown command "nope"/);
+    // A flag after the name: its value is not a command name (this ran `list` itself).
+    const flagAfter = await runCli(['help', 'list', '--lang', 'ja'], { columns: 80 });
+    expect(flagAfter.code).toBe(0);
+    expect(flagAfter.stdout).toMatch(/^使い方: support list/);
+    // An unknown command with --help is said so, with a suggestion, not answered with the program's help.
+    const typo = await runCli(['lst', '--help']);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toMatch(/unknown command "lst"[\s\S]*list/);
   });
 });

@@ -117,5 +117,7 @@ export function helpAsFlag(argv: readonly string[], valueFlags: readonly string[
   const i = commandIndex(argv, valueFlags);
   if (i < 0 || argv[i] !== 'help') return { argv: [...argv], names: [] };
   const rest = argv.slice(i + 1);
-  return { argv: [...argv.slice(0, i), ...rest, '--help'], names: rest.filter((a) => !a.startsWith('-')) };
+  // The names are the words right after `help`: in `help list --lang ja`, `ja` is the flag's value.
+  const flag = rest.findIndex((a) => a.startsWith('-'));
+  return { argv: [...argv.slice(0, i), ...rest, '--help'], names: flag < 0 ? rest : rest.slice(0, flag) };
 }

@@ -159,9 +159,11 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     const target = at < 0 ? undefined : commandAt(program, [argv[at]!]);
     const withJson = jsonArgv(argv, { index: at, command: target?.name(), takesArgs: (target?.registeredArguments.length ?? 0) > 0 }, t, width);
     const asked = helpAsFlag(withJson, valueFlags);
-    // `support help nope`: without --help, commander reports the unknown command with a suggestion.
-    const known = asked.names.every((_, i) => commandAt(program, asked.names.slice(0, i + 1)) !== undefined);
-    await program.parseAsync(known ? asked.argv : asked.argv.filter((a) => a !== '--help'), { from: 'user' });
+    // `support help nope`, `support nope --help`: without the help flag, commander reports the
+    // unknown command with a suggestion (with it, commander would print the program's help).
+    const names = at < 0 || argv[at] === 'help' ? asked.names : [argv[at]!];
+    const known = names.every((_, i) => commandAt(program, names.slice(0, i + 1)) !== undefined);
+    await program.parseAsync(known ? asked.argv : asked.argv.filter((a) => a !== '--help' && a !== '-h'), { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
