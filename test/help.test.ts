@@ -56,6 +56,27 @@ describe('help at 80 columns, in English and Japanese', () => {
     }
   });
 
+  it('prose is wrapped to the width, not broken where the catalog text had a line end', async () => {
+    // Two unindented lines in a row are one paragraph wrapped at the width: the first must be too
+    // full to take the next line's first word. English only: Japanese breaks between characters
+    // except inside quoted commands, which this check cannot tell; the catalogs' paragraphs are
+    // written the same way in both (one string per paragraph, a blank line between paragraphs).
+    const paths = await commandPaths();
+    for (const lang of ['en'] as const) {
+      for (const width of [60, 80]) {
+        for (const p of paths) {
+          const lines = (await runCli([...p, '--help'], { columns: width, env: { SUPPORT_LANG: lang } })).stdout.split('\n');
+          lines.forEach((line, i) => {
+            const next = lines[i + 1] ?? '';
+            if (line.trim() === '' || /^\s/.test(line) || next.trim() === '' || /^\s/.test(next) || /:$/.test(line)) return;
+            const first = next.split(' ')[0]!;
+            expect(stringWidth(line) + 1 + stringWidth(first), `${lang} support ${p.join(' ')} --help at ${width}:\n${line}\n${next}`).toBeGreaterThan(width);
+          });
+        }
+      }
+    }
+  });
+
   it('nothing of commander is left in English in Japanese help; defaults are shown unquoted', async () => {
     const paths = await commandPaths();
     for (const p of paths) {

@@ -9,7 +9,12 @@ export const en = {
   'auth.login.opt.cloud': 'Atlassian Cloud: e-mail + API token (default for *.atlassian.net)',
   'auth.login.opt.dc': 'Data Center / Server: personal access token (default for other hosts)',
   'auth.login.help.after':
-    '\nThe portal comes from --portal URL (or SUPPORT_PORTAL). Cloud sites use your e-mail and an API token\n(https://id.atlassian.com/manage-profile/security/api-tokens); Data Center uses a personal access token\n(your avatar > Profile > Personal Access Tokens). The token is kept in the OS keyring when one is\nreachable (SUPPORT_KEYRING=off disables it), otherwise in the config file with mode 0600.\nCredentials go over plain http:// only to this machine (localhost); SUPPORT_ALLOW_INSECURE_HTTP=1 allows\nanother host, for a lab portal without TLS.\n',
+    '\nThe portal comes from --portal URL (or SUPPORT_PORTAL). Cloud sites use your e-mail and an API token ' +
+    '(https://id.atlassian.com/manage-profile/security/api-tokens); Data Center uses a personal access token ' +
+    '(your avatar > Profile > Personal Access Tokens). The token is kept in the OS keyring when one is ' +
+    'reachable (SUPPORT_KEYRING=off disables it), otherwise in the config file with mode 0600.\n\n' +
+    'Credentials go over plain http:// only to this machine (localhost); SUPPORT_ALLOW_INSECURE_HTTP=1 allows ' +
+    'another host, for a lab portal without TLS.\n',
   'auth.login.ask.portal': 'Portal URL (e.g. https://your-site.atlassian.net)',
   'auth.login.ask.email': 'E-mail of your Atlassian account',
   'auth.login.ask.token.cloud': 'API token',
@@ -75,7 +80,12 @@ export const ja: Catalog<typeof en> = {
   'auth.login.opt.cloud': 'Atlassian Cloud: メールアドレス + API トークン (*.atlassian.net の既定)',
   'auth.login.opt.dc': 'Data Center / Server: 個人用アクセストークン (その他のホストの既定)',
   'auth.login.help.after':
-    '\nポータルは --portal URL (または SUPPORT_PORTAL) で指定します。Cloud はメールアドレスと API トークン\n(https://id.atlassian.com/manage-profile/security/api-tokens)、Data Center は個人用アクセストークン\n(アバター > プロファイル > 個人用アクセストークン) を使います。トークンは OS のキーリングが使える場合はそこに\n(SUPPORT_KEYRING=off で無効)、使えない場合はモード 0600 の設定ファイルに保存します。\n暗号化なしの http:// で認証情報を送るのはこのマシン (localhost) 宛てのみです。TLS のない検証用ポータルでは\nSUPPORT_ALLOW_INSECURE_HTTP=1 で別のホストも許可できます。\n',
+    '\nポータルは --portal URL (または SUPPORT_PORTAL) で指定します。Cloud はメールアドレスと API トークン ' +
+    '(https://id.atlassian.com/manage-profile/security/api-tokens)、Data Center は個人用アクセストークン ' +
+    '(アバター > プロファイル > 個人用アクセストークン) を使います。トークンは OS のキーリングが使える場合はそこに ' +
+    '(SUPPORT_KEYRING=off で無効)、使えない場合はモード 0600 の設定ファイルに保存します。\n\n' +
+    '暗号化なしの http:// で認証情報を送るのはこのマシン (localhost) 宛てのみです。TLS のない検証用ポータルでは ' +
+    'SUPPORT_ALLOW_INSECURE_HTTP=1 で別のホストも許可できます。\n',
   'auth.login.ask.portal': 'ポータルの URL (例: https://your-site.atlassian.net)',
   'auth.login.ask.email': 'Atlassian アカウントのメールアドレス',
   'auth.login.ask.token.cloud': 'API トークン',

@@ -20,11 +20,12 @@ export const en = {
   'bundle.opt.bundle': 'build a support bundle and attach it (takes the bundle flags)',
   'bundle.help.after': [
     '',
-    'Every value of a secret-named key, password in a URL, Authorization header, Atlassian API token,',
-    'JWT, AWS key and PEM private key is replaced by a marker such as [REDACTED:password]. manifest.json',
-    "in the zip lists every file with its source, sha256, truncation and redaction counts, and what was",
-    "left out and why. The CLI's own configuration and token are never collected. With --obfuscate the",
-    'pseudonym map is written beside the zip (mode 0600), never inside it.',
+    'Every value of a secret-named key, password in a URL, Authorization header, Atlassian API token, ' +
+      'JWT, AWS key and PEM private key is replaced by a marker such as [REDACTED:password]. manifest.json ' +
+      'in the zip lists every file with its source, sha256, truncation and redaction counts, and what was ' +
+      'left out and why. The CLI\'s own configuration and token are never collected. With --obfuscate the ' +
+      'pseudonym map is written beside the zip (mode 0600), never inside it.',
+    '',
     'Exit codes: 0 written, 1 failure (disk full ...), 2 invalid flags or nothing to collect, 130 cancelled.',
   ].join('\n'),
   'bundle.err.product': (v: string) => `Unknown product "${v}".`,
@@ -78,10 +79,11 @@ export const ja: Catalog<typeof en> = {
   'bundle.opt.bundle': 'サポートバンドルを作って添付します (バンドル用フラグを使えます)',
   'bundle.help.after': [
     '',
-    '秘密らしい名前のキーの値、URL 内のパスワード、Authorization ヘッダー、Atlassian API トークン、',
-    'JWT、AWS キー、PEM 秘密鍵は [REDACTED:password] のようなマーカーに置き換えます。zip 内の',
-    'manifest.json には各ファイルの元パス、sha256、切り詰め、マスク件数と、除外したものと理由が入ります。',
-    'CLI 自身の設定とトークンは決して集めません。--obfuscate の仮名対応表は zip の外 (隣、モード 0600) に書きます。',
+    '秘密らしい名前のキーの値、URL 内のパスワード、Authorization ヘッダー、Atlassian API トークン、' +
+      'JWT、AWS キー、PEM 秘密鍵は [REDACTED:password] のようなマーカーに置き換えます。zip 内の ' +
+      'manifest.json には各ファイルの元パス、sha256、切り詰め、マスク件数と、除外したものと理由が入ります。' +
+      'CLI 自身の設定とトークンは決して集めません。--obfuscate の仮名対応表は zip の外 (隣、モード 0600) に書きます。',
+    '',
     '終了コード: 0 作成、1 失敗 (ディスク満杯など)、2 フラグ不正または集めるものがない、130 中断。',
   ].join('\n'),
   'bundle.err.product': (v) => `不明な製品「${v}」です。`,

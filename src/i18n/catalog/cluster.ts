@@ -13,15 +13,17 @@ export const en = {
   'cluster.opt.nodeTimeout': 'time limit per host (--ssh) or for the nodes\' zips (--app), e.g. 20m (default: 30m)',
   'cluster.help.after': [
     '',
-    'Several machines, one bundle: --app URL --cluster asks the product (ATST,',
-    'Administration > Troubleshooting and support tools) for every node\'s support',
-    'zip; --ssh HOST,... runs support bundle on each host over ssh (BatchMode, your',
-    'own ssh config). Each zip is redacted again into nodes/<id>/ of ONE zip, with',
-    'one manifest.json listing every node and why one is missing.',
-    'Credentials for --app: SUPPORT_APP_TOKEN (a personal access token), or',
-    'SUPPORT_APP_USER and SUPPORT_APP_PASSWORD, or what `support login --app URL`',
-    'saved. Exit 1 only when no node gave anything; Ctrl-C cancels the nodes\' tasks',
-    'and leaves no partial file (exit 130).',
+    '',
+    'Several machines, one bundle: --app URL --cluster asks the product (ATST, ' +
+      'Administration > Troubleshooting and support tools) for every node\'s support ' +
+      'zip; --ssh HOST,... runs support bundle on each host over ssh (BatchMode, your ' +
+      'own ssh config). Each zip is redacted again into nodes/<id>/ of ONE zip, with ' +
+      'one manifest.json listing every node and why one is missing.',
+    '',
+    'Credentials for --app: SUPPORT_APP_TOKEN (a personal access token), or ' +
+      'SUPPORT_APP_USER and SUPPORT_APP_PASSWORD, or what `support login --app URL` ' +
+      'saved. Exit 1 only when no node gave anything; Ctrl-C cancels the nodes\' tasks ' +
+      'and leaves no partial file (exit 130).',
   ].join('\n'),
   'cluster.err.noApp': '--cluster needs the product\'s base URL: --app URL or SUPPORT_APP_URL.',
   'cluster.err.noAppHint': 'For example: support bundle --app https://jira.example.com --cluster',
@@ -120,15 +122,17 @@ export const ja: Catalog<typeof en> = {
   'cluster.opt.nodeTimeout': 'ホストごと (--ssh) またはノードの zip 全体 (--app) の制限時間。例 20m (既定: 30m)',
   'cluster.help.after': [
     '',
-    '複数マシンを 1 つのバンドルに: --app URL --cluster は製品 (ATST、管理 >',
-    'トラブルシューティングとサポートツール) に各ノードのサポート zip を頼みます。',
-    '--ssh HOST,... は各ホストで ssh (BatchMode、あなたの ssh 設定) により',
-    'support bundle を実行します。各 zip はもう一度マスクされ、1 つの zip の',
-    'nodes/<id>/ に入り、manifest.json は全ノードと欠けた理由を記します。',
-    '--app の資格情報: SUPPORT_APP_TOKEN (個人用アクセストークン)、または',
-    'SUPPORT_APP_USER と SUPPORT_APP_PASSWORD、または `support login --app URL`',
-    'で保存したもの。終了コード 1 はどのノードからも得られなかったときだけ。',
-    'Ctrl-C はノードのタスクを取り消し、途中のファイルを残しません (130)。',
+    '',
+    '複数マシンを 1 つのバンドルに: --app URL --cluster は製品 (ATST、管理 > ' +
+      'トラブルシューティングとサポートツール) に各ノードのサポート zip を頼みます。' +
+      '--ssh HOST,... は各ホストで ssh (BatchMode、あなたの ssh 設定) により ' +
+      'support bundle を実行します。各 zip はもう一度マスクされ、1 つの zip の ' +
+      'nodes/<id>/ に入り、manifest.json は全ノードと欠けた理由を記します。',
+    '',
+    '--app の資格情報: SUPPORT_APP_TOKEN (個人用アクセストークン)、または ' +
+      'SUPPORT_APP_USER と SUPPORT_APP_PASSWORD、または `support login --app URL` ' +
+      'で保存したもの。終了コード 1 はどのノードからも得られなかったときだけ。' +
+      'Ctrl-C はノードのタスクを取り消し、途中のファイルを残しません (130)。',
   ].join('\n'),
   'cluster.err.noApp': '--cluster には製品のベース URL が要ります: --app URL または SUPPORT_APP_URL。',
   'cluster.err.noAppHint': '例: support bundle --app https://jira.example.com --cluster',

@@ -10,8 +10,9 @@ export const en = {
   'files.download.opt.all': 'every attachment of the request',
   'files.download.opt.output': 'folder to save to (default: the current one)',
   'files.download.opt.force': 'replace files that exist already',
+  // One paragraph, after a blank line: help wraps it to the terminal's width.
   'files.download.help':
-    'Each file is saved under its name on the portal, made safe (no folders, no\n' +
+    '\nEach file is saved under its name on the portal, made safe (no folders, no ' +
     'control characters). Nothing is saved unless every file arrived whole.',
   'files.download.err.both': 'give attachment names or --all, not both',
   'files.download.err.output': (dir: string) => `${dir} is not a folder (--output)`,
@@ -117,7 +118,7 @@ export const ja: Catalog<typeof en> = {
   'files.download.opt.output': '保存先のフォルダー (既定: 現在のフォルダー)',
   'files.download.opt.force': '既存のファイルを置き換える',
   'files.download.help':
-    '各ファイルはポータル上の名前を安全にした名前 (フォルダーや制御文字なし) で\n' +
+    '\n各ファイルはポータル上の名前を安全にした名前 (フォルダーや制御文字なし) で' +
     '保存されます。すべてのファイルが欠けずに届くまで何も保存しません。',
   'files.download.err.both': '添付ファイル名と --all は同時に指定できません',
   'files.download.err.output': (dir) => `${dir} はフォルダーではありません (--output)`,

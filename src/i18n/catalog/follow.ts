@@ -110,12 +110,11 @@ export const en = {
   'follow.attach.retryHint': (cmd: string) => `To try the rest again (what the request has by then is skipped): ${cmd}`,
   'follow.attach.err.nothing': 'Nothing to attach: give FILE... or --bundle.',
   'follow.attach.err.nothingHint': 'Example: support attach SUP-12 --bundle --product jira --since 2d',
-  'follow.attach.help.bundle': [
-    '',
-    'With --bundle a redacted support zip is built first (the bundle flags are those of "support bundle")',
-    "and uploaded with the files. When it is over the portal's attachment limit nothing is sent, and the",
+  // One paragraph per line: help wraps it to the terminal's width.
+  'follow.attach.help.bundle':
+    '\nWith --bundle a redacted support zip is built first (the bundle flags are those of "support bundle") ' +
+    "and uploaded with the files. When it is over the portal's attachment limit nothing is sent, and the " +
     'message names the flags (--since, --max-file-size, --max-total) that would bring it under.',
-  ].join('\n'),
   'follow.bundle.err.needsBundle': (flags: string) =>
     `${flags}: ${flags.includes(',') ? 'bundle flags that only apply' : 'a bundle flag that only applies'} with --bundle.`,
   'follow.bundle.err.disabled': 'This portal does not accept attachments: the support bundle cannot be sent.',
@@ -288,12 +287,10 @@ export const ja: Catalog<typeof en> = {
   'follow.attach.retryHint': (cmd) => `残りを再試行するには (その時点で添付済みのものは飛ばします): ${cmd}`,
   'follow.attach.err.nothing': '添付するものがありません。FILE... か --bundle を指定してください。',
   'follow.attach.err.nothingHint': '例: support attach SUP-12 --bundle --product jira --since 2d',
-  'follow.attach.help.bundle': [
-    '',
-    '--bundle を付けると、先に秘密情報をマスクしたサポート zip を作り (バンドル用フラグは "support bundle" と同じ)、',
-    'ファイルと一緒にアップロードします。ポータルの添付上限を超える場合は何も送信せず、上限内に収まる',
+  'follow.attach.help.bundle':
+    '\n--bundle を付けると、先に秘密情報をマスクしたサポート zip を作り (バンドル用フラグは "support bundle" と同じ)、' +
+    'ファイルと一緒にアップロードします。ポータルの添付上限を超える場合は何も送信せず、上限内に収まる' +
     'フラグ (--since、--max-file-size、--max-total) をメッセージで示します。',
-  ].join('\n'),
   'follow.bundle.err.needsBundle': (flags) => `${flags}: --bundle と一緒のときだけ使えるバンドル用フラグです。`,
   'follow.bundle.err.disabled': 'このポータルは添付ファイルを受け付けていないため、サポートバンドルを送れません。',
   'follow.bundle.written': (file) => `サポートバンドル: ${file}`,

@@ -16,13 +16,15 @@ export const en = {
   'sandbox.opt.rateLimitWrites': 'answer 429 beyond N writes (POST, DELETE) per minute, with Retry-After and X-RateLimit-Reset (for testing clients)',
   'sandbox.help.after': [
     '',
-    'Serves until Ctrl-C, then stops cleanly with exit code 0 (stopping is how a server ends normally).',
-    'With --json, prints exactly one line once listening: {"url","email","token","data"}, the',
-    "credentials of the sandbox's default customer. Everything is kept in the data folder, which",
-    'survives restarts and can be shared by several sandboxes at once. Its state.json may carry',
-    '"settings": {"attachmentLimit", "rateLimitPerMinute", "rateLimitWritesPerMinute", "maxPageSize"} (edit it',
-    'while stopped); flags win.',
+    'Serves until Ctrl-C, then stops cleanly with exit code 0 (stopping is how a server ends normally). ' +
+      'With --json, prints exactly one line once listening: {"url","email","token","data"}, the ' +
+      'credentials of the sandbox\'s default customer. Everything is kept in the data folder, which ' +
+      'survives restarts and can be shared by several sandboxes at once. Its state.json may carry ' +
+      '"settings": {"attachmentLimit", "rateLimitPerMinute", "rateLimitWritesPerMinute", "maxPageSize"} (edit it ' +
+      'while stopped); flags win.',
+    '',
     'A folder keeps the --field-id-offset its requests were stored with ("settings": {"fieldIdOffset"}).',
+    '',
     'Exit codes: 0 stopped, 1 could not start (port in use, unreadable data folder), 2 invalid flags.',
   ].join('\n'),
   'sandbox.reply.description': 'post a reply as the support engineer; the request becomes "Waiting for customer"',
@@ -129,12 +131,14 @@ export const ja: Catalog<typeof en> = {
   'sandbox.opt.rateLimitWrites': '1 分あたり N 件を超える書き込み (POST、DELETE) に Retry-After と X-RateLimit-Reset 付きの 429 を返します (クライアントのテスト用)',
   'sandbox.help.after': [
     '',
-    'Ctrl-C まで動作し、終了コード 0 で正常に停止します (停止はサーバーの通常の終わり方です)。',
-    '--json を付けると、待ち受けを始めた時点で 1 行だけ {"url","email","token","data"} を出力します',
-    '(サンドボックスの既定の顧客の認証情報)。すべてデータフォルダーに保存され、再起動後も残り、',
-    '複数のサンドボックスで同時に共有できます。state.json に "settings": {"attachmentLimit",',
-    '"rateLimitPerMinute", "rateLimitWritesPerMinute", "maxPageSize"} を書いておくこともできます (停止中に編集)。フラグが優先されます。',
+    'Ctrl-C まで動作し、終了コード 0 で正常に停止します (停止はサーバーの通常の終わり方です)。' +
+      '--json を付けると、待ち受けを始めた時点で 1 行だけ {"url","email","token","data"} を出力します ' +
+      '(サンドボックスの既定の顧客の認証情報)。すべてデータフォルダーに保存され、再起動後も残り、' +
+      '複数のサンドボックスで同時に共有できます。state.json に "settings": {"attachmentLimit", ' +
+      '"rateLimitPerMinute", "rateLimitWritesPerMinute", "maxPageSize"} を書いておくこともできます (停止中に編集)。フラグが優先されます。',
+    '',
     'フォルダーはリクエストを保存したときの --field-id-offset を保持します ("settings": {"fieldIdOffset"})。',
+    '',
     '終了コード: 0 停止、1 起動できない (ポート使用中、データフォルダーを読めない)、2 フラグが不正。',
   ].join('\n'),
   'sandbox.reply.description': 'サポートエンジニアとして返信します。リクエストは「Waiting for customer」になります',
