@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxAgentAttach, sandboxAskApproval } from '../src/sandbox/index.js';
 import { API, PLATFORM_API, conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
 import { fakeClock, runCli, tempDirsFor, type RunResult } from './support/harness.js';
-import { loadSpec, specPath, noSpecNote } from './support/openapi.js';
+import { loadSpec, specPath, noSpecNote, skippedWithoutSpec } from './support/openapi.js';
 import { startPrism, type Prism } from './support/prism.js';
 
 const spec = loadSpec();
@@ -132,6 +132,6 @@ describe.skipIf(!spec)(`files and after-the-answer commands against Prism mockin
 
 if (!spec) {
   describe('files commands through Prism', () => {
-    it.skip(`skipped: no JSM spec at ${specPath()} (set SUPPORT_JSM_SPEC)`, () => undefined);
+    skippedWithoutSpec('files commands through Prism');
   });
 }

@@ -9,7 +9,7 @@ import { ServiceDeskClient } from 'jira.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Exchange, type SandboxFlavor, type SandboxHandle } from '../src/sandbox/index.js';
 import { fakeClock, tempDir } from './support/harness.js';
-import { conformEachTest, loadSpec, specPath } from './support/openapi.js';
+import { conformEachTest, loadSpec, noSpecNote, specPath, skippedWithoutSpec } from './support/openapi.js';
 import { startPrism, type Prism } from './support/prism.js';
 import { validFields } from './support/sandbox-client.js';
 
@@ -65,7 +65,7 @@ function violations(r: Rig): string[] {
 }
 
 for (const flavor of ['cloud', 'dc'] as const) {
-  describe.skipIf(!spec)(`jira.js 5 drives the ${flavor} sandbox through a Prism proxy (--errors) on ${spec ? spec.file : specPath()}`, () => {
+  describe.skipIf(!spec)(`jira.js 5 drives the ${flavor} sandbox through a Prism proxy (--errors) on ${spec ? spec.file : specPath()}${noSpecNote(spec)}`, () => {
     conformEachTest(() => exchanges);
     let r: Rig;
     /** How the flavour names the other customer: accountId on Cloud, username on Data Center. */
@@ -159,6 +159,6 @@ for (const flavor of ['cloud', 'dc'] as const) {
 
 if (!spec) {
   describe('jira.js against the sandbox', () => {
-    it.skip(`skipped: no JSM spec at ${specPath()} (set SUPPORT_JSM_SPEC)`, () => undefined);
+    skippedWithoutSpec('jira.js against the sandbox through Prism');
   });
 }

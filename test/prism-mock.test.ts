@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock, runCli, tempDir, type RunResult } from './support/harness.js';
-import { loadSpec, specPath, noSpecNote } from './support/openapi.js';
+import { loadSpec, specPath, noSpecNote, skippedWithoutSpec } from './support/openapi.js';
 import { startPrism, type Prism } from './support/prism.js';
 
 const spec = loadSpec();
@@ -105,6 +105,6 @@ describe.skipIf(!spec)(`the CLI against Prism mocking the JSM spec${noSpecNote(s
 
 if (!spec) {
   describe('the CLI against Prism', () => {
-    it.skip(`skipped: no JSM spec at ${specPath()} (set SUPPORT_JSM_SPEC)`, () => undefined);
+    skippedWithoutSpec('the CLI against Prism mocking the JSM spec');
   });
 }

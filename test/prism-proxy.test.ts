@@ -9,7 +9,7 @@ import { followFlow } from './support/follow-flow.js';
 import { kbFlow } from './support/kb-flow.js';
 import { conformFollow, followSandbox, type FollowSandbox } from './support/follow-sandbox.js';
 import { runCli } from './support/harness.js';
-import { loadSpec, specPath, noSpecNote } from './support/openapi.js';
+import { loadSpec, specPath, noSpecNote, skippedWithoutSpec } from './support/openapi.js';
 import { startPrism, type Prism } from './support/prism.js';
 
 const spec = loadSpec();
@@ -48,6 +48,6 @@ describe.skipIf(!spec)(`the CLI through Prism as a validating proxy (--errors) i
 
 if (!spec) {
   describe('the CLI through Prism', () => {
-    it.skip(`skipped: no JSM spec at ${specPath()} (set SUPPORT_JSM_SPEC)`, () => undefined);
+    skippedWithoutSpec('the CLI through Prism as a validating proxy');
   });
 }

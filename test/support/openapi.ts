@@ -34,6 +34,11 @@ export function noSpecNote(spec: unknown): string {
   return spec ? '' : ` (skipped: no JSM spec at ${specPath()}; set SUPPORT_JSM_SPEC)`;
 }
 
+/** A test that stands for `what` without the spec: reported skipped, with the reason given to the runner. */
+export function skippedWithoutSpec(what: string): void {
+  it(what, (ctx) => ctx.skip(`no JSM spec at ${specPath()} (set SUPPORT_JSM_SPEC)`));
+}
+
 interface Parameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
@@ -303,7 +308,7 @@ export interface EachTestOptions extends ConformanceOptions {
 export function conformEachTest(exchanges: (() => readonly Exchange[]) | readonly (() => readonly Exchange[])[], opts: EachTestOptions = {}): void {
   const spec = loadSpec();
   if (!spec) {
-    it.skip(`conformance of every exchange: no JSM spec at ${specPath()} (set SUPPORT_JSM_SPEC)`, () => undefined);
+    skippedWithoutSpec('conformance of every exchange');
     return;
   }
   const recorders = typeof exchanges === 'function' ? [exchanges] : exchanges;
