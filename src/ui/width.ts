@@ -100,16 +100,16 @@ function wide(ch: string): boolean {
 /** wide() of each character seen: pieces() asks it twice of every character it splits. */
 const wideChars = new Map<string, boolean>();
 
+/** One character of white space; the opening of a JSON string, object or array. (Made once: a literal in the loop is a new RegExp each time.) */
+const SPACE = /\s/;
+const JSON_OPEN = /["{[]/;
+
 /**
  * Splits a line into the pieces it may break between: a piece is a run of non-wide characters up to
  * a space (with the spaces after it) or one wide character, with no-start characters attached to
  * the piece before them and no-end characters to the piece after them. A `<placeholder>` or a
  * `"quoted text"` is one piece.
  */
-/** One character of white space; the opening of a JSON string, object or array. (Made once: a literal in the loop is a new RegExp each time.) */
-const SPACE = /\s/;
-const JSON_OPEN = /["{[]/;
-
 function pieces(line: string): string[] {
   const out: string[] = [];
   // The piece being read is line.slice(start, at): sliced once, not added to a character at a time.
