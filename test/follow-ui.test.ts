@@ -4,7 +4,9 @@ import { exitCodeFor } from '../src/cli/errors.js';
 import { autoResolveRule, fieldText, impactOf, parseKey, relative, shortImpact } from '../src/cli/shared/common.js';
 import { createT } from '../src/i18n/index.js';
 import { UsageError } from '../src/lib/errors.js';
-import { progressLine } from '../src/ui/progress.js';
+import { PassThrough } from 'node:stream';
+import { createByteProgress, progressLine } from '../src/ui/progress.js';
+import { makeIO } from '../src/ui/io.js';
 import { displayWidth, layoutTable, truncate } from '../src/ui/table.js';
 
 const t = createT('en');
@@ -35,6 +37,23 @@ describe('table', () => {
 });
 
 describe('progress line', () => {
+  it('draws nothing once done: a late report (an upload stopped by Ctrl-C) leaves no line for the next message to run on from', () => {
+    let written = '';
+    const stderr = new PassThrough();
+    stderr.on('data', (c: Buffer) => (written += c.toString()));
+    const io = makeIO({ stdin: new PassThrough(), stdout: new PassThrough(), stderr, stdinIsTTY: true, stdoutIsTTY: true, stderrIsTTY: true, columns: 80, color: false });
+    let at = 0;
+    const bar = createByteProgress({ io, t, now: () => at, intervalMs: 0 });
+    bar.update(10, 100, 'big.bin');
+    at = 500;
+    bar.done();
+    at = 1000;
+    bar.update(20, 100, 'big.bin');
+    expect(written).toContain('big.bin');
+    // The last thing written clears the line: nothing is drawn after done().
+    expect(written.endsWith('\r\x1b[2K')).toBe(true);
+  });
+
   it('shows percentage, bytes, rate and ETA', () => {
     expect(progressLine(t, { label: 'a.zip', bytes: 512 * 1024 ** 2, total: 1024 ** 3, elapsedMs: 4000 })).toBe('a.zip   50%  512 MiB / 1.0 GiB  128 MiB/s  ETA 4s');
     expect(progressLine(ja, { label: 'a.zip', bytes: 0, total: 10, elapsedMs: 0 })).toBe('a.zip    0%  0 B / 10 B');

@@ -59,6 +59,9 @@ export function createByteProgress(opts: ByteProgressOptions): ByteProgress {
   let lastSample = { at: start, bytes: 0 };
   let rate = 0;
   let drawn = false;
+  // Once done, a late report (the upload's last chunk, read as Ctrl-C stopped it) draws nothing:
+  // it would leave a progress line for the next message ("Cancelled.") to run on from.
+  let finished = false;
   let label = opts.label ?? '';
   const draw = (line: string) => {
     const max = Math.max(10, io.columns - 1);
@@ -67,6 +70,7 @@ export function createByteProgress(opts: ByteProgressOptions): ByteProgress {
   };
   return {
     update(bytes, total, l) {
+      if (finished) return;
       if (l !== undefined) label = l;
       const at = now();
       const dt = at - lastSample.at;
@@ -82,6 +86,7 @@ export function createByteProgress(opts: ByteProgressOptions): ByteProgress {
     done() {
       if (drawn) io.stderr.write('\r\x1b[2K');
       drawn = false;
+      finished = true;
     },
   };
 }
