@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import stringWidth from 'string-width';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from './support/harness.js';
@@ -92,5 +93,48 @@ describe('support attach', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`request ${theirs} was not found`);
     expect(uploads().length).toBe(before);
+  });
+});
+
+describe('support attach when the portal takes the upload but names no temporary file (as Prism mocking the spec does)', () => {
+  it('each line fits the terminal at spaces, and the command to try again stands on a line of its own', async () => {
+    const http = await import('node:http');
+    const { runCli } = await import('./support/harness.js');
+    const empty = { start: 0, limit: 50, size: 0, isLastPage: true, values: [] };
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const p = new URL(req.url ?? '/', 'http://x').pathname;
+        const [status, body] =
+          req.method === 'GET' && p === `${API}/request/HELPDESK-1`
+            ? [200, { issueId: '1', issueKey: 'HELPDESK-1', serviceDeskId: '1', currentStatus: { status: 'Open' } }]
+            : req.method === 'GET' && p === '/rest/api/3/attachment/meta'
+              ? [200, { enabled: true, uploadLimit: 1024 ** 2 }]
+              : req.method === 'GET' && p === `${API}/request/HELPDESK-1/attachment`
+                ? [200, empty]
+                : req.method === 'POST' && p === `${API}/servicedesk/1/attachTemporaryFile`
+                  ? [201, { temporaryAttachments: [] }]
+                  : [404, { errorMessage: 'no' }];
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const f = file(`${'a-rather-long-file-name-'.repeat(2)}.txt`, 10);
+      const portal = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      for (const lang of ['en', 'ja']) {
+        const r = await runCli(['attach', 'HELPDESK-1', f], { tty: true, columns: 80, env: { SUPPORT_PORTAL: portal, SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 't', SUPPORT_LANG: lang } });
+        expect(r.code, lang).toBe(1);
+        // What stays on the screen of each line: after its last carriage return, without escapes.
+        // eslint-disable-next-line no-control-regex
+        const lines = r.stderr.split('\n').map((l) => (l.split('\r').at(-1) ?? '').replace(/\u001b\[[0-9;]*[A-Za-z]/g, ''));
+        // The command is whole on its own line, ready to copy.
+        expect(lines, lang).toContain(`  support attach HELPDESK-1 ${f}`);
+        for (const l of lines.filter((x) => !x.includes('support attach'))) expect(stringWidth(l), `${lang}: ${l}`).toBeLessThanOrEqual(80);
+      }
+    } finally {
+      server.close();
+    }
   });
 });

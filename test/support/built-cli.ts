@@ -201,11 +201,13 @@ export async function killAndWait(c: CliChild, signal: NodeJS.Signals): Promise<
 }
 
 /**
- * The command in the `hint:` line of a run's stderr (`hint: Run "support create --resume" to
- * continue.`), as argv without `support`; single-quoted words stay whole.
+ * The command in the `hint:` of a run's stderr, its line and the indented lines after it
+ * (`hint: Run "support create --resume" to continue.`), as argv without `support`; single-quoted
+ * words stay whole.
  */
 export function hintCommand(stderr: string): string[] | undefined {
-  const hint = /^hint: (.*)$/m.exec(stderr)?.[1];
+  // A hint may go on over indented lines (a command on a line of its own).
+  const hint = /^hint: (.*(?:\n {2}.*)*)$/m.exec(stderr)?.[1];
   const cmd = hint ? /(?:^|["`\s])support ((?:[^"`'\s]+|'[^']*')(?: (?:[^"`'\s]+|'[^']*'))*)/.exec(hint)?.[1] : undefined;
   return cmd ? [...cmd.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!) : undefined;
 }

@@ -6,6 +6,7 @@ import type { Ctx } from '../context.js';
 import type { AttachJson } from '../json-types.js';
 import { refuseStrayBundleFlags } from '../shared/bundle-send.js';
 import { parseKey } from '../shared/common.js';
+import { errWrapped } from '../../ui/io.js';
 
 export interface AttachOptions {
   key: string;
@@ -108,7 +109,7 @@ export async function runAttach(opts: AttachOptions, ctx: Ctx): Promise<void> {
     } else {
       for (const f of result.already) ctx.io.out(t('follow.attach.already', f.name, formatBytes(f.size), key));
       for (const f of result.attached) ctx.io.out(t('follow.attach.ok', f.name, formatBytes(f.size), key));
-      for (const f of result.failed) ctx.io.err(t('follow.attach.failed', f.file.name, reason(f)));
+      for (const f of result.failed) errWrapped(ctx.io, t('follow.attach.failed', f.file.name, reason(f)));
     }
     if (result.failed.length > 0) {
       // Sending a file over the limit again fails the same way: only the others are worth a retry.

@@ -107,7 +107,8 @@ export const en = {
   'follow.attach.fail.attach': (m: string) => `uploaded, but attaching failed: ${m}`,
   'follow.attach.partial': (ok: number, bad: number) =>
     `${bad === 1 ? '1 file was' : `${bad} files were`} not attached${ok === 0 ? '' : ` (${ok === 1 ? '1 file was' : `${ok} files were`} attached)`}`,
-  'follow.attach.retryHint': (cmd: string) => `To try the rest again (what the request has by then is skipped): ${cmd}`,
+  // The command on a line of its own: whole, ready to copy, whatever the terminal's width.
+  'follow.attach.retryHint': (cmd: string) => `To try the rest again (what the request has by then is skipped):\n  ${cmd}`,
   'follow.attach.err.nothing': 'Nothing to attach: give FILE... or --bundle.',
   'follow.attach.err.nothingHint': 'Example: support attach SUP-12 --bundle --product jira --since 2d',
   // One paragraph per line: help wraps it to the terminal's width.
@@ -284,7 +285,7 @@ export const ja: Catalog<typeof en> = {
   'follow.attach.fail.upload': (m) => `アップロードに失敗しました: ${m}`,
   'follow.attach.fail.attach': (m) => `アップロードしましたが、添付に失敗しました: ${m}`,
   'follow.attach.partial': (ok, bad) => `${bad} 個のファイルを添付できませんでした${ok === 0 ? '' : ` (${ok} 個は添付しました)`}`,
-  'follow.attach.retryHint': (cmd) => `残りを再試行するには (その時点で添付済みのものは飛ばします): ${cmd}`,
+  'follow.attach.retryHint': (cmd) => `残りを再試行するには (その時点で添付済みのものは飛ばします):\n  ${cmd}`,
   'follow.attach.err.nothing': '添付するものがありません。FILE... か --bundle を指定してください。',
   'follow.attach.err.nothingHint': '例: support attach SUP-12 --bundle --product jira --since 2d',
   'follow.attach.help.bundle':
