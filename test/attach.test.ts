@@ -97,10 +97,9 @@ describe('support attach', () => {
 });
 
 describe('support attach when the portal takes the upload but names no temporary file (as Prism mocking the spec does)', () => {
-  it('each line fits the terminal at spaces, and the command to try again stands on a line of its own', async () => {
+  it('each line fits the terminal at spaces, a paging notice is said once, and the command to try again stands on a line of its own', async () => {
     const http = await import('node:http');
     const { runCli } = await import('./support/harness.js');
-    const empty = { start: 0, limit: 50, size: 0, isLastPage: true, values: [] };
     const server = http.createServer((req, res) => {
       req.resume();
       req.on('end', () => {
@@ -111,7 +110,8 @@ describe('support attach when the portal takes the upload but names no temporary
             : req.method === 'GET' && p === '/rest/api/3/attachment/meta'
               ? [200, { enabled: true, uploadLimit: 1024 ** 2 }]
               : req.method === 'GET' && p === `${API}/request/HELPDESK-1/attachment`
-                ? [200, empty]
+                ? // The same page whatever is asked, as Prism's static mock answers.
+                  [200, { start: 0, limit: 50, size: 1, isLastPage: false, values: [{ filename: 'other.txt', size: 3 }] }]
                 : req.method === 'POST' && p === `${API}/servicedesk/1/attachTemporaryFile`
                   ? [201, { temporaryAttachments: [] }]
                   : [404, { errorMessage: 'no' }];
@@ -124,11 +124,14 @@ describe('support attach when the portal takes the upload but names no temporary
       const f = file(`${'a-rather-long-file-name-'.repeat(2)}.txt`, 10);
       const portal = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       for (const lang of ['en', 'ja']) {
-        const r = await runCli(['attach', 'HELPDESK-1', f], { tty: true, columns: 80, env: { SUPPORT_PORTAL: portal, SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 't', SUPPORT_LANG: lang } });
+        const r = await runCli(['attach', 'HELPDESK-1', f], { tty: true, columns: 80, env: { SUPPORT_PORTAL: portal, SUPPORT_EMAIL: 'me@example.com', SUPPORT_TOKEN: 't', SUPPORT_LANG: lang, TERM: 'dumb' } });
         expect(r.code, lang).toBe(1);
-        // What stays on the screen of each line: after its last carriage return, without escapes.
+        // What stays on the screen of each line: after its last carriage return, without escapes (no
+        // spinner: TERM=dumb; ours draws only on a real terminal, which the test's stream is not).
         // eslint-disable-next-line no-control-regex
         const lines = r.stderr.split('\n').map((l) => (l.split('\r').at(-1) ?? '').replace(/\u001b\[[0-9;]*[A-Za-z]/g, ''));
+        // The list of attachments is read before and after the upload; its paging notice is said once.
+        expect(r.stderr.match(/HELPDESK-1\/attachment/g), lang).toHaveLength(1);
         // The command is whole on its own line, ready to copy.
         expect(lines, lang).toContain(`  support attach HELPDESK-1 ${f}`);
         for (const l of lines.filter((x) => !x.includes('support attach'))) expect(stringWidth(l), `${lang}: ${l}`).toBeLessThanOrEqual(80);

@@ -11,6 +11,7 @@ import type { NetworkOptions, PortalNotice } from '../portal/http.js';
 import type { MyselfDTO } from '../portal/types.js';
 import { detectFlavor, flavorOfInfo, httpsUrlOf, isCleartext, normalizePortalUrl, PortalUrlError, type PortalFlavor } from '../portal/url.js';
 import type { Ctx } from './context.js';
+import { errWrapped } from '../ui/io.js';
 
 /** Where the token in use came from (`whoami` reports it). */
 export type TokenSource = 'env' | 'keyring' | 'file' | 'sandbox';
@@ -96,6 +97,9 @@ export async function buildClient(
 ): Promise<JsmClient> {
   requireSecureTransport(ctx, portalUrl);
   const { JsmClient } = await import('../portal/client.js');
+  // A list read again in the same command (attach reads the request's attachments before and
+  // after the upload) stops the same way: its notice is said once.
+  const said = new Set<string>();
   return new JsmClient({
     ...network,
     baseUrl: portalUrl,
@@ -105,7 +109,12 @@ export async function buildClient(
     clock: ctx.clock,
     signal: ctx.signal,
     debug: ctx.globals.debug ? (line) => ctx.io.err(`debug: ${line}`) : undefined,
-    onNotice: (n) => ctx.io.err(noticeText(ctx, n)),
+    onNotice: (n) => {
+      const text = noticeText(ctx, n);
+      if (n.kind === 'paging-stopped' && said.has(text)) return;
+      said.add(text);
+      errWrapped(ctx.io, text);
+    },
     ...(flavor ? { flavor } : {}),
   });
 }
