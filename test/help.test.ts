@@ -77,6 +77,25 @@ describe('help at 80 columns, in English and Japanese', () => {
     }
   });
 
+  it('an example too wide is continued with a backslash, whatever comes before support on its line', async () => {
+    const paths = await commandPaths();
+    for (const lang of LANGS) {
+      for (const width of [60, 80]) {
+        for (const p of paths) {
+          const lines = (await runCli([...p, '--help'], { columns: width, env: { SUPPORT_LANG: lang } })).stdout.split('\n');
+          const from = lines.findIndex((l) => /^(Examples|例):$/.test(l));
+          if (from < 0) continue;
+          const block = lines.slice(from + 1, lines.indexOf('', from + 1));
+          // A line that does not continue the one before it starts a command, never with a flag.
+          block.forEach((l, i) => {
+            if (i > 0 && block[i - 1]!.endsWith(' \\')) return;
+            expect(l, `${lang} support ${p.join(' ')} --help at ${width}`).toMatch(/^ {2}[^\s-]/);
+          });
+        }
+      }
+    }
+  });
+
   it('nothing of commander is left in English in Japanese help; defaults are shown unquoted', async () => {
     const paths = await commandPaths();
     for (const p of paths) {

@@ -92,8 +92,12 @@ export function renderHelp(doc: HelpDoc, width: number, color: boolean): string 
   return fitLines(lines.join('\n'), width) + after.join('');
 }
 
-/** Prefix of a line of a shell command in an example (`  support ...`, or the line after a `\`). */
-const COMMAND_LINE = /^\s*support(?:\s|$)/;
+/**
+ * Prefix of a line of a shell command in an example: `  support ...`, with variables set before it
+ * (`  SUPPORT_APP_TOKEN=… support ...`) or something piped into it (`  printf %s "$X" | support ...`);
+ * or the line after a `\`.
+ */
+const COMMAND_LINE = /^\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:[a-z]+\s[^|]*\|\s*)?support(?:\s|$)/;
 /** A row of two columns: a term, two spaces or more, a description. */
 const ROW = /^(\s*\S.*?\s{2,})\S/;
 /** How a line of prose that ends a sentence or introduces something ends: the line break stays. */
