@@ -20,24 +20,14 @@ import { asciiBundle } from './ascii.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const trainer = path.join(root, 'scripts', 'train-cache.mjs');
 
-/** `undici` in the bundle is scripts/undici-lite.mjs: only the parts the CLI uses (see there). */
-const undiciLite = {
-  name: 'undici-lite',
-  setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: path.join(root, 'scripts', 'undici-lite.mjs') }));
-  },
-};
-
 /**
  * Node modules that a portal command would load for nothing, required when first used instead
  * (measured, bench/README.md "Fixed costs"): commander's `child_process` (for executable
- * subcommands, which the CLI has none of) and undici's HTTP/2 client (which loads `node:http2` and
- * with it `node:tls`; used only when a server offers h2, which undici does not ask for unless
- * `allowH2`). Each rewrite must find its line: a new version of the package fails the build here.
+ * subcommands, which the CLI has none of). Each rewrite must find its line: a new version of the
+ * package fails the build here.
  */
 const LAZY_REQUIRES = [
   { file: /commander[\\/]lib[\\/]command\.js$/, from: "const childProcess = require('node:child_process');", to: "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };" },
-  { file: /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/, from: "const connectH2 = require('./client-h2.js')", to: "const connectH2 = (...a) => require('./client-h2.js')(...a)" },
 ];
 
 const lazyRequires = {
@@ -80,7 +70,7 @@ export async function buildApp({ outdir, cli = 'support.cjs', worker = 'worker.c
     // (the loader passes __filename), as it was for the ES modules.
     define: { SUPPORT_VERSION: JSON.stringify(version), SUPPORT_WORKER: JSON.stringify(worker), 'import.meta.url': '__supportUrl' },
     banner: { js: 'var __supportUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [undiciLite, lazyRequires],
+    plugins: [lazyRequires],
     logLevel: 'warning',
   };
   const cliFile = path.join(outdir, cli);
@@ -98,7 +88,7 @@ export async function buildApp({ outdir, cli = 'support.cjs', worker = 'worker.c
  * another Node, or from another build of the CLI, is refused by the loader and the CLI is compiled
  * as if there were none. The cache is taken after the runs of scripts/train-stub.mjs (`--help`,
  * `list` and `attach` against a JSM stub), so that it holds the functions start-up, help and a
- * portal command run (commander, the catalogs, every command's declaration, the client, undici),
+ * portal command run (commander, the catalogs, every command's declaration, the client),
  * not only the bundle's top level.
  */
 export function writeCodeCache({ node = process.execPath, cli, out = `${cli}.cache` }) {

@@ -1,6 +1,6 @@
 // What the code cache is trained on (scripts/app.mjs writeCodeCache, the single-file executable in
 // scripts/dist.mjs): `support --help`, then `list` and `attach` against a JSM stub on 127.0.0.1,
-// so that the cache holds the functions a portal command runs (start-up, the client, undici, the
+// so that the cache holds the functions a portal command runs (start-up, the client, the
 // list and the upload), not only those of help. Measured: the functions compiled at run time were
 // ~15 ms of `support list`, the larger cache costs less than that to read (bench/README.md).
 import fs from 'node:fs';

@@ -28,13 +28,9 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const v8 = await import('node:v8');
-  // Peak memory of commands that talk to a portal (bench/list, bench/attach):
-  // - undici parses HTTP with a WebAssembly build of llhttp; V8's background TurboFan tier-up of that
-  //   module adds about 35 MiB of peak RSS (measured 110 -> 77 MiB for `support list`) and buys
-  //   nothing for our few responses. Baseline (Liftoff) code is enough.
-  // - The young generation otherwise grows to 3 x 16 MiB while pages of JSON stream through
-  //   `list --limit 0`; keeping it at its initial size holds 5,000 requests at ~83 MiB instead of ~105.
-  if (argv[0] !== 'bundle') v8.setFlagsFromString('--liftoff-only');
+  // Peak memory of commands that talk to a portal (bench/list, bench/attach): the young generation
+  // otherwise grows to 3 x 16 MiB while pages of JSON stream through `list --limit 0`; keeping it at
+  // its initial size holds 5,000 requests at ~83 MiB instead of ~105.
   v8.setFlagsFromString('--semi-space-growth-factor=1');
   // `support bundle` (its worker threads inherit these flags): its trigger scan (WebAssembly) and
   // redaction loops run hot for seconds, so both compilers' optimized code pays (bench/README.md:

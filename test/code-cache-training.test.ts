@@ -44,11 +44,12 @@ describe('code cache training', () => {
     const id = loader.buildId(fs.readFileSync(BUILT_APP, 'latin1'));
     expect(id).toMatch(/^\w{16}$/);
     expect(fs.readFileSync(out).subarray(0, id!.length + 1).toString('latin1')).toBe(`${id}\n`);
-    // Larger than the cache of `--help` alone: the portal commands' functions are in it.
+    // Larger than the cache of `--help` alone: the portal commands' functions are in it (measured
+    // 1.18x since the client runs on node:http and undici's code is gone: 600 KB for help, 710 KB trained).
     const helpOnly = path.join(tmp, 'help.cache');
     const h = spawnSync(process.execPath, ['-e', trainScript(helpOnly, [['--help']])], { encoding: 'utf8', env: env() });
     expect(h.status, h.stderr).toBe(0);
-    expect(fs.statSync(out).size).toBeGreaterThan(fs.statSync(helpOnly).size * 1.2);
+    expect(fs.statSync(out).size).toBeGreaterThan(fs.statSync(helpOnly).size * 1.1);
 
     // The CLI with this cache beside it: used, and the command's output as without it.
     const app = path.join(tmp, 'app');

@@ -1,7 +1,8 @@
-// The multipart upload body reads files into a few reused buffers and goes to undici as is: every
-// byte must still arrive as it is on disk, even when the server reads slowly and the socket holds
-// writes back, over plain HTTP, TLS, and a proxy's CONNECT tunnel. The received body is parsed by
-// undici's own multipart parser (`Response.formData`), not ours.
+// The multipart upload body reads files into a few reused buffers and goes to the dispatcher as is:
+// every byte must still arrive as it is on disk, even when the server reads slowly and the socket
+// holds writes back, over plain HTTP, TLS, a proxy that forwards http://, and a proxy's CONNECT
+// tunnel to https://. The received body is parsed by undici's multipart parser
+// (`Response.formData`), not ours.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -56,9 +57,9 @@ async function slowServer(tls?: { key: Buffer; cert: Buffer }): Promise<{ url: s
 }
 
 describe('multipart upload body', () => {
-  it.for(['http', 'https', 'proxy'] as const)('arrives byte for byte through a slow reader (%s): whole chunks, file tails, empty and tiny files', { timeout: 60_000 }, async (via, ctx) => {
+  it.for(['http', 'https', 'proxy', 'tunnel'] as const)('arrives byte for byte through a slow reader (%s): whole chunks, file tails, empty and tiny files', { timeout: 60_000 }, async (via, ctx) => {
     let tls: { key: Buffer; cert: Buffer } | undefined;
-    if (via === 'https') {
+    if (via === 'https' || via === 'tunnel') {
       need(ctx, hasTool('openssl', ['version']), 'openssl');
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'ignore' });
       tls = { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) };
@@ -75,7 +76,7 @@ describe('multipart upload body', () => {
       writeFile('over.bin', 3 * PART_CHUNK + 1),
     ];
     const server = await slowServer(tls);
-    const proxy = via === 'proxy' ? await LoopbackProxy.start() : undefined;
+    const proxy = via === 'proxy' || via === 'tunnel' ? await LoopbackProxy.start() : undefined;
     const api = new JsmClient({
       baseUrl: server.url,
       credentials: { kind: 'basic', email: 'you@example.com', token: 'tok' },
@@ -83,7 +84,7 @@ describe('multipart upload body', () => {
       clock: systemClock,
       retry: { maxAttempts: 1 },
       ...(tls ? { caFiles: [path.join(dir, 'cert.pem')] } : {}),
-      ...(proxy ? { env: { HTTP_PROXY: proxy.url } } : {}),
+      ...(proxy ? { env: { [via === 'tunnel' ? 'HTTPS_PROXY' : 'HTTP_PROXY']: proxy.url } } : {}),
     });
     try {
       await api.uploadTemporaryFiles('1', parts);
@@ -100,7 +101,8 @@ describe('multipart upload body', () => {
       await proxy?.close();
       await server.close();
     }
-    if (proxy) expect(proxy.seen).toEqual([`CONNECT ${new URL(server.url).host}`]);
+    if (via === 'proxy') expect(proxy?.seen).toEqual([`POST ${server.url}/rest/servicedeskapi/servicedesk/1/attachTemporaryFile`]);
+    if (via === 'tunnel') expect(proxy?.seen).toEqual([`CONNECT ${new URL(server.url).host}`]);
   });
 
   it('reads a large file through a few reused buffers, not a new one per chunk', async () => {

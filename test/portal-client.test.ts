@@ -224,7 +224,7 @@ describe('retries', () => {
     stub.stub('GET', `${API}/info`, () => undefined);
     const err = await failure(client({ readTimeoutMs: 150, maxAttempts: 1 }).info());
     expect(err.kind).toBe('timeout');
-    expect(err.code).toBe('UND_ERR_HEADERS_TIMEOUT');
+    expect(err.code).toBe('HEADERS_TIMEOUT');
     const r = renderPortalError(err, t);
     expect(r.message).toContain(new URL(stub.url).host);
     expect(r.hint).toContain('SUPPORT_READ_TIMEOUT');

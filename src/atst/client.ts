@@ -7,9 +7,8 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
-import { buildDispatcher, HttpTransport, type NetworkOptions } from '../portal/http.js';
+import { buildDispatcher, HttpTransport, type Dispatcher, type NetworkOptions } from '../portal/http.js';
 import { PortalError } from '../portal/errors.js';
 import type { AtstClusterStart, AtstInfo, AtstTask, AtstZipRequest, MeshNode } from './types.js';
 
@@ -154,10 +153,9 @@ export class AtstClient {
   private async freshGet(path: string, accept: number[] = []): Promise<{ status: number; text: string }> {
     const url = this.http.url(`${ATST_BASE}${path}`);
     this.opts.debug?.(`> GET ${url} (new connection)`);
-    const res = await request(url, {
+    const res = await this.dispatcher.request(url, {
       method: 'GET',
-      dispatcher: this.dispatcher,
-      reset: true,
+      fresh: true,
       headers: { authorization: this.opts.authorization, 'user-agent': this.opts.userAgent, accept: 'application/json', 'x-atlassian-token': 'no-check' },
     }).catch((err: unknown) => {
       throw new PortalError({ kind: 'network', method: 'GET', url, code: (err as { code?: string }).code, cause: err });
@@ -229,11 +227,10 @@ export class AtstClient {
   private async stream(path: string, dest: string, onBytes: ((n: number) => void) | undefined, fresh: boolean): Promise<boolean> {
     const url = this.http.url(path);
     this.opts.debug?.(`> GET ${url}${fresh ? ' (new connection)' : ''}`);
-    const res = await request(url, {
+    const res = await this.dispatcher.request(url, {
       method: 'GET',
-      dispatcher: this.dispatcher,
-      signal: this.opts.signal,
-      reset: fresh,
+      ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+      fresh,
       headers: { authorization: this.opts.authorization, 'user-agent': this.opts.userAgent, accept: 'application/octet-stream', 'x-atlassian-token': 'no-check' },
     }).catch((err: unknown) => {
       throw new PortalError({ kind: 'network', method: 'GET', url, code: (err as { code?: string }).code, cause: err });

@@ -23,7 +23,7 @@ import type { StreamAnswer } from './http.js';
 
 /**
  * The operations the CLI performs on a JSM portal. `JsmClient` (portal/client.ts) implements it
- * over undici; commands depend on this interface only. List operations are async iterables that
+ * over Node's HTTP client; commands depend on this interface only. List operations are async iterables that
  * follow `isLastPage` page by page (advancing by `size`), so memory does not grow with the count.
  */
 export interface PortalApi {

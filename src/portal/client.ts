@@ -1,5 +1,5 @@
 /**
- * `JsmClient`: the {@link PortalApi} over undici. Lists are async iterators that follow
+ * `JsmClient`: the {@link PortalApi} over Node's HTTP client (`dispatcher.ts`). Lists are async iterators that follow
  * `isLastPage` and advance by `size` (servers cap `limit`); uploads stream from disk in a
  * multipart body with a known length; only idempotent calls are retried.
  */

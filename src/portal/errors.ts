@@ -42,7 +42,7 @@ export interface PortalErrorInit {
   messages?: string[];
   fieldErrors?: PortalFieldError[];
   html?: HtmlPageKind;
-  /** System or undici error code of the cause (`ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`, `SELF_SIGNED_CERT_IN_CHAIN`...). */
+  /** System or connection error code of the cause (`ECONNREFUSED`, `HEADERS_TIMEOUT`, `SELF_SIGNED_CERT_IN_CHAIN`...). */
   code?: string;
   /** The raw `X-Seraph-LoginReason` header when it caused an auth error. */
   loginReason?: string;
@@ -129,7 +129,7 @@ export function errorCodes(err: unknown): string[] {
   return codes;
 }
 
-/** What a transport failure (no HTTP answer) means, by its system, undici or TLS error code. */
+/** What a transport failure (no HTTP answer) means, by its system, TLS or connection error code (`dispatcher.ts`). */
 export interface TransportCode {
   kind: 'network' | 'timeout' | 'tls';
   /** False when the connection never opened, so no byte of the request reached the server. */
@@ -155,14 +155,15 @@ export const TRANSPORT_CODES: Readonly<Record<string, TransportCode>> = {
   EAI_AGAIN: notConnected('network', true),
   EHOSTUNREACH: notConnected('network', true),
   ENETUNREACH: notConnected('network', true),
-  UND_ERR_CONNECT_TIMEOUT: notConnected('timeout', true),
+  CONNECT_TIMEOUT: notConnected('timeout', true),
+  PROXY_UNAVAILABLE: notConnected('network', true),
+  PROXY_AUTH: notConnected('network', false),
+  PROXY_REFUSED: notConnected('network', false),
   ECONNRESET: cut('network'),
   EPIPE: cut('network'),
-  UND_ERR_SOCKET: cut('network'),
-  UND_ERR_CLOSED: cut('network'),
   ETIMEDOUT: cut('timeout'),
-  UND_ERR_HEADERS_TIMEOUT: cut('timeout'),
-  UND_ERR_BODY_TIMEOUT: cut('timeout'),
+  HEADERS_TIMEOUT: cut('timeout'),
+  BODY_TIMEOUT: cut('timeout'),
   SELF_SIGNED_CERT_IN_CHAIN: untrusted(true),
   DEPTH_ZERO_SELF_SIGNED_CERT: untrusted(true),
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: untrusted(true),
@@ -189,7 +190,7 @@ export function transportCode(code: string | undefined): TransportCode {
 
 /**
  * The most telling code of a transport failure and its causes: a TLS code first, then a timeout,
- * then a system code (`ECONNREFUSED` rather than undici's wrapper `UND_ERR_SOCKET`), else the outermost.
+ * then a system code (`ECONNREFUSED` rather than a wrapper's), else the outermost.
  */
 export function transportCodeOf(err: unknown): string | undefined {
   const codes = errorCodes(err);

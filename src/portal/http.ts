@@ -1,19 +1,18 @@
 /**
- * The transport under the JSM client: one undici dispatcher (proxy from the given environment,
+ * The transport under the JSM client: one dispatcher (`dispatcher.ts`: proxy from the given environment,
  * private CAs, connect and read timeouts), retries as `retry.ts` decides, classification of
  * answers into {@link PortalError}, and a `--debug` trace that never shows a secret.
  */
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
 import type { Clock } from '../lib/clock.js';
 import { skewFromDateHeader } from '../lib/time-format.js';
 import { CancelledError } from '../lib/errors.js';
-import { buildDispatcher, type NetworkOptions } from './dispatcher.js';
+import { buildDispatcher, type Dispatcher, type DispatchResponse, type NetworkOptions } from './dispatcher.js';
 import { CaFileError, PortalError, transportCode, transportCodeOf, type HtmlPageKind, type PortalErrorKind, type PortalFieldError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, nextAttempt, parseRateLimitReset, parseRetryAfter, type RetryPolicy } from './retry.js';
 import { withoutPassword } from './url.js';
 
-export { buildDispatcher, type NetworkOptions } from './dispatcher.js';
+export { buildDispatcher, type Dispatcher, type NetworkOptions } from './dispatcher.js';
 
 /** How to call: credentials, identity, tracing, retries. */
 export interface TransportOptions extends NetworkOptions {
@@ -63,8 +62,8 @@ export interface HttpCall {
   /** A JSON body (serialised here). */
   json?: unknown;
   /**
-   * A streamed body, built afresh for each attempt and handed to undici as is: its chunks may be
-   * buffers that are reused once the socket has taken them (see `multipart.ts`).
+   * A streamed body, built afresh for each attempt and handed to the dispatcher as is: its chunks
+   * may be buffers that are reused once the socket has taken them (see `multipart.ts`).
    */
   stream?: () => { body: AsyncIterable<Uint8Array>; length: number; contentType: string };
   /**
@@ -204,9 +203,9 @@ export class HttpTransport {
       };
       this.trace(`> GET ${bareUrl}${u.search ? '?…' : ''}${note}${authorized ? '' : ' (no credentials)'}`);
       const started = this.opts.clock.now();
-      let res: Dispatcher.ResponseData;
+      let res: DispatchResponse;
       try {
-        res = await request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal: this.opts.signal });
+        res = await this.dispatcher.request(url, { method: 'GET', headers, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
       } catch (err) {
         if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
         // A CA file read at the first https connection (buildDispatcher): said as what it is.
@@ -245,9 +244,9 @@ export class HttpTransport {
       headers['content-type'] = 'application/json';
     } else if (call.stream) {
       const s = call.stream();
-      // Straight to undici (it takes an async iterable): a `Readable.from` wrapper cost ~0.25 s of
-      // CPU per GiB (bench/README.md, "Attach") and would read ahead of the socket, which the
-      // multipart body's reused buffers do not allow.
+      // Straight to the dispatcher (it takes an async iterable): a `Readable.from` wrapper cost
+      // ~0.25 s of CPU per GiB (bench/README.md, "Attach") and would read ahead of the socket, which
+      // the multipart body's reused buffers do not allow.
       body = s.body;
       headers['content-type'] = s.contentType;
       headers['content-length'] = String(s.length);
@@ -258,18 +257,11 @@ export class HttpTransport {
     const started = this.opts.clock.now();
     let answer: HttpAnswer;
     try {
-      const res = await request(url, {
-        method: call.method,
-        headers,
-        // undici takes iterables as bodies (docs/api/Dispatcher.md) though its types omit them.
-        body: body as Dispatcher.DispatchOptions['body'],
-        dispatcher: this.dispatcher,
-        signal: this.opts.signal,
-      });
+      const res = await this.dispatcher.request(url, { method: call.method, headers, ...(body !== undefined ? { body } : {}), ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
       const text = await res.body.text();
-      // undici gives the connection back to its pool one turn of the event loop after the body
-      // ends: a call made at once (attach asks two together right after the request) would open
-      // a new connection instead of reusing this one.
+      // Node's agent gives the connection back to its pool a tick after the body ends: a call made
+      // at once (attach asks two together right after the request) would open a new connection
+      // instead of reusing this one.
       await new Promise((resolve) => setImmediate(resolve));
       answer = { status: res.statusCode, headers: flatHeaders(res.headers), text };
     } catch (err) {
@@ -302,7 +294,7 @@ function truncate(s: string, max = 2000): string {
   return one.length > max ? `${one.slice(0, max)}… (${s.length} chars)` : one;
 }
 
-function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+function flatHeaders(h: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;

@@ -10,10 +10,10 @@ export const PART_CHUNK = 1024 * 1024;
 /**
  * Full-size reads go into a ring of this many buffers. Fresh buffers for each read cost ~0.6 s of
  * CPU per GiB sent (allocation, page faults, GC of external memory: bench/README.md, "Attach").
- * Reuse is safe because the body goes to undici as an iterable, and undici asks for the next chunk
- * only after the socket took the last one: a write at or above the socket's high-water mark (16 KiB
- * on Node 20, 64 KiB later; a full chunk is 1 MiB) makes it wait for 'drain', which comes when every
- * queued write has left. So at most one full chunk is in flight, and a ring of four leaves a margin
+ * Reuse is safe because the body goes to the dispatcher as an iterable, which asks for the next
+ * chunk only after the socket took the last one (`dispatcher.ts`, sendBody): a write at or above
+ * the socket's high-water mark (16 KiB on Node 20, 64 KiB later; a full chunk is 1 MiB) makes it
+ * wait for 'drain', which comes when every queued write has left. So at most one full chunk is in flight, and a ring of four leaves a margin
  * for a consumer that pulls ahead. A file's last, shorter chunk, which the socket may take without
  * 'drain', is read into a buffer of its own. Nothing that buffers ahead (`Readable.from`, a
  * PassThrough) may sit between this body and the socket: test/multipart-upload.test.ts sends
@@ -46,7 +46,7 @@ function quoteName(name: string): string {
  * A multipart/form-data body whose parts are all named `file`, streamed from disk in
  * {@link PART_CHUNK} reads into a few reused buffers, with its exact length computed up front (so
  * no chunked encoding and no copy in memory). Each chunk yielded is valid only until the consumer
- * asks for the next few: hand the iterable to undici as the request body, nothing in between.
+ * asks for the next few: hand the iterable to the dispatcher as the request body, nothing in between.
  */
 export function multipartBody(
   parts: readonly Part[],
