@@ -52,6 +52,14 @@ function run(script, filename, req, module = { exports: {}, filename, id: '.', l
  * single-file executable has them as assets).
  */
 function start({ version, file, read, require: req, help }) {
+  // The tarball's wrapper hands NODE_EXTRA_CA_CERTS over under this name so that Node does not
+  // parse it at start (scripts/dist.mjs): its own name again, for support's https connections and
+  // for the programs it starts.
+  const moved = process.env.SUPPORT_NODE_EXTRA_CA_CERTS;
+  if (moved !== undefined) {
+    process.env.NODE_EXTRA_CA_CERTS = moved;
+    delete process.env.SUPPORT_NODE_EXTRA_CA_CERTS;
+  }
   const argv = process.argv;
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
     // Straight to the file descriptor: creating process.stdout loads Node's stream and socket

@@ -34,8 +34,11 @@ const ARCHES = {
   arm64: { deb: 'arm64', rpm: 'aarch64', elfMachine: 183 },
 };
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-/** What the single-file executable reads instead of NODE_OPTIONS (as long: the name is patched in place). */
-const SEA_NODE_OPTIONS = 'SUPPORT_NOPT';
+/**
+ * What the single-file executable's Node reads instead of NODE_OPTIONS and NODE_EXTRA_CA_CERTS (as
+ * long: the names are patched in place; nobody sets these).
+ */
+const SEA_RENAMES = { NODE_OPTIONS: 'SUPPORT_NOPT', NODE_EXTRA_CA_CERTS: 'SUPPORT_NODE_XCERTS' };
 /** Build date of every file in the archives (reproducible): the last commit's time when there is one. */
 const epoch = (() => {
   try {
@@ -102,11 +105,19 @@ const WRAPPER = `#!/bin/sh
 # The host's NODE_OPTIONS are meant for its own Node applications, not for this private runtime.
 # Called by its own path, it starts no program but node (readlink only through a link such as
 # /usr/bin/support): readlink and two dirname made "support --version" cost ~0.5x "node -e 0" more CPU.
+# NODE_EXTRA_CA_CERTS is handed over under another name: Node 20 would parse it, and every root CA
+# it has, as it starts (~50 ms with a distribution's bundle), where support reads it only for an
+# https connection; bin/load.cjs gives it its name back before anything else runs.
 self=$0
 [ -L "$self" ] && self=$(readlink -f "$self")
 case $self in /*) ;; *) self=$PWD/$self ;; esac
 prefix=\${self%/bin/*}
 unset NODE_OPTIONS
+if [ -n "\${NODE_EXTRA_CA_CERTS-}" ]; then
+  SUPPORT_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+  export SUPPORT_NODE_EXTRA_CA_CERTS
+  unset NODE_EXTRA_CA_CERTS
+fi
 exec "$prefix/lib/node" "$prefix/lib/app/main.js" "$@"
 `;
 
@@ -281,20 +292,28 @@ async function seaExecutable(node, exe, main, assets) {
   });
   fs.writeFileSync(config, JSON.stringify({ main: mainFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets }));
   await execFile(node.bin, ['--experimental-sea-config', config], { cwd: dir, env: { PATH: process.env.PATH } });
-  // Node reads NODE_OPTIONS before the app runs, and a host's (an APM agent's --require, a flag of
-  // a newer Node) would stop the executable before it starts: the name it reads is changed in the
-  // copy, in the one C string the runtime and its worker threads take it from.
+  // Node reads two variables before the app runs, and the names it reads are changed in the copy,
+  // in the one C string the runtime and its worker threads take each from:
+  // - NODE_OPTIONS: a host's (an APM agent's --require, a flag of a newer Node) would stop the
+  //   executable before it starts.
+  // - NODE_EXTRA_CA_CERTS: Node 20 parses the file, and every root CA it has, at start (~50 ms with
+  //   a distribution's bundle); support still reads the variable itself, for https connections
+  //   only (src/portal/dispatcher.ts).
   const binary = fs.readFileSync(node.bin);
   const rodata = elfSection(binary, '.rodata');
-  const name = Buffer.from('\0NODE_OPTIONS\0');
-  // C strings follow one another in .rodata (text, then NUL); the heap snapshot's copies of the
-  // name, there too, follow a length field instead.
-  const found = [];
-  for (let at = binary.indexOf(name, rodata.start); at >= 0 && at < rodata.end; at = binary.indexOf(name, at + 1)) {
-    if (binary[at - 1] >= 0x20 && binary[at - 1] < 0x7f) found.push(at);
+  for (const [from, to] of Object.entries(SEA_RENAMES)) {
+    if (to.length !== from.length) throw new Error(`sea: ${to} is not as long as ${from}`);
+    const name = Buffer.from(`\0${from}\0`);
+    // C strings follow one another in .rodata (text, then NUL; the text may end in a line break);
+    // the heap snapshot's copies of the name, there too, follow a length field instead.
+    const text = (c) => (c >= 0x20 && c < 0x7f) || c === 0x0a;
+    const found = [];
+    for (let at = binary.indexOf(name, rodata.start); at >= 0 && at < rodata.end; at = binary.indexOf(name, at + 1)) {
+      if (text(binary[at - 1])) found.push(at);
+    }
+    if (found.length !== 1) throw new Error(`sea: expected one ${from} C string in .rodata of node, found ${found.length}`);
+    binary.write(to, found[0] + 1, 'latin1');
   }
-  if (found.length !== 1) throw new Error(`sea: expected one NODE_OPTIONS C string in .rodata of node, found ${found.length}`);
-  binary.write(SEA_NODE_OPTIONS, found[0] + 1, 'latin1');
   fs.writeFileSync(exe, binary);
   fs.chmodSync(exe, 0o755);
   await execFile(process.execPath, [path.join(root, 'node_modules', 'postject', 'dist', 'cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE]);

@@ -4,10 +4,13 @@
  * The portable tarball and the single-file executable each print their version, Japanese help,
  * file a request on their own sandbox, list and view it, and build a bundle on worker threads whose
  * zip passes `unzip -t`. The .deb installs with dpkg (in CI, as root), the rpm lists its files, the
- * arm64 tarball holds an arm64 Node, and sha256sums.txt checks every file.
+ * arm64 tarball holds an arm64 Node, and sha256sums.txt checks every file. Neither has its Node
+ * parse NODE_EXTRA_CA_CERTS as it starts, yet an https portal signed by that CA is trusted.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +64,42 @@ function bare(exe: string, args: readonly string[], env: Record<string, string> 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** {@link bare}, without blocking this process (for a server that runs in it). */
+function bareAsync(exe: string, args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+  const vars = Object.entries({ PATH: noNodeBin, ...env }).map(([k, v]) => `${k}=${v}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/env', ['-i', ...vars, exe, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** An https portal on 127.0.0.1 whose certificate a private CA (made here with openssl) signed. */
+async function privateCaPortal(dir: string): Promise<{ url: string; ca: string; close: () => Promise<void> }> {
+  const sh = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  sh(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Dist Test CA']);
+  sh(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n');
+  sh(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf']);
+  const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) }, (req, res) => {
+    if (req.url === '/rest/api/2/myself') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accountId: 'a-1', displayName: 'Dist Admin' }));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ca: path.join(dir, 'ca.pem'),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** `r`, once it exited 0 (else the test fails showing its stderr). */
 function ok(r: Run): Run {
   expect(r.status, r.stderr).toBe(0);
@@ -87,6 +126,28 @@ describe.each([
     expect(ok(bare(exePath(), ['--version'], env)).stdout).toBe(`${VERSION}\n`);
     const hostile = { ...env, NODE_OPTIONS: '--require /nonexistent/preload.js --no-such-flag' };
     expect(ok(bare(exePath(), ['--version'], hostile)).stdout).toBe(`${VERSION}\n`);
+  });
+
+  it('does not have its Node parse NODE_EXTRA_CA_CERTS as it starts, yet trusts an https portal signed by that CA', async (ctx) => {
+    need(ctx, built, WHAT);
+    need(ctx, hasTool('openssl', ['version']), 'openssl');
+    // The control: Node 20 reads the file as it starts, and says so when it cannot.
+    const control = spawnSync(process.execPath, ['-e', '0'], { env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' }, encoding: 'utf8' });
+    expect(control.stderr).toContain('Ignoring extra certs');
+    expect(ok(bare(exePath(), ['--version'], { ...env, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' })).stderr).toBe('');
+    const dir = fs.mkdtempSync(path.join(home, 'tls-'));
+    const portal = await privateCaPortal(dir);
+    try {
+      const who = { ...env, SUPPORT_PORTAL: portal.url, SUPPORT_TOKEN: 'dist-token-1234', SUPPORT_KEYRING: 'off' };
+      const trusted = await bareAsync(exePath(), ['whoami', '--json'], { ...who, NODE_EXTRA_CA_CERTS: portal.ca });
+      expect(trusted.status, trusted.stderr).toBe(0);
+      expect(JSON.parse(trusted.stdout)).toMatchObject({ account: { displayName: 'Dist Admin' } });
+      const refused = await bareAsync(exePath(), ['whoami'], who);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('NODE_EXTRA_CA_CERTS');
+    } finally {
+      await portal.close();
+    }
   });
 
   it('starts through a symbolic link and by a relative path too (the tarball finds lib/ beside its bin/)', (ctx) => {

@@ -245,3 +245,19 @@ describe('stack traces of the bundle', () => {
     expect(sourceMapped(stack, path.join(dir, 'nomap.cjs'))).toBe(stack);
   });
 });
+
+describe('NODE_EXTRA_CA_CERTS handed over by the tarball wrapper (bin/load.cjs)', () => {
+  it('gets its own name back before the bundle runs, for support and the programs it starts', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'ca-env-'));
+    const file = path.join(dir, 'app.cjs');
+    fs.writeFileSync(file, 'process.stdout.write(JSON.stringify([process.env.NODE_EXTRA_CA_CERTS ?? null, process.env.SUPPORT_NODE_EXTRA_CA_CERTS ?? null]));\n');
+    const entry = path.join(dir, 'main.cjs');
+    fs.writeFileSync(entry, `require(${JSON.stringify(path.join(REPO, 'bin', 'load.cjs'))}).start({ version: 'x', file: ${JSON.stringify(file)}, help: false });\n`);
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, [entry, 'list'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+    const moved = run({ SUPPORT_NODE_EXTRA_CA_CERTS: '/etc/pki/corp-ca.pem' });
+    expect(moved.stderr).toBe('');
+    expect(JSON.parse(moved.stdout)).toEqual(['/etc/pki/corp-ca.pem', null]);
+    // Not moved (a clone, the single-file executable): left as it is.
+    expect(JSON.parse(run({}).stdout)).toEqual([null, null]);
+  });
+});
