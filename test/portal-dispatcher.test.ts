@@ -5,6 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderPortalError } from '../src/cli/errors.js';
+import { createT } from '../src/i18n/index.js';
 import { parseNoProxy } from '../src/portal/dispatcher.js';
 import { PortalError } from '../src/portal/errors.js';
 import { HttpTransport, type TransportOptions } from '../src/portal/http.js';
@@ -123,6 +125,11 @@ describe('proxies', () => {
     const err = await failure(transport({ baseUrl: 'https://portal.example', env: { HTTPS_PROXY: p.url } }).send(GET));
     expect([err.code, err.mayHaveBeenSent]).toEqual(['PROXY_REFUSED', false]);
     expect(p.seen).toHaveLength(1);
+    // Said as the proxy's refusal, with what to do about it, not as the portal's.
+    const said = renderPortalError(err, createT('en'));
+    expect(said.message).toContain('the proxy refused the connection (PROXY_REFUSED)');
+    expect(said.hint).toContain('NO_PROXY');
+    expect(renderPortalError(err, createT('ja')).hint).toContain('ネットワーク管理者');
   });
 
   it('a proxy that cannot reach the portal (503): a create is tried again, since it never left', async () => {
@@ -130,6 +137,7 @@ describe('proxies', () => {
     const err = await failure(transport({ baseUrl: 'https://portal.example', env: { HTTPS_PROXY: p.url } }).send(POST));
     expect([err.code, err.mayHaveBeenSent]).toEqual(['PROXY_UNAVAILABLE', false]);
     expect(p.seen).toHaveLength(3);
+    expect(renderPortalError(err, createT('en')).hint).toContain('could not connect to the portal');
   });
 
   it('a proxy that takes the tunnel and never answers: CONNECT_TIMEOUT within the connect timeout, and the create was not sent', async () => {

@@ -7,6 +7,7 @@ import { progressPrinter } from '../src/cli/cluster/progress.js';
 import type { Ctx } from '../src/cli/context.js';
 import { textWidth } from '../src/ui/width.js';
 import { runCli, tempDir, testDeps } from './support/harness.js';
+import { LoopbackProxy } from './support/proxy.js';
 
 /** A log whose redaction summary names many rules: a "Redacted: …" line far over 80 columns. */
 function plantedTree(): string {
@@ -64,5 +65,39 @@ describe('stderr at the terminal width', () => {
     show('node1', 100, 'downloading', 0);
     show('node2', 100, 'downloading', 3 * 1024 * 1024);
     expect(stderr()).toBe('  node1  100%  downloading\n  node2  100%  downloading  3.0 MiB\n');
+  });
+});
+
+describe('errors and hints at the terminal width', () => {
+  it('wrap at spaces on a terminal of 80 columns, in English and Japanese, and stay whole in a pipe', async () => {
+    const proxy = await LoopbackProxy.start({ connect: 407 });
+    try {
+      const env = { HTTPS_PROXY: proxy.url, SUPPORT_TOKEN: 'tok-1234567890', SUPPORT_EMAIL: 'me@example.com', SUPPORT_KEYRING: 'off' };
+      const argv = ['--portal', 'https://jira.example.com', 'list'];
+      for (const lang of ['en', 'ja']) {
+        const pipe = await runCli([...argv, '--lang', lang], { env });
+        expect(pipe.code).toBe(1);
+        const pipeLines = pipe.stderr.trimEnd().split('\n');
+        expect(pipeLines.some((l) => textWidth(l) > 80), pipe.stderr).toBe(true);
+        const tty = await runCli([...argv, '--lang', lang], { env, tty: true, columns: 80 });
+        expect(tty.code).toBe(1);
+        // From the error on (the spinner's frame before it is cleared on a real terminal).
+        const lines = tty.stderr
+          .slice(tty.stderr.indexOf(lang === 'en' ? 'error:' : 'エラー:'))
+          .trimEnd()
+          .split('\n');
+        for (const l of lines) expect(textWidth(l), l).toBeLessThanOrEqual(80);
+        expect(lines.length).toBeGreaterThan(pipeLines.length);
+        // Nothing lost, and nothing cut inside a word: joined again, the English is the pipe's word
+        // for word; the Japanese may break between characters, never inside the host or the variable.
+        const words = (s: string[]) => s.join(' ').split(/\s+/).filter(Boolean);
+        if (lang === 'en') expect(words(lines)).toEqual(words(pipeLines));
+        else expect(lines.join('').replace(/\s+/g, '')).toBe(pipeLines.join('').replace(/\s+/g, ''));
+        expect(tty.stderr).toContain('jira.example.com');
+        expect(tty.stderr).toContain('HTTPS_PROXY=http://USER:PASSWORD@PROXY:PORT');
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });

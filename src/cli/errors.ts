@@ -84,6 +84,13 @@ export function describeCause(code: string | undefined, t: T): string {
   return t('portal.cause.other', code ?? 'unknown');
 }
 
+/** What to do when the proxy, not the portal, said no (the codes of `portal/dispatcher.ts`). */
+const PROXY_HINTS: Readonly<Record<string, 'portal.hint.proxyAuth' | 'portal.hint.proxyRefused' | 'portal.hint.proxyUnavailable'>> = {
+  PROXY_AUTH: 'portal.hint.proxyAuth',
+  PROXY_REFUSED: 'portal.hint.proxyRefused',
+  PROXY_UNAVAILABLE: 'portal.hint.proxyUnavailable',
+};
+
 /**
  * A portal failure in the user's language: who answered, what it means, what to do, and the
  * portal's own messages exactly as it gave them.
@@ -120,6 +127,6 @@ export function renderPortalError(err: PortalError, t: T): RenderedError {
       return { message: t('portal.err.tls', host, err.code ?? 'TLS'), hint: t('portal.hint.tls') };
     case 'network':
     default:
-      return { message: t('portal.err.network', host, describeCause(err.code, t)), hint: t('portal.hint.network') };
+      return { message: t('portal.err.network', host, describeCause(err.code, t)), hint: t(err.code !== undefined && Object.hasOwn(PROXY_HINTS, err.code) ? PROXY_HINTS[err.code]! : 'portal.hint.network') };
   }
 }

@@ -5,6 +5,7 @@ import { buildCtx, globalsOf } from './context.js';
 import type { Deps } from './deps.js';
 import { exitCodeFor, renderError } from './errors.js';
 import { loadCommands } from './commands/index.js';
+import { errWrapped } from '../ui/io.js';
 import { theme } from '../ui/theme.js';
 import { commandIndex, langFlag } from './argv.js';
 import { jsonArgv } from './json-fields.js';
@@ -121,12 +122,13 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     const err = deps.signal.aborted && !(thrown instanceof CancelledError) && !(thrown instanceof CliError) ? new CancelledError({ cause: thrown }) : thrown;
     const code = exitCodeFor(err);
     const r = renderError(err, t);
-    if (code === 130) {
-      deps.io.err(r.message);
-    } else {
-      deps.io.err(`${c.red(t('err.prefix'))} ${r.message}`);
-    }
-    if (r.hint) deps.io.err(`${c.dim(t('err.hint'))} ${r.hint}`);
+    // On a terminal each line wraps at spaces (a host name or a variable cut in two reads badly);
+    // in a pipe it stays whole.
+    const say = (text: string): void => {
+      for (const line of text.split('\n')) errWrapped(deps.io, line);
+    };
+    say(code === 130 ? r.message : `${c.red(t('err.prefix'))} ${r.message}`);
+    if (r.hint) say(`${c.dim(t('err.hint'))} ${r.hint}`);
     return code;
   };
 
