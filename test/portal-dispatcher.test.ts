@@ -19,10 +19,13 @@ afterEach(async () => {
 });
 
 /** A server on 127.0.0.1 answering with `handler`; closed after the test. */
-async function serve(handler: http.RequestListener): Promise<string> {
+async function serve(handler: http.RequestListener, onConnection?: () => void): Promise<string> {
   const server = http.createServer(handler);
   const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => sockets.add(s));
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    onConnection?.();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(async () => {
     for (const s of sockets) s.destroy();
@@ -183,6 +186,23 @@ describe('a portal that stops', () => {
     const err = await failure(transport({ baseUrl: base, readTimeoutMs: 200 }).send(POST));
     expect([err.kind, err.code, err.mayHaveBeenSent]).toEqual(['timeout', 'HEADERS_TIMEOUT', true]);
     expect(n).toBe(1);
+  });
+});
+
+describe('idle connections', () => {
+  it('are reused while fresh, and closed by the client once idle for the idle timeout: a later create goes out on a new one', async () => {
+    let connections = 0;
+    const base = await serve(
+      (_req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'),
+      () => connections++,
+    );
+    const t = transport({ baseUrl: base, idleTimeoutMs: 200 });
+    await t.send(POST);
+    await t.send(POST);
+    expect(connections).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await t.send(POST);
+    expect(connections).toBe(2);
   });
 });
 

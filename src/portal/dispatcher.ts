@@ -38,6 +38,12 @@ export interface NetworkOptions {
   connectTimeoutMs?: number;
   /** Time allowed with no data either way on the connection once it is open; default 60 s. */
   readTimeoutMs?: number;
+  /**
+   * How long an idle connection is kept for the next call; default 4 s (undici's). A create sent
+   * after minutes of prompts must not go out on a connection the server or a balancer has since
+   * closed: it would fail as "may have been sent", and never be sent again.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** One request through a {@link Dispatcher}. */
@@ -108,6 +114,7 @@ class NodeDispatcher implements Dispatcher {
   private readonly env: Readonly<Record<string, string | undefined>>;
   private readonly connectTimeout: number;
   private readonly readTimeout: number;
+  private readonly idleTimeout: number;
   private readonly noProxy: NoProxy;
   private readonly agents = new Map<string, http.Agent>();
   private context: SecureContext | undefined;
@@ -116,6 +123,7 @@ class NodeDispatcher implements Dispatcher {
     this.env = opts.env ?? {};
     this.connectTimeout = opts.connectTimeoutMs ?? 10_000;
     this.readTimeout = opts.readTimeoutMs ?? 60_000;
+    this.idleTimeout = opts.idleTimeoutMs ?? 4_000;
     this.noProxy = parseNoProxy(this.pick('no_proxy'));
   }
 
@@ -252,7 +260,9 @@ class NodeDispatcher implements Dispatcher {
     // Forwarding to a proxy: the agent's connections go to the proxy, over TLS for an https:// one.
     const overTls = forward ? proxy.url.protocol === 'https:' : secure;
     const Agent = overTls ? (lazy('node:https') as typeof Https).Agent : http.Agent;
-    const agent = new Agent({ keepAlive: !fresh, scheduling: 'lifo' });
+    // `timeout`: how long a pooled connection may sit idle before the agent closes it (a request
+    // sets its own read timeout while it runs).
+    const agent = new Agent({ keepAlive: !fresh, scheduling: 'lifo', timeout: this.idleTimeout });
     (agent as unknown as { createConnection: Connect }).createConnection = this.opener(overTls, forward ? undefined : secure ? proxy : undefined);
     if (!fresh) this.agents.set(key, agent);
     return agent;
