@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const v8 = await import('node:v8');
   // Peak memory of commands that talk to a portal (bench/list, bench/attach): the young generation
   // otherwise grows to 3 x 16 MiB while pages of JSON stream through `list --limit 0`; keeping it at
-  // its initial size holds 5,000 requests at ~83 MiB instead of ~105.
+  // its initial size held 5,000 requests at ~83 MiB instead of ~105 (with undici; 64 MiB since).
   v8.setFlagsFromString('--semi-space-growth-factor=1');
   // `support bundle` (its worker threads inherit these flags): its trigger scan (WebAssembly) and
   // redaction loops run hot for seconds, so both compilers' optimized code pays (bench/README.md:
