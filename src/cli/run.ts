@@ -122,10 +122,14 @@ export async function run(argv: readonly string[], deps: Deps): Promise<number> 
     const err = deps.signal.aborted && !(thrown instanceof CancelledError) && !(thrown instanceof CliError) ? new CancelledError({ cause: thrown }) : thrown;
     const code = exitCodeFor(err);
     const r = renderError(err, t);
-    // On a terminal each line wraps at spaces (a host name or a variable cut in two reads badly);
-    // in a pipe it stays whole.
+    // On a terminal each line of prose wraps at spaces (a host name or a variable cut in two reads
+    // badly); in a pipe it stays whole. Indented lines stay whole everywhere: a command to copy, or
+    // the portal's own words as it gave them.
     const say = (text: string): void => {
-      for (const line of text.split('\n')) errWrapped(deps.io, line);
+      for (const line of text.split('\n')) {
+        if (line.startsWith(' ')) deps.io.err(line);
+        else errWrapped(deps.io, line);
+      }
     };
     say(code === 130 ? r.message : `${c.red(t('err.prefix'))} ${r.message}`);
     if (r.hint) say(`${c.dim(t('err.hint'))} ${r.hint}`);
