@@ -64,13 +64,28 @@ async function main(): Promise<number> {
   const deps = productionDeps({
     io,
     env: process.env,
-    cwd: process.cwd(),
+    cwd: workingFolder(),
     version: version(),
     signal: controller.signal,
     clock: systemClock,
     ...(isSea() ? { executable: process.execPath } : {}),
   });
   return run(argv, deps);
+}
+
+/**
+ * The folder relative paths are read from. Run from a folder that has since been deleted (a shell
+ * left in an unpacked support zip that was cleaned up), Node cannot say: the shell's PWD stands in,
+ * so that commands without a relative path (list, view, comment) work, and a relative path is
+ * reported missing like any other.
+ */
+function workingFolder(): string {
+  try {
+    return process.cwd();
+  } catch {
+    const pwd = process.env.PWD;
+    return pwd?.startsWith('/') ? pwd : '/';
+  }
 }
 
 main().then(

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -117,5 +119,30 @@ describe('errors and exit codes', () => {
     expect(exitCodeFor(new CliError('x'))).toBe(1);
     expect(exitCodeFor(new Error('bug'))).toBe(1);
     expect(exitCodeFor(new CancelledError())).toBe(130);
+  });
+});
+
+describe('run from a folder that was deleted', () => {
+  it('a command without a relative path works; a relative path is reported missing (exit 2), not as a crash', (ctx) => {
+    need(ctx, isBuilt(), 'the build (npm run build)');
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'support-gone-'));
+    const gone = path.join(home, 'unpacked-zip');
+    const inGone = (args: string) =>
+      spawnSync('/bin/sh', ['-c', `mkdir "$D" && cd "$D" && rmdir "$D" && exec "$NODE" "$BIN" ${args}`], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: home, SUPPORT_CONFIG_DIR: path.join(home, 'config'), SUPPORT_DATA_DIR: path.join(home, 'data'), D: gone, NODE: process.execPath, BIN },
+      });
+    try {
+      const list = inGone('--portal sandbox list --json');
+      expect(list.stderr).not.toContain('uv_cwd');
+      expect(list.status, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([]);
+      const attach = inGone('--portal sandbox attach SUP-1 relative.log');
+      expect(attach.status).toBe(2);
+      expect(attach.stderr).toContain('relative.log (not found)');
+      expect(attach.stderr).not.toContain('uv_cwd');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
