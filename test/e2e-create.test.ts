@@ -56,12 +56,17 @@ describe('support create in a terminal (tmux)', () => {
     await waitFor(/\? Details/);
     type('Rule X fails on every run since Monday.');
     await waitFor(/\? … \(empty line to finish\)/);
-    // A person's Enter comes well after the line before it (lines closer together are one paste).
+    // A person's lines come well apart (lines closer together are one paste). The second one, with
+    // the prompt before it, is wider than the terminal's 120 columns.
+    await new Promise((r) => setTimeout(r, 100));
+    type('The audit log says the actor lacks the Browse projects permission on HELPDESK since the upgrade to 10.3.');
+    await waitFor(/lacks the Browse[\s\S]*\? … \(empty line to finish\)/);
     await new Promise((r) => setTimeout(r, 100));
     keys('Enter');
     const afterDetails = await waitFor(/\? Files to attach/);
-    // The empty continuation prompt that ended the text is erased, the text itself kept.
-    expect(afterDetails).toContain('Rule X fails on every run since Monday.');
+    // Every line of the text is shown indented, as one block; no continuation prompt is left, neither
+    // before a line nor the empty one that ended the text.
+    expect(afterDetails).toContain('\n  Rule X fails on every run since Monday.\n  The audit log says the actor lacks the Browse projects permission on HELPDESK since the upgrade to 10.3.\n');
     expect(afterDetails).not.toContain('(empty line to finish)');
     keys('Enter');
     await waitFor(/\? Phone number/);
@@ -96,7 +101,7 @@ describe('support create in a terminal (tmux)', () => {
       expect(f.summary).toBe('E2E automation rule fails');
       expect(JSON.stringify(f.customfield_10010)).toContain('Jira');
       expect(JSON.stringify(f.customfield_10013)).toContain('Level 3');
-      expect(f.description).toBe('Rule X fails on every run since Monday.\n\nProduction instance: yes');
+      expect(f.description).toBe('Rule X fails on every run since Monday.\nThe audit log says the actor lacks the Browse projects permission on HELPDESK since the upgrade to 10.3.\n\nProduction instance: yes');
       expect(JSON.stringify(f.customfield_10018)).toContain('Yes, I grant access');
       expect(f.customfield_10015).toBe('+81 3-1234-5678');
       expect(JSON.stringify(f.customfield_10016)).toContain('Bitbucket Cloud');

@@ -4,6 +4,7 @@ import { createT, type Lang } from '../i18n/index.js';
 import type { Env } from '../lib/env.js';
 import { wantColor } from './io.js';
 import { theme } from './theme.js';
+import { textWidth } from './width.js';
 import { CancelledError } from '../lib/errors.js';
 import type { Choice, ChoiceSeparator, Prompter } from '../lib/prompter.js';
 
@@ -145,10 +146,8 @@ function readLines(
     opts.output.write(`? ${q.message}\n`);
     rl.setPrompt('  ');
     rl.prompt();
-    rl.on('line', (line: string) => {
-      const now = Date.now();
-      const inPaste = now - last < PASTE_GAP_MS;
-      last = now;
+    const onLine = (line: string): void => {
+      const inPaste = Date.now() - last < PASTE_GAP_MS;
       if (line.trim() === ':e') {
         finish(() => {
           void import('./editor.js').then(({ editText }) => editText(trimEnd(got), { env: opts.env ?? {} })).then((text) => resolve(text.replace(/\s+$/, '')), reject);
@@ -166,9 +165,22 @@ function readLines(
         finish(() => resolve(trimEnd(got)));
         return;
       }
+      // A line typed after the "… (empty line to finish)" prompt is shown again indented like the
+      // first one, so the text reads as one block (the hint stays only on the line being typed).
+      const tty = opts.output as { isTTY?: boolean; columns?: number };
+      if (got.length > 0 && tty.isTTY && tty.columns) {
+        const rows = Math.max(1, Math.ceil(textWidth(`? ${q.more} ${line}`) / tty.columns));
+        opts.output.write(`\x1b[${rows}A\r\x1b[J  ${line}\n`);
+      }
       got.push(line);
       rl.setPrompt(`? ${q.more} `);
       rl.prompt();
+    };
+    // The gap that tells a paste from typing is taken from the end of the previous line's handling:
+    // the time spent showing a line again (the first width lookup builds its tables) is not the user's.
+    rl.on('line', (line: string) => {
+      onLine(line);
+      last = Date.now();
     });
   });
 }
