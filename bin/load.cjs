@@ -146,8 +146,8 @@ function writeAll(fd, buf) {
 
 /**
  * A bundle's source (ASCII: esbuild escapes the rest, scripts/ascii.mjs what esbuild leaves)
- * inside its module wrapper, and its code cache, if there is one. The file is read into a buffer that has room for the wrapper around it, so that
- * the one string made from it is what V8 compiles: joining the wrapper to the file's text made V8
+ * inside its module wrapper, and its code cache, if there is one. The file is read into a buffer
+ * that has room for the wrapper around it, so that the one string made from it is what V8 compiles: joining the wrapper to the file's text made V8
  * flatten a third copy of the 1.4 MB (~350 page faults, each dear on a virtual machine: measured,
  * bench/README.md "Fixed costs").
  */
@@ -182,8 +182,8 @@ function readBundle(file) {
  */
 function train({ file, source, out, args, require: req }) {
   const script = compile(file, source, undefined);
-  // main.ts sets V8 flags for the command (--liftoff-only, ...). V8 refuses a cache made under
-  // other flags than those the CLI starts with, so they are not set in this run.
+  // main.ts sets V8 flags for the command (--semi-space-growth-factor, ...). V8 refuses a cache
+  // made under other flags than those the CLI starts with, so they are not set in this run.
   require('node:v8').setFlagsFromString = () => undefined;
   const runs = Array.isArray(args[0]) ? args : [args];
   const exit = process.exit;

@@ -301,12 +301,12 @@ async function seaExecutable(node, exe, main, assets) {
   //   only (src/portal/dispatcher.ts).
   const binary = fs.readFileSync(node.bin);
   const rodata = elfSection(binary, '.rodata');
+  // C strings follow one another in .rodata (text, then NUL; the text may end in a line break);
+  // the heap snapshot's copies of a name, there too, follow a length field instead.
+  const text = (c) => (c >= 0x20 && c < 0x7f) || c === 0x0a;
   for (const [from, to] of Object.entries(SEA_RENAMES)) {
     if (to.length !== from.length) throw new Error(`sea: ${to} is not as long as ${from}`);
     const name = Buffer.from(`\0${from}\0`);
-    // C strings follow one another in .rodata (text, then NUL; the text may end in a line break);
-    // the heap snapshot's copies of the name, there too, follow a length field instead.
-    const text = (c) => (c >= 0x20 && c < 0x7f) || c === 0x0a;
     const found = [];
     for (let at = binary.indexOf(name, rodata.start); at >= 0 && at < rodata.end; at = binary.indexOf(name, at + 1)) {
       if (text(binary[at - 1])) found.push(at);

@@ -117,6 +117,8 @@ class NodeDispatcher implements Dispatcher {
   private readonly idleTimeout: number;
   private readonly noProxy: NoProxy;
   private readonly agents = new Map<string, http.Agent>();
+  /** The proxy of https:// (true) and http:// (false) targets, once read. */
+  private readonly proxies = new Map<boolean, Proxy | undefined>();
   private context: SecureContext | undefined;
 
   constructor(private readonly opts: NetworkOptions) {
@@ -136,14 +138,12 @@ class NodeDispatcher implements Dispatcher {
     this.agents.clear();
   }
 
-  /** The proxy for `target`, unless NO_PROXY names it or none is set. */
+  /** The proxy for `target`, unless NO_PROXY names it or none is set (each variable read once). */
   private proxyFor(target: URL): Proxy | undefined {
-    const raw = target.protocol === 'https:' ? this.pick('https_proxy') || this.pick('http_proxy') : this.pick('http_proxy');
-    if (!raw || this.noProxy(target)) return undefined;
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
-    const user = decodeURIComponent(url.username);
-    const auth = user || url.password ? `Basic ${Buffer.from(`${user}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
-    return { url, ...(auth ? { auth } : {}) };
+    const secure = target.protocol === 'https:';
+    if (!this.proxies.has(secure)) this.proxies.set(secure, parseProxy(secure ? this.pick('https_proxy') || this.pick('http_proxy') : this.pick('http_proxy')));
+    const proxy = this.proxies.get(secure);
+    return proxy && !this.noProxy(target) ? proxy : undefined;
   }
 
   /** The trusted roots with the CA files, made at the first https connection; undefined: Node's own. */
@@ -360,6 +360,15 @@ function withReaders(res: http.IncomingMessage): ResponseBody {
       });
     },
   });
+}
+
+/** A proxy variable's value (`host:port` or a URL, with `user:password@` if the proxy wants them); undefined when empty. */
+function parseProxy(raw: string): Proxy | undefined {
+  if (!raw) return undefined;
+  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  const user = decodeURIComponent(url.username);
+  const auth = user || url.password ? `Basic ${Buffer.from(`${user}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
+  return { url, ...(auth ? { auth } : {}) };
 }
 
 function unbracket(host: string): string {

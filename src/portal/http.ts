@@ -207,13 +207,7 @@ export class HttpTransport {
       try {
         res = await this.dispatcher.request(url, { method: 'GET', headers, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
       } catch (err) {
-        if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
-        // A CA file read at the first https connection (buildDispatcher): said as what it is.
-        if (err instanceof CaFileError) throw err;
-        const code = transportCodeOf(err);
-        const { kind } = transportCode(code);
-        this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
-        throw new PortalError({ kind, code, method: 'GET', url: bareUrl, cause: err, mayHaveBeenSent: false });
+        throw this.noAnswer(err, 'GET', bareUrl, started);
       }
       const h = flatHeaders(res.headers);
       this.trace(`< ${res.statusCode} (${this.opts.clock.now() - started} ms)`);
@@ -226,6 +220,21 @@ export class HttpTransport {
       const now = this.opts.clock.now();
       throw errorFromAnswer('GET', bareUrl, answer, parseRetryAfter(h['retry-after'], now) ?? parseRateLimitReset(h['x-ratelimit-reset'], now));
     });
+  }
+
+  /**
+   * What a call that got no answer (or lost it midway) throws: a cancellation when Ctrl-C (or
+   * SIGTERM, SIGHUP) stopped it, never a network failure; a CA file that could not be read at the
+   * first https connection as what it is; else the PortalError of its transport code, traced.
+   */
+  private noAnswer(err: unknown, method: string, bareUrl: string, started: number): Error {
+    if (this.opts.signal?.aborted) return new CancelledError({ cause: err });
+    if (err instanceof CaFileError) return err;
+    const code = transportCodeOf(err);
+    const { kind, mayHaveBeenSent } = transportCode(code);
+    this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
+    // A GET changes nothing; a write that left may have reached the server unless the connection never opened.
+    return new PortalError({ kind, code, method, url: bareUrl, cause: err, mayHaveBeenSent: method !== 'GET' && mayHaveBeenSent });
   }
 
   /** One attempt: the answer when it is a success (or accepted), else the classified PortalError. */
@@ -265,14 +274,7 @@ export class HttpTransport {
       await new Promise((resolve) => setImmediate(resolve));
       answer = { status: res.statusCode, headers: flatHeaders(res.headers), text };
     } catch (err) {
-      // Ctrl-C (or SIGTERM, SIGHUP) stopped the call: a cancellation, never a network failure.
-      if (this.opts.signal?.aborted) throw new CancelledError({ cause: err });
-      if (err instanceof CaFileError) throw err;
-      const code = transportCodeOf(err);
-      const { kind, mayHaveBeenSent } = transportCode(code);
-      this.trace(`< ${code ?? kind} after ${this.opts.clock.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
-      // A GET changes nothing; a write that left may have reached the server unless the connection never opened.
-      throw new PortalError({ kind, code, method: call.method, url: bareUrl, cause: err, mayHaveBeenSent: call.method !== 'GET' && mayHaveBeenSent });
+      throw this.noAnswer(err, call.method, bareUrl, started);
     }
     this.trace(`< ${answer.status} (${this.opts.clock.now() - started} ms, ${answer.text.length} bytes)`);
     if (answer.headers.date) this.clockSkewMs = skewFromDateHeader(answer.headers.date, this.opts.clock.now());
