@@ -62,11 +62,17 @@ describe('support create in a terminal (tmux)', () => {
     type('The audit log says the actor lacks the Browse projects permission on HELPDESK since the upgrade to 10.3.');
     await waitFor(/lacks the Browse[\s\S]*\? … \(empty line to finish\)/);
     await new Promise((r) => setTimeout(r, 100));
+    // A stack-trace line that starts with a tab: 27 cells of prompt, the tab to column 32, then 92
+    // characters: 124 columns on screen, though its characters alone would fit in 120.
+    type('\tat com.atlassian.automation.rules.RuleExecutorService.executeRule(RuleExecutorImpl.java:421)');
+    await waitFor(/RuleExecutorImpl\.java:421\)[\s\S]*\? … \(empty line to finish\)/);
+    await new Promise((r) => setTimeout(r, 100));
     keys('Enter');
     const afterDetails = await waitFor(/\? Files to attach/);
     // Every line of the text is shown indented, as one block; no continuation prompt is left, neither
     // before a line nor the empty one that ended the text.
     expect(afterDetails).toContain('\n  Rule X fails on every run since Monday.\n  The audit log says the actor lacks the Browse projects permission on HELPDESK since the upgrade to 10.3.\n');
+    expect(afterDetails).toMatch(/\n {2}\s*at com\.atlassian\.automation\.rules\.RuleExecutorService\.executeRule\(RuleExecutorImpl\.java:421\)\n/);
     expect(afterDetails).not.toContain('(empty line to finish)');
     keys('Enter');
     await waitFor(/\? Phone number/);
@@ -101,7 +107,7 @@ describe('support create in a terminal (tmux)', () => {
       expect(f.summary).toBe('E2E automation rule fails');
       expect(JSON.stringify(f.customfield_10010)).toContain('Jira');
       expect(JSON.stringify(f.customfield_10013)).toContain('Level 3');
-      expect(f.description).toBe('Rule X fails on every run since Monday.\nThe audit log says the actor lacks the Browse projects permission on HELPDESK since the upgrade to 10.3.\n\nProduction instance: yes');
+      expect(f.description).toBe('Rule X fails on every run since Monday.\nThe audit log says the actor lacks the Browse projects permission on HELPDESK since the upgrade to 10.3.\n\tat com.atlassian.automation.rules.RuleExecutorService.executeRule(RuleExecutorImpl.java:421)\n\nProduction instance: yes');
       expect(JSON.stringify(f.customfield_10018)).toContain('Yes, I grant access');
       expect(f.customfield_10015).toBe('+81 3-1234-5678');
       expect(JSON.stringify(f.customfield_10016)).toContain('Bitbucket Cloud');

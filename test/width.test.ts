@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { padCells, PLAIN_RANGES, textWidth, wrapText } from '../src/ui/width.js';
+import { padCells, PLAIN_RANGES, terminalRows, textWidth, wrapText } from '../src/ui/width.js';
 
 const segmenter = new Intl.Segmenter();
 const clusters = (s: string) => [...segmenter.segment(s)].length;
@@ -43,5 +43,24 @@ describe('textWidth (src/ui/width.ts) against string-width', () => {
     expect(textWidth('日本語のテキスト、です。')).toBe(24);
     expect(padCells('（既定: 50）', 14)).toBe('（既定: 50）  ');
     expect(wrapText('サポート・バンドルを作成します。', 10)).toEqual(['サポート・', 'バンドルを', '作成しま', 'す。']);
+  });
+});
+
+describe('terminalRows: the rows a line takes on a terminal', () => {
+  it.each([
+    ['', 80, 1],
+    ['x'.repeat(80), 80, 1],
+    ['x'.repeat(81), 80, 2],
+    // A tab goes to the next multiple of 8: 27 cells, a tab to 32, then 49 more is 81.
+    [`${'p'.repeat(27)}\t${'x'.repeat(49)}`, 80, 2],
+    [`${'p'.repeat(27)}\t${'x'.repeat(48)}`, 80, 1],
+    // Near the edge a tab stops at the last column instead of wrapping.
+    [`${'x'.repeat(76)}\tyz`, 80, 2],
+    // A wide character that does not fit in the last cell goes whole to the next row.
+    [`${'x'.repeat(79)}語`, 80, 2],
+    [`${'x'.repeat(78)}語`, 80, 1],
+    ['語'.repeat(41), 80, 2],
+  ])('%j at %i columns: %i', (text, columns, rows) => {
+    expect(terminalRows(text, columns)).toBe(rows);
   });
 });

@@ -4,7 +4,7 @@ import { createT, type Lang } from '../i18n/index.js';
 import type { Env } from '../lib/env.js';
 import { wantColor } from './io.js';
 import { theme } from './theme.js';
-import { textWidth } from './width.js';
+import { terminalRows } from './width.js';
 import { CancelledError } from '../lib/errors.js';
 import type { Choice, ChoiceSeparator, Prompter } from '../lib/prompter.js';
 
@@ -169,7 +169,7 @@ function readLines(
       // first one, so the text reads as one block (the hint stays only on the line being typed).
       const tty = opts.output as { isTTY?: boolean; columns?: number };
       if (got.length > 0 && tty.isTTY && tty.columns) {
-        const rows = Math.max(1, Math.ceil(textWidth(`? ${q.more} ${line}`) / tty.columns));
+        const rows = terminalRows(`? ${q.more} ${line}`, tty.columns);
         opts.output.write(`\x1b[${rows}A\r\x1b[J  ${line}\n`);
       }
       got.push(line);

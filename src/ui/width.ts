@@ -213,3 +213,26 @@ export function wrapIndented(text: string, width: number, indent = 0): string {
     .map((l) => (l === '' ? '' : pad + l))
     .join('\n');
 }
+
+/**
+ * How many rows `text` takes on a terminal `columns` wide when written from the first column: a
+ * character that does not fit goes to the next row (a wide one leaves the last cell empty), a tab
+ * moves to the next multiple of 8 but not past the last column, as terminals do.
+ */
+export function terminalRows(text: string, columns: number): number {
+  let rows = 1;
+  let col = 0;
+  for (const ch of text) {
+    if (ch === '\t') {
+      col = Math.min(col + 8 - (col % 8), columns - 1);
+      continue;
+    }
+    const w = textWidth(ch);
+    if (col + w > columns) {
+      rows++;
+      col = 0;
+    }
+    col += w;
+  }
+  return rows;
+}
