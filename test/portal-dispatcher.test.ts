@@ -143,6 +143,24 @@ describe('proxies', () => {
     expect(renderPortalError(err, createT('en')).hint).toContain('could not connect to the portal');
   });
 
+  it('a proxy that nothing answers at: PROXY_UNREACHABLE, through a tunnel and forwarding alike, said as the proxy\'s failure', async () => {
+    // A port that was just free: nothing listens there.
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const dead = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    for (const [baseUrl, env] of [
+      ['https://portal.example', { HTTPS_PROXY: dead }],
+      ['http://portal.example:8080', { HTTP_PROXY: dead }],
+    ] as const) {
+      const err = await failure(transport({ baseUrl, env, retry: { maxAttempts: 1 } }).send(POST));
+      expect([err.kind, err.code, err.mayHaveBeenSent], baseUrl).toEqual(['network', 'PROXY_UNREACHABLE', false]);
+      const said = renderPortalError(err, createT('en'));
+      expect(said.message).toContain('the proxy could not be reached (PROXY_UNREACHABLE)');
+      expect(said.hint).toContain('HTTPS_PROXY / HTTP_PROXY');
+    }
+  });
+
   it('a proxy that takes the tunnel and never answers: CONNECT_TIMEOUT within the connect timeout, and the create was not sent', async () => {
     const p = await proxy({ connect: 'stall' });
     const started = Date.now();

@@ -85,7 +85,8 @@ export function describeCause(code: string | undefined, t: T): string {
 }
 
 /** What to do when the proxy, not the portal, said no (the codes of `portal/dispatcher.ts`). */
-const PROXY_HINTS: Readonly<Record<string, 'portal.hint.proxyAuth' | 'portal.hint.proxyRefused' | 'portal.hint.proxyUnavailable'>> = {
+const PROXY_HINTS: Readonly<Record<string, 'portal.hint.proxyUnreachable' | 'portal.hint.proxyAuth' | 'portal.hint.proxyRefused' | 'portal.hint.proxyUnavailable'>> = {
+  PROXY_UNREACHABLE: 'portal.hint.proxyUnreachable',
   PROXY_AUTH: 'portal.hint.proxyAuth',
   PROXY_REFUSED: 'portal.hint.proxyRefused',
   PROXY_UNAVAILABLE: 'portal.hint.proxyUnavailable',

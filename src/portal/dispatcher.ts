@@ -79,8 +79,8 @@ export interface Dispatcher {
 
 /**
  * A failure of the connection itself, named by a code of our own where Node has none
- * (`CONNECT_TIMEOUT`, `HEADERS_TIMEOUT`, `BODY_TIMEOUT`, `PROXY_AUTH`, `PROXY_REFUSED`,
- * `PROXY_UNAVAILABLE`: see TRANSPORT_CODES in `errors.ts`).
+ * (`CONNECT_TIMEOUT`, `HEADERS_TIMEOUT`, `BODY_TIMEOUT`, `PROXY_UNREACHABLE`, `PROXY_AUTH`,
+ * `PROXY_REFUSED`, `PROXY_UNAVAILABLE`: see TRANSPORT_CODES in `errors.ts`).
  */
 export class ConnectionError extends Error {
   constructor(
@@ -167,10 +167,11 @@ class NodeDispatcher implements Dispatcher {
   }
 
   /**
-   * Opens a connection for an agent: TCP (and TLS) to `options`' host, or a tunnel through `proxy`
-   * for https. Within the connect timeout, or it fails with CONNECT_TIMEOUT.
+   * Opens a connection for an agent: TCP (and TLS) to `options`' host (`toProxy`: a proxy that
+   * requests are forwarded to), or a tunnel through `proxy` for https. Within the connect timeout,
+   * or it fails with CONNECT_TIMEOUT.
    */
-  private opener(secure: boolean, tunnel: Proxy | undefined): Connect {
+  private opener(secure: boolean, tunnel: Proxy | undefined, toProxy = false): Connect {
     return (options, done) => {
       const host = unbracket(String(options.host ?? 'localhost'));
       const port = Number(options.port) || (secure ? 443 : 80);
@@ -201,7 +202,7 @@ class NodeDispatcher implements Dispatcher {
           s[CONNECTED] = true;
           finish(null, s);
         });
-        s.once('error', (err) => finish(err));
+        s.once('error', (err) => finish(toProxy ? proxyUnreachable(`${host}:${port}`, err) : err));
       };
       let cancel: ((err: Error) => void) | undefined;
       if (!tunnel) open(() => (secure ? this.tls(host, port) : net.connect({ host, port })));
@@ -246,7 +247,7 @@ class NodeDispatcher implements Dispatcher {
       if (head.length > 0) socket.unshift(head);
       done(null, socket);
     });
-    req.once('error', (err) => done(err));
+    req.once('error', (err) => done(proxyUnreachable(`${proxyHost}:${Number(proxy.url.port) || (secureProxy ? 443 : 80)}`, err)));
     req.end();
     return (err) => req.destroy(err);
   }
@@ -263,7 +264,7 @@ class NodeDispatcher implements Dispatcher {
     // `timeout`: how long a pooled connection may sit idle before the agent closes it (a request
     // sets its own read timeout while it runs).
     const agent = new Agent({ keepAlive: !fresh, scheduling: 'lifo', timeout: this.idleTimeout });
-    (agent as unknown as { createConnection: Connect }).createConnection = this.opener(overTls, forward ? undefined : secure ? proxy : undefined);
+    (agent as unknown as { createConnection: Connect }).createConnection = this.opener(overTls, forward ? undefined : secure ? proxy : undefined, forward);
     if (!fresh) this.agents.set(key, agent);
     return agent;
   }
@@ -360,6 +361,17 @@ function withReaders(res: http.IncomingMessage): ResponseBody {
       });
     },
   });
+}
+
+/**
+ * The proxy itself could not be reached (nothing listens there, its name is unknown: a system
+ * error): said as the proxy's failure, not the portal's. The system code stays in the message, not
+ * as the cause, whose code would be taken for the portal's. Anything else (a timeout, TLS) as it is.
+ */
+function proxyUnreachable(where: string, err: Error): Error {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (err instanceof ConnectionError || !/^E[A-Z_]+$/.test(code)) return err;
+  return new ConnectionError('PROXY_UNREACHABLE', `the proxy ${where} could not be reached: ${code}`);
 }
 
 /** A proxy variable's value (`host:port` or a URL, with `user:password@` if the proxy wants them); undefined when empty. */

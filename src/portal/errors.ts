@@ -156,6 +156,7 @@ export const TRANSPORT_CODES: Readonly<Record<string, TransportCode>> = {
   EHOSTUNREACH: notConnected('network', true),
   ENETUNREACH: notConnected('network', true),
   CONNECT_TIMEOUT: notConnected('timeout', true),
+  PROXY_UNREACHABLE: notConnected('network', true),
   PROXY_UNAVAILABLE: notConnected('network', true),
   PROXY_AUTH: notConnected('network', false),
   PROXY_REFUSED: notConnected('network', false),
